@@ -1,0 +1,8 @@
+/**
+ * Every command's `register` function. Command modules import only commander and types at the top level and load
+ * their implementation inside the action (fast start-up). Keep one line per module.
+ */
+import type { Command } from "commander";
+
+export const COMMANDS: Array<(program: Command) => void> = [
+];

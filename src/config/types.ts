@@ -1,0 +1,115 @@
+/**
+ * The validated, normalised configuration every other module receives. `src/config/load.ts` turns `ot3c.yaml`
+ * (kebab-case keys, seed names kept, see ../shared/DESIGN.md §3) into this shape; secrets are already resolved
+ * from the file, environment variables or `*-file` paths. Durations are milliseconds, money is in the billing
+ * currency.
+ */
+import type { ForecastModelName, QuantileName } from "../engine/types.ts";
+
+export interface OtcEndpoints {
+  iam: string;
+  ecs: string;
+  evs: string;
+  cce: string;
+  rds: string;
+}
+
+export interface OtcCredentials {
+  identityEndpoint: string;
+  projectId?: string;
+  projectName?: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+  /** Derived from region unless overridden under `otccreds.endpoints`. */
+  endpoints: OtcEndpoints;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+}
+
+export interface NotifyConfig {
+  smtp?: SmtpConfig;
+  webhook?: { url: string; headers?: Record<string, string> };
+  defaultOwner?: string;
+  /** How long before a deadline the reminder goes out. */
+  reminderBeforeMs: number;
+}
+
+export interface PrometheusAuth {
+  type: "none" | "basic" | "bearer";
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
+export interface ChargebackConfig {
+  confluent: { apiKey: string; apiSecret: string; baseUrl: string };
+  prometheus: { url: string; auth: PrometheusAuth };
+  /** Optional Prometheus that stores what we export; used to confirm an hour landed before advancing. */
+  confirmPrometheus?: { url: string; auth: PrometheusAuth };
+  lookbackDays: number;
+  cutoffDays: number;
+  ckuUsageRatio: number;
+  syncIntervalMs: number;
+}
+
+export interface Config {
+  /** Absolute path of the file this came from, for messages. */
+  sourcePath?: string;
+  dashboardSecret: string;
+  dashboardEndpoint: string;
+  dashboardApi: "v2" | "v1";
+  otc: OtcCredentials;
+  targetBudget: number;
+  currency: string;
+  /** Day of month (1–28) the billing period starts, from `billing-begin`; default 1. */
+  billingBeginDay: number;
+  billingBegin?: string;
+  terminationGraceMs: number;
+  enforce: boolean;
+  approval: "none" | "required";
+  maxTerminationsPerRun: number;
+  forecast: { model: ForecastModelName; quantile: QuantileName };
+  planner: { mode: "classic" | "optimal" };
+  /** Only resources whose `ot3c_instance` tag equals this are managed (when set). */
+  instance?: string;
+  notify: NotifyConfig;
+  metrics: { listen: string };
+  stateDir: string;
+  /** How often the daemon syncs. */
+  syncIntervalMs: number;
+  /** A sync older than this makes the data stale: nothing is planned on it. */
+  staleAfterMs: number;
+  /** Control socket group (else owner-only). */
+  socketGroup?: string;
+  chargeback?: ChargebackConfig;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Thrown for any configuration problem; the CLI prints `message` and exits 78. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    /** Dotted key path, e.g. `otccreds.accesskey`. */
+    readonly key?: string,
+    /** 1-based line and column in the file. */
+    readonly line?: number,
+    readonly column?: number,
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CONFIG = 78;

@@ -1,0 +1,309 @@
+/**
+ * The shared vocabulary of ot3c. Providers translate wire formats into these shapes, the engine computes on
+ * them, the store persists them and the TUI/exporter render them. Nothing here knows about HTTP or React.
+ *
+ * Conventions: money is a plain number in the billing currency (the chargeback ledger uses integer micro-units,
+ * see engine/chargeback); instants are epoch milliseconds; calendar days are ISO `YYYY-MM-DD` strings.
+ */
+
+/** A calendar day, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** Injectable time source so tests can jump to month-end or past a grace deadline without waiting. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock tests can move by hand. */
+export class ManualClock implements Clock {
+  constructor(private t: number) {}
+  now(): number {
+    return this.t;
+  }
+  set(t: number): void {
+    this.t = t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cloud inventory (OTC) and cost records (Enterprise Dashboard), normalised by src/providers.
+
+export type ResourceKind = "ECS" | "EVS" | "CCE" | "RDS";
+
+export interface CloudResource {
+  kind: ResourceKind;
+  /** Provider id: server id, volume id, node pool uid, RDS instance id. */
+  id: string;
+  name: string;
+  /** Provider status as reported (ECS: ACTIVE/SHUTOFF/…, EVS: available/in-use/…). */
+  status: string;
+  tags: Record<string, string>;
+  createdAt?: string;
+  /** ECS: ids of attached EVS volumes, in attach order (boot volume first when known). */
+  attachedVolumeIds?: string[];
+  /** EVS: ids of servers the volume is attached to. */
+  attachedServerIds?: string[];
+  /** CCE node pool: the cluster it belongs to. */
+  clusterId?: string;
+  flavor?: string;
+}
+
+export interface CostRecord {
+  /** The consumption day as the dashboard reports it (Europe/Berlin calendar day). */
+  date: IsoDate;
+  resourceId: string;
+  product: string;
+  amount: number;
+  projectId?: string;
+  projectName?: string;
+  /** EL = elastic (usage), RC = recurring. */
+  consumptionType?: string;
+  region?: string;
+}
+
+/** A cost summed per resource and day (several products on one day are added up). */
+export interface DailyCost {
+  date: IsoDate;
+  amount: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Virtual resources (seed concept): leaves wrap one cloud resource, groups wrap several, ghosts wrap cost only.
+
+export type VirtualKind = ResourceKind | "GROUP" | "GHOST";
+
+export interface VirtualResource {
+  /** `ECS_<id>`, `EVS_<id>`, `CCE_<nodepool-id>`, `RDS_<id>`, `GR_[id1,id2]`, `GH_<product>_<id>`. */
+  id: string;
+  kind: VirtualKind;
+  name: string;
+  /** 0 = never touched; lower = more important; groups take the minimum of their members. */
+  prio: number;
+  owner?: string;
+  group?: string;
+  tags: Record<string, string>;
+  /** GROUP only. Termination order is array order (a server precedes its volumes). */
+  members: VirtualResource[];
+  /** Leaves only. */
+  resource?: CloudResource;
+  /** Daily cost history, ascending by date, summed over products and (for groups) members. */
+  daily: DailyCost[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Billing period, forecast, budget.
+
+export interface BillingPeriod {
+  /** Inclusive start instant (epoch ms). */
+  start: number;
+  /** Exclusive end instant (epoch ms) — the start of the next period. */
+  end: number;
+  startDate: IsoDate;
+  /** Exclusive: the first day of the next period. */
+  endDate: IsoDate;
+  days: number;
+}
+
+export interface Quantiles {
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export type ForecastModelName = "steady-state" | "run-rate" | "holt-winters" | "ensemble";
+export type QuantileName = "p10" | "p50" | "p90";
+
+export interface ResourceForecast {
+  vrId: string;
+  /** Spend inside the period up to the last complete day. */
+  costSoFar: number;
+  /** Forecast of each remaining day of the period (median path), from the first day without data. */
+  rest: DailyCost[];
+  /** Month-end spend (so far + rest) as a band. */
+  monthEnd: Quantiles;
+}
+
+export type BudgetStatus = "OK" | "AT_RISK" | "OVER";
+
+export interface BudgetSummary {
+  target: number;
+  spendSoFar: number;
+  /** Month-end forecast of all spend. */
+  forecast: Quantiles;
+  /** Spend no plan can cut (untagged, prio 0, ghosts): so far and month-end at the configured quantile. */
+  baseline: { spendSoFar: number; monthEnd: number };
+  /** Month-end (at `quantile`) minus target; > 0 means savings are needed. */
+  gap: number;
+  quantile: QuantileName;
+  status: BudgetStatus;
+  /** True when the baseline alone exceeds the target: no plan can reach the budget. */
+  baselineExceedsBudget: boolean;
+  burnPerHour: number;
+  burnPerDay: number;
+  /** Actual spend per day in the period so far. */
+  dailyTotals: DailyCost[];
+  /** Forecast per remaining day with its band. */
+  forecastBand: Array<{ date: IsoDate } & Quantiles>;
+  /** Up to the last complete day of data. */
+  lastCompleteDay?: IsoDate;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Termination plan and its lifecycle.
+
+export type PlanAction = "stop" | "delete";
+
+export type PlanOutcome =
+  | "NOT_NEEDED"
+  | "OK"
+  /** Seed wording: the gap could not be closed with manageable resources; the partial plan is still shown. */
+  | "END_OF_MANAGEABLE_LIST"
+  | "BASELINE_EXCEEDS_BUDGET";
+
+export interface PlannedTermination {
+  vrId: string;
+  action: PlanAction;
+  prio: number;
+  owner?: string;
+  /** When the termination takes effect (epoch ms). */
+  tdate: number;
+  /** Forecast cost avoided by terminating at tdate. */
+  tsave: number;
+  /** True when it must happen as soon as grace allows. */
+  tasap: boolean;
+  reason: string;
+}
+
+export interface TerminationPlan {
+  createdAt: number;
+  period: BillingPeriod;
+  mode: "classic" | "optimal";
+  gap: number;
+  savings: number;
+  outcome: PlanOutcome;
+  items: PlannedTermination[];
+}
+
+export type PlanState =
+  | "PENDING"
+  | "APPROVED"
+  | "EXECUTING"
+  | "DONE"
+  | "FAILED"
+  | "VETOED"
+  | "CANCELLED"
+  | "GONE";
+
+export interface PlanItem extends PlannedTermination {
+  /** Stable id of the lifecycle item (short, typeable: used by `ot3c approve ID`). */
+  id: string;
+  state: PlanState;
+  /** Absolute deadline (epoch ms): never before tdate, never before creation + grace. */
+  deadline: number;
+  createdAt: number;
+  updatedAt: number;
+  approvedBy?: string;
+  vetoReason?: string;
+  error?: string;
+}
+
+export type ActorSource = "tui" | "cli" | "socket" | "daemon" | "engine" | "plan-file";
+
+export interface AuditEvent {
+  id: number;
+  at: number;
+  actor: string;
+  source: ActorSource;
+  /** e.g. item.created, item.approved, item.vetoed, terminate.would-delete, terminate.deleted, sync.failed */
+  action: string;
+  itemId?: string;
+  vrId?: string;
+  detail?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Engine snapshots and commands: the only things the TUI, the exporter and the daemon exchange with the engine.
+
+export type SyncState = "NEVER" | "SYNCING" | "OK" | "DEGRADED";
+
+export interface SyncStatus {
+  state: SyncState;
+  lastAttemptAt?: number;
+  lastSuccessAt?: number;
+  durationMs?: number;
+  /** Human-readable reason for DEGRADED, never containing secrets. */
+  error?: string;
+}
+
+export interface ApiEndpointStats {
+  endpoint: string;
+  requests: number;
+  errors: number;
+  retries: number;
+}
+
+export interface ChargebackSummary {
+  /** Last hour exposed on the metrics port (epoch ms) and the newest hour in the ledger. */
+  cursorHour?: number;
+  newestHour?: number;
+  totalMicros: number;
+  unallocatedMicros: number;
+  byPrincipal: Array<{ principal: string; product: string; micros: number }>;
+}
+
+export interface EngineSnapshot {
+  /** Increments with every snapshot; lets renderers skip work. */
+  seq: number;
+  at: number;
+  project: { name: string; region: string; id?: string };
+  mode: "DRY-RUN" | "ENFORCE";
+  approval: "none" | "required";
+  period: BillingPeriod;
+  budget?: BudgetSummary;
+  /** Root virtual resources, most expendable first (prio descending, 0 last). */
+  resources: VirtualResource[];
+  forecasts: Record<string, ResourceForecast>;
+  plan: PlanItem[];
+  planOutcome?: PlanOutcome;
+  sync: SyncStatus;
+  api: ApiEndpointStats[];
+  events: AuditEvent[];
+  alerts: string[];
+  chargeback?: ChargebackSummary;
+}
+
+export type EngineCommand =
+  | { type: "approve"; ids: string[]; actor: string; source: ActorSource }
+  | { type: "veto"; ids: string[]; reason: string; actor: string; source: ActorSource }
+  | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource }
+  | { type: "refresh"; actor: string; source: ActorSource };
+
+export interface CommandResult {
+  ok: boolean;
+  /** Per id: what happened, or why not. */
+  results: Array<{ id: string; ok: boolean; message: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the engine needs from the outside world, as interfaces (implemented in src/providers).
+
+export interface InventorySource {
+  /** All manageable resources of the project; throws when the listing is incomplete. */
+  listResources(): Promise<CloudResource[]>;
+  /** Daily cost records for [from, toExclusive); throws rather than return partial data. */
+  listCosts(from: IsoDate, toExclusive: IsoDate): Promise<CostRecord[]>;
+}
+
+export interface ResourceTerminator {
+  /** Stop (ECS) — compute billing ends, disks stay. Resolves when the async job succeeded. */
+  stop(resource: CloudResource): Promise<void>;
+  /** Delete; resolves when the async job succeeded, rejects with the API's error otherwise. */
+  delete(resource: CloudResource): Promise<void>;
+  /** Re-read one resource right before acting on it; undefined when it no longer exists. */
+  get(resource: CloudResource): Promise<CloudResource | undefined>;
+}
