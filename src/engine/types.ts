@@ -307,3 +307,16 @@ export interface ResourceTerminator {
   /** Re-read one resource right before acting on it; undefined when it no longer exists. */
   get(resource: CloudResource): Promise<CloudResource | undefined>;
 }
+
+/**
+ * What a renderer holds: the in-process engine and the control-socket client (TUI attached to a daemon) both
+ * implement it, so the TUI and the exporter never know which one they talk to.
+ */
+export interface EngineHandle {
+  getSnapshot(): EngineSnapshot | undefined;
+  /** Called with every new snapshot; returns an unsubscribe function. */
+  subscribe(listener: (snapshot: EngineSnapshot) => void): () => void;
+  send(command: EngineCommand): Promise<CommandResult>;
+  /** "in-process" or "attached:<socket path>". */
+  readonly connection: string;
+}
