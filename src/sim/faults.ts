@@ -1,0 +1,111 @@
+/**
+ * Fault injection for the simulators: a per-run profile (rate + kinds) decides, request by request and from a
+ * seeded generator, whether to answer with a 5xx, a 429 with Retry-After, a slow response, or a truncated body.
+ * Clients must survive all of them: retry what is retryable, never take a cut-off body as complete data, and show
+ * a degraded state instead of crashing.
+ */
+import type { FaultProfile } from "./world.ts";
+
+export type FaultKind = FaultProfile["kinds"][number];
+
+export const NO_FAULTS: FaultProfile = { rate: 0, kinds: [], retryAfterSeconds: 1, slowMs: 0, seed: 1 };
+
+/** Named profiles for `ot3c sim --faults`; a bare number is a rate with every kind. */
+export function parseFaultProfile(spec: string | undefined, seed = 1): FaultProfile {
+  const all: FaultKind[] = ["5xx", "429", "slow", "truncate"];
+  if (!spec || spec === "none") return { ...NO_FAULTS, seed };
+  if (spec === "light") return { rate: 0.05, kinds: all, retryAfterSeconds: 1, slowMs: 300, seed };
+  if (spec === "heavy") return { rate: 0.3, kinds: all, retryAfterSeconds: 1, slowMs: 800, seed };
+  const rate = Number(spec);
+  if (Number.isFinite(rate) && rate >= 0 && rate <= 1) return { rate, kinds: all, retryAfterSeconds: 1, slowMs: 300, seed };
+  throw new Error(`unknown fault profile "${spec}" (none, light, heavy, or a rate between 0 and 1)`);
+}
+
+/** mulberry32: tiny, fast, seedable; good enough to pick faults reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FaultDecision {
+  /** A complete response to send instead of the real one (5xx, 429). */
+  response?: Response;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Cut the real body short (the route decides how: mid-line for NDJSON, mid-object for JSON). */
+  truncate?: boolean;
+}
+
+export class FaultInjector {
+  private random: () => number;
+  /** Counts per kind, for tests and the demo's status line. */
+  readonly injected: Record<FaultKind, number> = { "5xx": 0, "429": 0, slow: 0, truncate: 0 };
+
+  constructor(private profile: FaultProfile) {
+    this.random = seededRandom(profile.seed);
+  }
+
+  /** Replace the profile at run time (e.g. "faults stop" in the convergence test). */
+  setProfile(profile: FaultProfile): void {
+    this.profile = profile;
+  }
+
+  get rate(): number {
+    return this.profile.rate;
+  }
+
+  /** Decide the fault for one request. Mutating requests only ever get 5xx/429 before any effect happens. */
+  decide(req: Request): FaultDecision {
+    const p = this.profile;
+    if (p.rate <= 0 || p.kinds.length === 0 || this.random() >= p.rate) return {};
+    let kinds = p.kinds;
+    if (req.method !== "GET") kinds = kinds.filter((k) => k === "5xx" || k === "429");
+    if (kinds.length === 0) return {};
+    const kind = kinds[Math.floor(this.random() * kinds.length)]!;
+    this.injected[kind]++;
+    switch (kind) {
+      case "5xx":
+        return {
+          response: Response.json(
+            { error: { code: "SIM.0500", message: "simulated internal error" } },
+            { status: this.random() < 0.5 ? 500 : 503 },
+          ),
+        };
+      case "429":
+        return {
+          response: Response.json(
+            { error: { code: "SIM.0429", message: "simulated rate limit" } },
+            { status: 429, headers: { "Retry-After": String(p.retryAfterSeconds) } },
+          ),
+        };
+      case "slow":
+        return { delayMs: p.slowMs };
+      case "truncate":
+        return { truncate: true };
+    }
+  }
+
+  /**
+   * Wraps a route: applies 5xx/429/slow, and for "truncate" cuts the text body roughly in half (a real cut-off
+   * connection: the bytes stop mid-record). Routes that stream NDJSON may instead honour `decision.truncate`
+   * themselves.
+   */
+  async apply(req: Request, handler: (decision: FaultDecision) => Promise<Response | undefined>): Promise<Response | undefined> {
+    const decision = this.decide(req);
+    if (decision.delayMs) await Bun.sleep(decision.delayMs);
+    if (decision.response) return decision.response;
+    const res = await handler(decision);
+    if (!res || !decision.truncate || !res.body) return res;
+    const text = await res.text();
+    const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+    const headers = new Headers(res.headers);
+    headers.delete("content-length");
+    return new Response(cut, { status: res.status, headers });
+  }
+}
