@@ -275,6 +275,15 @@ export interface EngineSnapshot {
   events: AuditEvent[];
   alerts: string[];
   chargeback?: ChargebackSummary;
+  /** Monotonic counters since the state was created (exported as `_total` metrics). */
+  counters?: EngineCounters;
+}
+
+export interface EngineCounters {
+  terminationsExecuted: number;
+  terminationsFailed: number;
+  syncs: number;
+  syncFailures: number;
 }
 
 export type EngineCommand =
