@@ -93,6 +93,18 @@ export interface VirtualResource {
   resource?: CloudResource;
   /** Daily cost history, ascending by date, summed over products and (for groups) members. */
   daily: DailyCost[];
+  /**
+   * False when no plan may touch it and its spend is baseline: no `ot3c_prio` tag (for an ECS group: the server
+   * has none). Absent means managed (older producers).
+   */
+  managed?: boolean;
+  /** Why it is treated specially (unparsable prio, unmanaged, ghost, …), one sentence for operators. */
+  note?: string;
+  /**
+   * ECS/RDS leaves: fraction (0..1) of the daily cost that a *stop* ends (compute; storage keeps billing),
+   * estimated from the products in the cost records. Absent: the resource cannot be stopped.
+   */
+  stopShare?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
