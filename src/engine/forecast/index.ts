@@ -1,0 +1,139 @@
+/**
+ * Entry point of the forecast: per-resource month-end forecasts (P50 path + P10/P50/P90) for every root virtual
+ * resource and, recursively, every group member, plus the total over all spend with its own interval.
+ *
+ * - Leaves: the chosen model on the leaf's own daily series (series.ts explains zeros, lag and lumps).
+ * - Groups: the path and "so far" are the sums of the members' (so terminating a group avoids exactly what its
+ *   members would have cost); the interval is computed on the group's own summed series.
+ * - Total: P50 = so far + Σ root paths (the same numbers the planner sums), interval from the `total` calibration
+ *   pool scaled by the total series' own level (intervals.ts) — never a sum of resource quantiles.
+ */
+import type { BillingPeriod, DailyCost, ForecastModelName, IsoDate, Quantiles, ResourceForecast, VirtualResource } from "../types.ts";
+import { isoDay } from "./dates.ts";
+import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, type CalibrationTable } from "./intervals.ts";
+import { forecastPath } from "./model.ts";
+import { getModel } from "./models/index.ts";
+import { prepareSeries, seriesContext, sumDaily, type PreparedSeries, type SeriesContext } from "./series.ts";
+
+export interface ForecastInput {
+  roots: VirtualResource[];
+  period: BillingPeriod;
+  /** The newest day whose cost data is complete (the dashboard lags by about a day). */
+  lastCompleteDay: IsoDate;
+  model: ForecastModelName;
+  /** Interval table; defaults to the committed calibration. Tests and the backtest pass their own. */
+  calibration?: CalibrationTable;
+}
+
+export interface ForecastResult {
+  perResource: Record<string, ResourceForecast>;
+  total: { soFar: number; monthEnd: Quantiles; band: Array<{ date: IsoDate } & Quantiles> };
+}
+
+interface Node {
+  soFar: number;
+  path: Float64Array;
+}
+
+function sumPath(p: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) s += p[i];
+  return s;
+}
+
+export function forecastResources(input: ForecastInput): ForecastResult {
+  const ctx = seriesContext(input.period, input.lastCompleteDay);
+  const model = getModel(input.model);
+  const table = input.calibration ?? CALIBRATION;
+  const dates: IsoDate[] = [];
+  const firstDay = ctx.periodEnd - ctx.horizon;
+  for (let k = 0; k < ctx.horizon; k++) dates.push(isoDay(firstDay + k));
+  const qResource = quantilesAt(table, "resource", input.model, ctx.elapsed);
+  const perResource: Record<string, ResourceForecast> = {};
+
+  const emit = (vr: VirtualResource, node: Node, s: PreparedSeries): void => {
+    const predicted = sumPath(node.path);
+    const rest: DailyCost[] = new Array(node.path.length);
+    for (let k = 0; k < node.path.length; k++) rest[k] = { date: dates[k], amount: node.path[k] };
+    perResource[vr.id] = {
+      vrId: vr.id,
+      costSoFar: node.soFar,
+      rest,
+      monthEnd: monthEndBand(node.soFar, predicted, ctx.horizon * errorLevel(s, predicted), qResource),
+    };
+  };
+
+  const visit = (vr: VirtualResource): Node => {
+    if (vr.kind === "GROUP" && vr.members.length > 0) {
+      const path = new Float64Array(ctx.horizon);
+      let soFar = 0;
+      for (const m of vr.members) {
+        const child = visit(m);
+        soFar += child.soFar;
+        for (let k = 0; k < path.length; k++) path[k] += child.path[k];
+      }
+      const own = vr.daily.length > 0 ? vr.daily : sumDaily(vr.members.map((m) => m.daily));
+      const node = { soFar, path };
+      emit(vr, node, prepareSeries(own, ctx));
+      return node;
+    }
+    const s = prepareSeries(vr.daily, ctx);
+    const node = { soFar: s.soFar, path: forecastPath(model, s) };
+    emit(vr, node, s);
+    return node;
+  };
+
+  const totalPath = new Float64Array(ctx.horizon);
+  let totalSoFar = 0;
+  for (const root of input.roots) {
+    const node = visit(root);
+    totalSoFar += node.soFar;
+    for (let k = 0; k < totalPath.length; k++) totalPath[k] += node.path[k];
+  }
+  const totalSeries = prepareSeries(totalDaily(input.roots, ctx), ctx);
+  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalSeries, quantilesAt(table, "total", input.model, ctx.elapsed), dates) };
+}
+
+/** The total series over the history window, built densely (one pass over all records, no per-date maps). */
+function totalDaily(roots: VirtualResource[], ctx: SeriesContext): DailyCost[] {
+  const len = ctx.lastCompleteDay - ctx.windowStart + 1;
+  const sum = new Float64Array(len);
+  const seen = new Uint8Array(len);
+  const byDate = new Map<IsoDate, number>();
+  for (const root of roots) {
+    for (const rec of root.daily) {
+      let idx = byDate.get(rec.date);
+      if (idx === undefined) {
+        idx = Date.UTC(+rec.date.slice(0, 4), +rec.date.slice(5, 7) - 1, +rec.date.slice(8, 10)) / 86_400_000 - ctx.windowStart;
+        byDate.set(rec.date, idx);
+      }
+      if (idx < 0 || idx >= len) continue;
+      sum[idx] += rec.amount;
+      seen[idx] = 1;
+    }
+  }
+  const out: DailyCost[] = [];
+  for (let i = 0; i < len; i++) if (seen[i]) out.push({ date: isoDay(ctx.windowStart + i), amount: sum[i] });
+  return out;
+}
+
+export function totalForecast(
+  ctx: SeriesContext,
+  soFar: number,
+  path: Float64Array,
+  series: PreparedSeries,
+  q: [number, number, number],
+  dates: IsoDate[],
+): ForecastResult["total"] {
+  const predicted = sumPath(path);
+  const level = errorLevel(series, predicted);
+  const monthEnd = monthEndBand(soFar, predicted, ctx.horizon * level, q);
+  const band = dates.map((date, k) => {
+    const p50 = path[k];
+    return { date, p10: Math.min(p50, Math.max(0, p50 + q[0] * level)), p50, p90: Math.max(p50, p50 + q[2] * level) };
+  });
+  return { soFar, monthEnd, band };
+}
+
+export { MODEL_NAMES, getModel } from "./models/index.ts";
+export type { CalibrationTable } from "./intervals.ts";
