@@ -1,0 +1,145 @@
+/**
+ * `ot3c list`: the seed's tree of virtual resources (ID, tags, cost so far, forecast; groups nested) with totals and
+ * budget left — as text, and as the stable JSON/YAML document described in docs/output.md.
+ */
+import type { BillingPeriod, BudgetSummary, ResourceForecast, VirtualResource } from "../../engine/types.ts";
+
+export interface ListDocumentResource {
+  id: string;
+  kind: string;
+  name: string;
+  prio: number;
+  owner: string | null;
+  group: string | null;
+  managed: boolean;
+  tags: Record<string, string>;
+  costSoFar: number;
+  forecast: { p10: number; p50: number; p90: number } | null;
+  members: ListDocumentResource[];
+}
+
+export interface ListDocument {
+  version: 1;
+  project: { name: string; region: string };
+  period: { start: string; end: string; days: number };
+  currency: string;
+  budget: {
+    target: number;
+    spendSoFar: number;
+    forecast: { p10: number; p50: number; p90: number };
+    quantile: string;
+    left: number;
+    status: string;
+    baseline: { spendSoFar: number; monthEnd: number };
+    baselineExceedsBudget: boolean;
+    lastCompleteDay: string | null;
+  } | null;
+  resources: ListDocumentResource[];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function isManaged(vr: VirtualResource): boolean {
+  const m = (vr as VirtualResource & { managed?: boolean }).managed;
+  return m ?? (vr.kind !== "GHOST" && vr.prio > 0);
+}
+
+function toDocResource(vr: VirtualResource, forecasts: Record<string, ResourceForecast>): ListDocumentResource {
+  const f = forecasts[vr.id];
+  return {
+    id: vr.id,
+    kind: vr.kind,
+    name: vr.name,
+    prio: vr.prio,
+    owner: vr.owner ?? null,
+    group: vr.group ?? null,
+    managed: isManaged(vr),
+    tags: vr.tags,
+    costSoFar: round2(f?.costSoFar ?? 0),
+    forecast: f ? { p10: round2(f.monthEnd.p10), p50: round2(f.monthEnd.p50), p90: round2(f.monthEnd.p90) } : null,
+    members: vr.members.map((m) => toDocResource(m, forecasts)),
+  };
+}
+
+export function listDocument(input: {
+  project: { name: string; region: string };
+  period: BillingPeriod;
+  currency: string;
+  roots: VirtualResource[];
+  forecasts: Record<string, ResourceForecast>;
+  budget?: BudgetSummary;
+}): ListDocument {
+  const b = input.budget;
+  const at = (q: string) => (b ? b.forecast[q as "p10" | "p50" | "p90"] : 0);
+  return {
+    version: 1,
+    project: input.project,
+    period: { start: input.period.startDate, end: input.period.endDate, days: input.period.days },
+    currency: input.currency,
+    budget: b
+      ? {
+          target: round2(b.target),
+          spendSoFar: round2(b.spendSoFar),
+          forecast: { p10: round2(b.forecast.p10), p50: round2(b.forecast.p50), p90: round2(b.forecast.p90) },
+          quantile: b.quantile,
+          left: round2(b.target - at(b.quantile)),
+          status: b.status,
+          baseline: { spendSoFar: round2(b.baseline.spendSoFar), monthEnd: round2(b.baseline.monthEnd) },
+          baselineExceedsBudget: b.baselineExceedsBudget,
+          lastCompleteDay: b.lastCompleteDay ?? null,
+        }
+      : null,
+    resources: input.roots.map((r) => toDocResource(r, input.forecasts)),
+  };
+}
+
+const money = (n: number) => n.toFixed(2);
+const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
+const padL = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
+
+function shortId(id: string, width: number): string {
+  return id.length <= width ? id : id.slice(0, width - 1) + "…";
+}
+
+function tagText(tags: Record<string, string>): string {
+  return Object.entries(tags)
+    .filter(([k]) => k.startsWith("ot3c_"))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+}
+
+export function renderListText(doc: ListDocument, opts: { width?: number } = {}): string {
+  const idW = Math.max(24, Math.min(60, (opts.width ?? 120) - 62));
+  const lines: string[] = [];
+  lines.push(`Project ${doc.project.name} (${doc.project.region}) · period ${doc.period.start} … ${doc.period.end} (end exclusive)`);
+  lines.push("");
+  lines.push(`${pad("ID", idW)} ${padL("PRIO", 10)} ${padL("SO FAR", 10)} ${padL("FORECAST", 10)}  TAGS`);
+  const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
+    const prio = r.kind === "GHOST" ? "ghost" : r.managed ? String(r.prio) : r.prio === 0 && r.tags.ot3c_prio !== undefined ? "0" : "-";
+    const label = shortId(prefix + r.id, idW);
+    lines.push(
+      `${pad(label, idW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 10)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 10)}  ${tagText(r.tags)}`,
+    );
+    r.members.forEach((m, i) => {
+      const last = i === r.members.length - 1;
+      walk(m, childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  "));
+    });
+  };
+  for (const r of doc.resources) walk(r, "", "");
+  lines.push("");
+  const b = doc.budget;
+  const c = doc.currency;
+  if (b) {
+    lines.push(`Current total:    ${money(b.spendSoFar)} ${c} (data up to ${b.lastCompleteDay ?? "n/a"})`);
+    lines.push(`Predicted total:  ${money(b.forecast.p50)} ${c}  (P10 ${money(b.forecast.p10)} … P90 ${money(b.forecast.p90)})`);
+    const left = b.left;
+    lines.push(
+      `Budget:           ${money(b.target)} ${c} → ${left >= 0 ? `${money(left)} ${c} left` : `${money(-left)} ${c} OVER`} at ${b.quantile.toUpperCase()} · status ${b.status}`,
+    );
+    lines.push(`Baseline (untagged, prio 0, ghosts — no plan can cut it): ${money(b.baseline.spendSoFar)} ${c} so far, ${money(b.baseline.monthEnd)} ${c} at month end`);
+    if (b.baselineExceedsBudget) lines.push(`WARNING: the baseline alone exceeds the budget; no termination plan can reach it.`);
+  } else {
+    lines.push("No budget figures (no cost data).");
+  }
+  return lines.join("\n");
+}
