@@ -1,0 +1,305 @@
+/**
+ * Executes due plan items: the only code in ot3c that stops or deletes anything.
+ *
+ * Safety rules, in order:
+ * 1. Nothing starts on stale or incomplete data, and nothing starts while more items are due than
+ *    `max-terminations-per-run` (a brake: alert instead).
+ * 2. Right before acting, re-check: still PENDING/APPROVED and due, still wanted by the current plan, budget still at
+ *    risk, resource still exists (`ResourceTerminator.get`).
+ * 3. Audit "about to stop/delete" *before* the call, and journal each API call around it (`pending → calling →
+ *    done`, plus the job id once known) with synchronous SQLite commits.
+ * 4. After a crash, a step found in `calling` may or may not have reached the API. It is never blindly re-sent:
+ *    a known job is awaited; otherwise the resource is re-read — gone or already going → not re-sent; untouched →
+ *    re-audited and sent once more (`retried`), and a second ambiguity fails the item for a human to look at.
+ */
+import { redact } from "../providers/redact.ts";
+import { leavesOf } from "./lifecycle.ts";
+import type { CloudResource, PlanAction, ResourceTerminator, VirtualResource } from "./types.ts";
+import type { ExecutionJournal, JournalStep, Store, StoredPlanItem } from "../store/store.ts";
+
+/** Optional job hooks: a terminator that reports job ids lets a restart await the job instead of guessing. */
+export interface TerminationHooks {
+  /** Called as soon as the API accepted the request and returned a job id (before polling it). */
+  onJob?(jobId: string): void;
+}
+
+export interface ExecTerminator {
+  stop(resource: CloudResource, hooks?: TerminationHooks): Promise<void>;
+  delete(resource: CloudResource, hooks?: TerminationHooks): Promise<void>;
+  get(resource: CloudResource): Promise<CloudResource | undefined>;
+  /** Resume waiting for a job submitted before a restart; resolves when it succeeded, rejects when it failed. */
+  awaitJob?(resource: CloudResource, jobId: string): Promise<void>;
+}
+
+export interface ExecutorSettings {
+  enforce: boolean;
+  approval: "none" | "required";
+  maxTerminationsPerRun: number;
+}
+
+export interface ExecutionContext {
+  now: number;
+  /** False when the last sync failed or is too old: nothing new starts. */
+  dataFresh: boolean;
+  /** Whether the current plan (or plan file) still wants this item. */
+  isWanted(item: StoredPlanItem): boolean;
+  budgetAtRisk: boolean;
+  roots: Map<string, VirtualResource>;
+}
+
+export type ItemEventKind = "executed" | "failed" | "cancelled" | "gone";
+
+export interface ExecutorEvents {
+  onItem?(kind: ItemEventKind, item: StoredPlanItem): void;
+  onAlert?(message: string, key: string): void;
+  log?(level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface TickResult {
+  started: string[];
+  waitingForApproval: string[];
+  held?: string;
+  alerts: string[];
+}
+
+const ACTOR = { actor: "ot3c", source: "engine" as const };
+
+/** What a step acts on: `stop` applies to servers only (their disks stay and keep costing). */
+export function stepsFor(action: PlanAction, leaves: CloudResource[]): CloudResource[] {
+  return action === "stop" ? leaves.filter((r) => r.kind === "ECS") : leaves;
+}
+
+function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
+  if (action === "stop") return r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF";
+  return /delet/i.test(r.status);
+}
+
+export class Executor {
+  private stopping = false;
+  private lastBrakeKey = "";
+
+  constructor(
+    private readonly store: Store,
+    private readonly terminator: ExecTerminator | ResourceTerminator,
+    public settings: ExecutorSettings,
+    private readonly events: ExecutorEvents = {},
+  ) {}
+
+  /** After this, the call in flight finishes and is persisted, and nothing new starts. */
+  requestStop(): void {
+    this.stopping = true;
+  }
+
+  private get t(): ExecTerminator {
+    return this.terminator as ExecTerminator;
+  }
+
+  async tick(ctx: ExecutionContext): Promise<TickResult> {
+    const result: TickResult = { started: [], waitingForApproval: [], alerts: [] };
+    // Finish what an earlier run (or a crashed process) left EXECUTING before anything new starts.
+    for (const item of this.store.listItems({ states: ["EXECUTING"] })) {
+      if (this.stopping) return result;
+      await this.continueExecuting(item, ctx.now);
+    }
+    const due = this.store.listItems({ states: ["PENDING", "APPROVED"] }).filter((i) => i.deadline <= ctx.now);
+    const runnable = due.filter((i) => i.state === "APPROVED" || this.settings.approval === "none");
+    result.waitingForApproval = due.filter((i) => !runnable.includes(i)).map((i) => i.id);
+    if (runnable.length === 0) return result;
+    if (!ctx.dataFresh) {
+      result.held = "inventory data is stale or incomplete; due items wait for a good sync";
+      return result;
+    }
+    if (runnable.length > this.settings.maxTerminationsPerRun) {
+      const msg =
+        `${runnable.length} terminations are due but max-terminations-per-run is ${this.settings.maxTerminationsPerRun}: ` +
+        `nothing runs until an operator vetoes, postpones or raises the limit (${runnable.map((i) => i.id).join(", ")})`;
+      result.alerts.push(msg);
+      const key = "brake:" + runnable.map((i) => i.id).sort().join(",");
+      if (key !== this.lastBrakeKey) {
+        this.lastBrakeKey = key;
+        this.store.audit({ at: ctx.now, ...ACTOR, action: "brake.tripped", detail: msg });
+        this.events.log?.("error", msg);
+        this.events.onAlert?.(msg, key);
+      }
+      return result;
+    }
+    this.lastBrakeKey = "";
+    for (const item of runnable) {
+      if (this.stopping) break;
+      if (await this.startItem(item.id, ctx)) result.started.push(item.id);
+    }
+    return result;
+  }
+
+  /** Re-checks one due item and, if it is still needed, executes it. Returns whether it started. */
+  private async startItem(id: string, ctx: ExecutionContext): Promise<boolean> {
+    const now = ctx.now;
+    const item = this.store.getItem(id);
+    if (!item || (item.state !== "PENDING" && item.state !== "APPROVED") || item.deadline > now) return false;
+    const finish = (state: "CANCELLED" | "GONE", action: string, why: string, kind: ItemEventKind) => {
+      this.store.tx(() => {
+        this.store.audit({ at: now, ...ACTOR, action, itemId: item.id, vrId: item.vrId, detail: why });
+        this.store.updateItem(item.id, { state, ...(state === "CANCELLED" ? { error: why } : {}) }, now);
+      });
+      this.events.onItem?.(kind, { ...item, state });
+      return false;
+    };
+    if (!ctx.isWanted(item)) return finish("CANCELLED", "item.cancelled", "no longer in the plan (re-checked at the deadline)", "cancelled");
+    if (!ctx.budgetAtRisk) return finish("CANCELLED", "item.cancelled", "budget no longer at risk (re-checked at the deadline)", "cancelled");
+    const vr = ctx.roots.get(item.vrId);
+    if (!vr) return finish("GONE", "item.gone", "resource no longer exists (re-checked at the deadline)", "gone");
+    const targets = stepsFor(item.action, leavesOf(vr));
+    if (targets.length === 0) {
+      this.fail(item, `nothing to ${item.action} in ${item.vrId}`, now);
+      return false;
+    }
+    const steps: JournalStep[] = [];
+    for (const r of targets) {
+      let current: CloudResource | undefined;
+      try {
+        current = await this.t.get(r);
+      } catch (err) {
+        // Cannot re-check → do not act. The item stays due and is retried on the next tick.
+        this.events.log?.("warn", `re-check of ${r.kind} ${r.id} failed; ${item.id} waits`, { error: redact(String((err as Error)?.message ?? err)) });
+        return false;
+      }
+      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) && item.action === "stop" ? "done" : "pending";
+      steps.push({ resourceId: r.id, kind: r.kind, phase });
+    }
+    if (steps.every((s) => s.phase !== "pending")) {
+      return finish("GONE", "item.gone", "resource already removed or stopped by someone else", "gone");
+    }
+    const verb = item.action === "stop" ? "stop" : "delete";
+    const list = targets.map((r) => `${r.kind} ${r.id}`).join(", ");
+    if (!this.settings.enforce) {
+      this.store.tx(() => {
+        this.store.audit({ at: now, ...ACTOR, action: `terminate.would-${verb}`, itemId: item.id, vrId: item.vrId, detail: `dry run (enforce: false): would ${verb} ${list}` });
+        this.store.updateItem(item.id, { state: "DONE", dryRun: true, resources: targets }, now);
+      });
+      this.events.log?.("info", `dry run: would ${verb} ${item.vrId}`, { item: item.id });
+      this.events.onItem?.("executed", { ...item, state: "DONE", dryRun: true });
+      return true;
+    }
+    const journal: ExecutionJournal = { action: item.action, steps, startedAt: now };
+    this.store.tx(() => {
+      this.store.audit({ at: now, ...ACTOR, action: `terminate.about-to-${verb}`, itemId: item.id, vrId: item.vrId, detail: `${verb} ${list}` });
+      this.store.updateItem(item.id, { state: "EXECUTING", journal, resources: targets }, now);
+    });
+    this.events.log?.("warn", `${verb} ${item.vrId}`, { item: item.id, resources: list });
+    await this.runJournal({ ...item, state: "EXECUTING", journal, resources: targets }, now);
+    return true;
+  }
+
+  /** Resumes an EXECUTING item: after a crash, or one waiting for a deletion already under way. */
+  private async continueExecuting(item: StoredPlanItem, now: number): Promise<void> {
+    if (!item.journal) {
+      // EXECUTING is only ever written together with its journal; a missing one means a foreign write.
+      this.fail(item, "EXECUTING without an execution journal; not re-sending anything", now);
+      return;
+    }
+    await this.runJournal(item, now);
+  }
+
+  private persist(item: StoredPlanItem, journal: ExecutionJournal, now: number): void {
+    this.store.updateItem(item.id, { journal }, now);
+  }
+
+  private async runJournal(item: StoredPlanItem, now: number): Promise<void> {
+    const journal = item.journal!;
+    for (const step of journal.steps) {
+      if (step.phase === "done" || step.phase === "gone") continue;
+      if (this.stopping) return; // remaining steps are `pending`: safe to resume after the restart
+      const resource = item.resources.find((r) => r.id === step.resourceId) ?? ({ kind: step.kind, id: step.resourceId, name: step.resourceId, status: "", tags: {} } as CloudResource);
+      try {
+        if (step.phase === "calling") {
+          const settled = await this.resolveAmbiguous(item, journal, step, resource, now);
+          if (settled === "wait") return;
+          if (settled === "failed") return;
+          if (settled === "settled") continue;
+        }
+        step.phase = "calling";
+        this.persist(item, journal, now);
+        const hooks: TerminationHooks = {
+          onJob: (jobId) => {
+            step.jobId = jobId;
+            this.persist(item, journal, now);
+          },
+        };
+        if (journal.action === "stop") await this.t.stop(resource, hooks);
+        else await this.t.delete(resource, hooks);
+        step.phase = "done";
+        this.persist(item, journal, now);
+      } catch (err) {
+        this.fail(item, redact(String((err as Error)?.message ?? err)), now, journal);
+        return;
+      }
+    }
+    const verb = journal.action === "stop" ? "stopped" : "deleted";
+    this.store.tx(() => {
+      this.store.audit({ at: now, ...ACTOR, action: `terminate.${verb}`, itemId: item.id, vrId: item.vrId, detail: journal.steps.map((s) => `${s.kind} ${s.resourceId}: ${s.phase}`).join(", ") });
+      this.store.updateItem(item.id, { state: "DONE", journal }, now);
+    });
+    this.events.log?.("warn", `${verb} ${item.vrId}`, { item: item.id });
+    this.events.onItem?.("executed", { ...item, state: "DONE", journal });
+  }
+
+  /**
+   * A step left in `calling` by a dead process. Returns "settled" when the effect is known to have happened,
+   * "resend" when it is known not to have started, "wait" when a deletion is under way, "failed" otherwise.
+   */
+  private async resolveAmbiguous(
+    item: StoredPlanItem,
+    journal: ExecutionJournal,
+    step: JournalStep,
+    resource: CloudResource,
+    now: number,
+  ): Promise<"settled" | "resend" | "wait" | "failed"> {
+    if (step.jobId && this.t.awaitJob) {
+      await this.t.awaitJob(resource, step.jobId);
+      step.phase = "done";
+      this.persist(item, journal, now);
+      return "settled";
+    }
+    const current = await this.t.get(resource);
+    if (!current) {
+      step.phase = journal.action === "delete" ? "done" : "gone";
+      this.persist(item, journal, now);
+      return "settled";
+    }
+    if (looksAlreadyDone(journal.action, current)) {
+      if (journal.action === "stop") {
+        step.phase = "done";
+        this.persist(item, journal, now);
+        return "settled";
+      }
+      return "wait"; // the API is deleting it; check again on the next tick
+    }
+    if (step.jobId) return "wait"; // a job exists but this terminator cannot poll it: wait for its effect
+    if (journal.retried) {
+      this.fail(item, `outcome of the ${journal.action} call of ${step.kind} ${step.resourceId} unknown twice after restarts; not re-sending`, now, journal);
+      return "failed";
+    }
+    journal.retried = true;
+    this.store.tx(() => {
+      this.store.audit({
+        at: now,
+        ...ACTOR,
+        action: `terminate.retry-${journal.action}`,
+        itemId: item.id,
+        vrId: item.vrId,
+        detail: `${step.kind} ${step.resourceId} still ${current.status} after a restart with no job recorded: sending once more`,
+      });
+      this.persist(item, journal, now);
+    });
+    return "resend";
+  }
+
+  private fail(item: StoredPlanItem, error: string, now: number, journal?: ExecutionJournal): void {
+    this.store.tx(() => {
+      this.store.audit({ at: now, ...ACTOR, action: "terminate.failed", itemId: item.id, vrId: item.vrId, detail: error });
+      this.store.updateItem(item.id, { state: "FAILED", error, ...(journal ? { journal } : {}) }, now);
+    });
+    this.events.log?.("error", `termination of ${item.vrId} failed: ${error}`, { item: item.id });
+    this.events.onItem?.("failed", { ...item, state: "FAILED", error });
+  }
+}

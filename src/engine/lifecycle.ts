@@ -1,0 +1,176 @@
+/**
+ * Plan-item lifecycle (DESIGN §5): PENDING → (APPROVED) → EXECUTING → DONE | FAILED; VETOED, CANCELLED, GONE.
+ * Pure rules over the store: the engine calls `reconcile` after every successful evaluation, and `applyCommand`
+ * for approve / veto / postpone from any source. Every change writes its audit event first, in the same
+ * transaction as the change itself.
+ *
+ * Deadlines are absolute and never reset by re-planning: an owner who was told "Tuesday 10:00" keeps Tuesday
+ * 10:00 even if the planner recomputes the plan every few minutes.
+ */
+import type {
+  ActorSource,
+  CloudResource,
+  CommandResult,
+  EngineCommand,
+  PlannedTermination,
+  VirtualResource,
+} from "./types.ts";
+import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
+
+/** Leaf cloud resources of a VR in termination order: a group's server precedes its volumes. */
+export function leavesOf(vr: VirtualResource): CloudResource[] {
+  if (vr.kind === "GROUP") return vr.members.flatMap(leavesOf);
+  return vr.resource ? [vr.resource] : [];
+}
+
+export interface ReconcileInput {
+  now: number;
+  graceMs: number;
+  periodStart: number;
+  /** What the plan (or the plan file) wants terminated now. */
+  desired: PlannedTermination[];
+  origin: ItemOrigin;
+  /** Current root VRs by id, from a complete sync. */
+  roots: Map<string, VirtualResource>;
+  budgetAtRisk: boolean;
+}
+
+export interface ReconcileResult {
+  created: StoredPlanItem[];
+  cancelled: StoredPlanItem[];
+  gone: StoredPlanItem[];
+}
+
+const OPEN: StoredPlanItem["state"][] = ["PENDING", "APPROVED"];
+
+export function reconcile(store: Store, input: ReconcileInput): ReconcileResult {
+  const { now } = input;
+  const result: ReconcileResult = { created: [], cancelled: [], gone: [] };
+  const audit = (action: string, item: StoredPlanItem, detail?: string) =>
+    store.audit({ at: now, actor: "ot3c", source: "engine", action, itemId: item.id, vrId: item.vrId, ...(detail ? { detail } : {}) });
+
+  store.tx(() => {
+    // Items from an earlier billing period can no longer save anything in this one.
+    for (const item of store.listItems({ states: OPEN })) {
+      if (item.periodStart === input.periodStart) continue;
+      audit("item.cancelled", item, "billing period ended");
+      store.updateItem(item.id, { state: "CANCELLED", error: "billing period ended" }, now);
+      result.cancelled.push({ ...item, state: "CANCELLED" });
+    }
+
+    const inPeriod = store.listItems({ periodStart: input.periodStart }).filter((i) => i.origin === input.origin);
+    const wanted = new Map(input.desired.map((d) => [d.vrId, d]));
+
+    for (const d of input.desired) {
+      const forVr = inPeriod.filter((i) => i.vrId === d.vrId);
+      const open = forVr.find((i) => i.state === "PENDING" || i.state === "APPROVED" || i.state === "EXECUTING");
+      const vr = input.roots.get(d.vrId);
+      if (open) {
+        // Keep the deadline and the action the owner was told about; refresh what the planner estimates.
+        if (open.state !== "EXECUTING") {
+          store.updateItem(open.id, { tsave: d.tsave, reason: d.reason, ...(vr ? { resources: leavesOf(vr) } : {}) }, now);
+        }
+        continue;
+      }
+      // A veto holds for the rest of the period; a finished item is not repeated.
+      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && i.action === d.action))) continue;
+      if (!vr) continue; // the planner only plans existing VRs; a plan file may name one that is gone
+      const item: StoredPlanItem = {
+        ...d,
+        id: uniqueId(store),
+        state: "PENDING",
+        deadline: Math.max(d.tdate, now + input.graceMs),
+        createdAt: now,
+        updatedAt: now,
+        periodStart: input.periodStart,
+        origin: input.origin,
+        dryRun: false,
+        resources: leavesOf(vr),
+      };
+      if (d.owner === undefined) delete item.owner;
+      audit("item.created", item, `${d.action} ${d.vrId}, deadline ${new Date(item.deadline).toISOString()}`);
+      store.insertItem(item);
+      result.created.push(item);
+    }
+
+    for (const item of inPeriod) {
+      if (!OPEN.includes(item.state) || wanted.has(item.vrId)) continue;
+      if (!input.roots.has(item.vrId)) {
+        audit("item.gone", item, "resource no longer exists");
+        store.updateItem(item.id, { state: "GONE" }, now);
+        result.gone.push({ ...item, state: "GONE" });
+      } else {
+        const why = input.budgetAtRisk ? "no longer in the plan" : "budget no longer at risk";
+        audit("item.cancelled", item, why);
+        store.updateItem(item.id, { state: "CANCELLED", error: why }, now);
+        result.cancelled.push({ ...item, state: "CANCELLED", error: why });
+      }
+    }
+  });
+  return result;
+}
+
+function uniqueId(store: Store): string {
+  for (;;) {
+    const id = newItemId();
+    if (!store.getItem(id)) return id;
+  }
+}
+
+/** Finds an item by its id, or by the exact VR id of an open item (convenient on the command line). */
+export function findItem(store: Store, ref: string): StoredPlanItem | undefined {
+  const byId = store.getItem(ref);
+  if (byId) return byId;
+  const open = store.listItems({ vrId: ref, states: ["PENDING", "APPROVED", "EXECUTING"] });
+  return open[open.length - 1];
+}
+
+/** approve / veto / postpone, from any source. `refresh` is the engine's business and is rejected here. */
+export function applyCommand(store: Store, cmd: EngineCommand, now: number): CommandResult {
+  if (cmd.type === "refresh") return { ok: false, results: [{ id: "-", ok: false, message: "refresh needs a running engine" }] };
+  if (cmd.type === "veto" && !cmd.reason?.trim()) {
+    return { ok: false, results: cmd.ids.map((id) => ({ id, ok: false, message: "a veto needs a reason" })) };
+  }
+  if (cmd.type === "postpone" && !(cmd.byMs > 0)) {
+    return { ok: false, results: cmd.ids.map((id) => ({ id, ok: false, message: "postpone needs a positive duration" })) };
+  }
+  const results = cmd.ids.map((ref) =>
+    store.tx(() => {
+      const item = findItem(store, ref);
+      if (!item) return { id: ref, ok: false, message: "no such plan item" };
+      return { id: item.id, ...applyOne(store, item, cmd, now) };
+    }),
+  );
+  return { ok: results.every((r) => r.ok), results };
+}
+
+function applyOne(
+  store: Store,
+  item: StoredPlanItem,
+  cmd: Exclude<EngineCommand, { type: "refresh" }>,
+  now: number,
+): { ok: boolean; message: string } {
+  const base = { at: now, actor: cmd.actor, source: cmd.source as ActorSource, itemId: item.id, vrId: item.vrId };
+  const open = item.state === "PENDING" || item.state === "APPROVED";
+  switch (cmd.type) {
+    case "approve":
+      if (item.state === "APPROVED") return { ok: true, message: `already approved by ${item.approvedBy ?? "?"}` };
+      if (item.state !== "PENDING") return { ok: false, message: `cannot approve: item is ${item.state}` };
+      store.audit({ ...base, action: "item.approved" });
+      store.updateItem(item.id, { state: "APPROVED", approvedBy: cmd.actor }, now);
+      return { ok: true, message: "approved" };
+    case "veto":
+      if (item.state === "VETOED") return { ok: true, message: "already vetoed" };
+      if (!open) return { ok: false, message: `cannot veto: item is ${item.state}` };
+      store.audit({ ...base, action: "item.vetoed", detail: cmd.reason });
+      store.updateItem(item.id, { state: "VETOED", vetoReason: cmd.reason }, now);
+      return { ok: true, message: "vetoed for the rest of the billing period" };
+    case "postpone": {
+      if (!open) return { ok: false, message: `cannot postpone: item is ${item.state}` };
+      const deadline = Math.max(item.deadline, now) + cmd.byMs;
+      store.audit({ ...base, action: "item.postponed", detail: `deadline ${new Date(item.deadline).toISOString()} → ${new Date(deadline).toISOString()}` });
+      store.updateItem(item.id, { deadline }, now);
+      return { ok: true, message: `deadline now ${new Date(deadline).toISOString()}` };
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * SQLite schema of the engine's durable state, as an ordered list of migrations. `schema_version` in `meta` says
+ * how many have run; each migration runs once, inside one transaction, so a crash mid-upgrade leaves the old
+ * schema intact. Append new migrations; never edit an applied one.
+ */
+import type { Database } from "bun:sqlite";
+
+export const MIGRATIONS: string[] = [
+  // 1: sync snapshots, plan items, audit, notifications, engine lock.
+  `
+  CREATE TABLE sync_snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT,
+    resources INTEGER NOT NULL DEFAULT 0,
+    costs INTEGER NOT NULL DEFAULT 0,
+    duration_ms INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sync_snapshots_at ON sync_snapshots(at);
+
+  CREATE TABLE plan_items (
+    id TEXT PRIMARY KEY,
+    vr_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    prio INTEGER NOT NULL,
+    owner TEXT,
+    tdate INTEGER NOT NULL,
+    tsave REAL NOT NULL,
+    tasap INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    state TEXT NOT NULL,
+    deadline INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    approved_by TEXT,
+    veto_reason TEXT,
+    error TEXT,
+    period_start INTEGER NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'engine',
+    dry_run INTEGER NOT NULL DEFAULT 0,
+    -- leaf resources in termination order, as last seen (JSON CloudResource[])
+    resources_json TEXT NOT NULL DEFAULT '[]',
+    -- execution journal (JSON ExecutionJournal) so a restart knows which calls may have gone out
+    journal_json TEXT
+  );
+  CREATE INDEX plan_items_vr ON plan_items(vr_id, period_start);
+  CREATE INDEX plan_items_state ON plan_items(state);
+
+  CREATE TABLE audit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    source TEXT NOT NULL,
+    action TEXT NOT NULL,
+    item_id TEXT,
+    vr_id TEXT,
+    detail TEXT
+  );
+  CREATE INDEX audit_events_item ON audit_events(item_id);
+
+  CREATE TABLE notifications (
+    key TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    claimed_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+
+  CREATE TABLE engine_lock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL
+  );
+  `,
+];
+
+export function migrate(db: Database): number {
+  db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const row = db.query("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | null;
+  let version = row ? Number(row.value) : 0;
+  if (version > MIGRATIONS.length) {
+    throw new Error(
+      `state database schema version ${version} is newer than this ot3c understands (${MIGRATIONS.length}); upgrade ot3c`,
+    );
+  }
+  while (version < MIGRATIONS.length) {
+    const next = version + 1;
+    // BEGIN IMMEDIATE: two processes opening a fresh state dir at once must not both run migration 1.
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const current = db.query("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | null;
+      if ((current ? Number(current.value) : 0) >= next) {
+        db.exec("COMMIT");
+        version = Number(current!.value);
+        continue;
+      }
+      db.exec(MIGRATIONS[version]!);
+      db.query("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)").run(String(next));
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw err;
+    }
+    version = next;
+  }
+  return version;
+}

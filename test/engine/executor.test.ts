@@ -1,0 +1,230 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Store, type StoredPlanItem } from "../../src/store/store.ts";
+import { reconcile } from "../../src/engine/lifecycle.ts";
+import { Executor, type ExecTerminator, type ExecutionContext, type TerminationHooks } from "../../src/engine/executor.ts";
+import type { CloudResource, PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+function open(): Store {
+  const d = mkdtempSync(join(tmpdir(), "ot3c-ex-"));
+  dirs.push(d);
+  return Store.open(d);
+}
+const H = 3600_000;
+
+/** An in-memory cloud: resources by id, every mutating call counted, jobs that finish on demand. */
+class FakeCloud implements ExecTerminator {
+  resources = new Map<string, CloudResource>();
+  calls: string[] = [];
+  failNext?: string;
+  jobs = new Map<string, string>();
+  add(kind: "ECS" | "EVS", id: string) {
+    this.resources.set(id, { kind, id, name: id, status: kind === "ECS" ? "ACTIVE" : "in-use", tags: {} });
+  }
+  async get(r: CloudResource) {
+    const c = this.resources.get(r.id);
+    return c ? { ...c } : undefined;
+  }
+  async stop(r: CloudResource, hooks?: TerminationHooks) {
+    this.calls.push(`stop:${r.id}`);
+    hooks?.onJob?.(`job-stop-${r.id}`);
+    this.resources.get(r.id)!.status = "SHUTOFF";
+  }
+  async delete(r: CloudResource, hooks?: TerminationHooks) {
+    this.calls.push(`delete:${r.id}`);
+    if (this.failNext) {
+      const m = this.failNext;
+      this.failNext = undefined;
+      throw new Error(m);
+    }
+    hooks?.onJob?.(`job-del-${r.id}`);
+    this.resources.delete(r.id);
+  }
+}
+
+function vr(id: string, kind: "ECS" | "EVS" = "ECS"): VirtualResource {
+  return { id: `${kind}_${id}`, kind, name: id, prio: 5, tags: {}, members: [], daily: [], resource: { kind, id, name: id, status: "ACTIVE", tags: {} } };
+}
+function group(...m: VirtualResource[]): VirtualResource {
+  return { id: `GR_[${m.map((x) => x.id).join(",")}]`, kind: "GROUP", name: "g", prio: 5, tags: {}, members: m, daily: [] };
+}
+function p(vrId: string, action: "stop" | "delete" = "delete"): PlannedTermination {
+  return { vrId, action, prio: 5, tdate: 0, tsave: 10, tasap: true, reason: "gap" };
+}
+
+function setup(vrs: VirtualResource[], desired: PlannedTermination[], settings = { enforce: true, approval: "none" as const, maxTerminationsPerRun: 10 }) {
+  const store = open();
+  const cloud = new FakeCloud();
+  for (const v of vrs) for (const l of v.kind === "GROUP" ? v.members : [v]) cloud.add(l.kind as "ECS" | "EVS", l.resource!.id);
+  const roots = new Map(vrs.map((v) => [v.id, v]));
+  reconcile(store, { now: 0, graceMs: H, periodStart: 0, desired, origin: "engine", roots, budgetAtRisk: true });
+  const events: string[] = [];
+  const ex = new Executor(store, cloud, settings, { onItem: (k, i) => events.push(`${k}:${i.vrId}`), onAlert: (m) => events.push(`alert:${m.slice(0, 10)}`) });
+  const wanted = new Set(desired.map((d) => d.vrId));
+  const ctx = (now: number, over: Partial<ExecutionContext> = {}): ExecutionContext => ({ now, dataFresh: true, isWanted: (i: StoredPlanItem) => wanted.has(i.vrId), budgetAtRisk: true, roots, ...over });
+  return { store, cloud, ex, ctx, events, wanted };
+}
+
+describe("Executor", () => {
+  test("nothing happens before the deadline; at the deadline server then volume are deleted, audited before", async () => {
+    const g = group(vr("s"), vr("v", "EVS"));
+    const { store, cloud, ex, ctx, events } = setup([g], [p(g.id)]);
+    expect((await ex.tick(ctx(H - 1))).started).toEqual([]);
+    expect(cloud.calls).toEqual([]);
+    const r = await ex.tick(ctx(H));
+    expect(r.started.length).toBe(1);
+    expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("DONE");
+    expect(item.journal!.steps.map((s) => s.phase)).toEqual(["done", "done"]);
+    const actions = store.auditEvents().map((e) => e.action);
+    expect(actions.indexOf("terminate.about-to-delete")).toBeLessThan(actions.indexOf("terminate.deleted"));
+    expect(events).toEqual([`executed:${g.id}`]);
+  });
+
+  test("stop acts on servers only", async () => {
+    const g = group(vr("s"), vr("v", "EVS"));
+    const { store, cloud, ex, ctx } = setup([g], [p(g.id, "stop")]);
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual(["stop:s"]);
+    expect(store.listItems()[0]!.state).toBe("DONE");
+  });
+
+  test("enforce: false → audited 'would delete', DONE with a dry-run marker, no API call", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")], { enforce: false, approval: "none", maxTerminationsPerRun: 10 });
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual([]);
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("DONE");
+    expect(item.dryRun).toBe(true);
+    expect(store.auditEvents().some((e) => e.action === "terminate.would-delete")).toBe(true);
+  });
+
+  test("approval: required waits at the deadline until approved", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")], { enforce: true, approval: "required", maxTerminationsPerRun: 10 });
+    const id = store.listItems()[0]!.id;
+    const r = await ex.tick(ctx(2 * H));
+    expect(r.waitingForApproval).toEqual([id]);
+    expect(cloud.calls).toEqual([]);
+    store.updateItem(id, { state: "APPROVED", approvedBy: "bob" }, 2 * H);
+    await ex.tick(ctx(2 * H + 1));
+    expect(cloud.calls).toEqual(["delete:a"]);
+  });
+
+  test("re-check at the deadline: not wanted / budget OK → CANCELLED; resource gone → GONE; stale data → held", async () => {
+    const { store, cloud, ex, ctx, events } = setup([vr("a"), vr("b"), vr("c")], [p("ECS_a"), p("ECS_b"), p("ECS_c")]);
+    const r0 = await ex.tick(ctx(H, { dataFresh: false }));
+    expect(r0.held).toMatch(/stale/);
+    cloud.resources.delete("c");
+    await ex.tick(ctx(H, { isWanted: (i) => i.vrId !== "ECS_a", budgetAtRisk: true, roots: new Map([["ECS_a", vr("a")], ["ECS_b", vr("b")], ["ECS_c", vr("c")]]) }));
+    expect(store.listItems({ vrId: "ECS_a" })[0]!.state).toBe("CANCELLED");
+    expect(store.listItems({ vrId: "ECS_c" })[0]!.state).toBe("GONE");
+    expect(store.listItems({ vrId: "ECS_b" })[0]!.state).toBe("DONE");
+    expect(cloud.calls).toEqual(["delete:b"]);
+    expect(events.sort()).toEqual(["cancelled:ECS_a", "executed:ECS_b", "gone:ECS_c"]);
+  });
+
+  test("budget no longer at risk at the deadline → CANCELLED, nothing deleted", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
+    await ex.tick(ctx(H, { budgetAtRisk: false }));
+    expect(cloud.calls).toEqual([]);
+    expect(store.listItems()[0]!.error).toMatch(/budget no longer at risk/);
+  });
+
+  test("an API error → FAILED with the error", async () => {
+    const { store, cloud, ex, ctx, events } = setup([vr("a")], [p("ECS_a")]);
+    cloud.failNext = "Ecs.0114: server is locked";
+    await ex.tick(ctx(H));
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("FAILED");
+    expect(item.error).toContain("Ecs.0114");
+    expect(events).toEqual(["failed:ECS_a"]);
+  });
+
+  test("max-terminations-per-run: more due than allowed → nothing runs, one alert", async () => {
+    const { store, cloud, ex, ctx, events } = setup([vr("a"), vr("b"), vr("c")], [p("ECS_a"), p("ECS_b"), p("ECS_c")], { enforce: true, approval: "none", maxTerminationsPerRun: 2 });
+    const r = await ex.tick(ctx(H));
+    expect(r.alerts[0]).toContain("max-terminations-per-run is 2");
+    await ex.tick(ctx(H + 1));
+    expect(cloud.calls).toEqual([]);
+    expect(store.auditEvents().filter((e) => e.action === "brake.tripped").length).toBe(1);
+    expect(events.filter((e) => e.startsWith("alert")).length).toBe(1);
+  });
+
+  describe("restart with an item left EXECUTING", () => {
+    function crashed(phase: "calling" | "pending", jobId?: string) {
+      const s = setup([group(vr("s"), vr("v", "EVS"))], [p("GR_[ECS_s,EVS_v]")]);
+      const item = s.store.listItems()[0]!;
+      s.store.updateItem(item.id, { state: "EXECUTING", resources: item.resources, journal: { action: "delete", startedAt: H, steps: [{ resourceId: "s", kind: "ECS", phase, ...(jobId ? { jobId } : {}) }, { resourceId: "v", kind: "EVS", phase: "pending" }] } }, H);
+      return { ...s, id: item.id };
+    }
+
+    test("call reached the API (resource gone) → not re-sent; the rest continues", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling");
+      cloud.resources.delete("s");
+      await ex.tick(ctx(H + 5));
+      expect(cloud.calls).toEqual(["delete:v"]);
+      expect(store.getItem(id)!.state).toBe("DONE");
+    });
+
+    test("deletion under way → waits, never re-sent", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling");
+      cloud.resources.get("s")!.status = "DELETING";
+      await ex.tick(ctx(H + 5));
+      await ex.tick(ctx(H + 10));
+      expect(cloud.calls).toEqual([]);
+      expect(store.getItem(id)!.state).toBe("EXECUTING");
+      cloud.resources.delete("s");
+      await ex.tick(ctx(H + 15));
+      expect(cloud.calls).toEqual(["delete:v"]);
+      expect(store.getItem(id)!.state).toBe("DONE");
+    });
+
+    test("known job → awaited, not re-sent", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling", "job-1");
+      const awaited: string[] = [];
+      cloud.awaitJob = async (r, job) => {
+        awaited.push(`${r.id}:${job}`);
+        cloud.resources.delete(r.id);
+      };
+      await ex.tick(ctx(H + 5));
+      expect(awaited).toEqual(["s:job-1"]);
+      expect(cloud.calls).toEqual(["delete:v"]);
+      expect(store.getItem(id)!.state).toBe("DONE");
+    });
+
+    test("untouched and no job → re-audited and sent once; a second ambiguity fails instead", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling");
+      await ex.tick(ctx(H + 5));
+      expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
+      expect(store.auditEvents().some((e) => e.action === "terminate.retry-delete")).toBe(true);
+
+      const second = crashed("calling");
+      const it = second.store.getItem(second.id)!;
+      second.store.updateItem(second.id, { journal: { ...it.journal!, retried: true } }, H);
+      await second.ex.tick(second.ctx(H + 5));
+      expect(second.cloud.calls).toEqual([]);
+      expect(second.store.getItem(second.id)!.state).toBe("FAILED");
+    });
+
+    test("killed between steps → resumes the pending step only", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("pending");
+      store.updateItem(id, { journal: { action: "delete", startedAt: H, steps: [{ resourceId: "s", kind: "ECS", phase: "done" }, { resourceId: "v", kind: "EVS", phase: "pending" }] } }, H);
+      cloud.resources.delete("s");
+      await ex.tick(ctx(H + 5));
+      expect(cloud.calls).toEqual(["delete:v"]);
+      expect(store.getItem(id)!.state).toBe("DONE");
+    });
+  });
+
+  test("requestStop: nothing new starts", async () => {
+    const { cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
+    ex.requestStop();
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual([]);
+  });
+});

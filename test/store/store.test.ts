@@ -1,0 +1,176 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Database } from "bun:sqlite";
+import { Store, newItemId, type StoredPlanItem } from "../../src/store/store.ts";
+import { MIGRATIONS } from "../../src/store/schema.ts";
+import { EngineLock, EngineLockedError, readLockRow } from "../../src/store/engine-lock.ts";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "ot3c-store-"));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function item(over: Partial<StoredPlanItem> = {}): StoredPlanItem {
+  return {
+    id: newItemId(),
+    vrId: "ECS_a",
+    action: "delete",
+    prio: 5,
+    tdate: 1000,
+    tsave: 3.5,
+    tasap: true,
+    reason: "over budget",
+    state: "PENDING",
+    deadline: 5000,
+    createdAt: 1,
+    updatedAt: 1,
+    periodStart: 0,
+    origin: "engine",
+    dryRun: false,
+    resources: [{ kind: "ECS", id: "a", name: "a", status: "ACTIVE", tags: { ot3c_prio: "5" } }],
+    ...over,
+  };
+}
+
+describe("Store", () => {
+  test("creates the schema in WAL mode with FULL sync and a schema version", () => {
+    const dir = tempDir();
+    const s = Store.open(dir);
+    expect(s.schemaVersion()).toBe(MIGRATIONS.length);
+    expect((s.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode).toBe("wal");
+    expect((s.db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous).toBe(2);
+    s.close();
+    // Re-opening does not re-run migrations (a second CREATE TABLE would throw).
+    const again = Store.open(dir);
+    expect(again.schemaVersion()).toBe(MIGRATIONS.length);
+    again.close();
+  });
+
+  test("refuses a database from a newer ot3c", () => {
+    const dir = tempDir();
+    Store.open(dir).close();
+    const db = new Database(join(dir, "ot3c.db"));
+    db.query("UPDATE meta SET value = '999' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(() => Store.open(dir)).toThrow(/newer than this ot3c/);
+  });
+
+  test("plan items round-trip with journal, and survive a reopen", () => {
+    const dir = tempDir();
+    const s = Store.open(dir);
+    const a = item({ owner: "o@example.com" });
+    s.insertItem(a);
+    s.updateItem(a.id, { state: "EXECUTING", journal: { action: "delete", steps: [{ resourceId: "a", kind: "ECS", phase: "calling", jobId: "j1" }], startedAt: 7 } }, 9);
+    s.close();
+    const r = Store.open(dir);
+    const got = r.getItem(a.id)!;
+    expect(got.state).toBe("EXECUTING");
+    expect(got.owner).toBe("o@example.com");
+    expect(got.journal!.steps[0]!.jobId).toBe("j1");
+    expect(got.updatedAt).toBe(9);
+    expect(got.deadline).toBe(5000);
+    expect(r.listItems({ states: ["EXECUTING"] }).map((i) => i.id)).toEqual([a.id]);
+    expect(r.listItems({ states: ["PENDING"] })).toEqual([]);
+    r.close();
+  });
+
+  test("vetoed VR ids are per billing period", () => {
+    const s = Store.open(tempDir());
+    s.insertItem(item({ vrId: "ECS_x", state: "VETOED", periodStart: 100 }));
+    s.insertItem(item({ vrId: "ECS_y", state: "VETOED", periodStart: 200 }));
+    s.insertItem(item({ vrId: "ECS_z", state: "PENDING", periodStart: 100 }));
+    expect(s.vetoedVrIds(100)).toEqual(["ECS_x"]);
+    s.close();
+  });
+
+  test("audit events keep order and fields", () => {
+    const s = Store.open(tempDir());
+    s.audit({ at: 1, actor: "alice", source: "cli", action: "item.approved", itemId: "abc", vrId: "ECS_a" });
+    s.audit({ at: 2, actor: "ot3c", source: "engine", action: "sync.failed", detail: "boom" });
+    const ev = s.auditEvents();
+    expect(ev.map((e) => e.action)).toEqual(["item.approved", "sync.failed"]);
+    expect(ev[0]).toMatchObject({ actor: "alice", source: "cli", itemId: "abc", vrId: "ECS_a" });
+    expect(ev[1]!.detail).toBe("boom");
+    expect(s.auditEvents({ itemId: "abc" }).length).toBe(1);
+    s.close();
+  });
+
+  test("notification claims dedupe across restarts and re-claim an interrupted send", () => {
+    const dir = tempDir();
+    const s = Store.open(dir);
+    expect(s.claimNotification("i1:planned", "i1", "planned", "smtp", 10, 0)).toBe(true);
+    expect(s.claimNotification("i1:planned", "i1", "planned", "smtp", 11, 0)).toBe(false); // in flight here
+    s.finishNotification("i1:planned", { ok: true, at: 12 });
+    expect(s.claimNotification("i2:planned", "i2", "planned", "smtp", 13, 0)).toBe(true); // then "crash"
+    s.close();
+    const r = Store.open(dir);
+    expect(r.claimNotification("i1:planned", "i1", "planned", "smtp", 100, 100)).toBe(false); // sent before
+    expect(r.claimNotification("i2:planned", "i2", "planned", "smtp", 100, 100)).toBe(true); // interrupted: resend
+    r.finishNotification("i2:planned", { ok: false, error: "smtp down", giveUp: false });
+    expect(r.claimNotification("i2:planned", "i2", "planned", "smtp", 101, 100)).toBe(true); // failed: retry
+    expect(r.notificationStatus("i2:planned")!.attempts).toBe(3);
+    r.close();
+  });
+
+  test("sync snapshots", () => {
+    const s = Store.open(tempDir());
+    s.recordSync({ at: 1, ok: true, resources: 3, costs: 10, durationMs: 5 });
+    s.recordSync({ at: 2, ok: false, error: "ECS 503", resources: 0, costs: 0, durationMs: 5 });
+    expect(s.lastSync()!.error).toBe("ECS 503");
+    expect(s.lastSync(true)!.at).toBe(1);
+    s.close();
+  });
+});
+
+describe("EngineLock", () => {
+  test("a second engine on the same state refuses, naming the holder's pid; release frees it", async () => {
+    const dir = tempDir();
+    const s1 = Store.open(dir);
+    const s2 = Store.open(dir);
+    const l1 = await EngineLock.acquire(s1, dir, 1000);
+    const err = await EngineLock.acquire(s2, dir, 1000).catch((e) => e);
+    expect(err).toBeInstanceOf(EngineLockedError);
+    expect(String(err.message)).toContain(`pid ${process.pid}`);
+    l1.release();
+    const l2 = await EngineLock.acquire(s2, dir, 2000);
+    expect(readLockRow(s2)!.pid).toBe(process.pid);
+    l2.release();
+    s1.close();
+    s2.close();
+  });
+
+  test("the lock of a SIGKILLed holder is taken over", async () => {
+    const dir = tempDir();
+    const script = `
+      import { Store } from ${JSON.stringify(join(import.meta.dir, "../../src/store/store.ts"))};
+      import { EngineLock } from ${JSON.stringify(join(import.meta.dir, "../../src/store/engine-lock.ts"))};
+      const s = Store.open(${JSON.stringify(dir)});
+      await EngineLock.acquire(s, ${JSON.stringify(dir)}, Date.now());
+      console.log("locked");
+      setInterval(() => {}, 1000);
+    `;
+    const file = join(dir, "holder.ts");
+    await Bun.write(file, script);
+    const child = Bun.spawn([process.execPath, file], { stdout: "pipe", stderr: "inherit" });
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain("locked");
+    const s = Store.open(dir);
+    const refused = await EngineLock.acquire(s, dir, Date.now()).catch((e) => e);
+    expect(refused).toBeInstanceOf(EngineLockedError);
+    expect(refused.holderPid).toBe(child.pid);
+    child.kill("SIGKILL");
+    await child.exited;
+    const lock = await EngineLock.acquire(s, dir, Date.now());
+    expect(lock.tookOverFrom!.pid).toBe(child.pid);
+    lock.release();
+    s.close();
+  });
+});
