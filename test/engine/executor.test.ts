@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store, type StoredPlanItem } from "../../src/store/store.ts";
 import { reconcile } from "../../src/engine/lifecycle.ts";
-import { Executor, type ExecTerminator, type ExecutionContext, type TerminationHooks } from "../../src/engine/executor.ts";
+import { Executor, type ExecTerminator, type ExecutorSettings, type ExecutionContext, type TerminationHooks } from "../../src/engine/executor.ts";
 import type { CloudResource, PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
 
 const dirs: string[] = [];
@@ -22,6 +22,7 @@ class FakeCloud implements ExecTerminator {
   calls: string[] = [];
   failNext?: string;
   jobs = new Map<string, string>();
+  awaitJob?: (r: CloudResource, jobId: string) => Promise<void>;
   add(kind: "ECS" | "EVS", id: string) {
     this.resources.set(id, { kind, id, name: id, status: kind === "ECS" ? "ACTIVE" : "in-use", tags: {} });
   }
@@ -56,7 +57,7 @@ function p(vrId: string, action: "stop" | "delete" = "delete"): PlannedTerminati
   return { vrId, action, prio: 5, tdate: 0, tsave: 10, tasap: true, reason: "gap" };
 }
 
-function setup(vrs: VirtualResource[], desired: PlannedTermination[], settings = { enforce: true, approval: "none" as const, maxTerminationsPerRun: 10 }) {
+function setup(vrs: VirtualResource[], desired: PlannedTermination[], settings: ExecutorSettings = { enforce: true, approval: "none", maxTerminationsPerRun: 10 }) {
   const store = open();
   const cloud = new FakeCloud();
   for (const v of vrs) for (const l of v.kind === "GROUP" ? v.members : [v]) cloud.add(l.kind as "ECS" | "EVS", l.resource!.id);
