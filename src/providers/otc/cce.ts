@@ -1,0 +1,97 @@
+/**
+ * CCE v3: clusters (`GET /api/v3/projects/{pid}/clusters` → `{kind:"List", items:[Cluster]}`) and their node
+ * pools (`…/clusters/{cid}/nodepools` → items `{kind:"NodePool", metadata{name,uid}, spec{initialNodeCount,
+ * nodeTemplate{flavor, userTags:[{key,value}]}}, status{phase, currentNode}}`). Neither list is paged, so one call
+ * per cluster is the minimum. A node pool is the unit ot3c manages (`CCE_<nodepool-uid>`).
+ *
+ * Deleting a node pool answers with the pool (phase "Deleting"), not a job: completion is the pool returning 404;
+ * phase "Error" means the deletion failed.
+ */
+import type { CloudResource } from "../../engine/types.ts";
+import type { HttpClient } from "../http.ts";
+import { HttpError } from "../http.ts";
+import { parseKeyValueTags } from "./ecs.ts";
+import type { JobState } from "./jobs.ts";
+import { mapLimit } from "./paging.ts";
+
+export interface CceCluster {
+  kind?: string;
+  metadata: { uid: string; name: string };
+  status?: { phase?: string };
+}
+
+export interface CceNodePool {
+  kind?: string;
+  metadata: { uid: string; name: string; creationTimestamp?: string };
+  spec?: {
+    initialNodeCount?: number;
+    nodeTemplate?: { flavor?: string; userTags?: Array<{ key: string; value: string }> };
+  };
+  status?: { phase?: string; currentNode?: number; message?: string };
+}
+
+function items<T>(res: { items?: T[] } | undefined, client: HttpClient, what: string): T[] {
+  if (!res || !Array.isArray(res.items)) throw new HttpError(`${client.endpoint}: ${what} without "items"`, client.endpoint);
+  return res.items;
+}
+
+export async function listClusters(cce: HttpClient, projectId: string): Promise<CceCluster[]> {
+  return items(await cce.get<{ items?: CceCluster[] }>(`/api/v3/projects/${projectId}/clusters`), cce, "cluster list");
+}
+
+export function normaliseNodePool(np: CceNodePool, clusterId: string): CloudResource {
+  return {
+    kind: "CCE",
+    id: np.metadata.uid,
+    name: np.metadata.name ?? "",
+    // An empty phase is how CCE reports a usable pool.
+    status: np.status?.phase || "Available",
+    tags: parseKeyValueTags(np.spec?.nodeTemplate?.userTags),
+    createdAt: np.metadata.creationTimestamp,
+    clusterId,
+    flavor: np.spec?.nodeTemplate?.flavor,
+  };
+}
+
+export async function listNodePools(cce: HttpClient, projectId: string, clusterId: string): Promise<CloudResource[]> {
+  const res = await cce.get<{ items?: CceNodePool[] }>(`/api/v3/projects/${projectId}/clusters/${encodeURIComponent(clusterId)}/nodepools`);
+  return items(res, cce, `node pool list of cluster ${clusterId}`).map((np) => normaliseNodePool(np, clusterId));
+}
+
+export async function listAllNodePools(cce: HttpClient, projectId: string, concurrency = 4): Promise<CloudResource[]> {
+  const clusters = await listClusters(cce, projectId);
+  const perCluster = await mapLimit(clusters, concurrency, (c) => listNodePools(cce, projectId, c.metadata.uid));
+  return perCluster.flat();
+}
+
+function poolPath(projectId: string, clusterId: string, id: string): string {
+  return `/api/v3/projects/${projectId}/clusters/${encodeURIComponent(clusterId)}/nodepools/${encodeURIComponent(id)}`;
+}
+
+export async function getNodePool(cce: HttpClient, projectId: string, clusterId: string, id: string): Promise<CceNodePool | undefined> {
+  const res = await cce.raw("GET", poolPath(projectId, clusterId, id), { acceptStatus: [404] });
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  let np: CceNodePool;
+  try {
+    np = JSON.parse(await res.text()) as CceNodePool;
+  } catch {
+    throw new HttpError(`${cce.endpoint}: node pool ${id}: response is not valid JSON (truncated?)`, cce.endpoint, res.status, undefined, true);
+  }
+  if (!np?.metadata?.uid) throw new HttpError(`${cce.endpoint}: node pool ${id}: response without metadata`, cce.endpoint, res.status);
+  return np;
+}
+
+export async function deleteNodePool(cce: HttpClient, projectId: string, clusterId: string, id: string): Promise<void> {
+  await cce.json("DELETE", poolPath(projectId, clusterId, id));
+}
+
+/** Deletion progress: gone = done, phase Error = failed. */
+export async function nodePoolDeletionState(cce: HttpClient, projectId: string, clusterId: string, id: string): Promise<JobState> {
+  const np = await getNodePool(cce, projectId, clusterId, id);
+  if (!np) return { done: true, ok: true };
+  if (np.status?.phase === "Error") return { done: true, ok: false, reason: np.status.message || "node pool deletion failed (phase Error)" };
+  return { done: false };
+}
