@@ -1,0 +1,266 @@
+/**
+ * The seed's data chain (reference/otc-and-ot3c.md §1.3–1.7) with its bugs fixed:
+ *
+ *   leaves (ECS_, EVS_, CCE_, RDS_) → ECS grouped with its attached EVS → equal `ot3c_group` values grouped →
+ *   ghosts (GH_) from this period's cost records whose resource no longer exists → sorted most expendable first.
+ *
+ * Fixed against the seed: cost records are joined by exact resource id (the seed used substring matching), a
+ * missing volume no longer aborts all grouping, groups are built without mutating the list being iterated,
+ * products without `_` do not panic, untagged resources stay visible (flagged unmanaged, so the budget counts
+ * them as baseline instead of ignoring them), and `ot3c_instance` is implemented.
+ *
+ * Deliberate difference: an `ot3c_group` value with a single member does not wrap it in a one-member group (the
+ * seed made `GR_[ECS_x]`); the resource keeps its own id and its `group` field.
+ */
+import type { BillingPeriod, CloudResource, CostRecord, DailyCost, VirtualResource } from "../types.ts";
+import {
+  TAG_GROUP,
+  TAG_INSTANCE,
+  TAG_OWNER,
+  TAG_PRIO,
+  computeShare,
+  ghostProductToken,
+  groupTag,
+  ownerTag,
+  parsePrio,
+} from "./tags.ts";
+
+export interface BuildInput {
+  resources: CloudResource[];
+  costs: CostRecord[];
+  period: BillingPeriod;
+  /** This ot3c instance's name: only resources whose `ot3c_instance` tag equals it are managed by it. */
+  instance?: string;
+}
+
+export interface VirtualInventory {
+  /** The tree: roots most expendable first (prio descending, 0 last, ties by id). */
+  roots: VirtualResource[];
+  /**
+   * Resources left out because their `ot3c_instance` belongs to another instance, as plain leaves. They are not in
+   * the tree and no plan of ours touches them, but their spend still lands on the same bill: the pipeline
+   * forecasts them and hands the result to `computeBudget` as `excludedSpend`, where it counts as baseline.
+   */
+  excluded: VirtualResource[];
+}
+
+/** Cost per day, summed over products, ascending. */
+export function dailyFromRecords(records: CostRecord[] | undefined): DailyCost[] {
+  if (!records || records.length === 0) return [];
+  const byDay = new Map<string, number>();
+  for (const r of records) byDay.set(r.date, (byDay.get(r.date) ?? 0) + r.amount);
+  return [...byDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([date, amount]) => ({ date, amount }));
+}
+
+/** Members' daily costs added per day. */
+export function sumDailies(lists: DailyCost[][]): DailyCost[] {
+  if (lists.length === 1) return lists[0].slice();
+  const byDay = new Map<string, number>();
+  for (const l of lists) for (const d of l) byDay.set(d.date, (byDay.get(d.date) ?? 0) + d.amount);
+  return [...byDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([date, amount]) => ({ date, amount }));
+}
+
+function leafFor(r: CloudResource, records: CostRecord[] | undefined, period: BillingPeriod): VirtualResource {
+  const p = parsePrio(r.tags);
+  const vr: VirtualResource = {
+    id: `${r.kind}_${r.id}`,
+    kind: r.kind,
+    name: r.name,
+    prio: p.prio,
+    owner: ownerTag(r.tags),
+    group: groupTag(r.tags),
+    tags: { ...r.tags },
+    members: [],
+    resource: r,
+    daily: dailyFromRecords(records),
+    managed: p.managed,
+  };
+  if (p.note) vr.note = p.note;
+  if (r.kind === "ECS" || r.kind === "RDS") {
+    // The share a stop ends is estimated from this period's products (fall back to all history when the
+    // period has none yet, e.g. on its first day).
+    const inPeriod = records?.filter((c) => c.date >= period.startDate && c.date < period.endDate);
+    vr.stopShare = computeShare(inPeriod && inPeriod.length > 0 ? inPeriod : records);
+  }
+  return vr;
+}
+
+type GroupKind = "server" | "tag";
+
+/**
+ * A group: one unit for the planner. Prio = the minimum prio of its managed members (the most protected member
+ * wins; a prio-0 member makes the whole group 0). Managed: for a server group, only when the server itself is
+ * (its untagged volumes follow their server, but a tagged volume does not drag an untagged server into a plan);
+ * for an `ot3c_group` group, when any member is (the members opted in together by sharing the group tag).
+ */
+function makeGroup(members: VirtualResource[], kind: GroupKind, groupName?: string): VirtualResource {
+  const managedMembers = members.filter((m) => m.managed !== false);
+  const managed = kind === "server" ? members[0].managed !== false : managedMembers.length > 0;
+  let prio = 0;
+  let note: string | undefined;
+  if (managed) {
+    prio = Math.min(...managedMembers.map((m) => m.prio));
+    const zero = managedMembers.find((m) => m.prio === 0);
+    if (zero) note = `member ${zero.id} has prio 0: the group is never terminated`;
+  } else {
+    note =
+      kind === "server"
+        ? "the server has no ot3c_prio tag: unmanaged, its spend is baseline"
+        : "no member has an ot3c_prio tag: unmanaged, its spend is baseline";
+  }
+  const owner = members.find((m) => m.owner)?.owner;
+  const group = groupName ?? members[0].group;
+  const tags: Record<string, string> = {};
+  if (group !== undefined) tags[TAG_GROUP] = group;
+  if (managed) tags[TAG_PRIO] = String(prio);
+  if (owner) tags[TAG_OWNER] = owner;
+  const vr: VirtualResource = {
+    id: `GR_[${members.map((m) => m.id).join(",")}]`,
+    kind: "GROUP",
+    name: kind === "server" ? members[0].name : (group ?? members[0].name),
+    prio,
+    owner,
+    group,
+    tags,
+    members,
+    daily: sumDailies(members.map((m) => m.daily)),
+    managed,
+  };
+  if (note) vr.note = note;
+  return vr;
+}
+
+/** Termination order inside an `ot3c_group` group: servers (with their volumes) before databases, node pools and loose volumes. */
+function memberRank(vr: VirtualResource): number {
+  if (vr.kind === "GROUP") return vr.members[0]?.kind === "ECS" ? 0 : 5;
+  return { ECS: 1, RDS: 2, CCE: 3, EVS: 4 }[vr.kind as "ECS" | "RDS" | "CCE" | "EVS"] ?? 6;
+}
+
+export function compareRoots(a: VirtualResource, b: VirtualResource): number {
+  if (a.prio !== b.prio) return b.prio - a.prio;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function buildVirtualInventory(input: BuildInput): VirtualInventory {
+  const { period, instance } = input;
+  const byResource = new Map<string, CostRecord[]>();
+  for (const c of input.costs) {
+    const list = byResource.get(c.resourceId);
+    if (list) list.push(c);
+    else byResource.set(c.resourceId, [c]);
+  }
+
+  const known = new Set<string>();
+  const included: CloudResource[] = [];
+  const excluded: VirtualResource[] = [];
+  for (const r of input.resources) {
+    known.add(r.id);
+    if (instance !== undefined && r.tags[TAG_INSTANCE] !== instance) {
+      const leaf = leafFor(r, byResource.get(r.id), period);
+      leaf.managed = false;
+      leaf.prio = 0;
+      leaf.note = `ot3c_instance ${JSON.stringify(r.tags[TAG_INSTANCE] ?? "")} is not this instance (${instance}): excluded, its spend is baseline`;
+      excluded.push(leaf);
+    } else {
+      included.push(r);
+    }
+  }
+
+  // Leaves, in a deterministic order (by kind and id) so that ids and grouping never depend on API order.
+  const leaves = included.map((r) => leafFor(r, byResource.get(r.id), period));
+  leaves.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const evsByVolumeId = new Map<string, VirtualResource>();
+  for (const l of leaves) if (l.kind === "EVS") evsByVolumeId.set(l.resource!.id, l);
+
+  // Volumes named by the server's attachment list first (attach order), then volumes that name the server.
+  const volumesOfServer = new Map<string, string[]>();
+  for (const l of leaves) {
+    if (l.kind === "ECS") volumesOfServer.set(l.resource!.id, [...(l.resource!.attachedVolumeIds ?? [])]);
+  }
+  for (const l of leaves) {
+    if (l.kind !== "EVS") continue;
+    for (const sid of l.resource!.attachedServerIds ?? []) {
+      const list = volumesOfServer.get(sid);
+      if (list && !list.includes(l.resource!.id)) list.push(l.resource!.id);
+    }
+  }
+
+  // Step 1: each server with its attached volumes, except volumes with their own ot3c_group (seed rule). A
+  // multi-attached volume goes with the first server (by id) that claims it.
+  const claimed = new Set<string>();
+  const roots: VirtualResource[] = [];
+  for (const l of leaves) {
+    if (l.kind !== "ECS") continue;
+    const vols: VirtualResource[] = [];
+    for (const vid of volumesOfServer.get(l.resource!.id) ?? []) {
+      const evs = evsByVolumeId.get(vid);
+      if (!evs || claimed.has(evs.id) || evs.group !== undefined) continue;
+      claimed.add(evs.id);
+      vols.push(evs);
+    }
+    roots.push(vols.length > 0 ? makeGroup([l, ...vols], "server") : l);
+  }
+  for (const l of leaves) if (l.kind !== "ECS" && !claimed.has(l.id)) roots.push(l);
+
+  // Step 2: equal ot3c_group values form one group (a server group carries its server's ot3c_group).
+  const buckets = new Map<string, VirtualResource[]>();
+  const loose: VirtualResource[] = [];
+  for (const vr of roots) {
+    if (vr.group === undefined) {
+      loose.push(vr);
+      continue;
+    }
+    const b = buckets.get(vr.group);
+    if (b) b.push(vr);
+    else buckets.set(vr.group, [vr]);
+  }
+  const grouped: VirtualResource[] = loose;
+  for (const [name, members] of buckets) {
+    if (members.length === 1) {
+      grouped.push(members[0]);
+      continue;
+    }
+    members.sort((a, b) => memberRank(a) - memberRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    grouped.push(makeGroup(members, "tag", name));
+  }
+
+  // Step 3: ghosts — this period's cost records whose resource is in no inventory (deleted since, or a type ot3c
+  // does not list). One per resource id; the product token comes from its first record of the period.
+  for (const [rid, records] of byResource) {
+    if (known.has(rid)) continue;
+    let first: CostRecord | undefined;
+    for (const c of records) {
+      if (c.date < period.startDate || c.date >= period.endDate) continue;
+      if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = c;
+    }
+    if (!first) continue;
+    grouped.push({
+      id: `GH_${ghostProductToken(first.product)}_${rid}`,
+      kind: "GHOST",
+      name: first.product,
+      prio: 0,
+      tags: { [TAG_PRIO]: "0" },
+      members: [],
+      daily: dailyFromRecords(records),
+      managed: false,
+      note: "cost records without a resource in the inventory (deleted, or a type ot3c does not manage): baseline",
+    });
+  }
+
+  grouped.sort(compareRoots);
+  excluded.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { roots: grouped, excluded };
+}
+
+/** The tree only (see `buildVirtualInventory` for the resources excluded by `ot3c_instance`). */
+export function buildVirtualResources(input: BuildInput): VirtualResource[] {
+  return buildVirtualInventory(input).roots;
+}
+
+/** Every virtual resource in the tree, depth first (roots and all group members). */
+export function* walkVirtual(roots: Iterable<VirtualResource>): Generator<VirtualResource> {
+  for (const r of roots) {
+    yield r;
+    if (r.members.length > 0) yield* walkVirtual(r.members);
+  }
+}
