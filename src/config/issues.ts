@@ -27,9 +27,16 @@ export class ConfigValidationError extends ConfigError {
   }
 }
 
+/**
+ * Keys whose name says "credential". The redaction safety net masks whatever follows `secret:` or `password:`
+ * in any text, so for these keys the message is joined with " — " instead of ": " to survive it intact.
+ */
+const SENSITIVE_KEY = /(authorization|x-auth-token|signature|api[-_]?key|secret|password|token)$/i;
+
 export function formatIssue(issue: ConfigIssue): string {
   const where = issue.display ? `${issue.display}${issue.position ? `:${issue.position.line}:${issue.position.column}` : ""}: ` : "";
-  return `${where}${issue.key ? `${issue.key}: ` : ""}${issue.message}`;
+  const joiner = SENSITIVE_KEY.test(issue.key) ? " — " : ": ";
+  return `${where}${issue.key ? `${issue.key}${joiner}` : ""}${issue.message}`;
 }
 
 export function issueAt(source: ConfigSource, path: KeyPath, message: string, at: "value" | "key" = "value"): ConfigIssue {

@@ -2,10 +2,9 @@
  * From the validated file (kebab-case, strings for durations) to the `Config` contract (camelCase, milliseconds,
  * endpoints derived, secrets resolved), plus the checks that span several keys.
  */
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseGoDuration } from "./duration.ts";
-import { deriveOtcEndpoints } from "./endpoints.ts";
+import { deriveEndpoints } from "../providers/otc/endpoints.ts";
 import { issueAt, type ConfigIssue } from "./issues.ts";
 import type { RawConfig } from "./schema.ts";
 import type { ResolvedSecrets } from "./secrets.ts";
@@ -92,7 +91,7 @@ function promAuth(raw: NonNullable<RawConfig["chargeback"]>["prometheus"], secre
 export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
   const s = o.secrets.values;
   const c = raw.otccreds;
-  const endpoints = deriveOtcEndpoints(c.region, { ...c.endpoints, iam: c.endpoints?.iam ?? c.identityendpoint });
+  const endpoints = deriveEndpoints(c.region, { ...c.endpoints, identityEndpoint: c.identityendpoint });
   const syncIntervalMs = ms(raw["sync-interval"]);
   let chargeback: ChargebackConfig | undefined;
   if (raw.chargeback) {

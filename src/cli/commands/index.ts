@@ -3,6 +3,10 @@
  * their implementation inside the action (fast start-up). Keep one line per module.
  */
 import type { Command } from "commander";
+import { register as registerConfig } from "./config.ts";
+import { register as registerGenerateConfig } from "./generate-config.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
+  registerGenerateConfig,
+  registerConfig,
 ];

@@ -1,0 +1,23 @@
+/** `ot3c config check`: load and validate the configuration, print the effective result with secrets masked. */
+import type { Command } from "commander";
+import { globalsOf } from "../globals.ts";
+import { outputOption, printOutput, type OutputFormat } from "../output.ts";
+
+export function register(program: Command): void {
+  const config = program.command("config").description("inspect the configuration");
+  config
+    .command("check")
+    .description("validate the configuration and print the effective settings (secrets shown as ***); exit 78 if invalid")
+    .addOption(outputOption())
+    .action(async (opts: { output: OutputFormat }, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const { loadConfig } = await import("../../config/load.ts");
+      const { effectiveConfig } = await import("../../config/effective.ts");
+      const cfg = await loadConfig({ path: g.config, stateDir: g.stateDir });
+      if (g.logLevel) cfg.logLevel = g.logLevel;
+      const effective = effectiveConfig(cfg);
+      const doc = { ok: true, source: cfg.sourcePath, config: effective };
+      const { stringify } = await import("yaml");
+      await printOutput(opts.output, doc, () => `# ${cfg.sourcePath}: configuration OK\n${stringify(effective)}`);
+    });
+}

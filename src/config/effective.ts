@@ -1,0 +1,74 @@
+/**
+ * The effective configuration as an operator wants to see it (`ot3c config check`): every default filled in,
+ * durations in Go notation, and every secret shown as `***` — never its value, not even a prefix.
+ */
+import { formatGoDuration } from "./duration.ts";
+import type { Config, PrometheusAuth } from "./types.ts";
+
+const MASK = "***";
+const mask = (v: string | undefined) => (v ? MASK : undefined);
+
+function auth(a: PrometheusAuth): Record<string, unknown> {
+  return { type: a.type, ...(a.username ? { username: a.username } : {}), ...(a.password ? { password: MASK } : {}), ...(a.token ? { token: MASK } : {}) };
+}
+
+/** Same key names as ot3c.yaml, so the output can be compared with (and pasted into) the file. */
+export function effectiveConfig(c: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    "dashboard-secret": mask(c.dashboardSecret),
+    "dashboard-endpoint": c.dashboardEndpoint,
+    "dashboard-api": c.dashboardApi,
+    otccreds: {
+      identityendpoint: c.otc.identityEndpoint,
+      ...(c.otc.projectId ? { projectid: c.otc.projectId } : {}),
+      ...(c.otc.projectName ? { projectname: c.otc.projectName } : {}),
+      accesskey: mask(c.otc.accessKey),
+      secretkey: mask(c.otc.secretKey),
+      region: c.otc.region,
+      endpoints: { ...c.otc.endpoints },
+    },
+    "target-budget": c.targetBudget,
+    currency: c.currency,
+    ...(c.billingBegin ? { "billing-begin": c.billingBegin } : {}),
+    "billing-begin-day": c.billingBeginDay,
+    "termination-grace": formatGoDuration(c.terminationGraceMs),
+    enforce: c.enforce,
+    approval: c.approval,
+    "max-terminations-per-run": c.maxTerminationsPerRun,
+    forecast: { ...c.forecast },
+    planner: { ...c.planner },
+    ...(c.instance ? { instance: c.instance } : {}),
+    notify: {
+      ...(c.notify.smtp ? { smtp: { ...c.notify.smtp, ...(c.notify.smtp.password ? { password: MASK } : {}) } } : {}),
+      ...(c.notify.webhook
+        ? {
+            webhook: {
+              url: c.notify.webhook.url,
+              ...(c.notify.webhook.headers ? { headers: Object.fromEntries(Object.keys(c.notify.webhook.headers).map((k) => [k, MASK])) } : {}),
+            },
+          }
+        : {}),
+      ...(c.notify.defaultOwner ? { "default-owner": c.notify.defaultOwner } : {}),
+      "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
+    },
+    metrics: { ...c.metrics },
+    "state-dir": c.stateDir,
+    "sync-interval": formatGoDuration(c.syncIntervalMs),
+    "stale-after": formatGoDuration(c.staleAfterMs),
+    ...(c.socketGroup ? { "socket-group": c.socketGroup } : {}),
+    "log-level": c.logLevel,
+  };
+  if (c.chargeback) {
+    const cb = c.chargeback;
+    out.chargeback = {
+      confluent: { "api-key": mask(cb.confluent.apiKey), "api-secret": mask(cb.confluent.apiSecret), "base-url": cb.confluent.baseUrl },
+      prometheus: { url: cb.prometheus.url, auth: auth(cb.prometheus.auth) },
+      ...(cb.confirmPrometheus ? { "confirm-prometheus": { url: cb.confirmPrometheus.url, auth: auth(cb.confirmPrometheus.auth) } } : {}),
+      "lookback-days": cb.lookbackDays,
+      "cutoff-days": cb.cutoffDays,
+      "cku-usage-ratio": cb.ckuUsageRatio,
+      "sync-interval": formatGoDuration(cb.syncIntervalMs),
+    };
+  }
+  return out;
+}
