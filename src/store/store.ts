@@ -266,7 +266,7 @@ export class Store {
       where.push("vr_id = ?");
       vals.push(filter.vrId);
     }
-    const sql = `SELECT * FROM plan_items ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY deadline, id`;
+    const sql = `SELECT * FROM plan_items ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY deadline, rowid`;
     return (this.db.query(sql).all(...vals) as ItemRow[]).map(rowToItem);
   }
 

@@ -1,0 +1,363 @@
+/**
+ * The engine loop, shared by `run`, `--daemon`, `exec` and the in-process TUI:
+ * sync (InventorySource) → evaluate (forecast, budget, plan) → lifecycle (reconcile plan items) → executor tick,
+ * and immutable snapshots for renderers. Providers, the evaluator and the clock are injected: no HTTP, no React.
+ *
+ * Never plan on incomplete or stale data: a failed sync adds and cancels nothing, existing deadlines hold, and the
+ * executor starts nothing new until a good sync; the snapshot says DEGRADED and why.
+ */
+import { redact } from "../providers/redact.ts";
+import { EngineLock } from "../store/engine-lock.ts";
+import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
+import { addDays, billingPeriod, isoDay } from "./period.ts";
+import { applyCommand, reconcile } from "./lifecycle.ts";
+import { Executor, type ExecTerminator, type ExecutorSettings, type ItemEventKind } from "./executor.ts";
+import type {
+  ApiEndpointStats,
+  BillingPeriod,
+  BudgetSummary,
+  Clock,
+  CloudResource,
+  CommandResult,
+  CostRecord,
+  EngineCommand,
+  EngineHandle,
+  EngineSnapshot,
+  InventorySource,
+  PlannedTermination,
+  ResourceForecast,
+  ResourceTerminator,
+  SyncStatus,
+  TerminationPlan,
+  VirtualResource,
+} from "./types.ts";
+
+/** What `evaluate` (src/engine/pipeline.ts) returns; only these fields are used here. */
+export interface Evaluation {
+  period: BillingPeriod;
+  roots: VirtualResource[];
+  forecasts: Record<string, ResourceForecast>;
+  budget: BudgetSummary;
+  plan: TerminationPlan;
+}
+
+export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; vetoed: string[] }) => Evaluation;
+
+export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+
+/** Where notifications go (src/notify); the engine only reports what happened. */
+export interface EngineNotifier {
+  itemEvent(kind: "planned" | "reminder" | ItemEventKind, item: StoredPlanItem): void;
+  alert(message: string, key: string): void;
+  /** Resolves when sends in flight are done (shutdown). */
+  flush(): Promise<void>;
+}
+
+export interface EngineSettings extends ExecutorSettings {
+  graceMs: number;
+  syncIntervalMs: number;
+  staleAfterMs: number;
+  billingBeginDay: number;
+  reminderBeforeMs: number;
+  /** Days of cost history before the period start handed to the forecast (weekly seasons need some). */
+  historyDays?: number;
+}
+
+export interface EngineDeps {
+  store: Store;
+  stateDir: string;
+  clock: Clock;
+  inventory: InventorySource;
+  terminator: ResourceTerminator | ExecTerminator;
+  evaluate: EvaluateFn;
+  settings: EngineSettings;
+  project: { name: string; region: string; id?: string };
+  notifier?: EngineNotifier;
+  log?: EngineLog;
+  apiStats?: () => ApiEndpointStats[];
+  /** `exec -f FILE`: the plan comes from a file, not from the planner. Throws when the file is invalid. */
+  planFile?: () => PlannedTermination[];
+  /** How often the background loop wakes up (real time); default 2 s. */
+  tickMs?: number;
+  /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
+  minSnapshotIntervalMs?: number;
+}
+
+export class Engine implements EngineHandle {
+  readonly connection = "in-process";
+  private lock?: EngineLock;
+  private evaluation?: Evaluation;
+  private sync: SyncStatus = { state: "NEVER" };
+  private lastGoodSyncAt?: number;
+  private lastAttemptAt?: number;
+  private alerts: string[] = [];
+  private refreshRequested = false;
+  private executor: Executor;
+  private listeners = new Set<(s: EngineSnapshot) => void>();
+  private seq = 0;
+  private snapshot?: EngineSnapshot;
+  private dirty = true;
+  private lastEmit = 0;
+  private emitTimer?: ReturnType<typeof setTimeout>;
+  private loopTimer?: ReturnType<typeof setTimeout>;
+  private running?: Promise<void>;
+  private stopped = false;
+  private planFileError?: string;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.executor = new Executor(deps.store, deps.terminator, deps.settings, {
+      onItem: (kind, item) => deps.notifier?.itemEvent(kind, item),
+      onAlert: (msg, key) => deps.notifier?.alert(msg, key),
+      log: deps.log,
+    });
+  }
+
+  get settings(): EngineSettings {
+    return this.deps.settings;
+  }
+
+  /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */
+  async acquireLock(): Promise<void> {
+    const now = this.deps.clock.now();
+    this.lock = await EngineLock.acquire(this.deps.store, this.deps.stateDir, now, Math.max(60_000, (this.deps.tickMs ?? 2000) * 10));
+    if (this.lock.tookOverFrom) {
+      this.deps.store.audit({ at: now, actor: "ot3c", source: "engine", action: "engine.lock-taken-over", detail: `previous holder pid ${this.lock.tookOverFrom.pid} on ${this.lock.tookOverFrom.host} is gone` });
+    }
+    this.deps.store.audit({ at: now, actor: "ot3c", source: "engine", action: "engine.started", detail: `pid ${process.pid}, ${this.deps.settings.enforce ? "ENFORCE" : "DRY-RUN"}` });
+  }
+
+  /** Applies new settings (SIGHUP reload); takes effect on the next step. */
+  updateSettings(settings: EngineSettings): void {
+    this.deps.settings = settings;
+    this.executor.settings = settings;
+    this.markDirty();
+  }
+
+  // -- the loop ------------------------------------------------------------------------------------------------
+
+  /** One iteration: sync when due, then an executor tick, reminders, heartbeat. Never throws. */
+  async step(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = this.doStep().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async doStep(): Promise<void> {
+    const { clock, settings } = this.deps;
+    try {
+      if (this.refreshRequested || this.lastAttemptAt === undefined || clock.now() - this.lastAttemptAt >= settings.syncIntervalMs) {
+        this.refreshRequested = false;
+        await this.syncAndPlan();
+      }
+      if (this.stopped) return;
+      const now = clock.now();
+      const ev = this.evaluation;
+      const fresh = ev !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileError;
+      const wanted = new Set(this.desired(ev).map((d) => d.vrId));
+      const tick = await this.executor.tick({
+        now,
+        dataFresh: fresh,
+        isWanted: (item) => item.origin === this.origin() && wanted.has(item.vrId),
+        budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
+        roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
+      });
+      this.alerts = [...tick.alerts];
+      if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
+      if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
+      if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
+      this.sendReminders(now);
+      this.lock?.heartbeat(now);
+    } catch (err) {
+      this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
+    }
+    this.markDirty();
+  }
+
+  private origin(): ItemOrigin {
+    return this.deps.planFile ? "plan-file" : "engine";
+  }
+
+  private desired(ev: Evaluation | undefined): PlannedTermination[] {
+    if (!ev) return [];
+    if (!this.deps.planFile) return ev.plan.items;
+    try {
+      const items = this.deps.planFile();
+      this.planFileError = undefined;
+      return items;
+    } catch (err) {
+      this.planFileError = redact(String((err as Error)?.message ?? err));
+      return [];
+    }
+  }
+
+  private async syncAndPlan(): Promise<void> {
+    const { clock, store, inventory, settings } = this.deps;
+    const started = clock.now();
+    this.lastAttemptAt = started;
+    this.sync = { ...this.sync, state: "SYNCING", lastAttemptAt: started };
+    this.markDirty();
+    const period = billingPeriod(started, settings.billingBeginDay);
+    const from = addDays(period.startDate, -(settings.historyDays ?? 28));
+    const to = addDays(isoDay(started), 1);
+    let resources: CloudResource[];
+    let costs: CostRecord[];
+    const t0 = performance.now();
+    try {
+      [resources, costs] = await Promise.all([inventory.listResources(), inventory.listCosts(from, to)]);
+    } catch (err) {
+      this.degrade(started, `sync failed: ${redact(String((err as Error)?.message ?? err))}`, Math.round(performance.now() - t0));
+      return;
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    const now = clock.now();
+    let ev: Evaluation;
+    try {
+      ev = this.deps.evaluate({ resources, costs, now, vetoed: store.vetoedVrIds(period.start) });
+    } catch (err) {
+      this.degrade(started, `evaluation failed: ${redact(String((err as Error)?.message ?? err))}`, durationMs);
+      return;
+    }
+    store.recordSync({ at: started, ok: true, resources: resources.length, costs: costs.length, durationMs });
+    if (this.sync.state === "DEGRADED") {
+      store.audit({ at: now, actor: "ot3c", source: "engine", action: "sync.recovered", detail: `${resources.length} resources, ${costs.length} cost records` });
+    }
+    this.evaluation = ev;
+    this.lastGoodSyncAt = now;
+    this.sync = { state: "OK", lastAttemptAt: started, lastSuccessAt: now, durationMs };
+    const desired = this.desired(ev);
+    if (this.deps.planFile && this.planFileError) return; // an unreadable plan file must not cancel its items
+    const result = reconcile(store, {
+      now,
+      graceMs: settings.graceMs,
+      periodStart: ev.period.start,
+      desired,
+      origin: this.origin(),
+      roots: new Map(ev.roots.map((r) => [r.id, r])),
+      budgetAtRisk: ev.budget.gap > 0,
+    });
+    for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
+    for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
+    for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
+    if (result.created.length || result.cancelled.length || result.gone.length) {
+      this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length });
+    }
+  }
+
+  private degrade(at: number, error: string, durationMs: number): void {
+    const { store } = this.deps;
+    const wasDegraded = this.sync.state === "DEGRADED";
+    store.recordSync({ at, ok: false, error, resources: 0, costs: 0, durationMs });
+    // One audit event per outage, not one per retry.
+    if (!wasDegraded) store.audit({ at, actor: "ot3c", source: "engine", action: "sync.failed", detail: error });
+    this.deps.log?.("warn", error);
+    this.sync = { state: "DEGRADED", lastAttemptAt: at, durationMs, error, ...(this.lastGoodSyncAt ? { lastSuccessAt: this.lastGoodSyncAt } : {}) };
+  }
+
+  private sendReminders(now: number): void {
+    const notifier = this.deps.notifier;
+    if (!notifier) return;
+    const before = this.deps.settings.reminderBeforeMs;
+    for (const item of this.deps.store.listItems({ states: ["PENDING", "APPROVED"] })) {
+      if (item.deadline - before <= now && item.deadline > now) notifier.itemEvent("reminder", item);
+    }
+  }
+
+  /** Runs the loop in real time until `stop()`. */
+  start(): void {
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped) return;
+      await this.step();
+      if (!this.stopped) this.loopTimer = setTimeout(loop, this.deps.tickMs ?? 2000);
+    };
+    this.loopTimer = setTimeout(loop, 0);
+  }
+
+  /** SIGTERM: the call in flight finishes and is persisted, nothing new starts, the lock is released. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.executor.requestStop();
+    if (this.loopTimer) clearTimeout(this.loopTimer);
+    if (this.emitTimer) clearTimeout(this.emitTimer);
+    await this.running;
+    await this.deps.notifier?.flush();
+    this.deps.store.audit({ at: this.deps.clock.now(), actor: "ot3c", source: "engine", action: "engine.stopped", detail: `pid ${process.pid}` });
+    this.lock?.release();
+    this.lock = undefined;
+  }
+
+  // -- EngineHandle --------------------------------------------------------------------------------------------
+
+  async send(command: EngineCommand): Promise<CommandResult> {
+    if (command.type === "refresh") {
+      this.deps.store.audit({ at: this.deps.clock.now(), actor: command.actor, source: command.source, action: "sync.refresh-requested" });
+      this.refreshRequested = true;
+      await this.running;
+      await this.step();
+      return { ok: this.sync.state === "OK", results: [{ id: "-", ok: this.sync.state === "OK", message: this.sync.state === "OK" ? "synced" : (this.sync.error ?? "sync failed") }] };
+    }
+    const result = applyCommand(this.deps.store, command, this.deps.clock.now());
+    this.markDirty();
+    return result;
+  }
+
+  getSnapshot(): EngineSnapshot {
+    if (this.dirty || !this.snapshot) this.snapshot = this.build();
+    return this.snapshot;
+  }
+
+  subscribe(listener: (snapshot: EngineSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Something changed: rebuild lazily, and push to subscribers at a bounded rate. */
+  markDirty(): void {
+    this.dirty = true;
+    if (this.listeners.size === 0 || this.emitTimer) return;
+    const minGap = this.deps.minSnapshotIntervalMs ?? 250;
+    const wait = Math.max(0, this.lastEmit + minGap - performance.now());
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = undefined;
+      this.lastEmit = performance.now();
+      const snap = this.getSnapshot();
+      for (const l of this.listeners) l(snap);
+    }, wait);
+  }
+
+  private build(): EngineSnapshot {
+    const { clock, store, settings, project } = this.deps;
+    const now = clock.now();
+    const ev = this.evaluation;
+    const period = ev?.period ?? billingPeriod(now, settings.billingBeginDay);
+    const items = store.listItems().filter((i) => i.periodStart === period.start || i.state === "EXECUTING" || i.state === "PENDING" || i.state === "APPROVED");
+    this.dirty = false;
+    const snap: EngineSnapshot = {
+      seq: ++this.seq,
+      at: now,
+      project,
+      mode: settings.enforce ? "ENFORCE" : "DRY-RUN",
+      approval: settings.approval,
+      period,
+      ...(ev ? { budget: ev.budget, planOutcome: ev.plan.outcome } : {}),
+      resources: ev?.roots ?? [],
+      forecasts: ev?.forecasts ?? {},
+      plan: items,
+      sync: { ...this.sync },
+      api: this.deps.apiStats?.() ?? [],
+      events: store.auditEvents({ limit: 200 }),
+      alerts: [...this.alerts],
+    };
+    return deepFreeze(snap);
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
+  }
+  return o;
+}
