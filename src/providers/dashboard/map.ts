@@ -1,0 +1,78 @@
+/**
+ * Dashboard records → CostRecord. Strings that repeat across a month of records (resource ids, products, dates)
+ * are interned so that a million records share a few thousand strings instead of holding a copy each.
+ */
+import type { DashboardCostRecord, HourlyCostRecord } from "./types.ts";
+
+export class Interner {
+  private readonly seen = new Map<string, string>();
+  get(s: string): string {
+    const hit = this.seen.get(s);
+    if (hit !== undefined) return hit;
+    this.seen.set(s, s);
+    return s;
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/** Tags as the API may return them: `{k: v}`, `[{key, value}]` or `["k=v"]`. */
+export function parseTags(raw: unknown): Record<string, string> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const out: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (const t of raw) {
+      if (typeof t === "string") {
+        const i = t.indexOf("=");
+        if (i > 0) out[t.slice(0, i)] = t.slice(i + 1);
+        else out[t] = "";
+      } else if (t && typeof t === "object" && "key" in t) out[String((t as any).key)] = String((t as any).value ?? "");
+    }
+  } else if (typeof raw === "object") {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) out[k] = String(v ?? "");
+  }
+  return out;
+}
+
+export class RecordError extends Error {}
+
+/**
+ * One v2 daily line (or v1 record) → DashboardCostRecord. `consumption_date` `2024-07-16T00:00:00+01:00` (v2) or
+ * `2020-08-01 00:00:00` (v1) → its calendar date part: the dashboard already reports Berlin days, so converting the
+ * instant to UTC would move midnight records to the previous day.
+ */
+export function toCostRecord(raw: unknown, amountField: string, intern: Interner, withTags: boolean): DashboardCostRecord {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new RecordError("record is not a JSON object");
+  const r = raw as Record<string, unknown>;
+  const when = r.consumption_date;
+  if (typeof when !== "string" || !DATE.test(when)) {
+    // An error object in the stream (the service reports problems as `{"detail": …}`) must not pass as data.
+    const detail = r.detail ?? r.message ?? r.error;
+    throw new RecordError(detail ? `service error in stream: ${JSON.stringify(detail).slice(0, 200)}` : "record without a valid consumption_date");
+  }
+  const amount = Number(r[amountField] ?? r.amount);
+  if (!Number.isFinite(amount)) throw new RecordError(`record with a non-numeric ${amountField}`);
+  const rec: DashboardCostRecord = {
+    date: intern.get(when.slice(0, 10)),
+    resourceId: intern.get(String(r.resource_id ?? "")),
+    product: intern.get(String(r.product ?? "")),
+    amount,
+  };
+  if (r.project_id != null) rec.projectId = intern.get(String(r.project_id));
+  if (r.project_name != null) rec.projectName = intern.get(String(r.project_name));
+  if (r.consumption_type != null) rec.consumptionType = intern.get(String(r.consumption_type));
+  if (r.region != null) rec.region = intern.get(String(r.region));
+  if (withTags) rec.tags = parseTags(r.tags) ?? {};
+  return rec;
+}
+
+export function toHourlyRecord(raw: unknown, intern: Interner, withTags: boolean): HourlyCostRecord {
+  const base = toCostRecord(raw, "amount", intern, withTags) as HourlyCostRecord;
+  const r = raw as Record<string, unknown>;
+  const ts = String(r.consumption_date);
+  base.timestamp = ts;
+  base.hour = /T(\d{2})/.test(ts) ? Number(/T(\d{2})/.exec(ts)![1]) : 0;
+  const excl = Number(r.amount_excluding_discount);
+  if (Number.isFinite(excl)) base.amountExcludingDiscount = excl;
+  return base;
+}

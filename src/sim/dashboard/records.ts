@@ -1,0 +1,121 @@
+/**
+ * Wire shapes of the simulated Enterprise Dashboard: v2 daily and hourly NDJSON lines and v1 JSON records, built
+ * from `SimCostRecord`s. Field names and formats follow the documented examples (opentelekomcloud-docs/
+ * enterprise-dashboard, api-ref v2 consumption examples and the v1 consumption example).
+ */
+import type { SimCostRecord, SimWorld } from "../world.ts";
+import { addDays, berlinTimestamp } from "../scenario/calendar.ts";
+import { contractOf } from "./query.ts";
+
+/** The v1 API reports the list price next to what is billed; the simulator's contract discount. */
+export const V1_DISCOUNT = 0.2;
+
+/** Per-world constants and per-day caches shared by every line of a response. */
+export class RecordWriter {
+  private readonly contract: number;
+  private readonly stamps = new Map<string, string>();
+  private readonly etl = new Map<string, string>();
+
+  constructor(private readonly world: SimWorld) {
+    this.contract = contractOf(world);
+  }
+
+  private stamp(date: string, hour = 0): string {
+    const key = hour === 0 ? date : `${date}#${hour}`;
+    let s = this.stamps.get(key);
+    if (!s) this.stamps.set(key, (s = berlinTimestamp(date, hour)));
+    return s;
+  }
+
+  private etlUpdated(date: string): string {
+    let s = this.etl.get(date);
+    if (!s) this.etl.set(date, (s = `${addDays(date, 1)}T03:05:00`));
+    return s;
+  }
+
+  /** `index` makes the aggregation id unique and stable (MongoDB ObjectId-like, 24 hex digits). */
+  daily(r: SimCostRecord, index: number, showTags: boolean): string {
+    const line: Record<string, unknown> = {
+      aggregation_id: objectId(this.world.generatedAt, index),
+      amount: r.amount,
+      consumption_date: this.stamp(r.date),
+      consumption_type: r.consumptionType,
+      contract: this.contract,
+      etl_updated: this.etlUpdated(r.date),
+      product: r.product,
+      product_description: r.productDescription,
+      project_id: this.world.projectId,
+      quantity: r.quantity,
+      quantity_type: r.quantityType,
+      region: "EU-DE",
+      resource_id: r.resourceId,
+      status: "NEW",
+    };
+    if (showTags) line.tags = r.tags;
+    return JSON.stringify(line);
+  }
+
+  /**
+   * The hourly view of a daily record: elastic usage spread evenly over the 24 hours of the Berlin day, a recurring
+   * charge as one record at hour 0. Returns the lines for `hour` only when given.
+   */
+  hourly(r: SimCostRecord, index: number, showTags: boolean, hour: number | undefined, out: string[]): void {
+    const hours = r.consumptionType === "RC" ? 1 : 24;
+    const amount = Math.round((r.amount / hours) * 1e9) / 1e9;
+    const quantity = Math.round((r.quantity / hours) * 1e9) / 1e9;
+    for (let h = 0; h < hours; h++) {
+      if (hour !== undefined && h !== hour) continue;
+      const line: Record<string, unknown> = {
+        amount,
+        amount_excluding_discount: amount,
+        bill_cycle_day: 1,
+        consumption_date: this.stamp(r.date, h),
+        consumption_type: r.consumptionType,
+        contract: this.contract,
+        etl_updated: this.etlUpdated(r.date),
+        external_priceplan: `pp_${r.product}_EU-DE`,
+        product: r.product,
+        product_description: r.productDescription,
+        project_id: this.world.projectId,
+        quantity,
+        quantity_type: r.quantityType,
+        region: "EU-DE",
+        resource_id: r.resourceId,
+        status: "AGGREGATION_PROCESSED",
+        usage_id: objectId(this.world.generatedAt, index * 24 + h + 0x800000),
+      };
+      if (showTags) line.tags = r.tags;
+      out.push(JSON.stringify(line));
+    }
+  }
+
+  v1(r: SimCostRecord, tagged: boolean): Record<string, unknown> {
+    const list = Math.round((r.amount / (1 - V1_DISCOUNT)) * 1e6) / 1e6;
+    const rec: Record<string, unknown> = {
+      kind: "Consumption",
+      contract: this.contract,
+      business_partner_id: 12345,
+      reseller_id: 12345,
+      quantity_unit: r.quantityType === "h" ? "H" : r.quantityType,
+      consumption_date: `${r.date} 00:00:00`,
+      unit_price: r.quantity > 0 ? Math.round((list / r.quantity) * 1e6) / 1e6 : 0,
+      listprice_amount: list,
+      amount: r.amount,
+      product: r.product,
+      product_description: r.productDescription,
+      project_id: this.world.projectId,
+      resource_id: r.resourceId,
+      billing_quantity: r.quantity,
+      project_name: this.world.projectName,
+      consumption_type_description: r.consumptionType === "RC" ? "Recurring charge" : "Usage with price",
+      region: "EU-DE",
+    };
+    if (tagged) rec.tags = r.tags;
+    return rec;
+  }
+}
+
+function objectId(epochMs: number, n: number): string {
+  const ts = Math.floor(epochMs / 1000).toString(16).padStart(8, "0").slice(-8);
+  return ts + n.toString(16).padStart(16, "0").slice(-16);
+}
