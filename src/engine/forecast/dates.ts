@@ -6,19 +6,21 @@
 import type { IsoDate } from "../types.ts";
 
 const DAY_MS = 86_400_000;
-const parsed = new Map<string, number>();
-
-/** `YYYY-MM-DD` → days since 1970-01-01. Cached: a project has only a few dozen distinct dates. */
+/**
+ * `YYYY-MM-DD` → days since 1970-01-01, by digit arithmetic (days-from-civil, H. Hinnant): this runs once per
+ * cost record, millions of times per forecast, so no Date objects and no string maps.
+ */
 export function epochDay(date: IsoDate): number {
-  let d = parsed.get(date);
-  if (d === undefined) {
-    const ms = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
-    if (!Number.isFinite(ms)) throw new Error(`not a calendar day: ${JSON.stringify(date)}`);
-    d = Math.round(ms / DAY_MS);
-    if (parsed.size > 10_000) parsed.clear();
-    parsed.set(date, d);
-  }
-  return d;
+  let y = date.charCodeAt(0) * 1000 + date.charCodeAt(1) * 100 + date.charCodeAt(2) * 10 + date.charCodeAt(3) - 53328;
+  const m = date.charCodeAt(5) * 10 + date.charCodeAt(6) - 528;
+  const d = date.charCodeAt(8) * 10 + date.charCodeAt(9) - 528;
+  if (date.length !== 10 || !(m >= 1 && m <= 12 && d >= 1 && d <= 31) || !(y >= 0)) throw new Error(`not a calendar day: ${JSON.stringify(date)}`);
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 const formatted = new Map<number, string>();

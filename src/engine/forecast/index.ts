@@ -9,7 +9,7 @@
  *   pool scaled by the total series' own level (intervals.ts) — never a sum of resource quantiles.
  */
 import type { BillingPeriod, DailyCost, ForecastModelName, IsoDate, Quantiles, ResourceForecast, VirtualResource } from "../types.ts";
-import { isoDay } from "./dates.ts";
+import { epochDay, isoDay } from "./dates.ts";
 import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, type CalibrationTable } from "./intervals.ts";
 import { forecastPath } from "./model.ts";
 import { getModel } from "./models/index.ts";
@@ -42,6 +42,12 @@ function sumPath(p: Float64Array): number {
 }
 
 export function forecastResources(input: ForecastInput): ForecastResult {
+  const { perResource, total } = forecastWithScale(input);
+  return { perResource, total };
+}
+
+/** As forecastResources, plus the total's error scale (the calibration needs it to normalise errors). */
+export function forecastWithScale(input: ForecastInput): ForecastResult & { totalScale: number } {
   const ctx = seriesContext(input.period, input.lastCompleteDay);
   const model = getModel(input.model);
   const table = input.calibration ?? CALIBRATION;
@@ -91,7 +97,9 @@ export function forecastResources(input: ForecastInput): ForecastResult {
     for (let k = 0; k < totalPath.length; k++) totalPath[k] += node.path[k];
   }
   const totalSeries = prepareSeries(totalDaily(input.roots, ctx), ctx);
-  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalSeries, quantilesAt(table, "total", input.model, ctx.elapsed), dates) };
+  const q = quantilesAt(table, "total", input.model, ctx.elapsed);
+  const totalScale = ctx.horizon * errorLevel(totalSeries, sumPath(totalPath));
+  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalSeries, q, dates), totalScale };
 }
 
 /** The total series over the history window, built densely (one pass over all records, no per-date maps). */
@@ -99,14 +107,9 @@ function totalDaily(roots: VirtualResource[], ctx: SeriesContext): DailyCost[] {
   const len = ctx.lastCompleteDay - ctx.windowStart + 1;
   const sum = new Float64Array(len);
   const seen = new Uint8Array(len);
-  const byDate = new Map<IsoDate, number>();
   for (const root of roots) {
     for (const rec of root.daily) {
-      let idx = byDate.get(rec.date);
-      if (idx === undefined) {
-        idx = Date.UTC(+rec.date.slice(0, 4), +rec.date.slice(5, 7) - 1, +rec.date.slice(8, 10)) / 86_400_000 - ctx.windowStart;
-        byDate.set(rec.date, idx);
-      }
+      const idx = epochDay(rec.date) - ctx.windowStart;
       if (idx < 0 || idx >= len) continue;
       sum[idx] += rec.amount;
       seen[idx] = 1;

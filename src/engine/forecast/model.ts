@@ -55,19 +55,21 @@ export function seasonalNaive(y: Float64Array, steps: number): Float64Array {
 }
 
 /**
- * A resource is stopped (forecast 0) when its last ≥ 2 complete days cost nothing and that is not simply its
- * weekly pattern: either the zero run is a week or longer, or the same weekdays a week earlier did cost something.
- * One zero day is not enough: it is as likely a billing hiccup as a stop.
+ * A resource is stopped (forecast 0) when its last complete day(s) cost nothing and that is not simply its weekly
+ * pattern: the zero run is a week or longer, or the same weekdays a week earlier did cost something. A single zero
+ * day only counts when the two weeks before it had no zero day at all — a resource that is sometimes idle (usage
+ * billing) is not declared stopped by one quiet day, while a server that was billed every day and then nothing is.
  */
 export function isStopped(y: Float64Array): boolean {
   const n = y.length;
   let z = 0;
   while (z < n && y[n - 1 - z] <= 1e-12) z++;
-  if (z === n && n > 0) return true;
-  if (z < 2) return false;
-  if (z >= 7 || n < z + 7) return true;
-  for (let j = 0; j < z; j++) if (y[n - 1 - j - 7] > 1e-12) return true;
-  return false;
+  if (z === 0) return false;
+  if (z === n) return true;
+  if (z >= 7 || n < z + 7) return z >= 2 || n < 8;
+  for (let j = 0; j < z; j++) if (y[n - 1 - j - 7] <= 1e-12) return false;
+  if (z === 1) for (let i = Math.max(0, n - 15); i < n - 1; i++) if (y[i] <= 1e-12) return false;
+  return true;
 }
 
 /** True when the last `k` values are all equal (all models agree on a flat series, so fitting is skipped). */

@@ -90,22 +90,40 @@ export function prepareSeries(daily: DailyCost[], ctx: SeriesContext): PreparedS
   let first = Infinity;
   let lastRecordDay: number | undefined;
   let lastRecordAmount = 0;
-  for (const rec of daily) {
+  // One backward pass (the history is ascending by contract): records after the last complete day are skipped,
+  // and the walk stops at the first record older than both the window and the period.
+  const stopBelow = Math.min(ctx.windowStart, ctx.periodStart);
+  const scratch = new Float64Array(HISTORY_DAYS);
+  for (let r = daily.length - 1; r >= 0; r--) {
+    const rec = daily[r];
     const d = epochDay(rec.date);
     if (d > last) continue;
+    if (d < stopBelow) break;
     if (d >= ctx.periodStart && d < ctx.periodEnd) soFar += rec.amount;
-    if (lastRecordDay === undefined || d >= lastRecordDay) {
+    if (lastRecordDay === undefined) {
       lastRecordDay = d;
       lastRecordAmount = rec.amount;
+    } else if (d === lastRecordDay) {
+      lastRecordAmount += rec.amount;
     }
-    if (d >= ctx.windowStart && d < first) first = d;
+    if (d >= ctx.windowStart) {
+      scratch[d - ctx.windowStart] += rec.amount;
+      if (d < first) first = d;
+    }
+  }
+  if (lastRecordDay === undefined) {
+    // Nothing recent: the seed model still looks at the very last record, however old.
+    for (let r = daily.length - 1; r >= 0; r--) {
+      const d = epochDay(daily[r].date);
+      if (d <= last) {
+        lastRecordDay = d;
+        lastRecordAmount = daily[r].amount;
+        break;
+      }
+    }
   }
   const n = first === Infinity ? 0 : last - first + 1;
-  const y = new Float64Array(n);
-  for (const rec of daily) {
-    const d = epochDay(rec.date);
-    if (d >= first && d <= last) y[d - first] += rec.amount;
-  }
+  const y = n === 0 ? new Float64Array(0) : scratch.slice(first - ctx.windowStart);
   // Lumps: remove the excess on each period start inside the series; remember the latest one.
   let lastLump = 0;
   let lumpInPeriod = 0;
