@@ -37,15 +37,21 @@ export function createServiceClient(
   registerSecret(otc.secretKey);
   const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
   if (projectId && service !== "iam") headers["X-Project-Id"] = projectId;
+  // HttpClient spreads its options over the defaults, so an explicit `undefined` would erase a default.
+  const tuning = Object.fromEntries(
+    Object.entries({
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      backoffBaseMs: opts.backoffBaseMs,
+      backoffMaxMs: opts.backoffMaxMs,
+      sleep: opts.sleep,
+      random: opts.random,
+    }).filter(([, v]) => v !== undefined),
+  );
   return new HttpClient({
+    ...tuning,
     endpoint: serviceLabel(service),
     baseURL: otc.endpoints[service],
-    timeoutMs: opts.timeoutMs,
-    retries: opts.retries,
-    backoffBaseMs: opts.backoffBaseMs,
-    backoffMaxMs: opts.backoffMaxMs,
-    sleep: opts.sleep,
-    random: opts.random,
     headers,
     sign: createSigner({ accessKey: otc.accessKey, secretKey: otc.secretKey, now: opts.now, headers: opts.signedHeaders }),
   });
