@@ -1,0 +1,141 @@
+/**
+ * The control socket `<state-dir>/ot3c.sock`: lets `ot3c approve|veto|postpone` and an attached TUI talk to the
+ * running daemon's engine. Owner-only (0600) unless `socket-group` is configured (0660, chgrp), because anyone who
+ * can write to it can approve deletions. JSON lines; see docs/control-socket.md and ./protocol.ts.
+ */
+import { chmodSync, chownSync, existsSync, readFileSync, unlinkSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { VERSION } from "../cli/version.ts";
+import type { EngineHandle, EngineSnapshot } from "../engine/types.ts";
+import { lineSplitter, toCommand, type Request, type Response, type SnapshotMessage } from "./protocol.ts";
+
+export interface SocketServerOptions {
+  path: string;
+  engine: EngineHandle;
+  /** Group name (from /etc/group) allowed to use the socket; else owner-only. */
+  group?: string;
+  log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** gid of a group name from /etc/group (no getgrnam in Bun). */
+export function groupId(name: string, groupFile = "/etc/group"): number | undefined {
+  if (/^\d+$/.test(name)) return Number(name);
+  for (const line of readFileSync(groupFile, "utf8").split("\n")) {
+    const [n, , gid] = line.split(":");
+    if (n === name && gid !== undefined) return Number(gid);
+  }
+  return undefined;
+}
+
+export class ControlSocketServer {
+  private server?: Server;
+  private readonly clients = new Set<Socket>();
+  private readonly subscribers = new Map<Socket, () => void>();
+
+  constructor(private readonly opts: SocketServerOptions) {}
+
+  async listen(): Promise<void> {
+    const { path } = this.opts;
+    // The caller holds the engine lock, so a socket file left here belongs to a dead engine.
+    if (existsSync(path)) unlinkSync(path);
+    const server = createServer((sock) => this.accept(sock));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(path, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    if (this.opts.group) {
+      const gid = groupId(this.opts.group);
+      if (gid === undefined) throw new Error(`socket-group "${this.opts.group}" does not exist`);
+      chownSync(path, process.getuid?.() ?? -1, gid);
+      chmodSync(path, 0o660);
+    } else {
+      chmodSync(path, 0o600);
+    }
+  }
+
+  private accept(sock: Socket): void {
+    this.clients.add(sock);
+    sock.setEncoding("utf8");
+    const write = (msg: Response | SnapshotMessage) => {
+      if (!sock.destroyed) sock.write(JSON.stringify(msg) + "\n");
+    };
+    const feed = lineSplitter(
+      (line) => void this.handle(line, write, sock),
+      () => {
+        write({ id: null, ok: false, error: "request line too long" });
+        sock.destroy();
+      },
+    );
+    sock.on("data", (d) => feed(String(d)));
+    const drop = () => {
+      this.subscribers.get(sock)?.();
+      this.subscribers.delete(sock);
+      this.clients.delete(sock);
+    };
+    sock.on("close", drop);
+    sock.on("error", drop);
+  }
+
+  private async handle(line: string, write: (m: Response | SnapshotMessage) => void, sock: Socket): Promise<void> {
+    let req: Request;
+    try {
+      req = JSON.parse(line) as Request;
+      if (!req || typeof req !== "object" || typeof req.cmd !== "string") throw new Error("not a request object");
+    } catch (err) {
+      write({ id: null, ok: false, error: `bad request: ${(err as Error).message}` });
+      return;
+    }
+    const id = req.id ?? null;
+    const { engine } = this.opts;
+    try {
+      switch (req.cmd) {
+        case "ping":
+          write({ id, ok: true, pid: process.pid, version: VERSION });
+          return;
+        case "snapshot": {
+          const snapshot = engine.getSnapshot();
+          write(snapshot ? { id, ok: true, snapshot } : { id, ok: false, error: "no snapshot yet" });
+          return;
+        }
+        case "subscribe": {
+          if (!this.subscribers.has(sock)) {
+            const push = (snapshot: EngineSnapshot) => write({ type: "snapshot", snapshot });
+            this.subscribers.set(sock, engine.subscribe(push));
+            write({ id, ok: true });
+            const current = engine.getSnapshot();
+            if (current) push(current);
+          } else write({ id, ok: true });
+          return;
+        }
+        default: {
+          const cmd = toCommand(req);
+          if (typeof cmd === "string") {
+            write({ id, ok: false, error: cmd });
+            return;
+          }
+          this.opts.log?.("info", `control socket: ${cmd.type}`, { actor: cmd.actor, ids: "ids" in cmd ? cmd.ids : undefined });
+          const result = await engine.send(cmd);
+          write({ id, ok: true, result });
+        }
+      }
+    } catch (err) {
+      write({ id, ok: false, error: String((err as Error)?.message ?? err) });
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const unsub of this.subscribers.values()) unsub();
+    this.subscribers.clear();
+    for (const c of this.clients) c.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    try {
+      if (existsSync(this.opts.path)) unlinkSync(this.opts.path);
+    } catch {
+      // already gone
+    }
+  }
+}
