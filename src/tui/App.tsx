@@ -1,0 +1,457 @@
+/**
+ * The TUI root: one engine subscription, one input owner, and a pure mapping from (snapshot, UI state) to a
+ * frame that is never taller than the terminal. Keys go through the key table (keys.ts); modal state decides
+ * which context of the table is consulted, so exactly one thing reacts to a key at a time.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Box, useApp, useInput, useStdin, type Key } from "ink";
+import type { Clock, EngineCommand, EngineHandle, PlanItem } from "../engine/types.ts";
+import {
+  VIEWS,
+  activeTable,
+  commandBinding,
+  footerHints,
+  keyName,
+  lookup,
+  viewContexts,
+  type KeyContext,
+  type ViewId,
+} from "./keys.ts";
+import { flattenTree, nextSort, type SortKey, type SortOrder } from "./tree.ts";
+import { makeTheme, type ThemeName } from "./theme.ts";
+import type { PrefsStore } from "./prefs.ts";
+import { NowContext, NowStore } from "./now-store.ts";
+import { useCoalescedSnapshot } from "./use-snapshot.ts";
+import { useTerminalSize } from "./use-terminal-size.ts";
+import { formatDuration } from "./format.ts";
+import {
+  APPROVE_ALL_PHRASE,
+  POSTPONE_CHOICES_MS,
+  approveAllLines,
+  approveAllPrompt,
+  approveDialog,
+  detailLines,
+  postponeDialog,
+  resultText,
+  vetoDialog,
+  type Modal,
+} from "./dialogs.ts";
+import { Plain, ThemeContext } from "./components/Line.tsx";
+import { Header } from "./components/Header.tsx";
+import { Footer, Tabs, type Status } from "./components/Chrome.tsx";
+import { Chooser, ConfirmDialog, HelpOverlay, PromptBox, TextBox } from "./components/Modals.tsx";
+import { Overview } from "./views/Overview.tsx";
+import { Resources } from "./views/Resources.tsx";
+import { Pending, sortPlan } from "./views/Pending.tsx";
+import { Chargeback, chargebackMatrix } from "./views/Chargeback.tsx";
+import { Events, eventRows, type LogFeed } from "./views/Events.tsx";
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+/** Header (3) + tabs (1) + footer (2). */
+const CHROME_ROWS = 6;
+
+export interface AppProps {
+  handle: EngineHandle;
+  readOnly: boolean;
+  clock: Clock;
+  prefs: PrefsStore;
+  /** Who the audit log names for actions taken here (the operator's login). */
+  actor: string;
+  /** False under NO_COLOR / TERM=dumb / --no-color: the theme stays monochrome, `t` cannot change that. */
+  colorAllowed: boolean;
+  ascii: boolean;
+  initialTheme: ThemeName;
+  logs?: LogFeed;
+  tickMs?: number;
+  coalesceMs?: number;
+  /** Called when the operator forces a quit while actions are still in flight (run.ts reports it). */
+  onForcedQuit?: (inFlight: number) => void;
+}
+
+export function App(props: AppProps) {
+  const now = useMemo(() => new NowStore(props.clock, props.tickMs ?? 1000), [props.clock, props.tickMs]);
+  useEffect(() => () => now.stop(), [now]);
+  const [themeName, setThemeName] = useState<ThemeName>(props.colorAllowed ? props.initialTheme : "mono");
+  const theme = useMemo(() => makeTheme(themeName, props.ascii), [themeName, props.ascii]);
+  return (
+    <NowContext.Provider value={now}>
+      <ThemeContext.Provider value={theme}>
+        <Screen {...props} themeName={themeName} setThemeName={setThemeName} />
+      </ThemeContext.Provider>
+    </NowContext.Provider>
+  );
+}
+
+type ScreenProps = AppProps & { themeName: ThemeName; setThemeName: (t: ThemeName) => void };
+
+function Screen(props: ScreenProps) {
+  const { handle, readOnly, prefs, clock } = props;
+  const snap = useCoalescedSnapshot(handle, props.coalesceMs ?? 250);
+  const { columns, rows } = useTerminalSize();
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const table = useMemo(() => activeTable(readOnly), [readOnly]);
+  const who = useMemo(() => ({ actor: props.actor, source: "tui" as const }), [props.actor]);
+
+  const initial = useMemo(() => prefs.get(), [prefs]);
+  const [view, setViewState] = useState<ViewId>(initial.view);
+  const [cursors, setCursors] = useState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
+  const [filter, setFilter] = useState("");
+  const [sort, setSortState] = useState<SortOrder>(initial.sort);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(initial.collapsed));
+  const [modal, setModal] = useState<Modal | undefined>();
+  const [status, setStatus] = useState<Status | undefined>();
+  const [inFlight, setInFlight] = useState(0);
+  const inFlightRef = useRef(0);
+  const [quitting, setQuitting] = useState(false);
+  const interrupts = useRef(0);
+
+  // ---- derived data (memoised: cursor moves never recompute these) ----
+  const treeRows = useMemo(() => (snap ? flattenTree(snap, { collapsed, filter, sort }) : []), [snap, collapsed, filter, sort]);
+  const planRows = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
+  const pendingItems = useMemo(() => planRows.filter((p) => p.state === "PENDING"), [planRows]);
+  const events = useMemo(() => (snap ? eventRows(snap.events, props.logs?.recent()) : []), [snap, props.logs]);
+  const cbRows = useMemo(() => (snap?.chargeback ? chargebackMatrix(snap.chargeback).rows.length : 0), [snap?.chargeback]);
+  const counts: Record<ViewId, number> = {
+    overview: 0,
+    resources: treeRows.length,
+    pending: planRows.length,
+    chargeback: cbRows,
+    events: events.length,
+  };
+  const bodyH = Math.max(1, rows - 1 - CHROME_ROWS);
+  const cursor = (v: ViewId) => Math.max(0, Math.min(cursors[v], counts[v] - 1));
+  const currentItem = (): PlanItem | undefined => planRows[cursor("pending")];
+
+  const setView = (v: ViewId) => {
+    setViewState(v);
+    prefs.set({ view: v });
+  };
+  const setSort = (key: SortKey) => {
+    const next = nextSort(sort, key);
+    setSortState(next);
+    prefs.set({ sort: next });
+  };
+  const setCollapsedPersist = (next: Set<string>) => {
+    setCollapsed(next);
+    prefs.set({ collapsed: [...next] });
+  };
+  const moveCursor = (delta: number | "top" | "bottom") => {
+    const n = counts[view];
+    setCursors((c) => {
+      const cur = Math.max(0, Math.min(c[view], n - 1));
+      const next = delta === "top" ? 0 : delta === "bottom" ? n - 1 : cur + delta;
+      return { ...c, [view]: Math.max(0, Math.min(next, n - 1)) };
+    });
+  };
+
+  // ---- commands to the engine: counted while in flight so quitting can wait for them ----
+  const send = useCallback(
+    async (command: EngineCommand, label: string) => {
+      inFlightRef.current++;
+      setInFlight(inFlightRef.current);
+      setStatus({ text: `${label}…`, token: "info" });
+      try {
+        const res = await handle.send(command);
+        const g = makeTheme("mono", props.ascii).glyphs;
+        setStatus({ text: resultText(label, res, g.ok, g.danger), token: res.ok ? "ok" : "danger" });
+      } catch (err) {
+        setStatus({ text: `${label} failed — ${(err as Error)?.message ?? String(err)}`, token: "danger" });
+      } finally {
+        inFlightRef.current--;
+        setInFlight(inFlightRef.current);
+      }
+    },
+    [handle, props.ascii],
+  );
+
+  useEffect(() => {
+    if (quitting && inFlight === 0) exit();
+  }, [quitting, inFlight, exit]);
+
+  const quit = (viaInterrupt: boolean) => {
+    if (inFlightRef.current === 0) {
+      exit();
+      return;
+    }
+    if (viaInterrupt) interrupts.current++;
+    if (interrupts.current >= 3) {
+      props.onForcedQuit?.(inFlightRef.current);
+      exit();
+      return;
+    }
+    setQuitting(true);
+    setStatus({
+      text:
+        `waiting for ${inFlightRef.current} action(s) in flight before quitting` +
+        (interrupts.current >= 2 ? " — Ctrl-C once more quits without waiting (the outcome will be in Events)" : "…"),
+      token: "warn",
+    });
+  };
+
+  // ---- the behaviour of every binding id in the key table ----
+  const run = (id: string) => {
+    const item = currentItem();
+    const nowMs = clock.now();
+    switch (id) {
+      case "app.help":
+        return setModal({ kind: "help", scroll: 0 });
+      case "app.quit":
+        return quit(false);
+      case "app.interrupt":
+        return quit(true);
+      case "app.command":
+        return setModal({ kind: "prompt", purpose: "command", text: "" });
+      case "app.refresh":
+        return void send({ type: "refresh", ...who }, "refresh");
+      case "app.theme":
+        if (!props.colorAllowed) return setStatus({ text: "colour is off (NO_COLOR, TERM=dumb or --no-color)", token: "dim" });
+        props.setThemeName(props.themeName === "mono" ? "okabe-ito" : "mono");
+        prefs.set({ theme: props.themeName === "mono" ? "okabe-ito" : "mono" });
+        return;
+      case "nav.up":
+        return moveCursor(-1);
+      case "nav.down":
+        return moveCursor(1);
+      case "nav.pageUp":
+        return moveCursor(-Math.max(1, bodyH - 3));
+      case "nav.pageDown":
+        return moveCursor(Math.max(1, bodyH - 3));
+      case "nav.top":
+        return moveCursor("top");
+      case "nav.bottom":
+        return moveCursor("bottom");
+      case "tree.toggle":
+      case "tree.expand":
+      case "tree.collapse": {
+        const row = treeRows[cursor("resources")];
+        if (!row) return;
+        if (!row.isGroup) {
+          if (id === "tree.collapse" && row.parentId) {
+            const parent = treeRows.findIndex((r) => r.id === row.parentId && r.depth === 0);
+            if (parent >= 0) setCursors((c) => ({ ...c, resources: parent }));
+          }
+          return;
+        }
+        const next = new Set(collapsed);
+        const isCollapsed = collapsed.has(row.id);
+        if (id === "tree.expand" || (id === "tree.toggle" && isCollapsed)) next.delete(row.id);
+        else next.add(row.id);
+        return setCollapsedPersist(next);
+      }
+      case "list.filter":
+        return setModal({ kind: "prompt", purpose: "filter", text: filter });
+      case "list.clearFilter":
+        setFilter("");
+        return setCursors((c) => ({ ...c, resources: 0 }));
+      case "sort.prio":
+        return setSort("prio");
+      case "sort.cost":
+        return setSort("cost");
+      case "sort.forecast":
+        return setSort("forecast");
+      case "sort.name":
+        return setSort("name");
+      case "pending.details":
+        return item ? setModal({ kind: "details", itemId: item.id }) : undefined;
+      case "pending.approve":
+        if (!item || !snap) return;
+        if (item.state !== "PENDING") return setStatus({ text: `${item.id} is ${item.state}: only PENDING items can be approved`, token: "warn" });
+        return setModal(approveDialog(snap, item, nowMs, who));
+      case "pending.veto":
+        if (!item) return;
+        if (item.state !== "PENDING" && item.state !== "APPROVED")
+          return setStatus({ text: `${item.id} is ${item.state}: only PENDING or APPROVED items can be vetoed`, token: "warn" });
+        return setModal({ kind: "prompt", purpose: "veto", text: "", itemIds: [item.id] });
+      case "pending.postpone":
+        if (!item) return;
+        if (item.state !== "PENDING" && item.state !== "APPROVED")
+          return setStatus({ text: `${item.id} is ${item.state}: only PENDING or APPROVED items can be postponed`, token: "warn" });
+        return setModal({ kind: "postpone", itemId: item.id, index: 0 });
+      case "pending.approveAll":
+        if (pendingItems.length === 0) return setStatus({ text: "nothing is pending", token: "dim" });
+        return setModal(approveAllPrompt(pendingItems));
+      default:
+        if (id.startsWith("view.")) {
+          const v = id.slice(5) as ViewId;
+          if (VIEWS.includes(v)) setView(v);
+        }
+    }
+  };
+
+  // ---- modal input: each modal kind consults its own context of the key table ----
+  const onModalKey = (m: Modal, name: string, input: string, key: Key) => {
+    const ctx: KeyContext = m.kind === "confirm" ? "dialog" : m.kind === "prompt" ? "prompt" : m.kind === "postpone" ? "chooser" : "help";
+    const b = lookup(table, [ctx], name);
+    if (m.kind === "confirm") {
+      if (b?.id === "dialog.switch") return setModal({ ...m, model: { ...m.model, focus: m.model.focus === "cancel" ? "confirm" : "cancel" } });
+      if (b?.id === "dialog.cancel" || (b?.id === "dialog.choose" && m.model.focus === "cancel")) {
+        setModal(undefined);
+        return setStatus({ text: `${m.label}: cancelled`, token: "dim" });
+      }
+      if (b?.id === "dialog.choose") {
+        setModal(undefined);
+        return void send(m.command, m.label);
+      }
+      return;
+    }
+    if (m.kind === "postpone") {
+      if (b?.id === "nav.up") return setModal({ ...m, index: Math.max(0, m.index - 1) });
+      if (b?.id === "nav.down") return setModal({ ...m, index: Math.min(POSTPONE_CHOICES_MS.length - 1, m.index + 1) });
+      if (b?.id === "dialog.cancel") return setModal(undefined);
+      if (b?.id === "chooser.choose") {
+        const item = planRows.find((p) => p.id === m.itemId);
+        return setModal(item ? postponeDialog(item, POSTPONE_CHOICES_MS[m.index], clock.now(), who) : undefined);
+      }
+      return;
+    }
+    if (m.kind === "help" || m.kind === "details") {
+      if (b?.id === "nav.up" && m.kind === "help") return setModal({ ...m, scroll: Math.max(0, m.scroll - 1) });
+      if (b?.id === "nav.down" && m.kind === "help") return setModal({ ...m, scroll: m.scroll + 1 });
+      if (b?.id === "dialog.cancel" || name === "?" || name === "enter") return setModal(undefined);
+      return;
+    }
+    // Text prompts.
+    if (b?.id === "prompt.cancel") {
+      if (m.purpose === "filter") {
+        setFilter("");
+        setCursors((c) => ({ ...c, resources: 0 }));
+      }
+      return setModal(undefined);
+    }
+    if (b?.id === "prompt.erase") return updatePrompt(m, m.text.slice(0, -1));
+    if (b?.id === "prompt.submit") return submitPrompt(m);
+    if (input && !key.ctrl && !key.meta && !key.tab) updatePrompt(m, m.text + input);
+  };
+
+  const updatePrompt = (m: Extract<Modal, { kind: "prompt" }>, text: string) => {
+    setModal({ ...m, text });
+    if (m.purpose === "filter") {
+      setFilter(text);
+      setCursors((c) => ({ ...c, resources: 0 }));
+    }
+  };
+
+  const submitPrompt = (m: Extract<Modal, { kind: "prompt" }>) => {
+    setModal(undefined);
+    if (m.purpose === "filter") return;
+    if (m.purpose === "command") {
+      const id = commandBinding(m.text);
+      if (!id) return setStatus({ text: `unknown command :${m.text} (try :help)`, token: "warn" });
+      return run(id);
+    }
+    if (m.purpose === "veto") {
+      const item = planRows.find((p) => p.id === m.itemIds?.[0]);
+      const reason = m.text.trim();
+      if (!item) return;
+      if (!reason) return setStatus({ text: "a veto needs a reason: nothing sent", token: "warn" });
+      return setModal(vetoDialog(item, reason, clock.now(), who));
+    }
+    if (m.purpose === "approveAll") {
+      if (m.text.trim() !== APPROVE_ALL_PHRASE) return setStatus({ text: `not confirmed (type "${APPROVE_ALL_PHRASE}" exactly): nothing sent`, token: "warn" });
+      return void send({ type: "approve", ids: m.itemIds ?? [], ...who }, `approve all (${m.itemIds?.length ?? 0})`);
+    }
+  };
+
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+
+  useInput(
+    (input, key) => {
+      const name = keyName(input, key);
+      // Quitting is always possible, even inside a dialog or on a too-small terminal.
+      if (name === "ctrl+c") return run("app.interrupt");
+      if (tooSmall) {
+        if (name === "q") run("app.quit");
+        return;
+      }
+      if (modal) return onModalKey(modal, name, input, key);
+      const b = lookup(table, viewContexts(view), name);
+      if (b) run(b.id);
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  // ---- frame ----
+  if (tooSmall) {
+    return (
+      <Box flexDirection="column">
+        <Plain text={`terminal too small (need ${MIN_COLUMNS}×${MIN_ROWS}, have ${columns}×${rows})`} bold token="warn" />
+        <Plain text="enlarge the window, or q to quit" token="dim" />
+      </Box>
+    );
+  }
+  if (!snap) {
+    return (
+      <Box flexDirection="column" height={rows - 1}>
+        <Plain text={`ot3c — connecting to the engine (${handle.connection})…`} bold />
+        <Plain text="q quits" token="dim" />
+      </Box>
+    );
+  }
+
+  const footerStatus: Status | undefined =
+    modal?.kind === "prompt" && modal.purpose === "filter"
+      ? { text: `/${modal.text}_   (Enter keeps, Esc clears)`, token: "accent" }
+      : modal?.kind === "prompt" && modal.purpose === "command"
+        ? { text: `:${modal.text}_`, token: "accent" }
+        : inFlight > 0 && !quitting
+          ? { text: `${status?.text ?? "working…"} (${inFlight} in flight)`, token: "info" }
+          : status;
+
+  let body: React.ReactNode;
+  const w = columns;
+  if (modal?.kind === "help") {
+    body = <HelpOverlay table={table} view={view} readOnly={readOnly} height={bodyH} width={w} scroll={modal.scroll} prefsPath={prefs.path} />;
+  } else if (modal?.kind === "confirm") {
+    body = <ConfirmDialog model={modal.model} width={w} />;
+  } else if (modal?.kind === "postpone") {
+    const item = planRows.find((p) => p.id === modal.itemId);
+    body = (
+      <Chooser
+        title={`Postpone ${item?.vrId ?? modal.itemId} by…`}
+        lines={[`${modal.itemId}: deadline moves later by the chosen duration`]}
+        choices={POSTPONE_CHOICES_MS.map(formatDuration)}
+        index={modal.index}
+        width={w}
+      />
+    );
+  } else if (modal?.kind === "details") {
+    const item = planRows.find((p) => p.id === modal.itemId);
+    body = <TextBox title={`Plan item ${modal.itemId}`} lines={item ? detailLines(snap, item, clock.now()) : ["(gone)"]} width={w} height={bodyH} />;
+  } else if (modal?.kind === "prompt" && modal.purpose === "veto") {
+    body = (
+      <PromptBox title={`Veto ${modal.itemIds?.[0]}: why?`} lines={["The reason goes into the audit log and to the owner."]} text={modal.text} width={w} />
+    );
+  } else if (modal?.kind === "prompt" && modal.purpose === "approveAll") {
+    body = (
+      <PromptBox
+        title="Approve all pending terminations"
+        lines={approveAllLines(pendingItems.filter((p) => modal.itemIds?.includes(p.id)), snap)}
+        text={modal.text}
+        width={w}
+      />
+    );
+  } else if (view === "overview") {
+    body = <Overview snap={snap} width={w} height={bodyH} />;
+  } else if (view === "resources") {
+    body = <Resources rows={treeRows} cursor={cursor("resources")} width={w} height={bodyH} filter={filter} sort={sort} total={snap.resources.length} />;
+  } else if (view === "pending") {
+    body = <Pending items={planRows} cursor={cursor("pending")} width={w} height={bodyH} approval={snap.approval} readOnly={readOnly} />;
+  } else if (view === "chargeback") {
+    body = <Chargeback cb={snap.chargeback} cursor={cursor("chargeback")} width={w} height={bodyH} />;
+  } else {
+    body = <Events rows={events} cursor={cursor("events")} width={w} height={bodyH} />;
+  }
+
+  return (
+    <Box flexDirection="column" width={columns} height={rows - 1}>
+      <Header snap={snap} connection={handle.connection} readOnly={readOnly} />
+      <Tabs view={view} pendingCount={pendingItems.length} />
+      <Box flexDirection="column" height={bodyH} overflow="hidden">
+        {body}
+      </Box>
+      <Footer status={footerStatus} hints={footerHints(table, view)} width={columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Three header lines: where and when (project, period, mode, connection), the money (status, budget, spend,
+ * burn), the forecast band with the gap and the sync state. Status is always glyph + word.
+ */
+import { memo } from "react";
+import { Box, Text } from "ink";
+import type { EngineSnapshot } from "../../engine/types.ts";
+import { budgetLook, syncLook } from "../theme.ts";
+import { money, percent, signedMoney } from "../format.ts";
+import { Line, segTexts, useTheme, type Seg } from "./Line.tsx";
+import { Age } from "./Ticking.tsx";
+
+export interface HeaderProps {
+  snap: EngineSnapshot;
+  connection: string;
+  readOnly: boolean;
+}
+
+/** "2026-11-01→11-30 day 22/30": the period's last day is shown (endDate itself is exclusive). */
+export function periodText(snap: EngineSnapshot, arrow: string): string {
+  const p = snap.period;
+  const day = Math.min(p.days, Math.max(1, Math.floor((snap.at - p.start) / 86_400_000) + 1));
+  const last = new Date(p.end - 1).toISOString().slice(5, 10);
+  return `${p.startDate}${arrow}${last} day ${day}/${p.days}`;
+}
+
+export function connectionLabel(connection: string): string {
+  return connection.startsWith("attached") ? `attached ${connection.slice("attached:".length)}`.trim() : connection;
+}
+
+export const Header = memo(function Header({ snap, connection, readOnly }: HeaderProps) {
+  const theme = useTheme();
+  const b = snap.budget;
+  const look = budgetLook(theme, b?.status);
+  const sync = syncLook(theme, snap.sync.state);
+  // OTC project names usually start with the region ("eu-de_team"); do not say it twice.
+  const project =
+    snap.project.region && !snap.project.name.startsWith(snap.project.region) ? `${snap.project.region}/${snap.project.name}` : snap.project.name;
+
+  const line1: Seg[] = [
+    { text: "ot3c ", bold: true, token: "accent" },
+    { text: project, bold: true },
+    { text: "  " + periodText(snap, theme.glyphs.arrow) },
+    { text: "  " },
+    { text: snap.mode, token: snap.mode === "ENFORCE" ? "danger" : "info", bold: true },
+    { text: "  " + connectionLabel(connection), token: "dim" },
+  ];
+  if (readOnly) line1.push({ text: "  READ-ONLY", bold: true, token: "warn" });
+
+  const line2: Seg[] = [{ text: `${look.glyph} ${look.word}`, token: look.token, bold: true }];
+  if (b) {
+    line2.push(
+      { text: `  budget ${money(b.target)}` },
+      { text: `  spent ${money(b.spendSoFar)} (${percent(b.spendSoFar, b.target)})` },
+      { text: `  burn ${money(b.burnPerHour)}/h · ${money(b.burnPerDay)}/d` },
+    );
+  } else {
+    line2.push({ text: "  waiting for the first sync…", token: "dim" });
+  }
+
+  const line3: Seg[] = [];
+  if (b) {
+    line3.push(
+      { text: `forecast P50 ${money(b.forecast.p50)}`, bold: true, token: look.token },
+      { text: `  P10–P90 ${money(b.forecast.p10)}–${money(b.forecast.p90)}` },
+      { text: `  gap ${signedMoney(b.gap)}`, token: b.gap > 0 ? look.token : undefined },
+    );
+    if (b.baselineExceedsBudget) line3.push({ text: "  baseline > budget", token: "danger" });
+    line3.push({ text: "  " });
+  }
+
+  return (
+    <Box flexDirection="column">
+      <Line segs={line1} />
+      <Line segs={line2} />
+      <Text wrap="truncate">
+        {segTexts(theme, line3)}
+        <Text color={theme.colors[sync.token]}>{`sync ${sync.glyph} ${sync.word}`}</Text>
+        {snap.sync.lastSuccessAt !== undefined ? (
+          <Text>
+            {" "}
+            <Age since={snap.sync.lastSuccessAt} />
+          </Text>
+        ) : null}
+        {snap.sync.state === "DEGRADED" && snap.sync.error ? (
+          <Text color={theme.colors.warn}>{`: ${snap.sync.error}`}</Text>
+        ) : null}
+      </Text>
+    </Box>
+  );
+});

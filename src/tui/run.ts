@@ -1,0 +1,112 @@
+/**
+ * Starts the Ink app on the alternate screen and resolves with the exit code when the operator quits.
+ *
+ * Order matters here: colour is decided *before* Ink (and its chalk) is first imported, because chalk reads
+ * FORCE_COLOR once at import time and ignores NO_COLOR — so Ink and React are imported dynamically below.
+ */
+import os from "node:os";
+import type { Clock, EngineHandle } from "../engine/types.ts";
+import { systemClock } from "../engine/types.ts";
+import { asciiOnly, colorAllowed, type ThemeName } from "./theme.ts";
+import { memoryPrefs, openPrefs, prefsDir, type PrefsStore } from "./prefs.ts";
+import type { LogFeed } from "./views/Events.tsx";
+
+export interface TuiOptions {
+  readOnly: boolean;
+  color: "auto" | "never";
+  theme?: ThemeName;
+  stateDir?: string;
+  /** Recent log lines to show in Events (the logger's ring buffer); the TUI never prints logs itself. */
+  logs?: LogFeed;
+  clock?: Clock;
+  prefs?: PrefsStore;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  /** Render statistics for benchmarks (Ink's onRender). */
+  onRender?: (metrics: { renderTime: number }) => void;
+}
+
+const ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[H";
+const LEAVE_ALT_SCREEN = "\x1b[?1049l";
+
+function operatorName(): string {
+  try {
+    return process.env.SUDO_USER || os.userInfo().username || process.env.USER || "operator";
+  } catch {
+    return process.env.USER || "operator";
+  }
+}
+
+export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<number> {
+  const env = process.env;
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    process.stderr.write("ot3c: the TUI needs a terminal on stdin and stdout (use `ot3c list` or `--output json`)\n");
+    return 1;
+  }
+  const allowColor = colorAllowed({ color: opts.color, env });
+  if (!allowColor) env.FORCE_COLOR = "0";
+
+  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./App.tsx")]);
+
+  const prefs = opts.prefs ?? (env.OT3C_TUI_PREFS === "memory" ? memoryPrefs() : openPrefs({ cwd: prefsDir(env, opts.stateDir) }));
+  const saved = prefs.get().theme;
+  const initialTheme: ThemeName = opts.theme ?? saved ?? "okabe-ito";
+  let forced = 0;
+
+  stdout.write(ENTER_ALT_SCREEN);
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    stdout.write(LEAVE_ALT_SCREEN);
+  };
+  const instance = render(
+    React.createElement(App, {
+      handle,
+      readOnly: opts.readOnly,
+      clock: opts.clock ?? systemClock,
+      prefs,
+      actor: operatorName(),
+      colorAllowed: allowColor,
+      ascii: asciiOnly(env),
+      initialTheme,
+      logs: opts.logs,
+      onForcedQuit: (n: number) => {
+        forced = n;
+      },
+    }),
+    {
+      stdin,
+      stdout,
+      // Logs never go through the console while the UI is up; patching would only cost re-renders.
+      patchConsole: false,
+      // Ctrl-C is ours: an approval in flight must not be dropped silently.
+      exitOnCtrlC: false,
+      maxFps: 10,
+      incrementalRendering: true,
+      onRender: opts.onRender,
+    },
+  );
+
+  // systemd/ssh hang-ups and kill: leave the terminal as we found it.
+  const onSignal = () => instance.unmount();
+  process.once("SIGTERM", onSignal);
+  process.once("SIGHUP", onSignal);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
+    instance.cleanup();
+    restore();
+  }
+  if (forced > 0) {
+    process.stderr.write(
+      `ot3c: quit while ${forced} action(s) were in flight; check \`ot3c list\` or the Events view for their outcome\n`,
+    );
+    return 1;
+  }
+  return 0;
+}

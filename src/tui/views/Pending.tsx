@@ -1,0 +1,106 @@
+/**
+ * Pending: plan items with their live countdown. The countdown cell is the only part that ticks; it is derived
+ * from the item's absolute deadline on every tick (never stored), so restarts and clock jumps cannot skew it.
+ */
+import { memo, useMemo } from "react";
+import { Box, Text } from "ink";
+import type { PlanItem, PlanState } from "../../engine/types.ts";
+import { cell, money } from "../format.ts";
+import { planStateLook } from "../theme.ts";
+import { Plain, segTexts, useTheme, windowStart, type Seg } from "../components/Line.tsx";
+import { Countdown } from "../components/Ticking.tsx";
+
+const ACTIVE: PlanState[] = ["PENDING", "APPROVED", "EXECUTING"];
+
+/** Active items first by deadline, then settled ones newest first. */
+export function sortPlan(plan: PlanItem[]): PlanItem[] {
+  const active = plan.filter((p) => ACTIVE.includes(p.state)).sort((a, b) => a.deadline - b.deadline || a.id.localeCompare(b.id));
+  const rest = plan.filter((p) => !ACTIVE.includes(p.state)).sort((a, b) => b.updatedAt - a.updatedAt);
+  return [...active, ...rest];
+}
+
+export interface PendingLayout {
+  id: number;
+  state: number;
+  action: number;
+  vr: number;
+  prio: number;
+  owner: number;
+  saving: number;
+  countdown: number;
+}
+
+export function pendingLayout(width: number): PendingLayout {
+  const fixed = { id: 10, state: 12, action: 6, prio: 5, saving: 9, countdown: 11 };
+  const flex = Math.max(16, width - 2 - 7 - fixed.id - fixed.state - fixed.action - fixed.prio - fixed.saving - fixed.countdown);
+  const owner = Math.min(28, Math.floor(flex * 0.4));
+  return { ...fixed, owner, vr: flex - owner };
+}
+
+const PendingRow = memo(function PendingRow({ item, selected, layout }: { item: PlanItem; selected: boolean; layout: PendingLayout }) {
+  const theme = useTheme();
+  const g = theme.glyphs;
+  const look = planStateLook(theme, item.state);
+  const segs: Seg[] = [
+    { text: selected ? g.cursor + " " : "  ", token: "accent", bold: true },
+    { text: cell(item.id, layout.id) + " ", inverse: selected },
+    { text: cell(`${look.glyph} ${look.word}`, layout.state) + " ", token: look.token, inverse: selected },
+    {
+      text:
+        `${cell(item.action, layout.action)} ${cell(item.vrId, layout.vr, "left", g.ellipsis)} ${cell(String(item.prio), layout.prio, "right")} ` +
+        `${cell(item.owner ?? "-", layout.owner, "left", g.ellipsis)} ${cell(money(item.tsave), layout.saving, "right")} `,
+      inverse: selected,
+    },
+  ];
+  const ticking = item.state === "PENDING" || item.state === "APPROVED";
+  return (
+    <Text wrap="truncate">
+      {segTexts(theme, segs)}
+      {ticking ? (
+        <Countdown deadline={item.deadline} width={layout.countdown} />
+      ) : (
+        <Text>{cell(item.state === "EXECUTING" ? "running" : "—", layout.countdown, "right")}</Text>
+      )}
+    </Text>
+  );
+});
+
+export const Pending = memo(function Pending({
+  items,
+  cursor,
+  width,
+  height,
+  approval,
+  readOnly,
+}: {
+  items: PlanItem[];
+  cursor: number;
+  width: number;
+  height: number;
+  approval: "none" | "required";
+  readOnly: boolean;
+}) {
+  const layout = useMemo(() => pendingLayout(width), [width]);
+  const listH = Math.max(1, height - 2);
+  const start = windowStart(cursor, listH, items.length);
+  const visible = items.slice(start, start + listH);
+  const pending = items.filter((i) => i.state === "PENDING");
+  const saving = pending.reduce((s, i) => s + i.tsave, 0);
+  const rule =
+    approval === "required"
+      ? "approval required: nothing is terminated without an approval"
+      : "approval none: terminated at the deadline unless vetoed";
+  const head =
+    `  ${cell("id", layout.id)} ${cell("state", layout.state)} ${cell("action", layout.action)} ${cell("resource", layout.vr)} ` +
+    `${cell("prio", layout.prio, "right")} ${cell("owner", layout.owner)} ${cell("saving", layout.saving, "right")} ${cell("countdown", layout.countdown, "right")}`;
+  return (
+    <Box flexDirection="column" height={height}>
+      <Plain text={`${pending.length} pending, saving ${money(saving)} · ${rule}${readOnly ? " · read-only" : ""}`} token="dim" />
+      <Plain text={head} bold />
+      {items.length === 0 ? <Plain text="  no plan items: nothing is scheduled for termination" token="dim" /> : null}
+      {visible.map((item, i) => (
+        <PendingRow key={item.id} item={item} selected={start + i === cursor} layout={layout} />
+      ))}
+    </Box>
+  );
+});
