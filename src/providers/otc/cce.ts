@@ -55,7 +55,11 @@ export function normaliseNodePool(np: CceNodePool, clusterId: string): CloudReso
 
 export async function listNodePools(cce: HttpClient, projectId: string, clusterId: string): Promise<CloudResource[]> {
   const res = await cce.get<{ items?: CceNodePool[] }>(`/api/v3/projects/${projectId}/clusters/${encodeURIComponent(clusterId)}/nodepools`);
-  return items(res, cce, `node pool list of cluster ${clusterId}`).map((np) => normaliseNodePool(np, clusterId));
+  // CCE lists a pseudo pool "DefaultPool" (uid "DefaultPool") for nodes created outside any pool. It is not a
+  // node pool one can delete, and its uid repeats in every cluster, so it is not a manageable resource.
+  return items(res, cce, `node pool list of cluster ${clusterId}`)
+    .filter((np) => np.metadata?.uid !== "DefaultPool")
+    .map((np) => normaliseNodePool(np, clusterId));
 }
 
 export async function listAllNodePools(cce: HttpClient, projectId: string, concurrency = 4): Promise<CloudResource[]> {

@@ -88,7 +88,15 @@ export function cceRoute(ctx: SimContext, method: string, seg: string[]): Route 
       handle: guard(["GET"], () => {
         const missing = clusterMissing();
         if (missing) return missing;
-        const items = [...world.nodePools.values()].filter((np) => np.clusterUid === cid).map((np) => poolJson(np));
+        const items: unknown[] = [...world.nodePools.values()].filter((np) => np.clusterUid === cid).map((np) => poolJson(np));
+        // Like CCE: nodes created outside any pool show up as the pseudo pool "DefaultPool".
+        items.push({
+          kind: "NodePool",
+          apiVersion: "v3",
+          metadata: { name: "DefaultPool", uid: "DefaultPool" },
+          spec: { initialNodeCount: 1, nodeTemplate: { flavor: "s3.large.2" }, autoscaling: {} },
+          status: { currentNode: 1, phase: "" },
+        });
         return json({ kind: "List", apiVersion: "v3", items });
       }),
     };

@@ -34,7 +34,8 @@ describe("OTC inventory against the simulator", () => {
     const byKind = (k: string) => all.filter((r) => r.kind === k);
     expect(byKind("ECS")).toHaveLength(5);
     expect(byKind("EVS")).toHaveLength(12);
-    expect(byKind("CCE")).toHaveLength(4);
+    expect(byKind("CCE")).toHaveLength(4); // the pseudo pool "DefaultPool" of each cluster is skipped
+    expect(byKind("CCE").some((r) => r.id === "DefaultPool")).toBe(false);
     expect(byKind("RDS")).toHaveLength(3);
 
     const srv = world.servers.get("srv-00000005-0000-4000-8000-000000000000")!;
