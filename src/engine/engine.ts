@@ -106,8 +106,8 @@ export class Engine implements EngineHandle {
 
   constructor(private readonly deps: EngineDeps) {
     this.executor = new Executor(deps.store, deps.terminator, deps.settings, {
-      onItem: (kind, item) => deps.notifier?.itemEvent(kind, item),
-      onAlert: (msg, key) => deps.notifier?.alert(msg, key),
+      onItem: (kind, item) => this.deps.notifier?.itemEvent(kind, item),
+      onAlert: (msg, key) => this.deps.notifier?.alert(msg, key),
       log: deps.log,
     });
   }
@@ -124,6 +124,11 @@ export class Engine implements EngineHandle {
       this.deps.store.audit({ at: now, actor: "ot3c", source: "engine", action: "engine.lock-taken-over", detail: `previous holder pid ${this.lock.tookOverFrom.pid} on ${this.lock.tookOverFrom.host} is gone` });
     }
     this.deps.store.audit({ at: now, actor: "ot3c", source: "engine", action: "engine.started", detail: `pid ${process.pid}, ${this.deps.settings.enforce ? "ENFORCE" : "DRY-RUN"}` });
+  }
+
+  /** Installs (or replaces, after a config reload) the notifier. */
+  setNotifier(notifier: EngineNotifier | undefined): void {
+    this.deps.notifier = notifier;
   }
 
   /** Applies new settings (SIGHUP reload); takes effect on the next step. */

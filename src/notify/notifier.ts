@@ -1,0 +1,116 @@
+/**
+ * Owner notification: turns engine events into mails and webhook posts, exactly once per (item, event, channel)
+ * across restarts. The notifications table is claimed before sending and marked after; a send interrupted by a
+ * crash is repeated on the next start (an owner may get a mail twice, never zero times). Failed sends are retried
+ * with backoff, then given up and logged.
+ */
+import type { Clock } from "../engine/types.ts";
+import type { EngineNotifier } from "../engine/engine.ts";
+import type { NotifyConfig } from "../config/types.ts";
+import type { Store, StoredPlanItem } from "../store/store.ts";
+import { redact } from "../providers/redact.ts";
+import { alertMessage, itemMessage, type Message, type NotificationKind } from "./message.ts";
+import { smtpChannel, webhookChannel, type Delivery } from "./channels.ts";
+
+export interface NotifierOptions {
+  store: Store;
+  clock: Clock;
+  config: NotifyConfig;
+  project: string;
+  log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  /** Backoff between attempts (real time); default 30 s, 2 min, 10 min, 30 min. */
+  retryDelaysMs?: number[];
+}
+
+export class Notifier implements EngineNotifier {
+  private readonly sessionStart: number;
+  private inFlight = new Set<Promise<void>>();
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  private constructor(
+    private readonly opts: NotifierOptions,
+    private readonly channels: Delivery[],
+  ) {
+    this.sessionStart = opts.clock.now();
+  }
+
+  static async create(opts: NotifierOptions): Promise<Notifier> {
+    const channels: Delivery[] = [];
+    if (opts.config.smtp) channels.push(await smtpChannel(opts.config.smtp));
+    if (opts.config.webhook) channels.push(webhookChannel(opts.config.webhook));
+    return new Notifier(opts, channels);
+  }
+
+  get channelNames(): string[] {
+    return this.channels.map((c) => c.name);
+  }
+
+  itemEvent(kind: NotificationKind, item: StoredPlanItem): void {
+    // A postponed deadline deserves its own reminder.
+    const key = kind === "reminder" ? `${item.id}:reminder:${item.deadline}` : `${item.id}:${kind}`;
+    const now = this.opts.clock.now();
+    const message = itemMessage(kind, item, now, this.opts.project);
+    const event = {
+      event: kind,
+      item: { id: item.id, vrId: item.vrId, action: item.action, state: item.state, deadline: new Date(item.deadline).toISOString(), tsave: item.tsave, owner: item.owner ?? null, dryRun: item.dryRun, error: item.error ?? null },
+    };
+    this.dispatch(key, item.id, kind, item.owner ?? this.opts.config.defaultOwner, message, event);
+  }
+
+  alert(message: string, key: string): void {
+    this.dispatch(`alert:${key}`, "-", "alert", this.opts.config.defaultOwner, alertMessage(message, this.opts.project), { event: "alert", message });
+  }
+
+  private dispatch(baseKey: string, itemId: string, kind: string, to: string | undefined, message: Message, event: Record<string, unknown>): void {
+    if (this.closed) return;
+    for (const ch of this.channels) {
+      if (ch.name === "smtp" && !to) {
+        this.opts.log?.("warn", `no mail for ${kind} of ${itemId}: no ot3c_owner tag and no notify.default-owner`);
+        continue;
+      }
+      const key = `${baseKey}:${ch.name}`;
+      if (!this.opts.store.claimNotification(key, itemId, kind, ch.name, this.opts.clock.now(), this.sessionStart)) continue;
+      this.attempt(ch, key, to, message, event, 0);
+    }
+  }
+
+  private attempt(ch: Delivery, key: string, to: string | undefined, message: Message, event: Record<string, unknown>, n: number): void {
+    const p = ch
+      .send(to, message, event)
+      .then(() => {
+        this.opts.store.finishNotification(key, { ok: true, at: this.opts.clock.now() });
+        this.opts.log?.("info", `notified ${ch.name === "smtp" ? to : "webhook"}: ${message.subject}`);
+      })
+      .catch((err) => {
+        const delays = this.opts.retryDelaysMs ?? [30_000, 120_000, 600_000, 1_800_000];
+        const error = redact(String((err as Error)?.message ?? err));
+        const giveUp = n >= delays.length || this.closed;
+        this.opts.store.finishNotification(key, { ok: false, error, giveUp });
+        this.opts.log?.(giveUp ? "error" : "warn", `${ch.name} notification failed${giveUp ? ", giving up" : ", will retry"}: ${error}`, { key });
+        if (!giveUp) {
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            if (this.closed) return;
+            if (!this.opts.store.claimNotification(key, "-", "-", ch.name, this.opts.clock.now(), 0)) return;
+            this.attempt(ch, key, to, message, event, n + 1);
+          }, delays[n]);
+          this.timers.add(t);
+        }
+      })
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+
+  /** Waits for sends in flight (shutdown); pending retries are dropped and re-sent on the next start. */
+  async flush(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const c of this.channels) c.close?.();
+  }
+}
