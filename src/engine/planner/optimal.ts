@@ -1,0 +1,361 @@
+/**
+ * The `optimal` planner: reach the saving with the least harm (harm.ts defines the order precisely:
+ * importance of what is touched, then number of resources, then deletes, then earliness).
+ *
+ * Algorithm (units = plannable roots: managed, prio > 0, not a ghost, not vetoed; a group is one unit):
+ *  0. Dates: only day starts (00:00 local) at or after now + max(grace, minLead) and before the period end.
+ *     Saving is counted per whole day (units.ts), so a date between two midnights would only be earlier for
+ *     the same counted saving. `maxSave(u)` = deleting u at the earliest date.
+ *  1. Which units (exact for the count part of the harm order): walk prio tiers from least to most important
+ *     and find the first tier k whose cumulative maxSave closes the gap. Then, from tier k down to the least
+ *     important tier, take in each tier the fewest units that still close what the less important tiers cannot,
+ *     choosing the largest maxSave first. Per tier that is the minimum count, and the largest sum for that count,
+ *     which leaves the most room for the next tiers — so the per-prio count vector is lexicographically minimal.
+ *  2. Stop before delete: a unit that can be stopped (servers, databases, their groups) loses
+ *     maxSave − stopSave when stopped instead of deleted. With slack = Σ maxSave − gap, switch the units with
+ *     the smallest loss first while the slack lasts (maximises the number of stops for this set).
+ *  3. As late as possible: moving a unit one day later loses that day's cost. Small instances are searched
+ *     exhaustively over (action, date) per unit (fewest deletes, then latest); larger ones take the better of
+ *     "cheapest next day first" (a heap) and "one unit as late as the slack allows, then cheapest next day".
+ *  4. Safety net: the seed's classic plan (with the same minimum lead), pruned and put through steps 2–3, is
+ *     kept if it does less harm — never expected after step 1, but it makes "never worse than classic" a
+ *     property of the code, not only of the proof.
+ * When even all units cannot close the gap, every unit that saves something is planned at the earliest date
+ * (stop where a stop saves as much as a delete): END_OF_MANAGEABLE_LIST, the partial plan is shown.
+ * Cost: one pass over the forecasts and one sort — O(n·days + n log n); steps 2–3 touch only the chosen units.
+ */
+import { dayStart, daysOf } from "../period.ts";
+import type { PlannedTermination, TerminationPlan, VirtualResource } from "../types.ts";
+import { planClassic } from "./classic.ts";
+import { compareHarm, harmOf } from "./harm.ts";
+import { canStop, emptyPlan, isPlannable, money, stopDays, when, type PlannerInput } from "./units.ts";
+
+const EPS = 1e-9;
+/** Above this many (action, date) combinations the date phase uses the heuristic instead of exhaustive search. */
+const EXACT_LIMIT = 200_000;
+
+interface Unit {
+  vr: VirtualResource;
+  prio: number;
+  maxSave: number;
+}
+
+interface Scheduled {
+  unit: Unit;
+  /** Suffix sums over candidate dates: saving when deleted / stopped at cands[j]; length C + 1, last 0. */
+  del: Float64Array;
+  stop?: Float64Array;
+  action: "stop" | "delete";
+  j: number;
+}
+
+interface Ctx {
+  input: PlannerInput;
+  cands: number[];
+  candDates: string[];
+  candIndex: Map<string, number>;
+}
+
+export function planOptimal(input: PlannerInput): TerminationPlan {
+  const { gap, period, now } = input;
+  if (!(gap > 0)) return emptyPlan(input, "NOT_NEEDED");
+  if (input.baselineExceedsBudget) return emptyPlan(input, "BASELINE_EXCEEDS_BUDGET");
+  const lead = Math.max(input.graceMs, input.minLeadMs ?? 0);
+  const earliest = now + lead;
+  const candDates: string[] = [];
+  const cands: number[] = [];
+  for (const d of daysOf(period)) {
+    const t = dayStart(d, input.timeZone);
+    if (t >= earliest && t < period.end) {
+      candDates.push(d);
+      cands.push(t);
+    }
+  }
+  const ctx: Ctx = { input, cands, candDates, candIndex: new Map(candDates.map((d, i) => [d, i])) };
+  if (cands.length === 0) return emptyPlan(input, "END_OF_MANAGEABLE_LIST");
+
+  // maxSave per plannable unit, straight from the forecast (dates compare as strings: YYYY-MM-DD).
+  const first = candDates[0];
+  const units: Unit[] = [];
+  for (const vr of input.roots) {
+    if (!isPlannable(vr, input.vetoed)) continue;
+    const rest = input.forecasts[vr.id]?.rest;
+    let maxSave = 0;
+    if (rest) for (const d of rest) if (d.date >= first && d.date < period.endDate) maxSave += d.amount;
+    units.push({ vr, prio: vr.prio, maxSave });
+  }
+  units.sort((a, b) => b.prio - a.prio || b.maxSave - a.maxSave || (a.vr.id < b.vr.id ? -1 : a.vr.id > b.vr.id ? 1 : 0));
+
+  // Tiers, least important first.
+  const tiers: Array<{ prio: number; units: Unit[]; sum: number }> = [];
+  for (const u of units) {
+    const last = tiers[tiers.length - 1];
+    if (last && last.prio === u.prio) {
+      last.units.push(u);
+      last.sum += u.maxSave;
+    } else tiers.push({ prio: u.prio, units: [u], sum: u.maxSave });
+  }
+  let cumulative = 0;
+  let k = -1;
+  for (let i = 0; i < tiers.length; i++) {
+    cumulative += tiers[i].sum;
+    if (cumulative >= gap - EPS) {
+      k = i;
+      break;
+    }
+  }
+
+  if (k < 0) {
+    // Not even everything closes the gap: save as much as possible, as early as allowed.
+    const all = units.filter((u) => u.maxSave > 0).map((u) => schedule(ctx, u));
+    for (const s of all) if (s.stop && s.stop[0] >= s.del[0] - EPS) s.action = "stop";
+    return finish(ctx, all, "END_OF_MANAGEABLE_LIST", tiers);
+  }
+
+  // Step 1: fewest units per tier, from the decisive tier k down to the least important.
+  const below = new Array<number>(k + 1).fill(0); // Σ maxSave of tiers less important than i
+  for (let i = 1; i <= k; i++) below[i] = below[i - 1] + tiers[i - 1].sum;
+  const chosen: Unit[] = [];
+  let got = 0;
+  for (let i = k; i >= 0; i--) {
+    const need = gap - got - below[i];
+    if (need <= EPS) continue;
+    let acc = 0;
+    for (const u of tiers[i].units) {
+      // units within a tier are sorted by maxSave descending
+      if (acc >= need - EPS) break;
+      chosen.push(u);
+      acc += u.maxSave;
+    }
+    got += acc;
+  }
+  let best = finish(ctx, refine(ctx, chosen.map((u) => schedule(ctx, u))), "OK", tiers);
+
+  // Step 4: the classic plan as a safety net (same minimum lead, so its dates are allowed here too).
+  const classic = planClassic({ ...input, mode: "classic", minLeadMs: lead });
+  if (classic.outcome === "OK") {
+    const byId = new Map(units.map((u) => [u.vr.id, u]));
+    let set = classic.items.map((i) => byId.get(i.vrId)).filter((u): u is Unit => u !== undefined && u.maxSave > 0);
+    let total = set.reduce((s, u) => s + u.maxSave, 0);
+    // Drop what is not needed, most important and smallest first.
+    for (const u of set.slice().sort((a, b) => a.prio - b.prio || a.maxSave - b.maxSave)) {
+      if (total - u.maxSave >= gap - EPS) {
+        set = set.filter((x) => x !== u);
+        total -= u.maxSave;
+      }
+    }
+    if (total >= gap - EPS) {
+      const alt = finish(ctx, refine(ctx, set.map((u) => schedule(ctx, u))), "OK", tiers);
+      if (compareHarm(harmOf(alt.items, period.end), harmOf(best.items, period.end)) < 0) best = alt;
+    }
+  }
+  return best;
+}
+
+function suffix(amounts: Float64Array): Float64Array {
+  const s = new Float64Array(amounts.length + 1);
+  for (let j = amounts.length - 1; j >= 0; j--) s[j] = s[j + 1] + amounts[j];
+  return s;
+}
+
+function schedule(ctx: Ctx, unit: Unit): Scheduled {
+  const { input, candIndex, cands } = ctx;
+  const del = new Float64Array(cands.length);
+  for (const d of input.forecasts[unit.vr.id]?.rest ?? []) {
+    const j = candIndex.get(d.date);
+    if (j !== undefined) del[j] += d.amount;
+  }
+  const s: Scheduled = { unit, del: suffix(del), action: "delete", j: 0 };
+  if (canStop(unit.vr)) {
+    const stop = new Float64Array(cands.length);
+    for (const d of stopDays(unit.vr, input.forecasts, input.period, input.timeZone)) {
+      const j = candIndex.get(d.date);
+      if (j !== undefined) stop[j] += d.amount;
+    }
+    if (stop.some((x) => x > 0)) s.stop = suffix(stop);
+  }
+  return s;
+}
+
+const saving = (s: Scheduled, action = s.action, j = s.j): number => (action === "stop" ? s.stop![j] : s.del[j]);
+
+/** Steps 2 and 3 for a set whose Σ maxSave closes the gap. */
+function refine(ctx: Ctx, set: Scheduled[]): Scheduled[] {
+  const gap = ctx.input.gap;
+  const C = ctx.cands.length;
+  let combos = 1;
+  for (const s of set) {
+    combos *= C * (s.stop ? 2 : 1);
+    if (combos > EXACT_LIMIT) break;
+  }
+  if (set.length > 0 && combos <= EXACT_LIMIT) return exact(ctx, set);
+
+  let slack = set.reduce((a, s) => a + s.del[0], 0) - gap;
+  // Step 2: stop instead of delete, smallest loss first.
+  const stoppable = set.filter((s) => s.stop).sort((a, b) => a.del[0] - a.stop![0] - (b.del[0] - b.stop![0]));
+  for (const s of stoppable) {
+    const loss = s.del[0] - s.stop![0];
+    if (loss <= slack + EPS) {
+      s.action = "stop";
+      slack -= loss;
+    }
+  }
+  // Step 3: later dates, best of two heuristics.
+  const a = delayGreedy(ctx, set, set.map(() => 0), slack);
+  let bestJ = a.js;
+  let bestLate = a.lateness;
+  let bestU = -1;
+  let bestSingle = -1;
+  for (let u = 0; u < set.length; u++) {
+    const s = set[u];
+    let j = 0;
+    while (j + 1 < C && saving(s, s.action, 0) - saving(s, s.action, j + 1) <= slack + EPS) j++;
+    const late = ctx.cands[j] - ctx.cands[0];
+    if (late > bestSingle) {
+      bestSingle = late;
+      bestU = u;
+    }
+  }
+  if (bestU >= 0) {
+    const start = set.map(() => 0);
+    const s = set[bestU];
+    let j = 0;
+    while (j + 1 < C && saving(s, s.action, 0) - saving(s, s.action, j + 1) <= slack + EPS) j++;
+    start[bestU] = j;
+    const b = delayGreedy(ctx, set, start, slack - (saving(s, s.action, 0) - saving(s, s.action, j)));
+    if (b.lateness > bestLate) {
+      bestLate = b.lateness;
+      bestJ = b.js;
+    }
+  }
+  set.forEach((s, i) => (s.j = bestJ[i]));
+  return set;
+}
+
+/** Cheapest next day first (a binary heap keyed by the cost of delaying each unit by one more day). */
+function delayGreedy(ctx: Ctx, set: Scheduled[], start: number[], slack: number): { js: number[]; lateness: number } {
+  const C = ctx.cands.length;
+  const js = start.slice();
+  const heap: Array<[number, number]> = [];
+  const push = (e: [number, number]) => {
+    heap.push(e);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p][0] <= heap[i][0]) break;
+      [heap[p], heap[i]] = [heap[i], heap[p]];
+      i = p;
+    }
+  };
+  const pop = (): [number, number] => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l][0] < heap[m][0]) m = l;
+        if (r < heap.length && heap[r][0] < heap[m][0]) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const nextLoss = (u: number) => saving(set[u], set[u].action, js[u]) - saving(set[u], set[u].action, js[u] + 1);
+  for (let u = 0; u < set.length; u++) if (js[u] + 1 < C) push([nextLoss(u), u]);
+  while (heap.length > 0) {
+    const [loss, u] = pop();
+    if (loss > slack + EPS) break; // the cheapest step no longer fits, so none does
+    slack -= loss;
+    js[u]++;
+    if (js[u] + 1 < C) push([nextLoss(u), u]);
+  }
+  let lateness = 0;
+  for (let u = 0; u < set.length; u++) lateness += ctx.cands[js[u]] - ctx.cands[0];
+  return { js, lateness };
+}
+
+/** Exhaustive (action, date) search for small sets: fewest deletes, then latest, subject to closing the gap. */
+function exact(ctx: Ctx, set: Scheduled[]): Scheduled[] {
+  const gap = ctx.input.gap;
+  const C = ctx.cands.length;
+  const maxRest = new Float64Array(set.length + 1);
+  for (let u = set.length - 1; u >= 0; u--) maxRest[u] = maxRest[u + 1] + set[u].del[0];
+  const cur: Array<{ action: "stop" | "delete"; j: number }> = set.map(() => ({ action: "delete", j: 0 }));
+  let best: typeof cur | undefined;
+  let bestDeletes = Infinity;
+  let bestLate = -Infinity;
+  const walk = (u: number, saved: number, deletes: number, late: number): void => {
+    if (saved + maxRest[u] < gap - EPS) return;
+    if (deletes > bestDeletes) return;
+    if (u === set.length) {
+      if (deletes < bestDeletes || late > bestLate) {
+        bestDeletes = deletes;
+        bestLate = late;
+        best = cur.map((c) => ({ ...c }));
+      }
+      return;
+    }
+    const s = set[u];
+    const actions: Array<"stop" | "delete"> = s.stop ? ["stop", "delete"] : ["delete"];
+    for (const action of actions) {
+      for (let j = C - 1; j >= 0; j--) {
+        cur[u] = { action, j };
+        walk(u + 1, saved + saving(s, action, j), deletes + (action === "delete" ? 1 : 0), late + ctx.cands[j] - ctx.cands[0]);
+      }
+    }
+  };
+  walk(0, 0, 0, 0);
+  if (best) set.forEach((s, i) => ((s.action = best![i].action), (s.j = best![i].j)));
+  return set;
+}
+
+function finish(
+  ctx: Ctx,
+  set: Scheduled[],
+  outcome: TerminationPlan["outcome"],
+  tiers: Array<{ prio: number; sum: number }>,
+): TerminationPlan {
+  const { input, cands } = ctx;
+  const currency = input.currency ?? "EUR";
+  const minPrio = set.length > 0 ? Math.min(...set.map((s) => s.unit.prio)) : 0;
+  const lessImportant = tiers.filter((t) => t.prio > minPrio).reduce((a, t) => a + t.sum, 0);
+  const leastTier = tiers.length > 0 ? tiers[0].prio : 0;
+  const items: PlannedTermination[] = set
+    .map((s) => {
+      const tdate = cands[s.j];
+      const tsave = saving(s);
+      const vr = s.unit.vr;
+      let tier = `prio ${vr.prio}`;
+      if (vr.prio === leastTier) tier += ", the least important in the project";
+      else if (vr.prio === minPrio) tier += `, needed because less important resources avoid at most ${money(lessImportant, currency)}`;
+      const verb = s.action === "stop" ? "stopping it (its volumes keep billing)" : "deleting it";
+      const at = s.j === 0 ? `on ${when(tdate, input.timeZone)}, the earliest date the grace period allows,` : `on ${when(tdate, input.timeZone)}`;
+      const goal = outcome === "OK" ? `of the ${money(input.gap, currency)} gap` : `towards the ${money(input.gap, currency)} gap that cannot be closed`;
+      return {
+        vrId: vr.id,
+        action: s.action,
+        prio: vr.prio,
+        owner: vr.owner,
+        tdate,
+        tsave,
+        tasap: s.j === 0,
+        reason: `${tier}; ${verb} ${at} avoids ${money(tsave, currency)} ${goal}`,
+      };
+    })
+    .sort((a, b) => a.tdate - b.tdate || b.prio - a.prio || (a.vrId < b.vrId ? -1 : 1));
+  return {
+    createdAt: input.now,
+    period: input.period,
+    mode: "optimal",
+    gap: input.gap,
+    savings: items.reduce((a, i) => a + i.tsave, 0),
+    outcome,
+    items,
+  };
+}

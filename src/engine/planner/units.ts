@@ -1,0 +1,146 @@
+/**
+ * What both planners share: the input, which roots a plan may touch, and how much a termination avoids.
+ *
+ * Avoided cost (tsave) follows the seed's accounting: terminating at instant `t` avoids the forecast cost of
+ * every remaining day whose start (00:00 Europe/Berlin) is at or after `t`, up to the period end (exclusive — the
+ * seed's end-inclusive off-by-one is fixed). A partial day is never counted: the dashboard bills whole days per
+ * resource, and counting less is the safe side of a promise to the operator.
+ *
+ * For a stop, only the part that stops is avoided: the compute cost of the ECS/RDS members (their `stopShare`
+ * of their own forecast); volumes and database storage keep billing.
+ */
+import { dayStart, isoDay } from "../period.ts";
+import type { BillingPeriod, DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../types.ts";
+
+export type PlannerMode = "classic" | "optimal";
+
+export interface PlannerInput {
+  /** Root virtual resources (already filtered by `ot3c_instance`; unmanaged ones carry `managed: false`). */
+  roots: VirtualResource[];
+  /** Per virtual resource id (roots and group members). */
+  forecasts: Record<string, ResourceForecast>;
+  /** Money to save by the period end (month-end forecast at the configured quantile minus the target). */
+  gap: number;
+  period: BillingPeriod;
+  now: number;
+  graceMs: number;
+  mode: PlannerMode;
+  /** Virtual resource ids the operator vetoed; a vetoed group member protects its whole group. */
+  vetoed?: Set<string>;
+  /**
+   * Minimum lead from now for any termination date. Optimal always uses max(grace, minLeadMs). Classic uses it
+   * only when given (the seed let "later" dates fall inside the grace window; see classic.ts).
+   */
+  minLeadMs?: number;
+  /** From the budget: the baseline alone exceeds the target, so no plan can reach it. */
+  baselineExceedsBudget?: boolean;
+  currency?: string;
+  timeZone?: string;
+}
+
+export type PlanResult = TerminationPlan;
+
+export interface DayPoint {
+  date: string;
+  /** 00:00 of `date` in the dashboard's time zone. */
+  start: number;
+  amount: number;
+}
+
+/** The forecast's remaining days inside the period, with their start instants, ascending. */
+export function restDays(rest: DailyCost[] | undefined, period: BillingPeriod, timeZone?: string): DayPoint[] {
+  if (!rest) return [];
+  const out: DayPoint[] = [];
+  for (const d of rest) {
+    if (d.date < period.startDate || d.date >= period.endDate) continue;
+    out.push({ date: d.date, start: dayStart(d.date, timeZone), amount: d.amount });
+  }
+  out.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** Forecast cost of the days that start at or after `t` (and before the period end). */
+export function costFrom(days: DayPoint[], t: number): number {
+  let s = 0;
+  for (const d of days) if (d.start >= t) s += d.amount;
+  return s;
+}
+
+function leaves(vr: VirtualResource): VirtualResource[] {
+  if (vr.members.length === 0) return [vr];
+  return vr.members.flatMap(leaves);
+}
+
+/** Every id inside a root (itself and all members), for veto checks. */
+export function idsOf(vr: VirtualResource): string[] {
+  return [vr.id, ...vr.members.flatMap(idsOf)];
+}
+
+export function isVetoed(vr: VirtualResource, vetoed: Set<string> | undefined): boolean {
+  if (!vetoed || vetoed.size === 0) return false;
+  return idsOf(vr).some((id) => vetoed.has(id));
+}
+
+/** A root any plan may touch: managed, prio > 0, not a ghost, not vetoed. */
+export function isPlannable(vr: VirtualResource, vetoed: Set<string> | undefined): boolean {
+  return vr.managed !== false && vr.prio > 0 && vr.kind !== "GHOST" && !isVetoed(vr, vetoed);
+}
+
+/**
+ * Whether a stop makes sense for this unit: a server or database, or a group made only of servers, databases
+ * and volumes with at least one server or database (stopping a group stops its servers/databases, volumes stay).
+ */
+export function canStop(vr: VirtualResource): boolean {
+  const ls = leaves(vr);
+  if (!ls.every((l) => l.kind === "ECS" || l.kind === "RDS" || l.kind === "EVS")) return false;
+  return ls.some((l) => (l.kind === "ECS" || l.kind === "RDS") && l.stopShare !== undefined);
+}
+
+/**
+ * Per-day cost a stop avoids: Σ over the unit's ECS/RDS leaves of their own forecast × stopShare. A leaf with no
+ * forecast of its own (a forecaster that only forecasts roots) gets the unit's path scaled by the leaf's share
+ * of the unit's recent history.
+ */
+export function stopDays(vr: VirtualResource, forecasts: Record<string, ResourceForecast>, period: BillingPeriod, timeZone?: string): DayPoint[] {
+  const unitDays = restDays(forecasts[vr.id]?.rest, period, timeZone);
+  const byDate = new Map<string, DayPoint>();
+  for (const d of unitDays) byDate.set(d.date, { ...d, amount: 0 });
+  const recent = (daily: DailyCost[]) => daily.slice(-7).reduce((s, d) => s + d.amount, 0);
+  const unitRecent = recent(vr.daily);
+  for (const l of leaves(vr)) {
+    if ((l.kind !== "ECS" && l.kind !== "RDS") || l.stopShare === undefined) continue;
+    const own = l === vr ? unitDays : forecasts[l.id] ? restDays(forecasts[l.id].rest, period, timeZone) : undefined;
+    if (own) {
+      for (const d of own) {
+        const p = byDate.get(d.date) ?? { date: d.date, start: d.start, amount: 0 };
+        p.amount += d.amount * l.stopShare;
+        byDate.set(d.date, p);
+      }
+    } else if (unitRecent > 0) {
+      const share = recent(l.daily) / unitRecent;
+      for (const d of unitDays) byDate.get(d.date)!.amount += d.amount * share * l.stopShare;
+    }
+  }
+  return [...byDate.values()].sort((a, b) => a.start - b.start);
+}
+
+export function money(amount: number, currency = "EUR"): string {
+  return `${amount.toFixed(2)} ${currency}`;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "Nov 27" for a local midnight, "Nov 27 14:05" otherwise (dashboard time zone). */
+export function when(t: number, timeZone?: string): string {
+  const day = isoDay(t, timeZone);
+  const label = `${MONTHS[Number(day.slice(5, 7)) - 1]} ${Number(day.slice(8, 10))}`;
+  const offset = t - dayStart(day, timeZone);
+  if (offset === 0) return label;
+  const mins = Math.floor(offset / 60_000);
+  return `${label} ${String(Math.floor(mins / 60)).padStart(2, "0")}:${String(mins % 60).padStart(2, "0")}`;
+}
+
+/** Plan skeleton for the outcomes that plan nothing. */
+export function emptyPlan(input: PlannerInput, outcome: TerminationPlan["outcome"]): TerminationPlan {
+  return { createdAt: input.now, period: input.period, mode: input.mode, gap: input.gap, savings: 0, outcome, items: [] };
+}
