@@ -3,12 +3,15 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/program.ts";
 import { clearSecrets } from "../../src/providers/redact.ts";
+import { setLogger } from "../../src/log/logger.ts";
 import { cleanupTempDirs, SECRETS_ENV, tempDir, VALID, withConfig } from "./helpers.ts";
 
 afterAll(cleanupTempDirs);
 afterEach(() => {
   process.exitCode = 0;
   clearSecrets();
+  // `config check` applies the configured log level to the process-wide logger; start the next test afresh.
+  setLogger(undefined);
 });
 
 const EXAMPLE = readFileSync(join(import.meta.dir, "..", "..", "ot3c.yaml.example"), "utf8");
@@ -91,6 +94,9 @@ describe("ot3c config check", () => {
     expect(r.code).toBe(0);
     expect(r.out).toStartWith(`# ${join(dir, "ot3c.yaml")}: configuration OK\n`);
     expect(r.out).toContain("state-dir: /srv/state\n");
+    expect(r.out).toContain("log-level: info\n");
+    const debug = await run(["--config", join(dir, "ot3c.yaml"), "--log-level", "debug", "config", "check"]);
+    expect(debug.out).toContain("log-level: debug\n");
   });
 
   test("invalid: exit 78 and the located message on stderr", async () => {

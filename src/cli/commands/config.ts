@@ -11,10 +11,9 @@ export function register(program: Command): void {
     .addOption(outputOption())
     .action(async (opts: { output: OutputFormat }, cmd: Command) => {
       const g = globalsOf(cmd);
-      const { loadConfig } = await import("../../config/load.ts");
+      const { loadConfigFromGlobals } = await import("../../config/from-cli.ts");
       const { effectiveConfig } = await import("../../config/effective.ts");
-      const cfg = await loadConfig({ path: g.config, stateDir: g.stateDir });
-      if (g.logLevel) cfg.logLevel = g.logLevel;
+      const cfg = await loadConfigFromGlobals(g);
       const effective = effectiveConfig(cfg);
       const doc = { ok: true, source: cfg.sourcePath, config: effective };
       const { stringify } = await import("yaml");
