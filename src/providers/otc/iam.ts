@@ -1,6 +1,6 @@
 /**
  * IAM: resolve the project id from `otccreds.projectname` (`GET /v3/projects?name=…`, AK/SK signed, as the
- * golangsdk does when only a name is configured) and check that a configured project id is visible.
+ * golangsdk does when only a name is configured) and check that a configured project id is accessible.
  */
 import type { HttpClient } from "../http.ts";
 import { HttpError } from "../http.ts";
@@ -29,8 +29,16 @@ export async function findProjectByName(iam: HttpClient, name: string): Promise<
   return matches[0]!;
 }
 
-export async function getProject(iam: HttpClient, id: string): Promise<IamProject> {
-  const res = await iam.get<{ project?: IamProject }>(v3(iam, `/projects/${encodeURIComponent(id)}`));
-  if (!res?.project?.id) throw new HttpError(`${iam.endpoint}: project ${id} not returned`, iam.endpoint, 404);
-  return res.project;
+/**
+ * Checks a configured project id against the projects these credentials may use (`GET /v3/auth/projects`,
+ * allowed for any IAM user, unlike reading `/v3/projects/{id}`, which needs IAM admin rights).
+ */
+export async function findAccessibleProject(iam: HttpClient, id: string): Promise<IamProject> {
+  const res = await iam.get<{ projects?: IamProject[] }>(v3(iam, "/auth/projects"));
+  if (!res || !Array.isArray(res.projects)) {
+    throw new HttpError(`${iam.endpoint}: accessible projects returned no "projects" array`, iam.endpoint);
+  }
+  const found = res.projects.find((p) => p.id === id);
+  if (!found) throw new HttpError(`${iam.endpoint}: project ${id} is not accessible with these credentials`, iam.endpoint, 404);
+  return found;
 }

@@ -9,7 +9,7 @@ import { inService, type OtcClientOptions } from "./clients.ts";
 import { listAllNodePools, listClusters } from "./cce.ts";
 import { ECS_MAX_LIMIT, listServers } from "./ecs.ts";
 import { EVS_MAX_LIMIT, listVolumes } from "./evs.ts";
-import { findProjectByName, getProject } from "./iam.ts";
+import { findAccessibleProject, findProjectByName } from "./iam.ts";
 import type { JobPollOptions } from "./jobs.ts";
 import { listInstances, RDS_MAX_LIMIT } from "./rds.ts";
 import { OtcSession } from "./session.ts";
@@ -64,7 +64,7 @@ export function createOtcProvider(otc: OtcCredentials, opts: OtcProviderOptions 
     const fail = (err: unknown) => redact(err instanceof Error ? err.message : String(err));
     try {
       const project = otc.projectId
-        ? await inService("iam", e.iam, `project ${otc.projectId}`, () => getProject(session.iam, otc.projectId!))
+        ? await inService("iam", e.iam, `project ${otc.projectId}`, () => findAccessibleProject(session.iam, otc.projectId!))
         : await inService("iam", e.iam, `project lookup "${otc.projectName}"`, () => findProjectByName(session.iam, otc.projectName ?? ""));
       out.push({ name: "OTC IAM", ok: true, detail: `${e.iam}: project ${project.name} (${project.id}) visible` });
     } catch (err) {

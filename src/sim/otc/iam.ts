@@ -1,4 +1,4 @@
-/** Simulated IAM (Keystone v3): the one project of the world, by name filter or by id. */
+/** Simulated IAM (Keystone v3): the one project of the world, by name filter, by id, or as the caller's projects. */
 import type { SimWorld } from "../world.ts";
 import { iamError, json, type Route, type SimContext } from "./common.ts";
 
@@ -16,8 +16,16 @@ function project(world: SimWorld) {
 }
 
 export function iamRoute(ctx: SimContext, method: string, seg: string[], url: URL): Route | undefined {
-  if (seg[0] !== "v3" || seg[1] !== "projects" || seg.length > 3) return undefined;
   const { world } = ctx;
+  if (seg[0] === "v3" && seg[1] === "auth" && seg[2] === "projects" && seg.length === 3) {
+    // Projects the caller may use: the world's one project.
+    return {
+      name: "IAM.authProjects",
+      handle: () =>
+        method === "GET" ? json({ projects: [project(world)], links: { self: url.pathname } }) : iamError(405, "Method Not Allowed", "method not allowed"),
+    };
+  }
+  if (seg[0] !== "v3" || seg[1] !== "projects" || seg.length > 3) return undefined;
   if (seg.length === 2) {
     return {
       name: "IAM.projects",

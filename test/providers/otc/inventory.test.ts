@@ -167,6 +167,10 @@ describe("OTC inventory against the simulator", () => {
     expect(good[1]!.detail).toContain("2 servers");
     const withId = await createOtcProvider(credsFor(world, sim.baseUrl, { projectId: world.projectId }), noWait).checks();
     expect(withId.every((c) => c.ok)).toBe(true);
+    expect(sim.handler.counts.get("IAM.authProjects")).toBe(1);
+    const otherId = await createOtcProvider(credsFor(world, sim.baseUrl, { projectId: "ffffffffffffffffffffffffffffffff" }), noWait).checks();
+    expect(otherId[0]!.ok).toBe(false);
+    expect(otherId[0]!.detail).toContain("not accessible");
     const bad = await createOtcProvider(credsFor(world, sim.baseUrl, { secretKey: "nope-nope-nope" }), noWait).checks();
     expect(bad.every((c) => !c.ok)).toBe(true);
     expect(bad[0]!.detail).toContain("401");

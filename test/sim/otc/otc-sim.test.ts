@@ -108,6 +108,7 @@ describe("simulated OTC", () => {
     const miss = await ok.get<{ projects: unknown[] }>("/v3/projects", { query: { name: "nope" } });
     expect(miss.projects).toEqual([]);
     expect((await ok.get<{ project: { name: string } }>(`/v3/projects/${pid}`)).project.name).toBe(world.projectName);
+    expect((await ok.get<{ projects: Array<{ id: string }> }>("/v3/auth/projects")).projects.map((p) => p.id)).toEqual([pid]);
   });
 
   test("fault injection wraps OTC routes (429 with Retry-After)", async () => {
