@@ -5,8 +5,12 @@
 import type { Command } from "commander";
 import { register as registerConfig } from "./config.ts";
 import { register as registerGenerateConfig } from "./generate-config.ts";
+import { register as registerSim } from "./sim.ts";
+import { register as registerForecast } from "./forecast.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
   registerConfig,
+  registerForecast,
+  registerSim,
 ];

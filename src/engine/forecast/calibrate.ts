@@ -14,9 +14,10 @@ import { MODEL_NAMES } from "./models/index.ts";
 import { generatePortfolios, generateSeries, periodTotal } from "./synthetic.ts";
 
 export const CALIBRATION_SEED = 1;
-export const CALIBRATION_SERIES = 500;
-export const CALIBRATION_PORTFOLIOS = 80;
-export const CALIBRATION_PORTFOLIO_SIZE = 20;
+export const CALIBRATION_SERIES = 800;
+export const CALIBRATION_PORTFOLIOS = 150;
+/** Same size range as the backtest's portfolios (log-uniform): small teams to mid-size projects. */
+export const CALIBRATION_PORTFOLIO_SIZES: [number, number] = [5, 100];
 /** Origins d = 0 … MAX_DAY complete days (a 31-day month has 30 origins with something left to forecast). */
 const MAX_DAY = 31;
 
@@ -47,14 +48,14 @@ function table(samples: number[][]): Array<QuantileRow | null> {
   return rows;
 }
 
-export function computeCalibration(opts: { seed?: number; series?: number; portfolios?: number; portfolioSize?: number } = {}): CalibrationTable {
+export function computeCalibration(opts: { seed?: number; series?: number; portfolios?: number; portfolioSizes?: [number, number] } = {}): CalibrationTable {
   const seed = opts.seed ?? CALIBRATION_SEED;
   const nSeries = opts.series ?? CALIBRATION_SERIES;
   const nPf = opts.portfolios ?? CALIBRATION_PORTFOLIOS;
-  const size = opts.portfolioSize ?? CALIBRATION_PORTFOLIO_SIZE;
+  const sizes = opts.portfolioSizes ?? CALIBRATION_PORTFOLIO_SIZES;
   const series = generateSeries(nSeries, seed);
   const truths = series.map(periodTotal);
-  const pfs = generatePortfolios(nPf, size, seed);
+  const pfs = generatePortfolios(nPf, sizes[0], sizes[1], seed);
   const roots = pfs.map((m) => m.map(asVirtual));
   // Errors do not depend on the interval table, so an empty one is enough to collect them.
   const empty: CalibrationTable = { generatedBy: "", calibrationSeed: seed, series: 0, portfolios: 0, pools: { resource: {}, total: {} } };

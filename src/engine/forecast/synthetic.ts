@@ -109,12 +109,16 @@ export function generateSeries(count: number, seed: number): SyntheticSeries[] {
   return out;
 }
 
-/** Portfolios: `count` projects of `size` series sharing one target month (the "total" calibration pool). */
-export function generatePortfolios(count: number, size: number, seed: number): SyntheticSeries[][] {
+/**
+ * Portfolios: `count` projects sharing one target month each, of log-uniformly drawn sizes in [minSize, maxSize]
+ * (the "total" pool: a total's relative error shrinks with the number of resources, so the pool mixes sizes).
+ */
+export function generatePortfolios(count: number, minSize: number, maxSize: number, seed: number): SyntheticSeries[][] {
   const rng = mulberry32(seed ^ 0x5eed);
   const out: SyntheticSeries[][] = [];
   for (let p = 0; p < count; p++) {
     const period = targetPeriod(rng);
+    const size = Math.round(Math.exp(uniform(rng, Math.log(minSize), Math.log(maxSize))));
     const members: SyntheticSeries[] = [];
     for (let i = 0; i < size; i++) members.push(generateOne(rng, `pf-${seed}-${p}-${i}`, period));
     out.push(members);
