@@ -1,0 +1,41 @@
+/**
+ * Standalone simulated Confluent Cloud + Prometheus query API on one port (tests, benchmark). The shared sim
+ * server (src/sim/server.ts) mounts the same routes next to the OTC ones.
+ */
+import type { FaultProfile } from "../world.ts";
+import { prometheusSimRoutes } from "../prometheus/routes.ts";
+import { confluentSimRoutes } from "./routes.ts";
+import { generateConfluentScenario, type ConfluentScenarioOptions } from "./scenario.ts";
+import type { ConfluentSimState } from "./state.ts";
+
+export interface ConfluentSim {
+  url: string;
+  port: number;
+  state: ConfluentSimState;
+  stop(): Promise<void>;
+}
+
+export function startConfluentSim(options: {
+  port?: number;
+  hostname?: string;
+  state?: ConfluentSimState;
+  scenario?: ConfluentScenarioOptions;
+  faults?: FaultProfile;
+} = {}): ConfluentSim {
+  const state = options.state ?? generateConfluentScenario(options.scenario);
+  const routes = [confluentSimRoutes(state, options.faults), prometheusSimRoutes(state)];
+  const server = Bun.serve({
+    port: options.port ?? 0,
+    hostname: options.hostname ?? "127.0.0.1",
+    async fetch(req) {
+      const url = new URL(req.url);
+      for (const r of routes) {
+        const res = await r(req, url);
+        if (res) return res;
+      }
+      return Response.json({ errors: [{ status: "404", detail: `no route for ${url.pathname}` }] }, { status: 404 });
+    },
+  });
+  const url = `http://${server.hostname}:${server.port}`;
+  return { url, port: server.port!, state, stop: async () => void server.stop(true) };
+}
