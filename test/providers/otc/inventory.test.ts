@@ -59,6 +59,15 @@ describe("OTC inventory against the simulator", () => {
     expect(byKind("RDS")[0]!.tags).toEqual({ ot3c_prio: "20", ot3c_group: "db" });
   });
 
+  test("signs odd query values end to end (project names with spaces, unicode, reserved characters)", async () => {
+    const world = makeWorld({ servers: 1 });
+    world.projectName = "eu-de_Ümlaut team (a+b)*";
+    const sim = serve(world);
+    const provider = createOtcProvider(credsFor(world, sim.baseUrl), noWait);
+    expect(await provider.projectId()).toBe(world.projectId);
+    expect((await provider.listResources()).length).toBe(2);
+  });
+
   test("pages ECS by page number, EVS and RDS by item offset, with the minimum number of calls", async () => {
     const world = makeWorld({ servers: 2500, rds: 250 });
     const sim = serve(world);
