@@ -7,6 +7,7 @@ import type { SimWorld } from "./world.ts";
 import { FaultInjector } from "./faults.ts";
 import type { FaultProfile } from "./world.ts";
 import { dashboardSimRoutes, type DashboardSimStats, type SimRoute } from "./dashboard/index.ts";
+import { otcSimRoutes, type OtcSimOptions } from "./otc/index.ts";
 
 export type { SimRoute } from "./dashboard/index.ts";
 
@@ -15,6 +16,8 @@ export interface StartSimOptions {
   hostname?: string;
   world: SimWorld;
   faults?: FaultProfile | FaultInjector;
+  /** Options of the simulated OTC (job polls, job failures, …). */
+  otc?: OtcSimOptions;
   /** Further simulators, tried after OTC and the dashboard. */
   extraRoutes?: SimRoute[];
   /** Written into `configYaml()`; default: none (the key is left for the operator to fill in). */
@@ -29,6 +32,8 @@ export interface RunningSim {
   world: SimWorld;
   faults: FaultInjector;
   dashboardStats: DashboardSimStats;
+  /** OTC requests per route name ("ECS.list", …), counted after authentication. */
+  otcCounts: Map<string, number>;
   stop(): Promise<void>;
   configYaml(): string;
 }
@@ -37,9 +42,9 @@ export function startSim(options: StartSimOptions): RunningSim {
   const { world } = options;
   const faults = options.faults instanceof FaultInjector ? options.faults : new FaultInjector(options.faults ?? { rate: 0, kinds: [], retryAfterSeconds: 1, slowMs: 0, seed: 1 });
   const dashboardStats: DashboardSimStats = { requests: 0, lines: 0 };
+  const otc = otcSimRoutes(world, faults, options.otc);
   const routes: SimRoute[] = [
-    // OTC (IAM/ECS/EVS/CCE/RDS/jobs) goes first once src/sim/otc/index.ts exports otcSimRoutes:
-    // otcSimRoutes(world, faults),
+    otc,
     dashboardSimRoutes(world, faults, dashboardStats),
     ...(options.extraRoutes ?? []),
   ];
@@ -72,6 +77,7 @@ export function startSim(options: StartSimOptions): RunningSim {
     world,
     faults,
     dashboardStats,
+    otcCounts: otc.counts,
     stop: async () => {
       await server.stop(true);
     },

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { generateScenario } from "../../src/sim/scenario/index.ts";
 import { startSim, type RunningSim } from "../../src/sim/server.ts";
+import { createOtcProvider, deriveEndpoints } from "../../src/providers/otc/index.ts";
+import { createDashboardClient } from "../../src/providers/dashboard/index.ts";
 
 const scenario = generateScenario({ seed: 5, now: Date.parse("2026-05-20T12:00:00Z"), ecs: 10, evs: 15 });
 let sim: RunningSim;
@@ -54,4 +56,48 @@ test("routes: dashboard answers, extra routes come after, anything else is 404",
   expect(await ping.json()).toEqual({ pong: true });
   expect(extraHits).toBe(1);
   expect((await fetch(`${sim.url}/nothing/here`)).status).toBe(404);
+});
+
+test("the simulated OTC is mounted: the OTC provider lists the world's resources through the same port", async () => {
+  const w = scenario.world;
+  const endpoints = deriveEndpoints(w.region, { iam: `${sim.url}/v3`, ecs: sim.url, evs: sim.url, cce: sim.url, rds: sim.url });
+  const otc = createOtcProvider({
+    identityEndpoint: endpoints.iam, projectName: w.projectName, accessKey: w.credentials.accessKey,
+    secretKey: w.credentials.secretKey, region: w.region, endpoints,
+  });
+  const resources = await otc.listResources();
+  expect(resources.length).toBe(w.servers.size + w.volumes.size + w.nodePools.size + w.rds.size);
+  const ed = createDashboardClient({ endpoint: sim.url, secret: w.credentials.dashboardToken });
+  expect((await ed.dailyCosts(scenario.facts.firstDay, "2026-05-20")).length).toBe(w.costs.length);
+  expect(sim.otcCounts.get("ECS.list")).toBeGreaterThanOrEqual(1);
+});
+
+test("`ot3c sim` prints the YAML on stdout, serves it, and stops cleanly on SIGTERM", async () => {
+  const proc = Bun.spawn([process.execPath, "src/main.ts", "sim", "--port", "0", "--scenario", "demo", "--seed", "4"], {
+    cwd: `${import.meta.dir}/../..`,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  try {
+    const reader = proc.stdout.getReader();
+    let out = "";
+    while (!out.includes("enforce: false")) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      out += new TextDecoder().decode(value);
+    }
+    reader.releaseLock();
+    expect(out.startsWith("# ot3c.yaml for the simulated clouds at http://127.0.0.1:")).toBe(true);
+    const cfg = parse(out);
+    expect(cfg["target-budget"]).toBeGreaterThan(0);
+    const res = await fetch(`${cfg["dashboard-endpoint"]}/v2/daily/consumption/?consumption_type=RC`, {
+      headers: { authorization: `Bearer ${cfg["dashboard-secret"]}` },
+    });
+    expect(res.status).toBe(200);
+    await res.text();
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  } finally {
+    if (proc.exitCode === null) proc.kill("SIGKILL");
+  }
 });
