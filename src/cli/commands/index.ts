@@ -7,10 +7,12 @@ import { register as registerConfig } from "./config.ts";
 import { register as registerGenerateConfig } from "./generate-config.ts";
 import { register as registerSim } from "./sim.ts";
 import { register as registerForecast } from "./forecast.ts";
+import { register as registerTui } from "./tui.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
   registerConfig,
   registerForecast,
   registerSim,
+  registerTui,
 ];
