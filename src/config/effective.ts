@@ -30,7 +30,6 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
     "target-budget": c.targetBudget,
     currency: c.currency,
     ...(c.billingBegin ? { "billing-begin": c.billingBegin } : {}),
-    "billing-begin-day": c.billingBeginDay,
     "termination-grace": formatGoDuration(c.terminationGraceMs),
     enforce: c.enforce,
     approval: c.approval,

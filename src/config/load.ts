@@ -75,6 +75,19 @@ export function locateConfig(opts: LoadConfigOptions = {}): ConfigLocation {
   );
 }
 
+/**
+ * `key:` with nothing after it is YAML null. Treat it as absent: a section whose every line was commented out
+ * (`notify:` with only comments below) then simply takes its defaults, and a required key left empty is
+ * reported as missing rather than as "got an empty value".
+ */
+function dropEmptyValues(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropEmptyValues);
+  if (v === null || typeof v !== "object" || v instanceof Date) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) if (val !== null) out[k] = dropEmptyValues(val);
+  return out;
+}
+
 function fail(issues: ConfigIssue[]): never {
   throw new ConfigValidationError(sortIssues(issues));
 }
@@ -95,7 +108,7 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
   if (syntax.length > 0) {
     fail(syntax.map((p) => ({ key: "", message: `YAML syntax: ${p.message}`, file: loc.file, display: loc.display, position: p.position })));
   }
-  const raw: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  const raw: unknown = dropEmptyValues(source.doc.toJS({ maxAliasCount: 100 }));
   if (raw === null || raw === undefined) {
     fail([{ key: "", message: "the file is empty; `ot3c generate-config` writes a commented example", file: loc.file, display: loc.display, position: { line: 1, column: 1 } }]);
   }

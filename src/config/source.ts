@@ -59,7 +59,9 @@ export function locate(source: ConfigSource, path: KeyPath, at: "value" | "key" 
       if (!pair) return best;
       const last = i === path.length - 1;
       const keyPos = posOf(source, pair.key as Node);
-      const valuePos = posOf(source, pair.value as Node | null);
+      // `key:` with nothing after it still has an (empty) value node; point at the key instead.
+      const empty = pair.value === null || (isScalar(pair.value) && pair.value.value === null);
+      const valuePos = empty ? undefined : posOf(source, pair.value as Node);
       if (last) return (at === "key" ? keyPos : (valuePos ?? keyPos)) ?? best;
       best = keyPos ?? best;
       node = pair.value;

@@ -167,3 +167,16 @@ describe("one message per problem, with key and line:column", () => {
     expect(err.file).toMatch(/ot3c\.yaml$/);
   });
 });
+
+describe("empty values", () => {
+  test("a section whose lines are all commented out takes its defaults", async () => {
+    const cfg = await load(withConfig(append("notify:", "  # smtp: {}", "forecast:", "chargeback:")));
+    expect(cfg.notify).toEqual({ reminderBeforeMs: 3_600_000 });
+    expect(cfg.forecast).toEqual({ model: "ensemble", quantile: "p50" });
+    expect(cfg.chargeback).toBeUndefined();
+  });
+
+  test("a required key left empty is reported as missing, at the key", async () => {
+    expect(await issueFor(replace(6, "target-budget:"), "target-budget")).toBe("ot3c.yaml:6:1: target-budget: required: expected a number > 0");
+  });
+});
