@@ -13,7 +13,7 @@
 import type { BillingPeriod, DailyCost, ForecastModelName, Quantiles, VirtualResource } from "../types.ts";
 import { isoDay, epochDay } from "./dates.ts";
 import { forecastWithScale } from "./index.ts";
-import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, type CalibrationTable } from "./intervals.ts";
+import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, stratumOf, volatility, type CalibrationTable } from "./intervals.ts";
 import { forecastPath, recentMean } from "./model.ts";
 import { getModel, MODEL_NAMES } from "./models/index.ts";
 import { prepareSeries, seriesContext, sumDaily } from "./series.ts";
@@ -27,6 +27,8 @@ export interface OriginResult {
   band: Quantiles;
   /** Normalised error of the rest (intervals.ts); undefined when the scale is 0. */
   e?: number;
+  /** Volatility of the series at the origin (NaN under two weeks), for the calibration's strata. */
+  vol: number;
 }
 
 function sum(p: Float64Array): number {
@@ -43,8 +45,8 @@ export function evaluateSeries(series: SyntheticSeries, model: ForecastModelName
   if (s.n === 0) return undefined;
   const predicted = sum(forecastPath(getModel(model), s));
   const scale = ctx.horizon * errorLevel(s, predicted);
-  const band = monthEndBand(s.soFar, predicted, scale, quantilesAt(table, "resource", model, ctx.elapsed));
-  return { truth, soFar: s.soFar, band, e: scale > 0 ? (truth - s.soFar - predicted) / scale : undefined };
+  const band = monthEndBand(s.soFar, predicted, scale, quantilesAt(table, "resource", model, stratumOf(table, "resource", s.y), ctx.elapsed));
+  return { truth, soFar: s.soFar, band, e: scale > 0 ? (truth - s.soFar - predicted) / scale : undefined, vol: volatility(s.y) };
 }
 
 export function asVirtual(series: SyntheticSeries): VirtualResource {
@@ -59,7 +61,7 @@ export function evaluatePortfolio(members: SyntheticSeries[], model: ForecastMod
   let truth = 0;
   for (const m of members) truth += periodTotal(m);
   const predicted = r.total.monthEnd.p50 - r.total.soFar;
-  return { truth, soFar: r.total.soFar, band: r.total.monthEnd, e: r.totalScale > 0 ? (truth - r.total.soFar - predicted) / r.totalScale : undefined };
+  return { truth, soFar: r.total.soFar, band: r.total.monthEnd, e: r.totalScale > 0 ? (truth - r.total.soFar - predicted) / r.totalScale : undefined, vol: r.totalVolatility };
 }
 
 export interface DayStats {
@@ -96,7 +98,7 @@ export function textbookRunRate(daily: DailyCost[], period: BillingPeriod, d: nu
 
 function textbookResult(daily: DailyCost[], period: BillingPeriod, d: number, truth: number): OriginResult | undefined {
   const r = textbookRunRate(daily, period, d);
-  return r && { truth, soFar: r.soFar, band: { p10: NaN, p50: r.monthEnd, p90: NaN } };
+  return r && { truth, soFar: r.soFar, band: { p10: NaN, p50: r.monthEnd, p90: NaN }, vol: NaN };
 }
 
 class Acc {

@@ -9,7 +9,7 @@
  */
 import type { ForecastModelName } from "../types.ts";
 import { evaluatePortfolio, evaluateSeries, asVirtual } from "./backtest.ts";
-import type { CalibrationTable, PoolName, QuantileRow } from "./intervals.ts";
+import { STRATA, type CalibrationTable, type PoolName, type QuantileRow, type Stratum } from "./intervals.ts";
 import { MODEL_NAMES } from "./models/index.ts";
 import { generatePortfolios, generateSeries, periodTotal } from "./synthetic.ts";
 
@@ -33,12 +33,28 @@ export function quantileSorted(sorted: number[], p: number): number {
 /** Rounded so the committed JSON is stable and readable (errors are relative; 1e-4 is far below their spread). */
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-function table(samples: number[][]): Array<QuantileRow | null> {
+interface Sample {
+  d: number;
+  e: number;
+  vol: number;
+}
+
+/** Minimum samples per cell; days d±1 … d±MAX_WIDEN are pooled until it is reached (sparse strata, early days). */
+const MIN_SAMPLES = 60;
+const MAX_WIDEN = 5;
+
+function rowsFor(samples: Sample[]): Array<QuantileRow | null> {
+  const byDay: number[][] = Array.from({ length: MAX_DAY + 1 }, () => []);
+  for (const s of samples) byDay[s.d].push(s.e);
   const rows: Array<QuantileRow | null> = [];
   for (let d = 0; d <= MAX_DAY; d++) {
-    const pooled: number[] = [];
-    for (let k = Math.max(0, d - 1); k <= Math.min(MAX_DAY, d + 1); k++) pooled.push(...samples[k]);
-    if (pooled.length < 20) {
+    let pooled: number[] = [];
+    for (let w = 1; w <= MAX_WIDEN; w++) {
+      pooled = [];
+      for (let k = Math.max(0, d - w); k <= Math.min(MAX_DAY, d + w); k++) pooled.push(...byDay[k]);
+      if (pooled.length >= MIN_SAMPLES) break;
+    }
+    if (pooled.length < MIN_SAMPLES) {
       rows.push(null);
       continue;
     }
@@ -46,6 +62,19 @@ function table(samples: number[][]): Array<QuantileRow | null> {
     rows.push([r4(quantileSorted(pooled, 0.1)), r4(quantileSorted(pooled, 0.5)), r4(quantileSorted(pooled, 0.9))]);
   }
   return rows;
+}
+
+function strataRows(samples: Sample[], bounds: [number, number]): Partial<Record<Stratum, Array<QuantileRow | null>>> {
+  const of = (s: Sample): Stratum => (Number.isNaN(s.vol) ? "short" : s.vol <= bounds[0] ? "low" : s.vol <= bounds[1] ? "mid" : "high");
+  const out: Partial<Record<Stratum, Array<QuantileRow | null>>> = {};
+  for (const st of STRATA) out[st] = rowsFor(samples.filter((s) => of(s) === st));
+  return out;
+}
+
+function terciles(samples: Sample[]): [number, number] {
+  const v = samples.map((s) => s.vol).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) return [Infinity, Infinity];
+  return [r4(quantileSorted(v, 1 / 3)), r4(quantileSorted(v, 2 / 3))];
 }
 
 export function computeCalibration(opts: { seed?: number; series?: number; portfolios?: number; portfolioSizes?: [number, number] } = {}): CalibrationTable {
@@ -58,56 +87,66 @@ export function computeCalibration(opts: { seed?: number; series?: number; portf
   const pfs = generatePortfolios(nPf, sizes[0], sizes[1], seed);
   const roots = pfs.map((m) => m.map(asVirtual));
   // Errors do not depend on the interval table, so an empty one is enough to collect them.
-  const empty: CalibrationTable = { generatedBy: "", calibrationSeed: seed, series: 0, portfolios: 0, pools: { resource: {}, total: {} } };
-  const pools: CalibrationTable["pools"] = { resource: {}, total: {} };
+  const empty: CalibrationTable = { generatedBy: "", calibrationSeed: seed, series: 0, portfolios: 0, bounds: { resource: [0, 0], total: [0, 0] }, pools: { resource: {}, total: {} } };
+  const samples: Record<PoolName, Map<ForecastModelName, Sample[]>> = { resource: new Map(), total: new Map() };
   for (const model of MODEL_NAMES as ForecastModelName[]) {
-    const byDay: Record<PoolName, number[][]> = { resource: [], total: [] };
+    const res: Sample[] = [];
+    const tot: Sample[] = [];
     for (let d = 0; d <= MAX_DAY; d++) {
-      const res: number[] = [];
       series.forEach((s, i) => {
         const r = evaluateSeries(s, model, d, empty, truths[i]);
-        if (r?.e !== undefined && Number.isFinite(r.e)) res.push(r.e);
+        if (r?.e !== undefined && Number.isFinite(r.e)) res.push({ d, e: r.e, vol: r.vol });
       });
-      const tot: number[] = [];
       pfs.forEach((members, i) => {
         const r = evaluatePortfolio(members, model, d, empty, roots[i]);
-        if (r?.e !== undefined && Number.isFinite(r.e)) tot.push(r.e);
+        if (r?.e !== undefined && Number.isFinite(r.e)) tot.push({ d, e: r.e, vol: r.vol });
       });
-      byDay.resource.push(res);
-      byDay.total.push(tot);
     }
-    pools.resource[model] = table(byDay.resource);
-    pools.total[model] = table(byDay.total);
+    samples.resource.set(model, res);
+    samples.total.set(model, tot);
   }
+  const bounds = {
+    resource: terciles([...samples.resource.values()].flat()),
+    total: terciles([...samples.total.values()].flat()),
+  };
+  const pools: CalibrationTable["pools"] = { resource: {}, total: {} };
+  for (const pool of ["resource", "total"] as PoolName[])
+    for (const [model, list] of samples[pool]) pools[pool][model] = strataRows(list, bounds[pool]);
   return {
     generatedBy: "bun src/engine/forecast/calibrate.ts --write",
     calibrationSeed: seed,
     series: nSeries,
     portfolios: nPf,
+    bounds,
     pools,
   };
 }
 
+/** One line per (pool, model, stratum) so diffs of a regenerated table stay readable. */
 export function serialiseCalibration(t: CalibrationTable): string {
-  const lines: string[] = [];
-  lines.push("{");
+  const lines: string[] = ["{"];
   lines.push(`  "generatedBy": ${JSON.stringify(t.generatedBy)},`);
   lines.push(`  "calibrationSeed": ${t.calibrationSeed},`);
   lines.push(`  "series": ${t.series},`);
   lines.push(`  "portfolios": ${t.portfolios},`);
+  lines.push(`  "bounds": ${JSON.stringify(t.bounds)},`);
   lines.push(`  "pools": {`);
   const poolNames = Object.keys(t.pools) as PoolName[];
   poolNames.forEach((pool, pi) => {
     lines.push(`    ${JSON.stringify(pool)}: {`);
     const models = Object.keys(t.pools[pool]) as ForecastModelName[];
     models.forEach((m, mi) => {
-      const rows = t.pools[pool][m]!.map((r) => JSON.stringify(r)).join(", ");
-      lines.push(`      ${JSON.stringify(m)}: [${rows}]${mi < models.length - 1 ? "," : ""}`);
+      lines.push(`      ${JSON.stringify(m)}: {`);
+      const strata = Object.keys(t.pools[pool][m]!) as Stratum[];
+      strata.forEach((st, si) => {
+        const rows = t.pools[pool][m]![st]!.map((r) => JSON.stringify(r)).join(", ");
+        lines.push(`        ${JSON.stringify(st)}: [${rows}]${si < strata.length - 1 ? "," : ""}`);
+      });
+      lines.push(`      }${mi < models.length - 1 ? "," : ""}`);
     });
     lines.push(`    }${pi < poolNames.length - 1 ? "," : ""}`);
   });
-  lines.push("  }");
-  lines.push("}");
+  lines.push("  }", "}");
   return lines.join("\n") + "\n";
 }
 

@@ -10,7 +10,7 @@
  */
 import type { BillingPeriod, DailyCost, ForecastModelName, IsoDate, Quantiles, ResourceForecast, VirtualResource } from "../types.ts";
 import { epochDay, isoDay } from "./dates.ts";
-import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, type CalibrationTable } from "./intervals.ts";
+import { CALIBRATION, errorLevel, monthEndBand, quantilesByStratum, stratumOf, volatility, type CalibrationTable } from "./intervals.ts";
 import { forecastPath } from "./model.ts";
 import { getModel } from "./models/index.ts";
 import { prepareSeries, seriesContext, sumDaily, type PreparedSeries, type SeriesContext } from "./series.ts";
@@ -47,14 +47,14 @@ export function forecastResources(input: ForecastInput): ForecastResult {
 }
 
 /** As forecastResources, plus the total's error scale (the calibration needs it to normalise errors). */
-export function forecastWithScale(input: ForecastInput): ForecastResult & { totalScale: number } {
+export function forecastWithScale(input: ForecastInput): ForecastResult & { totalScale: number; totalVolatility: number } {
   const ctx = seriesContext(input.period, input.lastCompleteDay);
   const model = getModel(input.model);
   const table = input.calibration ?? CALIBRATION;
   const dates: IsoDate[] = [];
   const firstDay = ctx.periodEnd - ctx.horizon;
   for (let k = 0; k < ctx.horizon; k++) dates.push(isoDay(firstDay + k));
-  const qResource = quantilesAt(table, "resource", input.model, ctx.elapsed);
+  const qResource = quantilesByStratum(table, "resource", input.model, ctx.elapsed);
   const perResource: Record<string, ResourceForecast> = {};
 
   const emit = (vr: VirtualResource, node: Node, s: PreparedSeries): void => {
@@ -65,7 +65,7 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
       vrId: vr.id,
       costSoFar: node.soFar,
       rest,
-      monthEnd: monthEndBand(node.soFar, predicted, ctx.horizon * errorLevel(s, predicted), qResource),
+      monthEnd: monthEndBand(node.soFar, predicted, ctx.horizon * errorLevel(s, predicted), qResource[stratumOf(table, "resource", s.y)]),
     };
   };
 
@@ -97,9 +97,9 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
     for (let k = 0; k < totalPath.length; k++) totalPath[k] += node.path[k];
   }
   const totalSeries = prepareSeries(totalDaily(input.roots, ctx), ctx);
-  const q = quantilesAt(table, "total", input.model, ctx.elapsed);
+  const q = quantilesByStratum(table, "total", input.model, ctx.elapsed)[stratumOf(table, "total", totalSeries.y)];
   const totalScale = ctx.horizon * errorLevel(totalSeries, sumPath(totalPath));
-  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalSeries, q, dates), totalScale };
+  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalSeries, q, dates), totalScale, totalVolatility: volatility(totalSeries.y) };
 }
 
 /** The total series over the history window, built densely (one pass over all records, no per-date maps). */

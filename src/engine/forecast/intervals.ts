@@ -12,12 +12,15 @@
  *    Dividing by the scale makes errors of a 2 €/day volume and a 2,000 €/day cluster comparable, and since the
  *    scale grows with the remaining days, e is the error of the *average daily rate* still to come. Origins whose
  *    scale is 0 (nothing spent recently and nothing predicted) cannot be normalised and are left out; such series
- *    get a zero-width band at run time. The 10th/50th/90th percentiles of e per model and d (pooled with the
- *    neighbouring days d−1 … d+1 for stability) form the table.
+ *    get a zero-width band at run time. Samples are split into strata: `short` (< 2 weeks of history) and the
+ *    terciles `low`/`mid`/`high` of the series' volatility (`volatility()`, boundaries = the pool's own
+ *    terciles), because a flat volume and a spiky autoscaling group are not equally predictable. The 10th/50th/
+ *    90th percentiles of e per model, stratum and d form the table; neighbouring days d±1 … d±5 are pooled
+ *    until a cell has at least 60 samples (sparse strata and the first days).
  * 2. Two pools: `resource` (single series, used for resources and groups) and `total` (synthetic portfolios: the
  *    point forecast is the sum of per-resource forecasts, the scale comes from the portfolio's own total series).
  *    Quantiles do not add across resources, so the total's interval is never the sum of resource intervals.
- * 3. Run time: P50 = so far + Σ point path (kept equal to the path the planner sums), and
+ * 3. Run time: the series' stratum picks the row; P50 = so far + Σ point path (kept equal to the path the planner sums), and
  *        P10 = so far + predicted rest + q10(d) × scale,   P90 = … + q90(d) × scale,
  *    clamped so that P10 ≥ so far (costs already booked cannot shrink) and P10 ≤ P50 ≤ P90.
  *    The daily band of the total applies the same quantiles to one day: path ± q(d) × level (the uncertainty of
@@ -31,23 +34,54 @@ import calibration from "./calibration.json" with { type: "json" };
 
 export type PoolName = "resource" | "total";
 export type QuantileRow = [number, number, number];
+/** `short`: under two weeks of history; otherwise the volatility tercile of the calibration pool. */
+export type Stratum = "short" | "low" | "mid" | "high";
+export const STRATA: Stratum[] = ["short", "low", "mid", "high"];
+export const SHORT_DAYS = 14;
 
 export interface CalibrationTable {
   generatedBy: string;
   calibrationSeed: number;
   series: number;
   portfolios: number;
-  /** pools[pool][model][d] = [q10, q50, q90] of the normalised error, d = complete days of the period (0…31). */
-  pools: Record<PoolName, Partial<Record<ForecastModelName, Array<QuantileRow | null>>>>;
+  /** Volatility tercile boundaries per pool (from the calibration samples themselves). */
+  bounds: Record<PoolName, [number, number]>;
+  /** pools[pool][model][stratum][d] = [q10, q50, q90] of the normalised error, d = complete days (0…31). */
+  pools: Record<PoolName, Partial<Record<ForecastModelName, Partial<Record<Stratum, Array<QuantileRow | null>>>>>>;
 }
 
 const ZERO: QuantileRow = [0, 0, 0];
 
-export function quantilesAt(table: CalibrationTable, pool: PoolName, model: ForecastModelName, elapsed: number): QuantileRow {
-  const rows = table.pools[pool]?.[model];
+/**
+ * How much a series moves relative to its level: mean |y(t) − y(t−7)| over the last three weeks ÷ mean of the last
+ * four weeks. Week-over-week differences ignore a stable weekly pattern (which every model but the seed's
+ * forecasts), so this measures what the models cannot foresee: noise, spikes, steps, trend. NaN under two weeks.
+ */
+export function volatility(y: Float64Array): number {
+  const n = y.length;
+  if (n < SHORT_DAYS) return NaN;
+  let diff = 0;
+  let k = 0;
+  for (let t = Math.max(7, n - 21); t < n; t++, k++) diff += Math.abs(y[t] - y[t - 7]);
+  let level = 0;
+  const m = Math.min(28, n);
+  for (let t = n - m; t < n; t++) level += y[t];
+  level /= m;
+  return level > 0 ? diff / k / level : 0;
+}
+
+export function stratumOf(table: CalibrationTable, pool: PoolName, y: Float64Array): Stratum {
+  const v = volatility(y);
+  if (Number.isNaN(v)) return "short";
+  const [b1, b2] = table.bounds?.[pool] ?? [Infinity, Infinity];
+  return v <= b1 ? "low" : v <= b2 ? "mid" : "high";
+}
+
+export function quantilesAt(table: CalibrationTable, pool: PoolName, model: ForecastModelName, stratum: Stratum, elapsed: number): QuantileRow {
+  const rows = table.pools[pool]?.[model]?.[stratum];
   if (!rows || rows.length === 0) return ZERO;
   const d = Math.max(0, Math.min(rows.length - 1, elapsed));
-  // Nearest calibrated day when this one had no usable samples.
+  // Nearest calibrated day when this one had too few samples.
   for (let off = 0; off < rows.length; off++) {
     const a = rows[d - off];
     if (a) return a;
@@ -55,6 +89,16 @@ export function quantilesAt(table: CalibrationTable, pool: PoolName, model: Fore
     if (b) return b;
   }
   return ZERO;
+}
+
+/** The four strata's quantiles at one point of the period (looked up once per forecast run). */
+export function quantilesByStratum(table: CalibrationTable, pool: PoolName, model: ForecastModelName, elapsed: number): Record<Stratum, QuantileRow> {
+  return {
+    short: quantilesAt(table, pool, model, "short", elapsed),
+    low: quantilesAt(table, pool, model, "low", elapsed),
+    mid: quantilesAt(table, pool, model, "mid", elapsed),
+    high: quantilesAt(table, pool, model, "high", elapsed),
+  };
 }
 
 /** The per-series error scale: remaining days × recent daily level (see the method above). */
