@@ -38,6 +38,8 @@ function exitCodeFor(err: unknown): number {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  // Commands report failure through process.exitCode; start clean so an earlier in-process run cannot leak into this one.
+  process.exitCode = 0;
   const program = buildProgram();
   // `ot3c --daemon` is the systemd spelling of `ot3c daemon`.
   const args = argv.slice(2);
