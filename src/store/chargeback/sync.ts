@@ -1,0 +1,146 @@
+/**
+ * One chargeback sync: costs → objects → (only for new or changed days) usage → allocation → ledger.
+ *
+ * Incremental: each day keeps a hash of the billing rows that touch it. Days older than `cutoff-days` that are
+ * already stored are final and not fetched again; younger days (the API restates up to 72 h late) are fetched on
+ * every sync and recomputed only when their hash changed. `full` refetches the whole lookback.
+ */
+import { createHash } from "node:crypto";
+import { Allocator } from "../../engine/chargeback/allocate.ts";
+import { addDays, dayOf, daysBetween, segmentRow, type RowDaySegment } from "../../engine/chargeback/hours.ts";
+import { ObjectsIndex } from "../../engine/chargeback/objects-index.ts";
+import type { BillingRow, ChargebackObjects, UsageSample } from "../../engine/chargeback/types.ts";
+import { DAY_MS } from "../../engine/chargeback/types.ts";
+import type { Ledger } from "./ledger.ts";
+
+/** Where the data comes from (Confluent + Prometheus in production, the simulator in tests). */
+export interface ChargebackSource {
+  /** Cost rows whose start_date is in [fromDay, toDay). */
+  costs(fromDay: string, toDay: string): Promise<BillingRow[]>;
+  objects(): Promise<ChargebackObjects>;
+  /** Hourly usage for hours in [fromMs, toMs). */
+  usage(fromMs: number, toMs: number): Promise<UsageSample[]>;
+}
+
+export interface SyncOptions {
+  now: number;
+  lookbackDays: number;
+  cutoffDays: number;
+  ckuUsageRatio: number;
+  full?: boolean;
+  /** Days allocated per batch (bounds memory: usage of one batch is held at a time). */
+  batchDays?: number;
+  log?: (msg: string) => void;
+}
+
+export interface SyncResult {
+  fetchedFrom: string;
+  fetchedTo: string;
+  rowsFetched: number;
+  daysChecked: number;
+  daysRecomputed: string[];
+  piecesWritten: number;
+  usageSamples: number;
+}
+
+export function hashRows(rows: BillingRow[]): string {
+  const h = createHash("sha256");
+  for (const r of [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) h.update(JSON.stringify(r)).update("\n");
+  return h.digest("hex");
+}
+
+/** Contiguous runs of days, e.g. ["d1","d2","d5"] → [["d1","d2"],["d5"]], cut at `max` days. */
+function runs(days: string[], max: number): string[][] {
+  const out: string[][] = [];
+  for (const d of [...days].sort()) {
+    const last = out[out.length - 1];
+    if (last && last.length < max && addDays(last[last.length - 1]!, 1) === d) last.push(d);
+    else out.push([d]);
+  }
+  return out;
+}
+
+export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o: SyncOptions): Promise<SyncResult> {
+  const log = o.log ?? (() => {});
+  const today = dayOf(o.now);
+  const windowStart = addDays(today, -o.lookbackDays);
+  const finalBefore = addDays(today, -o.cutoffDays);
+  const stored = new Map(ledger.days().map((d) => [d.day, d]));
+
+  // Fetch from the first day that is not final and stored.
+  let fetchFrom = today;
+  for (const d of daysBetween(windowStart, today)) {
+    if (o.full || !stored.has(d) || d >= finalBefore) {
+      fetchFrom = d;
+      break;
+    }
+  }
+  const result: SyncResult = { fetchedFrom: fetchFrom, fetchedTo: today, rowsFetched: 0, daysChecked: 0, daysRecomputed: [], piecesWritten: 0, usageSamples: 0 };
+  if (fetchFrom >= today) return result;
+
+  const [fetched, objects] = await Promise.all([source.costs(fetchFrom, today), source.objects()]);
+  result.rowsFetched = fetched.length;
+  ledger.mergeObjects(objects, o.now);
+  log(`fetched ${fetched.length} cost rows for ${fetchFrom}..${today}`);
+
+  // Rows per day (a multi-day row under each of its days). Rows that started before the fetch window cannot have
+  // been restated by this fetch, so the stored ones are carried over.
+  const byDay = new Map<string, Map<string, { row: BillingRow; seg: RowDaySegment }>>();
+  const add = (row: BillingRow) => {
+    for (const seg of segmentRow(row)) {
+      if (seg.day < fetchFrom || seg.day >= today) continue;
+      let m = byDay.get(seg.day);
+      if (!m) byDay.set(seg.day, (m = new Map()));
+      if (!m.has(row.key)) m.set(row.key, { row, seg });
+    }
+  };
+  for (const row of fetched) add(row);
+  for (const d of daysBetween(fetchFrom, today)) {
+    for (const row of ledger.rowsForDay(d)) if (row.startDate < fetchFrom) add(row);
+  }
+
+  const changed: string[] = [];
+  const hashes = new Map<string, string>();
+  for (const d of daysBetween(fetchFrom, today)) {
+    result.daysChecked++;
+    const rows = [...(byDay.get(d)?.values() ?? [])].map((x) => x.row);
+    const hash = hashRows(rows);
+    hashes.set(d, hash);
+    // An empty recent day may simply not be billed yet; it is stored once it is final.
+    if (rows.length === 0 && d >= finalBefore) continue;
+    if (stored.get(d)?.hash !== hash) changed.push(d);
+  }
+  if (changed.length === 0) return result;
+
+  const objectsIndex = new ObjectsIndex(ledger.objects());
+  for (const batch of runs(changed, o.batchDays ?? 7)) {
+    const from = Date.parse(`${batch[0]}T00:00:00Z`);
+    const to = Date.parse(`${batch[batch.length - 1]}T00:00:00Z`) + DAY_MS;
+    const usage = await source.usage(from, to);
+    result.usageSamples += usage.length;
+    const allocator = new Allocator(objectsIndex, usage, { ckuUsageRatio: o.ckuUsageRatio });
+    const usageByDay = new Map<string, UsageSample[]>();
+    for (const u of usage) {
+      const d = dayOf(u.hour);
+      let list = usageByDay.get(d);
+      if (!list) usageByDay.set(d, (list = []));
+      list.push(u);
+    }
+    for (const d of batch) {
+      const entries = [...(byDay.get(d)?.values() ?? [])];
+      const pieces = entries.flatMap((e) => allocator.allocateSegment(e.seg));
+      ledger.replaceDay(
+        d,
+        hashes.get(d)!,
+        entries.map((e) => ({ row: e.row, segmentMicros: e.seg.amounts.reduce((a, b) => a + b, 0) })),
+        pieces,
+        usageByDay.get(d) ?? [],
+        o.now,
+      );
+      result.piecesWritten += pieces.length;
+      result.daysRecomputed.push(d);
+    }
+    log(`allocated ${batch[0]}..${batch[batch.length - 1]}`);
+  }
+  return result;
+}
