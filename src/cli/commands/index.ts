@@ -8,6 +8,7 @@ import { register as registerGenerateConfig } from "./generate-config.ts";
 import { register as registerSim } from "./sim.ts";
 import { register as registerForecast } from "./forecast.ts";
 import { register as registerTui } from "./tui.ts";
+import { register as registerTime } from "./time.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -15,4 +16,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerForecast,
   registerSim,
   registerTui,
+  registerTime,
 ];
