@@ -95,12 +95,29 @@ function Screen(props: ScreenProps) {
   const who = useMemo(() => ({ actor: props.actor, source: "tui" as const }), [props.actor]);
 
   const initial = useMemo(() => prefs.get(), [prefs]);
-  const [view, setViewState] = useState<ViewId>(initial.view);
-  const [cursors, setCursors] = useState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
+  const [view, setViewRaw] = useState<ViewId>(initial.view);
+  // Keys can arrive faster than React re-renders (typing, pastes split by the terminal): the input handler reads
+  // the latest view and modal from refs that change synchronously with every update.
+  const viewRef = useRef<ViewId>(initial.view);
+  const setViewState = (v: ViewId) => {
+    viewRef.current = v;
+    setViewRaw(v);
+  };
+  const [cursors, setCursorsRaw] = useState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
+  const cursorsRef = useRef(cursors);
+  const setCursors = (update: (c: Record<ViewId, number>) => Record<ViewId, number>) => {
+    cursorsRef.current = update(cursorsRef.current);
+    setCursorsRaw(cursorsRef.current);
+  };
   const [filter, setFilter] = useState("");
   const [sort, setSortState] = useState<SortOrder>(initial.sort);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(initial.collapsed));
-  const [modal, setModal] = useState<Modal | undefined>();
+  const [modal, setModalRaw] = useState<Modal | undefined>();
+  const modalRef = useRef<Modal | undefined>(undefined);
+  const setModal = (m: Modal | undefined) => {
+    modalRef.current = m;
+    setModalRaw(m);
+  };
   const [status, setStatus] = useState<Status | undefined>();
   const [inFlight, setInFlight] = useState(0);
   const inFlightRef = useRef(0);
@@ -121,7 +138,7 @@ function Screen(props: ScreenProps) {
     events: events.length,
   };
   const bodyH = Math.max(1, rows - 1 - CHROME_ROWS);
-  const cursor = (v: ViewId) => Math.max(0, Math.min(cursors[v], counts[v] - 1));
+  const cursor = (v: ViewId) => Math.max(0, Math.min(cursorsRef.current[v], counts[v] - 1));
   const currentItem = (): PlanItem | undefined => planRows[cursor("pending")];
 
   const setView = (v: ViewId) => {
@@ -138,11 +155,12 @@ function Screen(props: ScreenProps) {
     prefs.set({ collapsed: [...next] });
   };
   const moveCursor = (delta: number | "top" | "bottom") => {
-    const n = counts[view];
+    const v = viewRef.current;
+    const n = counts[v];
     setCursors((c) => {
-      const cur = Math.max(0, Math.min(c[view], n - 1));
+      const cur = Math.max(0, Math.min(c[v], n - 1));
       const next = delta === "top" ? 0 : delta === "bottom" ? n - 1 : cur + delta;
-      return { ...c, [view]: Math.max(0, Math.min(next, n - 1)) };
+      return { ...c, [v]: Math.max(0, Math.min(next, n - 1)) };
     });
   };
 
@@ -365,8 +383,8 @@ function Screen(props: ScreenProps) {
         if (name === "q") run("app.quit");
         return;
       }
-      if (modal) return onModalKey(modal, name, input, key);
-      const b = lookup(table, viewContexts(view), name);
+      if (modalRef.current) return onModalKey(modalRef.current, name, input, key);
+      const b = lookup(table, viewContexts(viewRef.current), name);
       if (b) run(b.id);
     },
     { isActive: isRawModeSupported === true },

@@ -72,7 +72,7 @@ export function postponeDialog(item: PlanItem, byMs: number, now: number, who: A
     label: `postpone ${item.id}`,
     command: { type: "postpone", ids: [item.id], byMs, ...who },
     model: {
-      title: `Postpone ${item.vrId} by ${formatDuration(byMs)}?`,
+      title: `Postpone by ${formatDuration(byMs)}: ${item.vrId}?`,
       lines: [...itemLines(item, now), `new deadline ${timestamp(item.deadline + byMs)} (${countdown(item.deadline + byMs, now)})`],
       confirmLabel: "Postpone",
       focus: "cancel",

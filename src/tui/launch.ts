@@ -1,0 +1,124 @@
+/**
+ * `ot3c` / `ot3c tui`: decide between the TUI and the plain summary, find the engine (a daemon's control socket
+ * in the state directory, else an in-process engine), and run. Loaded lazily by src/cli/commands/tui.ts.
+ */
+import { join } from "node:path";
+import { homedir } from "node:os";
+import type { EngineHandle, EngineSnapshot } from "../engine/types.ts";
+import type { Config } from "../config/types.ts";
+import type { GlobalOptions } from "../cli/globals.ts";
+import { NON_TTY_HINT, textSummary } from "./summary.ts";
+
+export interface LaunchOptions {
+  globals: GlobalOptions;
+  readOnly: boolean;
+  standalone: boolean;
+  /** Overridable for tests; default: both process streams are TTYs. */
+  interactive?: boolean;
+}
+
+export class EngineUnavailableError extends Error {
+  override name = "EngineUnavailableError";
+}
+
+interface Opened {
+  handle: EngineHandle;
+  close(): void | Promise<void>;
+  snapshotOnce(): Promise<EngineSnapshot | undefined>;
+}
+
+export function socketPath(stateDir: string): string {
+  return join(stateDir, "ot3c.sock");
+}
+
+async function resolveStateDirFor(g: GlobalOptions, cfg: Config | undefined): Promise<string> {
+  if (cfg) return cfg.stateDir;
+  const { resolveStateDir } = await import("../config/normalise.ts");
+  return resolveStateDir({ flag: g.stateDir, env: process.env, cwd: process.cwd(), home: process.env.HOME ?? homedir() });
+}
+
+async function attach(path: string): Promise<Opened | undefined> {
+  const { ControlSocketClient } = await import("../daemon/socket-client.ts");
+  const client = await ControlSocketClient.tryConnect(path);
+  if (!client) return undefined;
+  return {
+    handle: client,
+    close: () => client.close(),
+    snapshotOnce: async () => (await client.request({ cmd: "snapshot" }, 10_000)).snapshot as EngineSnapshot | undefined,
+  };
+}
+
+/**
+ * The in-process engine for `ot3c` without a daemon. Building one from the configuration (providers, store,
+ * evaluate pipeline, notifier) is owned by the engine/daemon side; until that factory exists this says so.
+ */
+async function openInProcessEngine(_cfg: Config): Promise<Opened> {
+  throw new EngineUnavailableError(
+    "engine not available: no daemon is listening on the control socket and this build cannot start an in-process engine yet " +
+      "(start `ot3c daemon`, or try `ot3c demo`)",
+  );
+}
+
+export async function launchTui(o: LaunchOptions): Promise<number> {
+  const interactive = o.interactive ?? (process.stdin.isTTY === true && process.stdout.isTTY === true);
+  const g = o.globals;
+
+  // While the UI is up nothing may print into it: logs go to a ring buffer shown in the Events view.
+  const { createLogger, setLogger, getLogger } = await import("../log/logger.ts");
+  const { ringSink } = await import("../log/sinks.ts");
+  const ring = ringSink(500);
+  const previous = interactive ? setLogger(createLogger({ level: g.logLevel ?? "info", sinks: [ring] })) : undefined;
+
+  try {
+    let cfg: Config | undefined;
+    let cfgError: unknown;
+    try {
+      const { loadConfig } = await import("../config/load.ts");
+      cfg = await loadConfig({ path: g.config, stateDir: g.stateDir });
+    } catch (err) {
+      cfgError = err;
+    }
+    const stateDir = await resolveStateDirFor(g, cfg);
+
+    let opened = o.standalone ? undefined : await attach(socketPath(stateDir));
+    if (!opened) {
+      // Without a daemon we need the configuration to run an engine ourselves.
+      if (cfgError) throw cfgError;
+      try {
+        opened = await openInProcessEngine(cfg!);
+      } catch (err) {
+        if (!(err instanceof EngineUnavailableError)) throw err;
+        if (interactive) {
+          process.stderr.write(`ot3c: ${err.message}\n`);
+          return 1;
+        }
+        process.stdout.write(`ot3c: ${err.message}\n\n${NON_TTY_HINT}\n`);
+        return 0;
+      }
+    }
+
+    try {
+      if (!interactive) {
+        const snap = opened.handle.getSnapshot() ?? (await opened.snapshotOnce());
+        process.stdout.write(
+          snap ? textSummary(snap, opened.handle.connection, Date.now()) : `ot3c: the engine has no snapshot yet\n\n${NON_TTY_HINT}\n`,
+        );
+        return 0;
+      }
+      const { runTui } = await import("./run.ts");
+      return await runTui(opened.handle, {
+        readOnly: o.readOnly,
+        color: g.color ? "auto" : "never",
+        stateDir,
+        logs: {
+          recent: () =>
+            ring.entries().map((e) => ({ at: e.time, level: e.level, message: (e.component ? `[${e.component}] ` : "") + e.msg })),
+        },
+      });
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    if (interactive) setLogger(previous ?? getLogger());
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The plain-text summary printed instead of the TUI when stdin or stdout is not a terminal (pipes, cron, CI):
+ * budget, status, pending items and a hint where to go next. ASCII only, no colour, stable enough to grep.
+ */
+import type { EngineSnapshot } from "../engine/types.ts";
+import { age, countdown, money, signedMoney, timestamp } from "./format.ts";
+
+const STATUS_WORD = { OK: "OK", AT_RISK: "AT RISK", OVER: "OVER" } as const;
+
+export const NON_TTY_HINT =
+  "Not a terminal, so no TUI. For scripts use `ot3c list`, `ot3c plan` or `ot3c list --output json`;\n" +
+  "approve/veto/postpone with `ot3c approve ID`, `ot3c veto ID --reason TEXT`, `ot3c postpone ID --by 4h`.";
+
+export function textSummary(snap: EngineSnapshot, connection: string, now: number): string {
+  const p = snap.period;
+  const lines: string[] = [];
+  lines.push(
+    `ot3c ${snap.project.name} (${snap.project.region}), period ${p.startDate} to ${new Date(p.end - 1).toISOString().slice(0, 10)}, ${snap.mode}, approval ${snap.approval}, ${connection}`,
+  );
+  const b = snap.budget;
+  if (b) {
+    lines.push(
+      `status: ${STATUS_WORD[b.status]}  budget ${money(b.target)}  spent ${money(b.spendSoFar)}  forecast P50 ${money(b.forecast.p50)} (P10 ${money(b.forecast.p10)} - P90 ${money(b.forecast.p90)})  gap ${signedMoney(b.gap)}`,
+      `burn: ${money(b.burnPerHour)}/h, ${money(b.burnPerDay)}/d` + (b.baselineExceedsBudget ? "  (baseline alone exceeds the budget)" : ""),
+    );
+  } else {
+    lines.push("status: NO DATA (no successful sync yet)");
+  }
+  const sync = snap.sync;
+  lines.push(
+    `sync: ${sync.state}` +
+      (sync.lastSuccessAt !== undefined ? `, last success ${age(now - sync.lastSuccessAt)} ago` : "") +
+      (sync.state === "DEGRADED" && sync.error ? ` (${sync.error})` : ""),
+  );
+  for (const a of snap.alerts) lines.push(`alert: ${a}`);
+  const pending = snap.plan.filter((i) => i.state === "PENDING" || i.state === "APPROVED").sort((a, b) => a.deadline - b.deadline);
+  lines.push(`pending terminations: ${pending.length}`);
+  for (const i of pending) {
+    lines.push(
+      `  ${i.id}  ${i.state.padEnd(8)} ${i.action.padEnd(6)} ${i.vrId}  prio ${i.prio}  owner ${i.owner ?? "-"}  saving ${money(i.tsave)}  deadline ${timestamp(i.deadline)} (${countdown(i.deadline, now) === "due" ? "due" : "in " + countdown(i.deadline, now)})`,
+    );
+  }
+  lines.push("", NON_TTY_HINT);
+  return lines.join("\n") + "\n";
+}

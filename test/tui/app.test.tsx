@@ -1,0 +1,414 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { KEY, renderApp, renderSized, settle, strip, type Rendered } from "./harness.tsx";
+import { T0 } from "./fixtures.ts";
+import { KEY_TABLE } from "../../src/tui/keys.ts";
+import { memoryPrefs } from "../../src/tui/prefs.ts";
+
+let current: Rendered | undefined;
+afterEach(() => {
+  current?.unmount();
+  current = undefined;
+});
+async function open(...args: Parameters<typeof renderApp>) {
+  current = await renderApp(...args);
+  return current;
+}
+
+describe("header", () => {
+  test("shows project, period, money, band, status word, mode, connection and sync age", async () => {
+    const r = await open({ status: "AT_RISK" });
+    const f = r.frame();
+    expect(f).toContain("eu-de_ot3c-demo");
+    expect(f).toContain("2026-11-01→11-30 day 22/30");
+    expect(f).toContain("DRY-RUN");
+    expect(f).toContain("in-process");
+    expect(f).toMatch(/▲ AT RISK {2}budget [\d,.]+ {2}spent [\d,.]+ \(\d+%\) {2}burn [\d.]+\/h · [\d.]+\/d/);
+    expect(f).toMatch(/forecast P50 [\d,.]+ {2}P10–P90 [\d,.]+–[\d,.]+ {2}gap \+[\d,.]+/);
+    expect(f).toContain("sync ✔ OK 12s ago");
+  });
+
+  test("OK and OVER are words with glyphs; ENFORCE, attached and DEGRADED with its reason", async () => {
+    let r = await open({ status: "OK" });
+    expect(r.frame()).toContain("✔ OK");
+    r.unmount();
+    r = await open({ status: "OVER", mode: "ENFORCE", syncState: "DEGRADED" });
+    const f = r.frame();
+    expect(f).toContain("✖ OVER");
+    expect(f).toContain("ENFORCE");
+    expect(f).toContain("sync ▲ DEGRADED 7m ago: dashboard 503");
+    // The overview repeats the reason where there is room for it.
+    expect(f).toContain("sync DEGRADED: dashboard 503 after 4 retries");
+  });
+
+  test("the sync age advances with the clock", async () => {
+    const r = await open();
+    expect(r.frame()).toContain("12s ago");
+    r.clock.advance(60_000);
+    await settle(60);
+    expect(r.frame()).toContain("1m ago");
+  });
+});
+
+describe("colour", () => {
+  // chalk decides once per process whether the test runner's stdout supports colour; force it on here so
+  // the difference between the themes is visible in the frame.
+  let chalkLevel: number;
+  test("colour theme emits Okabe–Ito colours; monochrome emits none but keeps glyph + word", async () => {
+    const chalk = (await import("chalk")).default;
+    chalkLevel = chalk.level;
+    chalk.level = 3;
+    try {
+      let r = await open({ status: "OVER" });
+      const { lastFrame } = { lastFrame: () => r.frame() };
+      void lastFrame;
+      // frame() strips ANSI; look at the raw output through a fresh render instead.
+      r.unmount();
+      const { render } = await import("ink-testing-library");
+      const { App } = await import("../../src/tui/App.tsx");
+      const { setup } = await import("./harness.tsx");
+      const colour = setup({ status: "OVER" });
+      const a = render(<App {...colour.appProps} />);
+      await settle();
+      const raw = a.lastFrame() ?? "";
+      expect(raw).toContain("\x1b[38;2;213;94;0m"); // vermillion #D55E00 for OVER
+      a.unmount();
+      const mono = setup({ status: "OVER" }, { colorAllowed: false });
+      const m = render(<App {...mono.appProps} />);
+      await settle();
+      const rawMono = m.lastFrame() ?? "";
+      expect(rawMono).not.toMatch(/\x1b\[(3\d|38;|9\d)/);
+      expect(rawMono).not.toContain("\x1b[7m");
+      expect(strip(rawMono)).toContain("✖ OVER");
+      expect(strip(rawMono)).toContain("[1 Overview]");
+      m.unmount();
+      r = await open();
+    } finally {
+      chalk.level = chalkLevel;
+    }
+  });
+
+  test("`t` toggles themes only when colour is allowed", async () => {
+    const prefs = memoryPrefs();
+    const r = await open({}, { colorAllowed: false, prefs });
+    await r.press("t");
+    expect(r.frame()).toContain("colour is off");
+    expect(prefs.get().theme).toBeUndefined();
+  });
+});
+
+describe("views", () => {
+  test("number keys and : commands switch views; the current tab is bracketed", async () => {
+    const r = await open();
+    expect(r.frame()).toContain("[1 Overview]");
+    expect(r.frame()).toContain("Daily cost");
+    expect(r.frame()).toContain("Top spenders");
+    await r.press("2");
+    expect(r.frame()).toContain("[2 Resources]");
+    await r.press(":");
+    await r.type("pending");
+    await r.press(KEY.enter);
+    expect(r.frame()).toContain("[3 Pending (3)]");
+    await r.press(":");
+    await r.type("cb");
+    await r.press(KEY.enter);
+    expect(r.frame()).toContain("[4 Chargeback]");
+    await r.press("5");
+    expect(r.frame()).toContain("[5 Events]");
+    await r.press(":");
+    await r.type("nope");
+    await r.press(KEY.enter);
+    expect(r.frame()).toContain("unknown command :nope");
+  });
+
+  test("overview: burn bar with budget marker, chart with forecast band and legend", async () => {
+    const r = await open();
+    const f = r.frame();
+    expect(f).toMatch(/burn █+▒+│?▒*░+/);
+    expect(f).toContain("▓▒ forecast to P10/P50");
+    expect(f).toMatch(/██ ██ .*▓▓ ▓▓/);
+    expect(f).toContain("plan: plan reaches the budget");
+  });
+
+  test("resources: tree columns, groups expanded with members, state from plan items", async () => {
+    const r = await open({ resources: 12 });
+    await r.press("2");
+    const f = r.frame();
+    expect(f).toMatch(/id\s+type\s+name\s+prio↓\s+owner\s+cost\s+P50\s+state/);
+    expect(f).toMatch(/▾ GR_\[ECS_.*GROUP\s+app-\d+.*◷ PENDING/);
+    expect(f).toMatch(/ {6}ECS_.*ECS\s+ecs-db-1 .*◷ PENDING/); // member inherits the group's state
+    expect(f).toContain("⊘ VETOED");
+  });
+
+  test("pending: countdown derived from the absolute deadline and the injected clock", async () => {
+    const r = await open();
+    await r.press("3");
+    // p-101's deadline is T0 + 5h59m03s.
+    expect(r.frame()).toMatch(/p-101\s+◷ PENDING\s+stop .* 5h59m03s/);
+    r.clock.set(T0 + 5 * 3_600_000 + 59 * 60_000);
+    await settle(60);
+    expect(r.frame()).toMatch(/p-101 .* 0m03s/);
+    r.clock.set(T0 + 6 * 3_600_000);
+    await settle(60);
+    expect(r.frame()).toMatch(/p-101 .* due/);
+    expect(r.frame()).toContain("approval none: terminated at the deadline unless vetoed");
+  });
+
+  test("chargeback: principals × products, hour cursor, UNALLOCATED share", async () => {
+    const r = await open();
+    await r.press("4");
+    const f = r.frame();
+    expect(f).toContain("hour cursor 2026-11-22 09:00:00Z");
+    expect(f).toContain("(2h behind)");
+    expect(f).toContain("UNALLOCATED 7.50 (8%)");
+    expect(f).toMatch(/sa-orders\s+40\.00\s+·\s+12\.50\s+52\.50\s+53%/);
+  });
+
+  test("events: audit log newest first, merged with log lines", async () => {
+    const r = await open({}, { logs: { recent: () => [{ at: T0 - 1000, level: "warn", message: "dashboard slow" }] } });
+    await r.press("5");
+    const lines = r.frame().split("\n");
+    const logAt = lines.findIndex((l) => l.includes("dashboard slow"));
+    const createdAt = lines.findIndex((l) => l.includes("item.created"));
+    expect(logAt).toBeGreaterThan(0);
+    expect(logAt).toBeLessThan(createdAt);
+  });
+});
+
+describe("resources tree", () => {
+  test("Enter/← collapse and → expand a group; collapsed groups are saved in prefs", async () => {
+    const prefs = memoryPrefs({ view: "resources" });
+    const r = await open({}, { prefs });
+    expect(r.frame()).toMatch(/› ▾ GR_/);
+    const memberLine = /^ {6}ECS_/m;
+    expect(r.frame()).toMatch(memberLine);
+    await r.press(KEY.enter);
+    expect(r.frame()).toMatch(/› ▸ GR_/);
+    expect(r.frame()).not.toMatch(/^ {6}ECS_00000001/m);
+    expect(prefs.get().collapsed.length).toBe(1);
+    await r.press(KEY.right);
+    expect(r.frame()).toMatch(/› ▾ GR_/);
+    await r.press(KEY.down, KEY.left); // on a member, ← goes to its group
+    expect(r.frame()).toMatch(/› ▾ GR_/);
+    await r.press(KEY.left);
+    expect(r.frame()).toMatch(/› ▸ GR_/);
+  });
+
+  test("/ filters as you type, matches members, Esc clears", async () => {
+    const r = await open({ resources: 30 }, { prefs: memoryPrefs({ view: "resources" }) });
+    await r.press("/");
+    await r.type("rds-ci");
+    let f = r.frame();
+    expect(f).toContain('filter: "rds-ci"');
+    expect(f).toContain("/rds-ci_");
+    const rows = f.split("\n").filter((l) => /^[ ›] +(RDS|ECS|EVS|CCE|GR|GH)_/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((l) => l.includes("rds-ci"))).toBe(true);
+    await r.press(KEY.enter); // keep the filter, back to navigation
+    expect(r.frame()).toContain('filter: "rds-ci"');
+    await r.press(KEY.esc);
+    f = r.frame();
+    expect(f).not.toContain("filter:");
+    expect(f).toContain("GROUP");
+  });
+
+  test("sort keys reorder and reverse", async () => {
+    const r = await open({ resources: 20 }, { prefs: memoryPrefs({ view: "resources" }) });
+    await r.press("C");
+    expect(r.frame()).toContain("sort: cost");
+    const costs = () =>
+      r
+        .frame()
+        .split("\n")
+        .filter((l) => /^[ ›] [▾▸ ] \S+_/.test(l))
+        .map((l) => Number(l.slice(-30).trim().split(/\s+/)[0]));
+    const desc = costs();
+    expect(desc.length).toBeGreaterThan(3);
+    expect([...desc].sort((a, b) => b - a)).toEqual(desc);
+    await r.press("C");
+    expect(r.frame()).toContain("sort: cost reversed");
+    const asc = costs();
+    expect([...asc].sort((a, b) => a - b)).toEqual(asc);
+  });
+});
+
+describe("pending actions", () => {
+  test("approve opens a dialog with Cancel focused: Enter cancels and sends nothing", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("a");
+    const f = r.frame();
+    expect(f).toContain("Approve termination of GR_[");
+    expect(f).toContain("›[ Cancel ]");
+    expect(f).toContain(" [ Approve ]");
+    expect(f).toContain("DRY-RUN: the engine only records what it would stop");
+    await r.press(KEY.enter);
+    expect(r.engine.commands).toEqual([]);
+    expect(r.frame()).toContain("approve p-101: cancelled");
+  });
+
+  test("Tab then Enter approves: the command is sent and the new state and event show up", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("a", KEY.tab);
+    expect(r.frame()).toContain("›[ Approve ]");
+    await r.press(KEY.enter);
+    await settle(30);
+    expect(r.engine.commands).toEqual([{ type: "approve", ids: ["p-101"], actor: "tester", source: "tui" }]);
+    expect(r.frame()).toContain("✔ approve p-101: done");
+    expect(r.frame()).toMatch(/p-101\s+✔ APPROVED/);
+    await r.press("5");
+    expect(r.frame()).toMatch(/tester@tui\s+item\.approved\s+p-101/);
+  });
+
+  test("Esc in the dialog cancels; approving a non-pending item is refused before any dialog", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("a", KEY.tab, KEY.esc);
+    expect(r.engine.commands).toEqual([]);
+    await r.press("G"); // last row: the vetoed item
+    await r.press("a");
+    expect(r.frame()).toContain("p-099 is VETOED: only PENDING items can be approved");
+    expect(r.frame()).not.toContain("[ Cancel ]");
+  });
+
+  test("veto asks for a reason, then confirms", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press(KEY.down, "v");
+    expect(r.frame()).toContain("Veto p-102: why?");
+    await r.press(KEY.enter);
+    expect(r.frame()).toContain("a veto needs a reason");
+    await r.press("v");
+    await r.type("quarter close");
+    await r.press(KEY.enter);
+    expect(r.frame()).toContain("reason: quarter close");
+    expect(r.frame()).toContain("›[ Cancel ]");
+    await r.press(KEY.right, KEY.enter);
+    await settle(30);
+    expect(r.engine.commands).toEqual([{ type: "veto", ids: ["p-102"], reason: "quarter close", actor: "tester", source: "tui" }]);
+  });
+
+  test("postpone: choose a duration, confirm", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("p");
+    expect(r.frame()).toContain("› 1h");
+    await r.press(KEY.down, KEY.enter);
+    expect(r.frame()).toContain("Postpone by 4h: GR_[");
+    expect(r.frame()).toContain("(9h59m03s)");
+    await r.press(KEY.tab, KEY.enter);
+    await settle(30);
+    expect(r.engine.commands).toEqual([{ type: "postpone", ids: ["p-101"], byMs: 4 * 3_600_000, actor: "tester", source: "tui" }]);
+  });
+
+  test("A needs the typed phrase `approve all`", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("A");
+    expect(r.frame()).toContain("Approve ALL 3 pending terminations");
+    await r.type("yes");
+    await r.press(KEY.enter);
+    expect(r.engine.commands).toEqual([]);
+    expect(r.frame()).toContain("not confirmed");
+    await r.press("A");
+    await r.type("approve all");
+    await r.press(KEY.enter);
+    await settle(30);
+    expect(r.engine.commands).toEqual([{ type: "approve", ids: ["p-101", "p-102", "p-103"], actor: "tester", source: "tui" }]);
+  });
+
+  test("Enter shows the item's details and history", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press(KEY.enter);
+    const f = r.frame();
+    expect(f).toContain("Plan item p-101");
+    expect(f).toContain("reason: forecast P50 over budget");
+    expect(f).toContain("item.created by engine@engine");
+    await r.press(KEY.esc);
+    expect(r.frame()).not.toContain("Plan item p-101");
+  });
+});
+
+describe("read-only and help", () => {
+  test("read-only removes dangerous keys from behaviour, footer and help", async () => {
+    const r = await open({}, { readOnly: true, prefs: memoryPrefs({ view: "pending" }) });
+    expect(r.frame()).toContain("READ-ONLY");
+    expect(r.frame()).not.toMatch(/a approve|v veto|p postpone/);
+    await r.press("a", "v", "p", "A");
+    expect(r.frame()).not.toContain("[ Cancel ]");
+    expect(r.frame()).not.toContain("why?");
+    expect(r.engine.commands).toEqual([]);
+    await r.press("?");
+    const help = r.frame();
+    expect(help).toContain("read-only: dangerous keys removed");
+    expect(help).not.toContain("Approve the termination");
+  });
+
+  test("? lists exactly the table's bindings for the view", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("?");
+    const f = r.frame();
+    expect(f).toContain("Keys — Pending");
+    const own = KEY_TABLE.filter((b) => b.contexts.includes("pending"));
+    for (const b of own) expect(f).toContain(b.description);
+    expect(f).toContain("Approve the termination (confirm) [dangerous]");
+    await r.press(KEY.esc);
+    expect(r.frame()).not.toContain("Keys — Pending");
+    expect(r.frame()).toContain("a approve");
+  });
+});
+
+describe("terminal", () => {
+  test("too small: a message instead of a broken frame; resizing back restores the UI", async () => {
+    const s = await renderSized(70, 20);
+    expect(s.frame()).toContain("terminal too small (need 80×24, have 70×20)");
+    s.term.resize(100, 30);
+    await settle();
+    expect(s.frame()).toContain("[1 Overview]");
+    expect(s.frame().split("\n").length).toBeLessThanOrEqual(29);
+    s.term.resize(80, 24);
+    await settle();
+    const lines = s.frame().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(23);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(80);
+    s.instance.unmount();
+  });
+
+  test("q quits; Ctrl-C waits for an action in flight and says so", async () => {
+    const s = await renderSized(100, 30, {}, { prefs: memoryPrefs({ view: "pending" }) });
+    let release!: () => void;
+    s.engine.hold = new Promise<void>((r) => (release = r));
+    let exited = false;
+    void s.instance.waitUntilExit().then(() => (exited = true));
+    for (const k of ["a", "\t", "\r"]) {
+      s.stdin.write(k);
+      await settle();
+    }
+    expect(s.engine.commands.length).toBe(1);
+    s.stdin.write("\x03");
+    await settle();
+    expect(exited).toBe(false);
+    expect(s.frame()).toContain("waiting for 1 action(s) in flight");
+    release();
+    await settle(50);
+    expect(exited).toBe(true);
+  });
+
+  test("q exits at once when nothing is in flight", async () => {
+    const s = await renderSized(100, 30);
+    let exited = false;
+    void s.instance.waitUntilExit().then(() => (exited = true));
+    s.stdin.write("q");
+    await settle();
+    expect(exited).toBe(true);
+  });
+
+  test("snapshots arriving in a burst are coalesced", async () => {
+    const s = await renderSized(100, 30, {}, { coalesceMs: 200 });
+    const before = s.term.frames.length;
+    const base = s.engine.getSnapshot()!;
+    for (let i = 2; i <= 20; i++) s.engine.publish({ ...base, seq: i, alerts: [`alert ${i}`] });
+    await settle(30);
+    const mid = s.term.frames.length;
+    await settle(250);
+    // The first one renders at once, the rest collapse into one frame with the newest data.
+    expect(mid - before).toBeLessThanOrEqual(2);
+    expect(s.frame()).toContain("alert 20");
+    expect(s.term.frames.length - before).toBeLessThanOrEqual(4);
+    s.instance.unmount();
+  });
+});

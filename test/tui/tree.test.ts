@@ -1,0 +1,52 @@
+import { describe, expect, test } from "bun:test";
+import { flattenTree, nextSort, planStateByVr } from "../../src/tui/tree.ts";
+import { buildSnapshot } from "./fixtures.ts";
+
+const snap = buildSnapshot({ resources: 12 });
+const base = { collapsed: new Set<string>(), filter: "", sort: { key: "prio" as const, reverse: false } };
+
+describe("flattenTree", () => {
+  test("keeps the engine order, shows group members indented under their group", () => {
+    const rows = flattenTree(snap, base);
+    expect(rows.filter((r) => r.depth === 0).map((r) => r.id)).toEqual(snap.resources.map((r) => r.id));
+    const g = rows.findIndex((r) => r.isGroup);
+    expect(rows[g + 1].depth).toBe(1);
+    expect(rows[g + 1].parentId).toBe(rows[g].id);
+    expect(rows.length).toBe(snap.resources.reduce((n, r) => n + 1 + r.members.length, 0));
+  });
+
+  test("collapsed groups hide members; a filter expands them to show the hits", () => {
+    const group = snap.resources.find((r) => r.kind === "GROUP")!;
+    const collapsed = flattenTree(snap, { ...base, collapsed: new Set([group.id]) });
+    expect(collapsed.some((r) => r.parentId === group.id)).toBe(false);
+    const member = group.members[1];
+    const filtered = flattenTree(snap, { ...base, collapsed: new Set([group.id]), filter: member.name.toUpperCase() });
+    expect(filtered.map((r) => r.id)).toEqual([group.id, member.id]);
+  });
+
+  test("filter matches owner and plan state; no match gives no rows", () => {
+    expect(flattenTree(snap, { ...base, filter: "bob@" }).every((r) => r.vr.owner === "bob@example.com" || r.depth === 1)).toBe(true);
+    const pending = flattenTree(snap, { ...base, filter: "pending" });
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((r) => r.state === "PENDING")).toBe(true);
+    expect(flattenTree(snap, { ...base, filter: "no-such-thing" })).toEqual([]);
+  });
+
+  test("sort by cost/forecast/name, reversed by pressing again", () => {
+    const byCost = flattenTree(snap, { ...base, sort: { key: "cost", reverse: false } }).filter((r) => r.depth === 0);
+    for (let i = 1; i < byCost.length; i++) expect(byCost[i - 1].cost).toBeGreaterThanOrEqual(byCost[i].cost);
+    const byName = flattenTree(snap, { ...base, sort: { key: "name", reverse: true } }).filter((r) => r.depth === 0);
+    for (let i = 1; i < byName.length; i++) expect(byName[i - 1].vr.name.localeCompare(byName[i].vr.name)).toBeGreaterThanOrEqual(0);
+    expect(nextSort({ key: "cost", reverse: false }, "cost")).toEqual({ key: "cost", reverse: true });
+    expect(nextSort({ key: "cost", reverse: true }, "name")).toEqual({ key: "name", reverse: false });
+  });
+
+  test("state per resource is the newest plan item's", () => {
+    const vrId = snap.plan[0].vrId;
+    const states = planStateByVr([
+      { ...snap.plan[0], state: "VETOED", updatedAt: 1 },
+      { ...snap.plan[0], id: "p-new", state: "PENDING", updatedAt: 2 },
+    ]);
+    expect(states.get(vrId)).toBe("PENDING");
+  });
+});
