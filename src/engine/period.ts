@@ -74,6 +74,12 @@ export function isoDay(ms: number, timeZone = DEFAULT_TIME_ZONE): IsoDate {
   return toIso(w.year, w.month, w.day);
 }
 
+/** Wall-clock time `HH:MM` of instant `ms` in `timeZone`. */
+export function localTime(ms: number, timeZone = DEFAULT_TIME_ZONE): string {
+  const w = wallClock(ms, timeZone);
+  return `${pad(w.hour)}:${pad(w.minute)}`;
+}
+
 /** `iso` shifted by `n` calendar days (pure date arithmetic, no time zone involved). */
 export function addDays(iso: IsoDate, n: number): IsoDate {
   const { year, month, day } = parseIso(iso);

@@ -124,3 +124,11 @@ describe("calendar helpers", () => {
     expect(lastCompleteDay(utc("2026-11-21T23:30:00Z"), ["2026-11-21"])).toBe("2026-11-21");
   });
 });
+
+describe("localTime", () => {
+  test("wall-clock time on a DST day", async () => {
+    const { localTime } = await import("../../src/engine/period.ts");
+    expect(localTime(utc("2026-03-29T10:15:00Z"))).toBe("12:15");
+    expect(localTime(utc("2026-03-29T00:15:00Z"))).toBe("01:15");
+  });
+});

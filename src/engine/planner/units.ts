@@ -9,7 +9,7 @@
  * For a stop, only the part that stops is avoided: the compute cost of the ECS/RDS members (their `stopShare`
  * of their own forecast); volumes and database storage keep billing.
  */
-import { dayStart, isoDay } from "../period.ts";
+import { dayStart, isoDay, localTime } from "../period.ts";
 import type { BillingPeriod, DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../types.ts";
 
 export type PlannerMode = "classic" | "optimal";
@@ -134,10 +134,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 export function when(t: number, timeZone?: string): string {
   const day = isoDay(t, timeZone);
   const label = `${MONTHS[Number(day.slice(5, 7)) - 1]} ${Number(day.slice(8, 10))}`;
-  const offset = t - dayStart(day, timeZone);
-  if (offset === 0) return label;
-  const mins = Math.floor(offset / 60_000);
-  return `${label} ${String(Math.floor(mins / 60)).padStart(2, "0")}:${String(mins % 60).padStart(2, "0")}`;
+  if (t === dayStart(day, timeZone)) return label;
+  return `${label} ${localTime(t, timeZone)}`;
 }
 
 /** Plan skeleton for the outcomes that plan nothing. */
