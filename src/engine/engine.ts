@@ -75,8 +75,11 @@ export interface EngineDeps {
   notifier?: EngineNotifier;
   log?: EngineLog;
   apiStats?: () => ApiEndpointStats[];
-  /** `exec -f FILE`: the plan comes from a file, not from the planner. Throws when the file is invalid. */
-  planFile?: () => PlannedTermination[];
+  /**
+   * `exec -f FILE`: the plan comes from a file, not from the planner. Called with the current period and the VR ids
+   * it may name (current roots plus VRs its items already terminated); throws when the file is invalid.
+   */
+  planFile?: (ctx: { period: BillingPeriod; knownIds: string[] }) => PlannedTermination[];
   /** How often the background loop wakes up (real time); default 2 s. */
   tickMs?: number;
   /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
@@ -188,7 +191,9 @@ export class Engine implements EngineHandle {
     if (!ev) return [];
     if (!this.deps.planFile) return ev.plan.items;
     try {
-      const items = this.deps.planFile();
+      const known = new Set(ev.roots.map((r) => r.id));
+      for (const i of this.deps.store.listItems({ periodStart: ev.period.start })) if (i.origin === "plan-file") known.add(i.vrId);
+      const items = this.deps.planFile({ period: ev.period, knownIds: [...known] });
       this.planFileError = undefined;
       return items;
     } catch (err) {

@@ -11,7 +11,7 @@ while True:
 `;
   const proc = Bun.spawn(["python3", "-c", py], { stdout: "pipe", stderr: "inherit" });
   const lines: string[] = [];
-  let resolveReady: () => void;
+  let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
   (async () => {
     const dec = new TextDecoder();

@@ -9,6 +9,10 @@ import { register as registerSim } from "./sim.ts";
 import { register as registerForecast } from "./forecast.ts";
 import { register as registerTui } from "./tui.ts";
 import { register as registerTime } from "./time.ts";
+import { register as registerDaemon } from "./daemon.ts";
+import { register as registerRun } from "./run.ts";
+import { register as registerExec } from "./exec.ts";
+import { register as registerAct } from "./act.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -17,4 +21,8 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerSim,
   registerTui,
   registerTime,
+  registerDaemon,
+  registerRun,
+  registerExec,
+  registerAct,
 ];

@@ -1,0 +1,65 @@
+/**
+ * `ot3c approve ID…`, `ot3c veto ID… --reason TEXT`, `ot3c postpone ID… --by DURATION`: act on pending
+ * terminations. Through the running daemon's control socket when there is one (so its snapshot and notifications
+ * follow at once), else directly on the state database (audited with source `cli`).
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import { globalsOf } from "../globals.ts";
+import { outputOption, type OutputFormat } from "../output.ts";
+
+function duration(value: string): number {
+  // Go-style durations like the config (`24h`, `90m`, `1h30m`); parsed without importing the config module.
+  const m = value.trim().match(/^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/);
+  if (!m) throw new InvalidArgumentError('must be a duration like "2h", "30m" or "1h30m"');
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  for (const part of value.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(part[1]) * unit[part[2]!]!;
+  if (!(total > 0)) throw new InvalidArgumentError("must be longer than zero");
+  return Math.round(total);
+}
+
+type Action = { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number };
+
+async function act(cmd: Command, ids: string[], action: Action, format: OutputFormat, actorFlag?: string): Promise<void> {
+  const { actOnItems } = await import("../../daemon/act.ts");
+  const g = globalsOf(cmd);
+  const outcome = await actOnItems({ configPath: g.config, stateDir: g.stateDir, ids, action, actor: actorFlag });
+  const { printOutput } = await import("../output.ts");
+  await printOutput(format, outcome, () =>
+    [
+      `via ${outcome.via}`,
+      ...outcome.result.results.map((r) => `${r.ok ? "ok    " : "FAILED"} ${r.id}: ${r.message}`),
+    ].join("\n"),
+  );
+  if (!outcome.result.ok) process.exitCode = 1;
+}
+
+export function register(program: Command): void {
+  program
+    .command("approve")
+    .description("approve pending terminations (needed at the deadline with approval: required)")
+    .argument("<ids...>", "plan item ids (or exact virtual resource ids)")
+    .option("--actor <name>", "who approves (default: $USER@host)")
+    .addOption(outputOption())
+    .action(async (ids: string[], o: { actor?: string; output: OutputFormat }, cmd: Command) => act(cmd, ids, { type: "approve" }, o.output, o.actor));
+  program
+    .command("veto")
+    .description("veto pending terminations for the rest of the billing period")
+    .argument("<ids...>", "plan item ids (or exact virtual resource ids)")
+    .requiredOption("--reason <text>", "why (recorded in the audit trail and shown to operators)")
+    .option("--actor <name>", "who vetoes (default: $USER@host)")
+    .addOption(outputOption())
+    .action(async (ids: string[], o: { reason: string; actor?: string; output: OutputFormat }, cmd: Command) =>
+      act(cmd, ids, { type: "veto", reason: o.reason }, o.output, o.actor),
+    );
+  program
+    .command("postpone")
+    .description("move the deadline of pending terminations later")
+    .argument("<ids...>", "plan item ids (or exact virtual resource ids)")
+    .requiredOption("--by <duration>", 'how much later, e.g. "24h", "90m"', duration)
+    .option("--actor <name>", "who postpones (default: $USER@host)")
+    .addOption(outputOption())
+    .action(async (ids: string[], o: { by: number; actor?: string; output: OutputFormat }, cmd: Command) =>
+      act(cmd, ids, { type: "postpone", byMs: o.by }, o.output, o.actor),
+    );
+}

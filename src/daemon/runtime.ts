@@ -1,0 +1,177 @@
+/**
+ * The engine process behind `ot3c daemon`, `ot3c run` and `ot3c exec -f FILE`: config → providers → engine →
+ * control socket, plus process hygiene.
+ * - SIGTERM/SIGINT: STOPPING=1, the call in flight finishes and is persisted, nothing new starts, exit 0. Items
+ *   whose grace runs out while we are down stay PENDING and are re-checked after the restart.
+ * - SIGHUP: reload the configuration; a bad new one keeps the old settings and logs why.
+ * - sd_notify READY/WATCHDOG/STOPPING when `$NOTIFY_SOCKET` is set.
+ * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure (e.g. another engine holds the state), 78 bad config.
+ */
+import { join } from "node:path";
+import type { Config } from "../config/types.ts";
+import { createLogger, setLogger, type Logger } from "../log/logger.ts";
+import { journaldSink, textSink } from "../log/sinks.ts";
+import { Store } from "../store/store.ts";
+import { EngineLockedError } from "../store/engine-lock.ts";
+import { Engine, type EngineLog, type EngineSettings } from "../engine/engine.ts";
+import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
+import { Notifier } from "../notify/notifier.ts";
+import { ControlSocketServer } from "./socket-server.ts";
+import { createSdNotifier } from "./sd-notify.ts";
+import type { WiredProviders } from "./wire.ts";
+
+export interface RuntimeOptions {
+  mode: "daemon" | "run" | "exec";
+  configPath?: string;
+  stateDir?: string;
+  logLevel?: Config["logLevel"];
+  color?: boolean;
+  /** exec: the plan file's items (re-read by the caller when the file changes). */
+  planFile?: { load(ctx: { period: BillingPeriod; knownIds: string[] }): PlannedTermination[]; watch(onChange: () => void): () => void };
+  clock?: Clock;
+  /** Tests: override the loop period. */
+  tickMs?: number;
+  /** Tests: resolves the runtime as if SIGTERM arrived. */
+  stopSignal?: Promise<void>;
+}
+
+export function engineSettingsFrom(cfg: Config): EngineSettings {
+  return {
+    enforce: cfg.enforce,
+    approval: cfg.approval,
+    maxTerminationsPerRun: cfg.maxTerminationsPerRun,
+    graceMs: cfg.terminationGraceMs,
+    syncIntervalMs: cfg.syncIntervalMs,
+    staleAfterMs: cfg.staleAfterMs,
+    billingBeginDay: cfg.billingBeginDay,
+    reminderBeforeMs: cfg.notify.reminderBeforeMs,
+  };
+}
+
+function makeLogger(mode: RuntimeOptions["mode"], level: Config["logLevel"], color: boolean): Logger {
+  // Under systemd (daemon) stdout goes to the journal: JSON lines with <N> priority prefixes. In the foreground,
+  // human lines on stderr.
+  const sink = mode === "daemon" ? journaldSink() : textSink({ color, timestamps: true });
+  return createLogger({ level, sinks: [sink] });
+}
+
+export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
+  const { loadConfig } = await import("../config/load.ts");
+  const boot = makeLogger(opts.mode, opts.logLevel ?? "info", opts.color ?? false);
+  setLogger(boot);
+  // A ConfigError propagates: the CLI prints it and exits 78 (systemd: RestartPreventExitStatus=78).
+  let cfg = await loadConfig({ path: opts.configPath, stateDir: opts.stateDir, logger: boot });
+  const log = makeLogger(opts.mode, opts.logLevel ?? cfg.logLevel, opts.color ?? false);
+  setLogger(log);
+  const elog = log.child({ component: "engine" });
+  const engineLog: EngineLog = (level, msg, fields) => elog[level](msg, fields);
+  const clock = opts.clock ?? systemClock;
+  const sd = createSdNotifier();
+
+  const store = Store.open(cfg.stateDir);
+  const { wireProviders } = await import("./wire.ts");
+  let providers: WiredProviders = wireProviders(cfg);
+  const project = { name: cfg.otc.projectName ?? cfg.otc.projectId ?? "?", region: cfg.otc.region, ...(cfg.otc.projectId ? { id: cfg.otc.projectId } : {}) };
+  const makeNotifier = (c: Config) =>
+    c.notify.smtp || c.notify.webhook ? Notifier.create({ store, clock, config: c.notify, project: project.name, log: (l, m, f) => log.child({ component: "notify" })[l](m, f) }) : Promise.resolve(undefined);
+  let notifier = await makeNotifier(cfg);
+
+  const engine = new Engine({
+    store,
+    stateDir: cfg.stateDir,
+    clock,
+    // Delegates, so a SIGHUP reload (new credentials/endpoints) swaps the providers under the running engine.
+    inventory: { listResources: () => providers.inventory.listResources(), listCosts: (from, to) => providers.inventory.listCosts(from, to) },
+    terminator: {
+      get: (r) => providers.terminator.get(r),
+      stop: (r, h) => providers.terminator.stop(r, h),
+      delete: (r, h) => providers.terminator.delete(r, h),
+      awaitJob: (r, job) => (providers.terminator.awaitJob ? providers.terminator.awaitJob(r, job) : Promise.reject(new Error("cannot resume jobs"))),
+    },
+    evaluate: (input) => providers.evaluate(input),
+    settings: engineSettingsFrom(cfg),
+    project,
+    ...(notifier ? { notifier } : {}),
+    log: engineLog,
+    apiStats: providers.apiStats,
+    ...(opts.planFile ? { planFile: opts.planFile.load } : {}),
+    tickMs: opts.tickMs ?? 2000,
+  });
+  try {
+    await engine.acquireLock();
+  } catch (err) {
+    if (err instanceof EngineLockedError) {
+      log.error(err.message, { holderPid: err.holderPid });
+      await notifier?.close();
+      store.close();
+      return 1;
+    }
+    throw err;
+  }
+
+  const socketPath = join(cfg.stateDir, "ot3c.sock");
+  const socket = new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
+  await socket.listen();
+
+  const stopWatch = opts.planFile?.watch(() => {
+    log.info("plan file changed; re-reading it");
+    void engine.send({ type: "refresh", actor: "ot3c", source: "plan-file" });
+  });
+
+  let resolveStop!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStop = r));
+  const onTerm = (sig: string) => () => {
+    log.info(`${sig} received: finishing the call in flight, then exiting`);
+    resolveStop();
+  };
+  const onInt = onTerm("SIGINT");
+  const onTermSig = onTerm("SIGTERM");
+  const onHup = () => {
+    void (async () => {
+      sd.notify("RELOADING=1");
+      try {
+        const next = await loadConfig({ path: opts.configPath, stateDir: opts.stateDir, logger: log });
+        if (next.stateDir !== cfg.stateDir) log.warn("state-dir changed in the configuration: takes effect after a restart");
+        engine.updateSettings(engineSettingsFrom(next));
+        log.setLevel(opts.logLevel ?? next.logLevel);
+        const nextNotifier = await makeNotifier(next);
+        const old = notifier;
+        notifier = nextNotifier;
+        engine.setNotifier(nextNotifier);
+        await old?.close();
+        providers = wireProviders(next);
+        cfg = next;
+        store.audit({ at: clock.now(), actor: "ot3c", source: "daemon", action: "config.reloaded", detail: cfg.sourcePath ?? "" });
+        log.info("configuration reloaded", { enforce: cfg.enforce, approval: cfg.approval });
+      } catch (err) {
+        log.error(`configuration reload failed; keeping the running configuration: ${(err as Error).message}`);
+      }
+      sd.notify("READY=1");
+    })();
+  };
+  process.on("SIGTERM", onTermSig);
+  process.on("SIGINT", onInt);
+  process.on("SIGHUP", onHup);
+
+  engine.start();
+  sd.notify(`READY=1\nSTATUS=${cfg.enforce ? "enforcing" : "dry run"}; socket ${socketPath}\nMAINPID=${process.pid}`);
+  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socketPath, sdNotify: sd.via });
+
+  // Pinged from a timer of this event loop: a wedged loop stops pinging and systemd restarts us.
+  const watchdog = sd.watchdogMs ? setInterval(() => sd.notify("WATCHDOG=1"), Math.max(1000, Math.floor(sd.watchdogMs / 3))) : undefined;
+
+  await Promise.race([stopped, opts.stopSignal ?? new Promise<never>(() => {})]);
+  sd.notify("STOPPING=1");
+  if (watchdog) clearInterval(watchdog);
+  stopWatch?.();
+  await engine.stop();
+  await socket.close();
+  await notifier?.close();
+  store.close();
+  process.off("SIGTERM", onTermSig);
+  process.off("SIGINT", onInt);
+  process.off("SIGHUP", onHup);
+  log.info("stopped");
+  sd.close();
+  return 0;
+}

@@ -1,0 +1,49 @@
+/**
+ * Turns a `Config` into what the engine needs: an InventorySource (OTC inventory + Enterprise Dashboard costs),
+ * the job-journaling terminator, the bound evaluator and API counters. The only place that knows which concrete
+ * providers stand behind the engine's interfaces.
+ */
+import type { Config } from "../config/types.ts";
+import type { EvaluateFn } from "../engine/engine.ts";
+import type { ExecTerminator } from "../engine/executor.ts";
+import { evaluate, optionsFromConfig } from "../engine/pipeline.ts";
+import type { ApiEndpointStats, InventorySource } from "../engine/types.ts";
+import { createDashboardClient } from "../providers/dashboard/index.ts";
+import { httpStats } from "../providers/http.ts";
+import { createOtcProvider } from "../providers/otc/index.ts";
+import type { JobPollOptions } from "../providers/otc/jobs.ts";
+import { JournaledOtcTerminator } from "./journaled-terminator.ts";
+
+export interface WiredProviders {
+  inventory: InventorySource;
+  terminator: ExecTerminator;
+  evaluate: EvaluateFn;
+  apiStats: () => ApiEndpointStats[];
+}
+
+export interface WireOptions {
+  /** Job polling (tests and the crash soak poll faster than the production 2 s). */
+  jobs?: JobPollOptions;
+}
+
+export function jobOptionsFromEnv(env: Record<string, string | undefined> = process.env): JobPollOptions {
+  // OT3C_JOB_POLL_MS: poll interval of asynchronous OTC jobs, for simulators (the real API wants seconds).
+  const ms = Number(env.OT3C_JOB_POLL_MS);
+  return ms > 0 ? { intervalMs: ms } : {};
+}
+
+export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProviders {
+  const jobs = opts.jobs ?? jobOptionsFromEnv();
+  const otc = createOtcProvider(cfg.otc, { jobs });
+  const dashboard = createDashboardClient({ endpoint: cfg.dashboardEndpoint, secret: cfg.dashboardSecret, api: cfg.dashboardApi });
+  const options = optionsFromConfig(cfg);
+  return {
+    inventory: {
+      listResources: () => otc.listResources(),
+      listCosts: (from, to) => dashboard.listCosts(from, to),
+    },
+    terminator: new JournaledOtcTerminator(otc.session, otc.terminator, jobs),
+    evaluate: ({ resources, costs, now, vetoed }) => evaluate({ resources, costs, now, vetoed, options }),
+    apiStats: () => httpStats(),
+  };
+}
