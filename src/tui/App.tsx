@@ -374,21 +374,23 @@ function Screen(props: ScreenProps) {
 
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 
-  useInput(
-    (input, key) => {
-      const name = keyName(input, key);
-      // Quitting is always possible, even inside a dialog or on a too-small terminal.
-      if (name === "ctrl+c") return run("app.interrupt");
-      if (tooSmall) {
-        if (name === "q") run("app.quit");
-        return;
-      }
-      if (modalRef.current) return onModalKey(modalRef.current, name, input, key);
-      const b = lookup(table, viewContexts(viewRef.current), name);
-      if (b) run(b.id);
-    },
-    { isActive: isRawModeSupported === true },
-  );
+  // The handler is replaced on every render and called through a ref, so a key never sees a stale closure even
+  // when it arrives between a render and the effect that would re-subscribe a new handler.
+  const onKey = useRef<(input: string, key: Key) => void>(() => {});
+  onKey.current = (input, key) => {
+    const name = keyName(input, key);
+    // Quitting is always possible, even inside a dialog or on a too-small terminal.
+    if (name === "ctrl+c") return run("app.interrupt");
+    if (tooSmall) {
+      if (name === "q") run("app.quit");
+      return;
+    }
+    if (modalRef.current) return onModalKey(modalRef.current, name, input, key);
+    const b = lookup(table, viewContexts(viewRef.current), name);
+    if (b) run(b.id);
+  };
+  const stableOnKey = useCallback((input: string, key: Key) => onKey.current(input, key), []);
+  useInput(stableOnKey, { isActive: isRawModeSupported === true });
 
   // ---- frame ----
   if (tooSmall) {

@@ -44,7 +44,11 @@ async function attach(path: string): Promise<Opened | undefined> {
   return {
     handle: client,
     close: () => client.close(),
-    snapshotOnce: async () => (await client.request({ cmd: "snapshot" }, 10_000)).snapshot as EngineSnapshot | undefined,
+    snapshotOnce: async () => {
+      const res = await client.request({ cmd: "snapshot" }, 10_000);
+      if (!res.ok) throw new Error(`daemon: ${res.error}`);
+      return res.snapshot;
+    },
   };
 }
 
