@@ -17,6 +17,8 @@
  *  3. As late as possible: moving a unit one day later loses that day's cost. Small instances are searched
  *     exhaustively over (action, date) per unit (fewest deletes, then latest); larger ones take the better of
  *     "cheapest next day first" (a heap) and "one unit as late as the slack allows, then cheapest next day".
+ *     Small plans (≤ 40 items) then get a swap repair: a deleted unit is replaced by an equally important
+ *     unit that can be stopped, when that lowers the harm (step 1 ranks units by delete saving only).
  *  4. Safety net: the seed's classic plan (with the same minimum lead), pruned and put through steps 2–3, is
  *     kept if it does less harm — never expected after step 1, but it makes "never worse than classic" a
  *     property of the code, not only of the proof.
@@ -33,6 +35,10 @@ import { canStop, emptyPlan, isPlannable, money, stopDays, when, type PlannerInp
 const EPS = 1e-9;
 /** Above this many (action, date) combinations the date phase uses the heuristic instead of exhaustive search. */
 const EXACT_LIMIT = 200_000;
+/** Swap repair runs on plans up to this many items, with this many stoppable candidates per prio, this many rounds. */
+const REPAIR_MAX_ITEMS = 40;
+const REPAIR_CANDIDATES = 20;
+const REPAIR_ROUNDS = 10;
 
 interface Unit {
   vr: VirtualResource;
@@ -130,6 +136,7 @@ export function planOptimal(input: PlannerInput): TerminationPlan {
     got += acc;
   }
   let best = finish(ctx, refine(ctx, chosen.map((u) => schedule(ctx, u))), "OK", tiers);
+  if (chosen.length <= REPAIR_MAX_ITEMS && best.items.some((i) => i.action === "delete")) best = repair(ctx, units, chosen, best, tiers);
 
   // Step 4: the classic plan as a safety net (same minimum lead, so its dates are allowed here too).
   const classic = planClassic({ ...input, mode: "classic", minLeadMs: lead });
@@ -315,6 +322,71 @@ function exact(ctx: Ctx, set: Scheduled[]): Scheduled[] {
   return set;
 }
 
+/** What keeps billing after a stop, in words. */
+function stopNote(vr: VirtualResource): string {
+  const kinds = new Set<string>();
+  const visit = (v: VirtualResource): void => {
+    if (v.members.length === 0) kinds.add(v.kind);
+    else v.members.forEach(visit);
+  };
+  visit(vr);
+  if (kinds.has("EVS")) return kinds.has("RDS") ? "compute billing ends; volumes and database storage keep billing" : "compute billing ends; its volumes keep billing";
+  if (kinds.has("RDS")) return "compute billing ends; database storage keeps billing";
+  return "compute billing ends";
+}
+
+/**
+ * Swap repair for small plans: the count step picks, per tier, the units with the largest delete saving, but an
+ * equally important unit that can be *stopped* may do the job with less harm. Try replacing each deleted unit by
+ * a stoppable unit of the same prio that is not in the plan (best stop savings first) and keep any swap that
+ * lowers the harm; repeat until nothing improves.
+ */
+function repair(ctx: Ctx, units: Unit[], chosen: Unit[], plan: TerminationPlan, tiers: Array<{ prio: number; sum: number }>): TerminationPlan {
+  const end = ctx.input.period.end;
+  let best = plan;
+  let set = chosen.slice();
+  const gap = ctx.input.gap;
+  // Candidates only from the prios of deleted items (the only swaps that keep the count vector).
+  const prios = new Set(plan.items.filter((i) => i.action === "delete").map((i) => i.prio));
+  const pool = new Map<number, Array<{ unit: Unit; stop0: number }>>();
+  for (const u of units) {
+    if (!prios.has(u.prio) || u.maxSave <= 0 || !canStop(u.vr)) continue;
+    const list = pool.get(u.prio) ?? [];
+    list.push({ unit: u, stop0: 0 });
+    pool.set(u.prio, list);
+  }
+  for (const [prio, list] of pool) {
+    for (const c of list) {
+      const s = schedule(ctx, c.unit);
+      c.stop0 = s.stop ? s.stop[0] : 0;
+    }
+    pool.set(prio, list.filter((c) => c.stop0 > 0).sort((a, b) => b.stop0 - a.stop0).slice(0, REPAIR_CANDIDATES));
+  }
+  for (let round = 0; round < REPAIR_ROUNDS; round++) {
+    let improved = false;
+    const deleted = best.items.filter((i) => i.action === "delete").map((i) => i.vrId);
+    for (const id of deleted) {
+      const u = set.find((x) => x.vr.id === id);
+      if (!u) continue;
+      for (const c of pool.get(u.prio) ?? []) {
+        if (set.includes(c.unit)) continue;
+        const next = set.filter((x) => x !== u).concat(c.unit);
+        if (next.reduce((a, x) => a + x.maxSave, 0) < gap - EPS) continue;
+        const alt = finish(ctx, refine(ctx, next.map((x) => schedule(ctx, x))), "OK", tiers);
+        if (compareHarm(harmOf(alt.items, end), harmOf(best.items, end)) < 0) {
+          best = alt;
+          set = next;
+          improved = true;
+          break;
+        }
+      }
+      if (improved) break;
+    }
+    if (!improved) break;
+  }
+  return best;
+}
+
 function finish(
   ctx: Ctx,
   set: Scheduled[],
@@ -334,7 +406,7 @@ function finish(
       let tier = `prio ${vr.prio}`;
       if (vr.prio === leastTier) tier += ", the least important in the project";
       else if (vr.prio === minPrio) tier += `, needed because less important resources avoid at most ${money(lessImportant, currency)}`;
-      const verb = s.action === "stop" ? "stopping it (its volumes keep billing)" : "deleting it";
+      const verb = s.action === "stop" ? `stopping it (${stopNote(vr)})` : "deleting it";
       const at = s.j === 0 ? `on ${when(tdate, input.timeZone)}, the earliest date the grace period allows,` : `on ${when(tdate, input.timeZone)}`;
       const goal = outcome === "OK" ? `of the ${money(input.gap, currency)} gap` : `towards the ${money(input.gap, currency)} gap that cannot be closed`;
       return {

@@ -140,6 +140,14 @@ describe("optimal", () => {
     expect(del.items[0].tasap).toBe(true);
   });
 
+  test("swap repair: an equally important server that can be stopped beats deleting a slightly bigger node pool", () => {
+    const roots = [leaf("ECS_a", "ECS", 60, { stopShare: 1 }), leaf("CCE_b", "CCE", 60)];
+    const plan = planTerminations(input(roots, fc([["ECS_a", 2.5], ["CCE_b", 2.625]]), 15, { mode: "optimal" }));
+    expect(plan.items.map((i) => [i.vrId, i.action])).toEqual([["ECS_a", "stop"]]);
+    expect(plan.items[0].tsave).toBeGreaterThanOrEqual(15);
+    expect(plan.items[0].reason).toContain("compute billing ends");
+  });
+
   test("an RDS stop avoids only its compute share", () => {
     const db = leaf("RDS_d", "RDS", 30, { stopShare: 0.75 });
     const plan = planTerminations(input([db], fc([["RDS_d", 4]]), 5, { mode: "optimal" }));
