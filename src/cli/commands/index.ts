@@ -13,6 +13,10 @@ import { register as registerDaemon } from "./daemon.ts";
 import { register as registerRun } from "./run.ts";
 import { register as registerExec } from "./exec.ts";
 import { register as registerAct } from "./act.ts";
+import { register as registerVerify } from "./verify.ts";
+import { register as registerList } from "./list.ts";
+import { register as registerPlan } from "./plan.ts";
+import { register as registerDumpData } from "./dump-data.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -25,4 +29,8 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
   registerExec,
   registerAct,
+  registerVerify,
+  registerList,
+  registerPlan,
+  registerDumpData,
 ];

@@ -35,6 +35,8 @@ export interface ListDocument {
     lastCompleteDay: string | null;
   } | null;
   resources: ListDocumentResource[];
+  /** Resources of other ot3c instances (`ot3c_instance`): not in the tree; their spend is in the budget as baseline. */
+  excluded: { count: number; costSoFar: number; forecastP50: number };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -68,6 +70,7 @@ export function listDocument(input: {
   roots: VirtualResource[];
   forecasts: Record<string, ResourceForecast>;
   budget?: BudgetSummary;
+  excluded?: VirtualResource[];
 }): ListDocument {
   const b = input.budget;
   const at = (q: string) => (b ? b.forecast[q as "p10" | "p50" | "p90"] : 0);
@@ -90,6 +93,11 @@ export function listDocument(input: {
         }
       : null,
     resources: input.roots.map((r) => toDocResource(r, input.forecasts)),
+    excluded: {
+      count: input.excluded?.length ?? 0,
+      costSoFar: round2((input.excluded ?? []).reduce((s, r) => s + (input.forecasts[r.id]?.costSoFar ?? 0), 0)),
+      forecastP50: round2((input.excluded ?? []).reduce((s, r) => s + (input.forecasts[r.id]?.monthEnd.p50 ?? 0), 0)),
+    },
   };
 }
 
@@ -137,6 +145,9 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
       `Budget:           ${money(b.target)} ${c} → ${left >= 0 ? `${money(left)} ${c} left` : `${money(-left)} ${c} OVER`} at ${b.quantile.toUpperCase()} · status ${b.status}`,
     );
     lines.push(`Baseline (untagged, prio 0, ghosts — no plan can cut it): ${money(b.baseline.spendSoFar)} ${c} so far, ${money(b.baseline.monthEnd)} ${c} at month end`);
+    if (doc.excluded.count > 0) {
+      lines.push(`Other ot3c instances (not listed, in the baseline): ${doc.excluded.count} resources, ${money(doc.excluded.costSoFar)} ${c} so far, ${money(doc.excluded.forecastP50)} ${c} at month end`);
+    }
     if (b.baselineExceedsBudget) lines.push(`WARNING: the baseline alone exceeds the budget; no termination plan can reach it.`);
   } else {
     lines.push("No budget figures (no cost data).");

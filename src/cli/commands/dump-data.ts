@@ -1,0 +1,58 @@
+/**
+ * `ot3c dump-data [-o FILE]`: every Enterprise Dashboard cost record of the billing period and of the history the
+ * forecast reads (the same range `list` and `plan` fetch), as CSV with a header row. Default file `output.csv`
+ * as in the seed; `-o -` prints to stdout. Only the dashboard is asked (no OTC inventory needed).
+ */
+import type { Command } from "commander";
+import { globalsOf } from "../globals.ts";
+
+export function register(program: Command): void {
+  program
+    .command("dump-data")
+    .description("write all cost records of the period (and the history the forecast uses) as CSV")
+    .option("-o, --out <file>", "output file; - for stdout", "output.csv")
+    .action(async (opts: { out: string }, cmd: Command) => {
+      const [{ loadConfigFromGlobals }, sources, csv] = await Promise.all([
+        import("../../config/from-cli.ts"),
+        import("../../providers/sources.ts"),
+        import("../render/csv.ts"),
+      ]);
+      const config = await loadConfigFromGlobals(globalsOf(cmd));
+      const cloud = sources.createCloudSources(config);
+      const range = sources.costRange(Date.now(), config);
+      const { addDays } = await import("../../engine/period.ts");
+      const last = addDays(range.toExclusive, -1);
+      process.stderr.write(`ot3c: reading Enterprise Dashboard costs ${range.from} … ${last} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)\n`);
+      let records;
+      try {
+        records = csv.sortCostRecords(await cloud.inventory.listCosts(range.from, range.toExclusive));
+      } catch (err) {
+        const { redact } = await import("../../providers/redact.ts");
+        throw new Error(`reading costs failed: ${redact((err as Error)?.message ?? String(err))}`);
+      }
+
+      if (opts.out === "-") {
+        csv.writeCostsCsv(records, (chunk) => process.stdout.write(chunk));
+        return;
+      }
+      const { closeSync, openSync, renameSync, rmSync, writeSync } = await import("node:fs");
+      const { resolve } = await import("node:path");
+      const file = resolve(opts.out);
+      // Written beside the target and renamed: a failed dump never leaves a truncated CSV behind.
+      const tmp = `${file}.${process.pid}.tmp`;
+      let n: number;
+      try {
+        const fd = openSync(tmp, "w", 0o644);
+        try {
+          n = csv.writeCostsCsv(records, (chunk) => void writeSync(fd, chunk));
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(tmp, file);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw new Error(`cannot write ${file}: ${(err as Error).message}`);
+      }
+      process.stderr.write(`ot3c: wrote ${n} cost records to ${file}\n`);
+    });
+}

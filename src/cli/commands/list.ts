@@ -1,0 +1,38 @@
+/**
+ * `ot3c list`: sync (OTC inventory + the period's costs and the forecast's history), evaluate, and print the seed's
+ * tree of virtual resources with prio, tags, cost so far and forecast, then totals and budget left. Progress goes to
+ * stderr so `--output json` leaves stdout clean; a failed sync prints why and exits 1 without a partial list.
+ */
+import type { Command } from "commander";
+import { globalsOf } from "../globals.ts";
+import { outputOption, printOutput, type OutputFormat } from "../output.ts";
+
+export function register(program: Command): void {
+  program
+    .command("list")
+    .description("virtual-resource tree with prio, owner, cost so far and forecast; totals and budget left")
+    .addOption(outputOption())
+    .action(async (opts: { output: OutputFormat }, cmd: Command) => {
+      const [{ loadConfigFromGlobals }, sources, { evaluate, optionsFromConfig }, { listDocument, renderListText }] = await Promise.all([
+        import("../../config/from-cli.ts"),
+        import("../../providers/sources.ts"),
+        import("../../engine/pipeline.ts"),
+        import("../render/resources.ts"),
+      ]);
+      const config = await loadConfigFromGlobals(globalsOf(cmd));
+      const cloud = sources.createCloudSources(config);
+      const now = Date.now();
+      const data = await sources.syncAll(cloud.inventory, sources.costRange(now, config), (line) => process.stderr.write(`ot3c: ${line}\n`));
+      const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now });
+      const doc = listDocument({
+        project: { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region },
+        period: ev.period,
+        currency: config.currency,
+        roots: ev.roots,
+        forecasts: ev.forecasts,
+        budget: ev.budget,
+        excluded: ev.excluded,
+      });
+      await printOutput(opts.output, doc, () => renderListText(doc, { width: process.stdout.columns ?? 120 }));
+    });
+}

@@ -1,0 +1,55 @@
+/**
+ * `ot3c plan [-o FILE]`: sync, forecast, and the termination plan (configured planner mode and quantile) in the
+ * seed's text form with its outcome. `-o FILE` writes the plan file for `ot3c exec -f` (mode 0600, written to a
+ * temporary file and renamed, so a watcher never reads half a plan). The file is written even when no plan is
+ * needed: an empty plan replaces an older one instead of leaving stale items to execute. Exit 0 whenever a plan
+ * could be computed, whatever its outcome; 1 when the sync fails.
+ */
+import type { Command } from "commander";
+import { globalsOf } from "../globals.ts";
+import { outputOption, printOutput, type OutputFormat } from "../output.ts";
+
+export function register(program: Command): void {
+  program
+    .command("plan")
+    .description("forecast + termination plan; -o writes a plan file for `ot3c exec -f`")
+    .option("-o, --out <file>", "write the plan file (YAML, mode 0600)")
+    .addOption(outputOption())
+    .action(async (opts: { out?: string; output: OutputFormat }, cmd: Command) => {
+      const [{ loadConfigFromGlobals }, sources, { evaluate, optionsFromConfig }, { serializePlan }, render] = await Promise.all([
+        import("../../config/from-cli.ts"),
+        import("../../providers/sources.ts"),
+        import("../../engine/pipeline.ts"),
+        import("../../engine/planner/plan-file.ts"),
+        import("../render/plan.ts"),
+      ]);
+      const config = await loadConfigFromGlobals(globalsOf(cmd));
+      const cloud = sources.createCloudSources(config);
+      const now = Date.now();
+      const data = await sources.syncAll(cloud.inventory, sources.costRange(now, config), (line) => process.stderr.write(`ot3c: ${line}\n`));
+      const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now });
+
+      let file: string | undefined;
+      if (opts.out) {
+        const { resolve } = await import("node:path");
+        file = resolve(opts.out);
+        await writePrivateAtomically(file, serializePlan(ev.plan, { createdAt: ev.plan.createdAt }));
+      }
+      const project = { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region };
+      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: ev.plan, file });
+      await printOutput(opts.output, doc, () => render.renderPlanCommandText({ budget: ev.budget, plan: ev.plan, currency: config.currency, file }));
+    });
+}
+
+async function writePrivateAtomically(file: string, text: string): Promise<void> {
+  const { chmodSync, renameSync, rmSync, writeFileSync } = await import("node:fs");
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    chmodSync(tmp, 0o600); // the umask cannot widen it, but an existing tmp file would keep its mode
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new Error(`cannot write the plan file ${file}: ${(err as Error).message}`);
+  }
+}

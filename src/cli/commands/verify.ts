@@ -1,0 +1,35 @@
+/**
+ * `ot3c verify`: preflight — the configuration loads (a bad one exits 78 before any check), then every endpoint
+ * is reachable and authorised: Enterprise Dashboard, OTC IAM project, ECS, EVS, CCE, RDS. GO/NO-GO per check;
+ * exit 0 only when all are GO, else 1. Implementation loads lazily.
+ */
+import type { Command } from "commander";
+import { globalsOf } from "../globals.ts";
+import { outputOption, printOutput, type OutputFormat } from "../output.ts";
+
+export function register(program: Command): void {
+  program
+    .command("verify")
+    .description("preflight: configuration, credentials, every endpoint reachable and authorised (GO/NO-GO; exit 0 only if all GO)")
+    .addOption(outputOption())
+    .action(async (opts: { output: OutputFormat }, cmd: Command) => {
+      const [{ loadConfigFromGlobals }, { createCloudSources }, { verifyDocument, renderVerifyText }] = await Promise.all([
+        import("../../config/from-cli.ts"),
+        import("../../providers/sources.ts"),
+        import("../render/verify.ts"),
+      ]);
+      const config = await loadConfigFromGlobals(globalsOf(cmd));
+      const sources = createCloudSources(config);
+      const checks = await sources.checks();
+      const doc = verifyDocument({
+        configPath: config.sourcePath,
+        project: config.otc.projectName ?? config.otc.projectId ?? "?",
+        region: config.otc.region,
+        dashboardApi: config.dashboardApi,
+        enforce: config.enforce,
+        checks,
+      });
+      await printOutput(opts.output, doc, () => renderVerifyText(doc));
+      if (!doc.ok) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,120 @@
+/**
+ * `ot3c plan`: the budget lines, then the seed's text form of the termination plan (`renderPlanText`) with its
+ * outcome — and the stable JSON/YAML document (docs/output.md). Times in the document are RFC3339 with the
+ * billing time zone's offset (as in plan files); money is rounded to cents.
+ */
+import { DEFAULT_TIME_ZONE } from "../../engine/period.ts";
+import { outcomeLine, renderPlanText, rfc3339 } from "../../engine/planner/plan-file.ts";
+import type { BudgetSummary, PlanAction, PlanOutcome, TerminationPlan } from "../../engine/types.ts";
+
+export interface PlanDocument {
+  version: 1;
+  project: { name: string; region: string };
+  period: { start: string; end: string; days: number };
+  currency: string;
+  budget: {
+    target: number;
+    spendSoFar: number;
+    forecast: { p10: number; p50: number; p90: number };
+    quantile: string;
+    gap: number;
+    status: string;
+    baseline: { spendSoFar: number; monthEnd: number };
+    baselineExceedsBudget: boolean;
+    lastCompleteDay: string | null;
+  };
+  plan: {
+    mode: "classic" | "optimal";
+    createdAt: string;
+    /** False when the forecast is within the budget (outcome NOT_NEEDED). */
+    needed: boolean;
+    outcome: PlanOutcome;
+    outcomeText: string;
+    gap: number;
+    savings: number;
+    items: Array<{
+      vrId: string;
+      action: PlanAction;
+      prio: number;
+      owner: string | null;
+      tdate: string;
+      tsave: number;
+      tasap: boolean;
+      reason: string;
+    }>;
+  };
+  /** Where `-o FILE` wrote the plan file, else null. */
+  file: string | null;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export function planDocument(input: {
+  project: { name: string; region: string };
+  currency: string;
+  budget: BudgetSummary;
+  plan: TerminationPlan;
+  file?: string;
+  timeZone?: string;
+}): PlanDocument {
+  const { budget: b, plan: p } = input;
+  const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
+  return {
+    version: 1,
+    project: input.project,
+    period: { start: p.period.startDate, end: p.period.endDate, days: p.period.days },
+    currency: input.currency,
+    budget: {
+      target: round2(b.target),
+      spendSoFar: round2(b.spendSoFar),
+      forecast: { p10: round2(b.forecast.p10), p50: round2(b.forecast.p50), p90: round2(b.forecast.p90) },
+      quantile: b.quantile,
+      gap: round2(b.gap),
+      status: b.status,
+      baseline: { spendSoFar: round2(b.baseline.spendSoFar), monthEnd: round2(b.baseline.monthEnd) },
+      baselineExceedsBudget: b.baselineExceedsBudget,
+      lastCompleteDay: b.lastCompleteDay ?? null,
+    },
+    plan: {
+      mode: p.mode,
+      createdAt: rfc3339(p.createdAt, tz),
+      needed: p.outcome !== "NOT_NEEDED",
+      outcome: p.outcome,
+      outcomeText: outcomeLine(p, input.currency),
+      gap: round2(p.gap),
+      savings: round2(p.savings),
+      items: p.items.map((i) => ({
+        vrId: i.vrId,
+        action: i.action,
+        prio: i.prio,
+        owner: i.owner ?? null,
+        tdate: rfc3339(i.tdate, tz),
+        tsave: round2(i.tsave),
+        tasap: i.tasap,
+        reason: i.reason,
+      })),
+    },
+    file: input.file ?? null,
+  };
+}
+
+const money = (n: number, c: string) => `${n.toFixed(2)} ${c}`;
+
+/** Budget lines, then the seed's plan text (or the "not needed" line alone), then where the file went. */
+export function renderPlanCommandText(input: { budget: BudgetSummary; plan: TerminationPlan; currency: string; file?: string; timeZone?: string }): string {
+  const { budget: b, plan, currency: c } = input;
+  const q = b.quantile;
+  const lines = [
+    `Budget ${money(b.target, c)} · spent so far ${money(b.spendSoFar, c)} (data up to ${b.lastCompleteDay ?? "n/a"}) · ` +
+      `month-end forecast ${money(b.forecast[q], c)} at ${q.toUpperCase()} (P10 ${money(b.forecast.p10, c)} … P90 ${money(b.forecast.p90, c)})`,
+    `Baseline no plan can cut: ${money(b.baseline.monthEnd, c)} at month end · status ${b.status}`,
+    "",
+  ];
+  if (plan.outcome === "NOT_NEEDED") {
+    lines.push(outcomeLine(plan, c));
+  } else {
+    lines.push(renderPlanText(plan, c, input.timeZone ?? DEFAULT_TIME_ZONE).trimEnd());
+  }
+  if (input.file) lines.push("", `Plan file written: ${input.file} (run it with \`ot3c exec -f ${input.file}\`)`);
+  return lines.join("\n");
+}

@@ -1,0 +1,50 @@
+/**
+ * `ot3c verify`: the seed's GO/NO-GO preflight as text, and the stable JSON/YAML document (docs/output.md).
+ * The document carries no secret: check details are already redacted by the providers, and only the config path
+ * and the non-secret identifiers (endpoints, project) appear.
+ */
+import type { PreflightCheck } from "../../providers/otc/index.ts";
+
+export interface VerifyDocument {
+  version: 1;
+  /** True only when every check is GO. */
+  ok: boolean;
+  config: { path: string | null; project: string; region: string; dashboardApi: "v1" | "v2"; enforce: boolean };
+  checks: Array<{ name: string; status: "GO" | "NO-GO"; ok: boolean; detail: string }>;
+  summary: { go: number; noGo: number };
+}
+
+export function verifyDocument(input: {
+  configPath?: string;
+  project: string;
+  region: string;
+  dashboardApi: "v1" | "v2";
+  enforce: boolean;
+  checks: PreflightCheck[];
+}): VerifyDocument {
+  const checks = input.checks.map((c) => ({ name: c.name, status: c.ok ? ("GO" as const) : ("NO-GO" as const), ok: c.ok, detail: c.detail }));
+  const go = checks.filter((c) => c.ok).length;
+  return {
+    version: 1,
+    ok: checks.length > 0 && go === checks.length,
+    config: { path: input.configPath ?? null, project: input.project, region: input.region, dashboardApi: input.dashboardApi, enforce: input.enforce },
+    checks,
+    summary: { go, noGo: checks.length - go },
+  };
+}
+
+export function renderVerifyText(doc: VerifyDocument): string {
+  const nameW = Math.max(20, ...doc.checks.map((c) => c.name.length));
+  const lines = [
+    `${"GO".padEnd(6)} ${"Configuration".padEnd(nameW)}  ${doc.config.path ?? "(no file)"}: project ${doc.config.project}, region ${doc.config.region}, ` +
+      `dashboard API ${doc.config.dashboardApi}, ${doc.config.enforce ? "ENFORCE" : "dry run"}`,
+  ];
+  for (const c of doc.checks) lines.push(`${c.status.padEnd(6)} ${c.name.padEnd(nameW)}  ${c.detail}`);
+  lines.push("");
+  lines.push(
+    doc.ok
+      ? `Result: GO — all ${doc.checks.length} checks passed.`
+      : `Result: NO-GO — ${doc.summary.noGo} of ${doc.checks.length} checks failed.`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,128 @@
+/**
+ * The one place that turns a `Config` into concrete providers: the OTC inventory and terminator, the Enterprise
+ * Dashboard as cost source, and the preflight checks of `ot3c verify`. Commands (`verify`, `list`, `plan`,
+ * `dump-data`) and the daemon's wiring build on this instead of creating clients themselves, so a new provider
+ * option (timeouts, job polling, page sizes) is added in one place.
+ *
+ * It also knows which cost range a sync must fetch: the current billing period plus the history the forecast reads
+ * (its window of `HISTORY_DAYS` ending at the last complete day), so `list`, `plan` and `dump-data` see the same
+ * records and the forecast is never starved of history.
+ */
+import type { Config } from "../config/types.ts";
+import { HISTORY_DAYS } from "../engine/forecast/series.ts";
+import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay } from "../engine/period.ts";
+import type { BillingPeriod, CloudResource, CostRecord, InventorySource, IsoDate } from "../engine/types.ts";
+import { createDashboardClient, type DashboardClient } from "./dashboard/index.ts";
+import type { HttpClientOptions } from "./http.ts";
+import { createOtcProvider, type OtcProvider, type OtcProviderOptions, type PreflightCheck } from "./otc/index.ts";
+import { redact } from "./redact.ts";
+import type { OtcTerminator } from "./otc/terminator.ts";
+
+export type { PreflightCheck } from "./otc/index.ts";
+
+export interface CloudSourcesOptions {
+  /** OTC provider options (job polling, page sizes, HTTP overrides). */
+  otc?: OtcProviderOptions;
+  /** HTTP options of the dashboard client (timeouts, retries). */
+  dashboardHttp?: Partial<Omit<HttpClientOptions, "endpoint" | "baseURL">>;
+}
+
+export interface CloudSources {
+  /** OTC resources + Enterprise Dashboard daily costs; each call all-or-nothing. */
+  inventory: InventorySource;
+  terminator: OtcTerminator;
+  /** Dashboard first, then OTC IAM, ECS, EVS, CCE, RDS; never throws, never contains a secret. */
+  checks(): Promise<PreflightCheck[]>;
+  /** The underlying clients, for callers that need more (the daemon journals jobs on `otc.session`). */
+  otc: OtcProvider;
+  dashboard: DashboardClient;
+}
+
+export const DASHBOARD_CHECK = "Enterprise Dashboard";
+
+export function createCloudSources(config: Config, opts: CloudSourcesOptions = {}): CloudSources {
+  const otc = createOtcProvider(config.otc, opts.otc);
+  const dashboard = createDashboardClient({
+    endpoint: config.dashboardEndpoint,
+    secret: config.dashboardSecret,
+    api: config.dashboardApi,
+    ...(opts.dashboardHttp ? { http: opts.dashboardHttp } : {}),
+  });
+
+  async function dashboardCheck(): Promise<PreflightCheck> {
+    try {
+      const c = await dashboard.check();
+      return { name: DASHBOARD_CHECK, ok: true, detail: `${c.endpoint} (${c.api}): ${c.detail}` };
+    } catch (err) {
+      return { name: DASHBOARD_CHECK, ok: false, detail: redact(err instanceof Error ? err.message : String(err)) };
+    }
+  }
+
+  return {
+    inventory: {
+      listResources: () => otc.listResources(),
+      listCosts: (from, to) => dashboard.listCosts(from, to),
+    },
+    terminator: otc.terminator,
+    async checks() {
+      // Independent services: ask them at once, report in a fixed order.
+      const [d, o] = await Promise.all([dashboardCheck(), otc.checks()]);
+      return [d, ...o];
+    },
+    otc,
+    dashboard,
+  };
+}
+
+/** The days a sync fetches: [from, toExclusive). */
+export interface CostRange {
+  period: BillingPeriod;
+  from: IsoDate;
+  toExclusive: IsoDate;
+}
+
+/**
+ * The period of `now`, and a cost range covering it plus the forecast's history window. The window ends at the
+ * last complete day (at most yesterday), so starting `HISTORY_DAYS` before today covers it; the range ends with
+ * today (the dashboard may already hold part of it).
+ */
+export function costRange(now: number, config: Pick<Config, "billingBeginDay">, timeZone = DEFAULT_TIME_ZONE): CostRange {
+  const period = billingPeriod(now, config.billingBeginDay, timeZone);
+  const today = isoDay(now, timeZone);
+  const historyStart = addDays(today, -HISTORY_DAYS);
+  const from = historyStart < period.startDate ? historyStart : period.startDate;
+  return { period, from, toExclusive: addDays(today, 1) };
+}
+
+export interface SyncResult extends CostRange {
+  resources: CloudResource[];
+  costs: CostRecord[];
+  durationMs: number;
+}
+
+/** Thrown when the inventory or the costs could not be read completely; nothing partial is returned. */
+export class SyncError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SyncError";
+  }
+}
+
+/**
+ * Inventory and costs of the range, both complete or a `SyncError` naming what failed. `progress` gets one line
+ * before and one after (the CLI prints them on stderr, so stdout stays clean for --output json).
+ */
+export async function syncAll(inventory: InventorySource, range: CostRange, progress?: (line: string) => void): Promise<SyncResult> {
+  const t0 = performance.now();
+  progress?.(`syncing OTC inventory and Enterprise Dashboard costs ${range.from} … ${addDays(range.toExclusive, -1)} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)`);
+  const why = (what: string) => (err: unknown) => {
+    throw new SyncError(`sync failed: ${what}: ${redact(err instanceof Error ? err.message : String(err))}`);
+  };
+  const [resources, costs] = await Promise.all([
+    inventory.listResources().catch(why("OTC inventory")),
+    inventory.listCosts(range.from, range.toExclusive).catch(why(`Enterprise Dashboard costs ${range.from} … ${range.toExclusive}`)),
+  ]);
+  const durationMs = Math.round(performance.now() - t0);
+  progress?.(`synced ${resources.length} resources and ${costs.length} cost records in ${(durationMs / 1000).toFixed(1)} s`);
+  return { ...range, resources, costs, durationMs };
+}
