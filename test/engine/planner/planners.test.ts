@@ -184,3 +184,27 @@ describe("optimal", () => {
     expect(plan.items[0].tsave).toBeCloseTo(2, 10);
   });
 });
+
+describe("stop savings", () => {
+  test("a group with a node pool cannot be stopped; servers, databases and volumes can", async () => {
+    const { canStop } = await import("../../../src/engine/planner/index.ts");
+    const srv = leaf("ECS_s", "ECS", 5, { stopShare: 1 });
+    expect(canStop(leaf("G1", "GROUP", 5, { members: [srv, leaf("EVS_v", "EVS", 5)] }))).toBe(true);
+    expect(canStop(leaf("G2", "GROUP", 5, { members: [srv, leaf("CCE_n", "CCE", 5)] }))).toBe(false);
+    expect(canStop(leaf("G3", "GROUP", 5, { members: [leaf("EVS_a", "EVS", 5), leaf("EVS_b", "EVS", 5)] }))).toBe(false);
+    expect(canStop(leaf("EVS_x", "EVS", 5))).toBe(false);
+    expect(canStop(leaf("ECS_nostop", "ECS", 5))).toBe(false); // no stopShare known
+  });
+
+  test("without member forecasts, a group's stop saving uses the server's share of recent history", async () => {
+    const { stopDays } = await import("../../../src/engine/planner/index.ts");
+    const hist = (amount: number) => [{ date: "2026-11-18", amount }, { date: "2026-11-19", amount }];
+    const srv = leaf("ECS_s", "ECS", 5, { stopShare: 0.5, daily: hist(3) });
+    const vol = leaf("EVS_v", "EVS", 5, { daily: hist(1) });
+    const g = leaf("GR_[ECS_s,EVS_v]", "GROUP", 5, { members: [srv, vol], daily: hist(4) });
+    const days = stopDays(g, fc([["GR_[ECS_s,EVS_v]", 4]]), period);
+    expect(days.length).toBe(10);
+    // 4/day × 3/4 (server share) × 0.5 (compute share)
+    for (const d of days) expect(d.amount).toBeCloseTo(1.5, 10);
+  });
+});
