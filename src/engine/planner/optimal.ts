@@ -407,7 +407,7 @@ function finish(
       if (vr.prio === leastTier) tier += ", the least important in the project";
       else if (vr.prio === minPrio) tier += `, needed because less important resources avoid at most ${money(lessImportant, currency)}`;
       const verb = s.action === "stop" ? `stopping it (${stopNote(vr)})` : "deleting it";
-      const at = s.j === 0 ? `on ${when(tdate, input.timeZone)}, the earliest date the grace period allows,` : `on ${when(tdate, input.timeZone)}`;
+      const at = s.j === 0 ? `on ${when(tdate, input.timeZone)}, the first whole day after the grace period,` : `on ${when(tdate, input.timeZone)}`;
       const goal = outcome === "OK" ? `of the ${money(input.gap, currency)} gap` : `towards the ${money(input.gap, currency)} gap that cannot be closed`;
       return {
         vrId: vr.id,
