@@ -5,11 +5,12 @@
  *
  *   bun scripts/bench/planner.ts [--n 100000] [--runs 5]
  *
- * Prints a table and, last, one JSON line `{"bench":"planner", ...}`.
+ * Prints a table and, last, one JSON line `{"bench":"planner","checks":[…], …}` (report.ts, read by run-all.ts).
  */
 import { addDays, billingPeriod, isoDay } from "../../src/engine/period.ts";
 import { planTerminations } from "../../src/engine/planner/index.ts";
 import type { DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../../src/engine/types.ts";
+import { check, report, type BenchCheck } from "./report.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -106,19 +107,19 @@ const scenarios = [
 console.log(`planner bench: ${N} virtual resources (generated in ${genMs.toFixed(0)} ms), median of ${RUNS} runs`);
 console.log("scenario     mode      median ms  target ms  items  stops  outcome                 savings/gap");
 const results: Record<string, number> = {};
-let pass = true;
+const checks: BenchCheck[] = [];
 for (const s of scenarios) {
   for (const mode of ["classic", "optimal"] as const) {
     const { ms, plan } = time(mode, s.gap);
     const target = mode === "classic" ? CLASSIC_TARGET_MS : OPTIMAL_TARGET_MS;
-    if (ms > target) pass = false;
-    results[`${mode}_${s.name.replace(" ", "_")}_ms`] = Math.round(ms * 10) / 10;
-    results[`${mode}_${s.name.replace(" ", "_")}_items`] = plan.items.length;
+    const key = `${mode}_${s.name.replace(" ", "_")}`;
+    results[`${key}_ms`] = Math.round(ms * 10) / 10;
+    results[`${key}_items`] = plan.items.length;
+    checks.push(check(`${mode}, ${N} resources, ${s.name} (median ms)`, ms, "ms", "<=", target));
     console.log(
       `${s.name.padEnd(12)} ${mode.padEnd(9)} ${ms.toFixed(1).padStart(9)}  ${String(target).padStart(9)}  ${String(plan.items.length).padStart(5)}  ` +
         `${String(plan.items.filter((i) => i.action === "stop").length).padStart(5)}  ${plan.outcome.padEnd(22)}  ${plan.savings.toFixed(0)}/${s.gap.toFixed(0)}`,
     );
   }
 }
-console.log(pass ? "targets met" : "TARGET MISSED");
-console.log(JSON.stringify({ bench: "planner", resources: N, runs: RUNS, classic_target_ms: CLASSIC_TARGET_MS, optimal_target_ms: OPTIMAL_TARGET_MS, ...results, pass }));
+report("planner", checks, { resources: N, runs: RUNS, ...results });
