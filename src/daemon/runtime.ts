@@ -95,7 +95,8 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
     log: engineLog,
     apiStats: providers.apiStats,
     ...(opts.planFile ? { planFile: opts.planFile.load } : {}),
-    tickMs: opts.tickMs ?? 2000,
+    // OT3C_TICK_MS: the loop period for simulators and the crash tests (production: 2 s).
+    tickMs: opts.tickMs ?? (Number(process.env.OT3C_TICK_MS) > 0 ? Number(process.env.OT3C_TICK_MS) : 2000),
   });
   try {
     await engine.acquireLock();
