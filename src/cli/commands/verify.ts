@@ -19,7 +19,10 @@ export function register(program: Command): void {
         import("../render/verify.ts"),
       ]);
       const config = await loadConfigFromGlobals(globalsOf(cmd));
-      const sources = createCloudSources(config);
+      // A preflight answers quickly: one retry covers a blip, while the default backoff (4 retries) would keep an
+      // operator waiting ~15 s on an endpoint that is simply wrong. Syncs keep the patient defaults.
+      const quick = { retries: 1, timeoutMs: 10_000 };
+      const sources = createCloudSources(config, { otc: quick, dashboardHttp: quick });
       const checks = await sources.checks();
       const doc = verifyDocument({
         configPath: config.sourcePath,
