@@ -17,6 +17,7 @@ import { register as registerVerify } from "./verify.ts";
 import { register as registerList } from "./list.ts";
 import { register as registerPlan } from "./plan.ts";
 import { register as registerDumpData } from "./dump-data.ts";
+import { register as registerChargeback } from "./chargeback.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -33,4 +34,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerList,
   registerPlan,
   registerDumpData,
+  registerChargeback,
 ];
