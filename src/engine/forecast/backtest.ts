@@ -27,7 +27,7 @@ export interface OriginResult {
   band: Quantiles;
   /** Normalised error of the rest (intervals.ts); undefined when the scale is 0. */
   e?: number;
-  /** Volatility of the series at the origin (NaN under two weeks), for the calibration's strata. */
+  /** The stratifying figure at the origin: a series' volatility (NaN under two weeks) or a total's diversification ratio. */
   vol: number;
 }
 
@@ -45,7 +45,7 @@ export function evaluateSeries(series: SyntheticSeries, model: ForecastModelName
   if (s.n === 0) return undefined;
   const predicted = sum(forecastPath(getModel(model), s));
   const scale = ctx.horizon * errorLevel(s, predicted);
-  const band = monthEndBand(s.soFar, predicted, scale, quantilesAt(table, "resource", model, stratumOf(table, "resource", s.y), ctx.elapsed));
+  const band = monthEndBand(s.soFar, predicted, scale, quantilesAt(table, "resource", model, stratumOf(table, s.y), ctx.elapsed));
   return { truth, soFar: s.soFar, band, e: scale > 0 ? (truth - s.soFar - predicted) / scale : undefined, vol: volatility(s.y) };
 }
 
@@ -61,7 +61,7 @@ export function evaluatePortfolio(members: SyntheticSeries[], model: ForecastMod
   let truth = 0;
   for (const m of members) truth += periodTotal(m);
   const predicted = r.total.monthEnd.p50 - r.total.soFar;
-  return { truth, soFar: r.total.soFar, band: r.total.monthEnd, e: r.totalScale > 0 ? (truth - r.total.soFar - predicted) / r.totalScale : undefined, vol: r.totalVolatility };
+  return { truth, soFar: r.total.soFar, band: r.total.monthEnd, e: r.totalScale > 0 ? (truth - r.total.soFar - predicted) / r.totalScale : undefined, vol: r.totalDiversification };
 }
 
 export interface DayStats {
@@ -171,7 +171,7 @@ function rowsFor(units: Unit[], single: boolean, days: number[], models: Forecas
   return rows;
 }
 
-export const DEFAULT_BACKTEST = { seed: 2, series: 300, portfolios: 100, portfolioSizes: [5, 100] as [number, number] };
+export const DEFAULT_BACKTEST = { seed: 2, series: 300, portfolios: 100, portfolioSizes: [5, 200] as [number, number] };
 
 export function runBacktest(opts: BacktestOptions = {}): BacktestReport {
   const seed = opts.seed ?? DEFAULT_BACKTEST.seed;

@@ -9,15 +9,15 @@
  */
 import type { ForecastModelName } from "../types.ts";
 import { evaluatePortfolio, evaluateSeries, asVirtual } from "./backtest.ts";
-import { STRATA, type CalibrationTable, type PoolName, type QuantileRow, type Stratum } from "./intervals.ts";
+import { binStratum, STRATA_BINS, strataOf, type CalibrationTable, type PoolName, type QuantileRow, type Stratum } from "./intervals.ts";
 import { MODEL_NAMES } from "./models/index.ts";
 import { generatePortfolios, generateSeries, periodTotal } from "./synthetic.ts";
 
 export const CALIBRATION_SEED = 1;
 export const CALIBRATION_SERIES = 800;
-export const CALIBRATION_PORTFOLIOS = 150;
+export const CALIBRATION_PORTFOLIOS = 200;
 /** Same size range as the backtest's portfolios (log-uniform): small teams to mid-size projects. */
-export const CALIBRATION_PORTFOLIO_SIZES: [number, number] = [5, 100];
+export const CALIBRATION_PORTFOLIO_SIZES: [number, number] = [5, 200];
 /** Origins d = 0 … MAX_DAY complete days (a 31-day month has 30 origins with something left to forecast). */
 const MAX_DAY = 31;
 
@@ -64,17 +64,24 @@ function rowsFor(samples: Sample[]): Array<QuantileRow | null> {
   return rows;
 }
 
-function strataRows(samples: Sample[], bounds: [number, number]): Partial<Record<Stratum, Array<QuantileRow | null>>> {
-  const of = (s: Sample): Stratum => (Number.isNaN(s.vol) ? "short" : s.vol <= bounds[0] ? "low" : s.vol <= bounds[1] ? "mid" : "high");
-  const out: Partial<Record<Stratum, Array<QuantileRow | null>>> = {};
-  for (const st of STRATA) out[st] = rowsFor(samples.filter((s) => of(s) === st));
+function strataRows(pool: PoolName, samples: Sample[], bounds: number[]): Record<Stratum, Array<QuantileRow | null>> {
+  const by = new Map<Stratum, Sample[]>();
+  for (const s of samples) {
+    const st = binStratum(s.vol, bounds);
+    let list = by.get(st);
+    if (!list) by.set(st, (list = []));
+    list.push(s);
+  }
+  const out: Record<Stratum, Array<QuantileRow | null>> = {};
+  for (const st of strataOf(pool)) out[st] = rowsFor(by.get(st) ?? []);
   return out;
 }
 
-function terciles(samples: Sample[]): [number, number] {
+/** Boundaries splitting the samples' stratifying figure into `bins` equally populated bins. */
+function quantileBounds(samples: Sample[], bins: number): number[] {
   const v = samples.map((s) => s.vol).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (v.length === 0) return [Infinity, Infinity];
-  return [r4(quantileSorted(v, 1 / 3)), r4(quantileSorted(v, 2 / 3))];
+  if (v.length === 0) return [];
+  return Array.from({ length: bins - 1 }, (_, i) => r4(quantileSorted(v, (i + 1) / bins)));
 }
 
 export function computeCalibration(opts: { seed?: number; series?: number; portfolios?: number; portfolioSizes?: [number, number] } = {}): CalibrationTable {
@@ -86,40 +93,44 @@ export function computeCalibration(opts: { seed?: number; series?: number; portf
   const truths = series.map(periodTotal);
   const pfs = generatePortfolios(nPf, sizes[0], sizes[1], seed);
   const roots = pfs.map((m) => m.map(asVirtual));
-  // Errors do not depend on the interval table, so an empty one is enough to collect them.
-  const empty: CalibrationTable = { generatedBy: "", calibrationSeed: seed, series: 0, portfolios: 0, bounds: { resource: [0, 0], total: [0, 0] }, pools: { resource: {}, total: {} } };
-  const samples: Record<PoolName, Map<ForecastModelName, Sample[]>> = { resource: new Map(), total: new Map() };
+  // A resource's error does not depend on the interval table, so an empty one is enough to collect them.
+  const empty: CalibrationTable = { generatedBy: "", calibrationSeed: seed, series: 0, portfolios: 0, bounds: { resource: [], total: [] }, pools: { resource: {}, total: {} } };
+  const resourceSamples = new Map<ForecastModelName, Sample[]>();
   for (const model of MODEL_NAMES as ForecastModelName[]) {
     const res: Sample[] = [];
-    const tot: Sample[] = [];
     for (let d = 0; d <= MAX_DAY; d++) {
       series.forEach((s, i) => {
         const r = evaluateSeries(s, model, d, empty, truths[i]);
         if (r?.e !== undefined && Number.isFinite(r.e)) res.push({ d, e: r.e, vol: r.vol });
       });
-      pfs.forEach((members, i) => {
-        const r = evaluatePortfolio(members, model, d, empty, roots[i]);
-        if (r?.e !== undefined && Number.isFinite(r.e)) tot.push({ d, e: r.e, vol: r.vol });
-      });
     }
-    samples.resource.set(model, res);
-    samples.total.set(model, tot);
+    resourceSamples.set(model, res);
   }
-  const bounds = {
-    resource: terciles([...samples.resource.values()].flat()),
-    total: terciles([...samples.total.values()].flat()),
-  };
-  const pools: CalibrationTable["pools"] = { resource: {}, total: {} };
-  for (const pool of ["resource", "total"] as PoolName[])
-    for (const [model, list] of samples[pool]) pools[pool][model] = strataRows(list, bounds[pool]);
-  return {
+  const bounds = quantileBounds([...resourceSamples.values()].flat(), STRATA_BINS.resource);
+  const table: CalibrationTable = {
     generatedBy: "bun src/engine/forecast/calibrate.ts --write",
     calibrationSeed: seed,
     series: nSeries,
     portfolios: nPf,
-    bounds,
-    pools,
+    bounds: { resource: bounds, total: [] },
+    pools: { resource: {}, total: {} },
   };
+  for (const [model, list] of resourceSamples) table.pools.resource[model] = strataRows("resource", list, bounds);
+  // The total's scale is built from the resource intervals, so its errors are collected with the resource pool.
+  const totalSamples = new Map<ForecastModelName, Sample[]>();
+  for (const model of MODEL_NAMES as ForecastModelName[]) {
+    const tot: Sample[] = [];
+    for (let d = 0; d <= MAX_DAY; d++) {
+      pfs.forEach((members, i) => {
+        const r = evaluatePortfolio(members, model, d, table, roots[i]);
+        if (r?.e !== undefined && Number.isFinite(r.e)) tot.push({ d, e: r.e, vol: r.vol });
+      });
+    }
+    totalSamples.set(model, tot);
+  }
+  table.bounds.total = quantileBounds([...totalSamples.values()].flat(), STRATA_BINS.total);
+  for (const [model, list] of totalSamples) table.pools.total[model] = strataRows("total", list, table.bounds.total);
+  return table;
 }
 
 /** One line per (pool, model, stratum) so diffs of a regenerated table stay readable. */

@@ -5,12 +5,12 @@
  * - Leaves: the chosen model on the leaf's own daily series (series.ts explains zeros, lag and lumps).
  * - Groups: the path and "so far" are the sums of the members' (so terminating a group avoids exactly what its
  *   members would have cost); the interval is computed on the group's own summed series.
- * - Total: P50 = so far + Σ root paths (the same numbers the planner sums), interval from the `total` calibration
- *   pool scaled by the total series' own level (intervals.ts) — never a sum of resource quantiles.
+ * - Total: P50 = so far + Σ root paths (the same numbers the planner sums); interval from the `total` calibration
+ *   pool on the total's own series (intervals.ts) — never a sum of resource quantiles.
  */
 import type { BillingPeriod, DailyCost, ForecastModelName, IsoDate, Quantiles, ResourceForecast, VirtualResource } from "../types.ts";
 import { epochDay, isoDay } from "./dates.ts";
-import { CALIBRATION, errorLevel, monthEndBand, quantilesByStratum, stratumOf, volatility, type CalibrationTable } from "./intervals.ts";
+import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, quantilesByStratum, stratumOf, totalStratumOf, type CalibrationTable, type QuantileRow } from "./intervals.ts";
 import { forecastPath } from "./model.ts";
 import { getModel } from "./models/index.ts";
 import { prepareSeries, seriesContext, sumDaily, type PreparedSeries, type SeriesContext } from "./series.ts";
@@ -33,6 +33,8 @@ export interface ForecastResult {
 interface Node {
   soFar: number;
   path: Float64Array;
+  /** P10–P90 width of this node's own interval. */
+  width: number;
 }
 
 function sumPath(p: Float64Array): number {
@@ -47,7 +49,7 @@ export function forecastResources(input: ForecastInput): ForecastResult {
 }
 
 /** As forecastResources, plus the total's error scale (the calibration needs it to normalise errors). */
-export function forecastWithScale(input: ForecastInput): ForecastResult & { totalScale: number; totalVolatility: number } {
+export function forecastWithScale(input: ForecastInput): ForecastResult & { totalScale: number; totalDiversification: number } {
   const ctx = seriesContext(input.period, input.lastCompleteDay);
   const model = getModel(input.model);
   const table = input.calibration ?? CALIBRATION;
@@ -57,16 +59,15 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
   const qResource = quantilesByStratum(table, "resource", input.model, ctx.elapsed);
   const perResource: Record<string, ResourceForecast> = {};
 
-  const emit = (vr: VirtualResource, node: Node, s: PreparedSeries): void => {
+  /** Records the forecast; returns its unclamped P10–P90 width (the total's scale adds these in quadrature). */
+  const emit = (vr: VirtualResource, node: Node, s: PreparedSeries): number => {
     const predicted = sumPath(node.path);
     const rest: DailyCost[] = new Array(node.path.length);
     for (let k = 0; k < node.path.length; k++) rest[k] = { date: dates[k], amount: node.path[k] };
-    perResource[vr.id] = {
-      vrId: vr.id,
-      costSoFar: node.soFar,
-      rest,
-      monthEnd: monthEndBand(node.soFar, predicted, ctx.horizon * errorLevel(s, predicted), qResource[stratumOf(table, "resource", s.y)]),
-    };
+    const scale = ctx.horizon * errorLevel(s, predicted);
+    const q = qResource[stratumOf(table, s.y)];
+    perResource[vr.id] = { vrId: vr.id, costSoFar: node.soFar, rest, monthEnd: monthEndBand(node.soFar, predicted, scale, q) };
+    return scale * (q[2] - q[0]);
   };
 
   const visit = (vr: VirtualResource): Node => {
@@ -79,27 +80,32 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
         for (let k = 0; k < path.length; k++) path[k] += child.path[k];
       }
       const own = vr.daily.length > 0 ? vr.daily : sumDaily(vr.members.map((m) => m.daily));
-      const node = { soFar, path };
-      emit(vr, node, prepareSeries(own, ctx));
+      const node = { soFar, path, width: 0 };
+      node.width = emit(vr, node, prepareSeries(own, ctx));
       return node;
     }
     const s = prepareSeries(vr.daily, ctx);
-    const node = { soFar: s.soFar, path: forecastPath(model, s) };
-    emit(vr, node, s);
+    const node = { soFar: s.soFar, path: forecastPath(model, s), width: 0 };
+    node.width = emit(vr, node, s);
     return node;
   };
 
   const totalPath = new Float64Array(ctx.horizon);
   let totalSoFar = 0;
+  let widthSquares = 0;
   for (const root of input.roots) {
     const node = visit(root);
     totalSoFar += node.soFar;
+    widthSquares += node.width * node.width;
     for (let k = 0; k < totalPath.length; k++) totalPath[k] += node.path[k];
   }
+  // The total is normalised by its own level (like a resource) and stratified by how diversified it is: the root
+  // widths added in quadrature (√Σwᵢ², the spread if errors were independent) relative to that level scale.
   const totalSeries = prepareSeries(totalDaily(input.roots, ctx), ctx);
-  const q = quantilesByStratum(table, "total", input.model, ctx.elapsed)[stratumOf(table, "total", totalSeries.y)];
   const totalScale = ctx.horizon * errorLevel(totalSeries, sumPath(totalPath));
-  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalSeries, q, dates), totalScale, totalVolatility: volatility(totalSeries.y) };
+  const totalDiversification = totalScale > 0 ? Math.sqrt(widthSquares) / totalScale : NaN;
+  const q = quantilesAt(table, "total", input.model, totalStratumOf(table, totalDiversification), ctx.elapsed);
+  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalScale, q, dates), totalScale, totalDiversification };
 }
 
 /** The total series over the history window, built densely (one pass over all records, no per-date maps). */
@@ -120,17 +126,10 @@ function totalDaily(roots: VirtualResource[], ctx: SeriesContext): DailyCost[] {
   return out;
 }
 
-export function totalForecast(
-  ctx: SeriesContext,
-  soFar: number,
-  path: Float64Array,
-  series: PreparedSeries,
-  q: [number, number, number],
-  dates: IsoDate[],
-): ForecastResult["total"] {
+function totalForecast(ctx: SeriesContext, soFar: number, path: Float64Array, scale: number, q: QuantileRow, dates: IsoDate[]): ForecastResult["total"] {
   const predicted = sumPath(path);
-  const level = errorLevel(series, predicted);
-  const monthEnd = monthEndBand(soFar, predicted, ctx.horizon * level, q);
+  const monthEnd = monthEndBand(soFar, predicted, scale, q);
+  const level = ctx.horizon > 0 ? scale / ctx.horizon : 0;
   const band = dates.map((date, k) => {
     const p50 = path[k];
     return { date, p10: Math.min(p50, Math.max(0, p50 + q[0] * level)), p50, p90: Math.max(p50, p50 + q[2] * level) };

@@ -13,18 +13,26 @@
  *    scale grows with the remaining days, e is the error of the *average daily rate* still to come. Origins whose
  *    scale is 0 (nothing spent recently and nothing predicted) cannot be normalised and are left out; such series
  *    get a zero-width band at run time. Samples are split into strata: `short` (< 2 weeks of history) and the
- *    terciles `low`/`mid`/`high` of the series' volatility (`volatility()`, boundaries = the pool's own
- *    terciles), because a flat volume and a spiky autoscaling group are not equally predictable. The 10th/50th/
+ *    terciles `b0`/`b1`/`b2` of the series' volatility (`volatility()`, boundaries = the pool's own terciles),
+ *    because a flat volume and a spiky autoscaling group are not equally predictable. The 10th/50th/
  *    90th percentiles of e per model, stratum and d form the table; neighbouring days d±1 … d±5 are pooled
  *    until a cell has at least 60 samples (sparse strata and the first days).
- * 2. Two pools: `resource` (single series, used for resources and groups) and `total` (synthetic portfolios: the
- *    point forecast is the sum of per-resource forecasts, the scale comes from the portfolio's own total series).
- *    Quantiles do not add across resources, so the total's interval is never the sum of resource intervals.
- * 3. Run time: the series' stratum picks the row; P50 = so far + Σ point path (kept equal to the path the planner sums), and
+ * 2. Two pools: `resource` (single series; used for resources and groups) and `total` (synthetic portfolios, i.e.
+ *    projects of 5–200 resources). Quantiles do not add across resources, so the total gets its own: its point
+ *    forecast is the sum of the root forecasts and its error is normalised by the total series' own level, as
+ *    above. How large that error is relative to the level depends on how diversified the project is, so the
+ *    total pool is stratified by the *diversification ratio* √Σwᵢ² ÷ scale, where wᵢ are the roots' P10–P90
+ *    widths (√Σwᵢ² is the spread if resource errors were independent: small against the level for a large project
+ *    of steady resources, large for three spiky ones). Quintiles of that ratio in the pool give `b0` … `b4`.
+ *    Errors that do not diversify (resources created after the origin, common bias) stay in the level-normalised
+ *    e; projects more diversified than any in the pool land in `b0`, which for them is the conservative side. The total pool is
+ *    computed after the resource pool, since the widths use it.
+ * 3. Run time: a resource's stratum picks its row; P50 = so far + Σ point path (kept equal to the path the planner
+ *    sums), and
  *        P10 = so far + predicted rest + q10(d) × scale,   P90 = … + q90(d) × scale,
  *    clamped so that P10 ≥ so far (costs already booked cannot shrink) and P10 ≤ P50 ≤ P90.
- *    The daily band of the total applies the same quantiles to one day: path ± q(d) × level (the uncertainty of
- *    the daily rate, not of single-day spikes).
+ *    The daily band of the total applies the same quantiles to one day's share of the scale (scale ÷ remaining
+ *    days): the uncertainty of the daily rate, not of single-day spikes.
  * The backtest (`ot3c forecast backtest`) reports the resulting P10–P90 coverage on a different seed set.
  */
 import type { ForecastModelName, Quantiles } from "../types.ts";
@@ -34,20 +42,39 @@ import calibration from "./calibration.json" with { type: "json" };
 
 export type PoolName = "resource" | "total";
 export type QuantileRow = [number, number, number];
-/** `short`: under two weeks of history; otherwise the volatility tercile of the calibration pool. */
-export type Stratum = "short" | "low" | "mid" | "high";
-export const STRATA: Stratum[] = ["short", "low", "mid", "high"];
+/** Below this many days of history a series has no volatility figure (and Holt-Winters no season). */
 export const SHORT_DAYS = 14;
+
+/**
+ * `short` when the stratifying figure cannot be computed (a resource with under two weeks of history), else `b<i>`:
+ * the bin of the figure among the pool's own quantile boundaries (volatility terciles for resources,
+ * diversification-ratio quintiles for the total).
+ */
+export type Stratum = string;
+/** How many bins each pool is split into (besides `short`). */
+export const STRATA_BINS: Record<PoolName, number> = { resource: 3, total: 5 };
 
 export interface CalibrationTable {
   generatedBy: string;
   calibrationSeed: number;
   series: number;
   portfolios: number;
-  /** Volatility tercile boundaries per pool (from the calibration samples themselves). */
-  bounds: Record<PoolName, [number, number]>;
+  /** Ascending bin boundaries of the stratifying figure per pool (quantiles of the calibration samples). */
+  bounds: Record<PoolName, number[]>;
   /** pools[pool][model][stratum][d] = [q10, q50, q90] of the normalised error, d = complete days (0…31). */
-  pools: Record<PoolName, Partial<Record<ForecastModelName, Partial<Record<Stratum, Array<QuantileRow | null>>>>>>;
+  pools: Record<PoolName, Partial<Record<ForecastModelName, Record<Stratum, Array<QuantileRow | null>>>>>;
+}
+
+export function strataOf(pool: PoolName): Stratum[] {
+  return ["short", ...Array.from({ length: STRATA_BINS[pool] }, (_, i) => `b${i}`)];
+}
+
+export function binStratum(value: number, bounds: number[] | undefined): Stratum {
+  if (Number.isNaN(value)) return "short";
+  const b = bounds ?? [];
+  let i = 0;
+  while (i < b.length && value > b[i]) i++;
+  return `b${i}`;
 }
 
 const ZERO: QuantileRow = [0, 0, 0];
@@ -70,11 +97,12 @@ export function volatility(y: Float64Array): number {
   return level > 0 ? diff / k / level : 0;
 }
 
-export function stratumOf(table: CalibrationTable, pool: PoolName, y: Float64Array): Stratum {
-  const v = volatility(y);
-  if (Number.isNaN(v)) return "short";
-  const [b1, b2] = table.bounds?.[pool] ?? [Infinity, Infinity];
-  return v <= b1 ? "low" : v <= b2 ? "mid" : "high";
+export function stratumOf(table: CalibrationTable, y: Float64Array): Stratum {
+  return binStratum(volatility(y), table.bounds?.resource);
+}
+
+export function totalStratumOf(table: CalibrationTable, ratio: number): Stratum {
+  return binStratum(ratio, table.bounds?.total);
 }
 
 export function quantilesAt(table: CalibrationTable, pool: PoolName, model: ForecastModelName, stratum: Stratum, elapsed: number): QuantileRow {
@@ -91,14 +119,11 @@ export function quantilesAt(table: CalibrationTable, pool: PoolName, model: Fore
   return ZERO;
 }
 
-/** The four strata's quantiles at one point of the period (looked up once per forecast run). */
+/** Every stratum's quantiles of a pool at one point of the period (looked up once per forecast run). */
 export function quantilesByStratum(table: CalibrationTable, pool: PoolName, model: ForecastModelName, elapsed: number): Record<Stratum, QuantileRow> {
-  return {
-    short: quantilesAt(table, pool, model, "short", elapsed),
-    low: quantilesAt(table, pool, model, "low", elapsed),
-    mid: quantilesAt(table, pool, model, "mid", elapsed),
-    high: quantilesAt(table, pool, model, "high", elapsed),
-  };
+  const out: Record<Stratum, QuantileRow> = {};
+  for (const st of strataOf(pool)) out[st] = quantilesAt(table, pool, model, st, elapsed);
+  return out;
 }
 
 /** The per-series error scale: remaining days × recent daily level (see the method above). */
