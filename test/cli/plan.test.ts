@@ -5,6 +5,7 @@ import type { ListDocument, ListDocumentResource } from "../../src/cli/render/re
 import type { PlanDocument } from "../../src/cli/render/plan.ts";
 import { billingPeriod } from "../../src/engine/period.ts";
 import { parsePlan } from "../../src/engine/planner/plan-file.ts";
+import { Store } from "../../src/store/store.ts";
 import { cleanupTempDirs, globals, run, startSimFixture, type SimFixture } from "./helpers.ts";
 
 let f: SimFixture;
@@ -40,6 +41,9 @@ describe("ot3c plan", () => {
 
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readdirSync(f.dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    // Reading vetoes never creates state where there was none.
+    expect(existsSync(f.stateDir)).toBe(false);
+    expect(doc.vetoed).toEqual([]);
     const parsed = parsePlan(readFileSync(file, "utf8"), { period: billingPeriod(Date.now(), 1), knownIds });
     expect(parsed.outcome).toBe(doc.plan.outcome);
     expect(parsed.items.map((i) => i.vrId)).toEqual(doc.plan.items.map((i) => i.vrId));
@@ -96,6 +100,29 @@ describe("ot3c plan", () => {
     const doc = JSON.parse(r.out) as PlanDocument;
     expect(doc.plan.mode).toBe("classic");
     expect(doc.plan.items.length).toBeGreaterThan(0);
+  });
+
+  test("a resource vetoed in this period (state DB) is left out of the plan and named", async () => {
+    const first = JSON.parse((await run([...globals(f), "plan", "--output", "json"])).out) as PlanDocument;
+    const target = first.plan.items[0]!;
+    const stateDir = join(f.dir, "state-with-veto");
+    const store = Store.open(stateDir);
+    const now = Date.now();
+    store.insertItem({
+      id: "veto-1", vrId: target.vrId, action: target.action, prio: target.prio, tdate: now, tsave: target.tsave, tasap: true,
+      reason: "test", state: "VETOED", deadline: now, createdAt: now, updatedAt: now, vetoReason: "needed for the release",
+      periodStart: billingPeriod(now, 1).start, origin: "engine", dryRun: false, resources: [],
+    });
+    store.close();
+    const r = await run(["--config", f.config, "--state-dir", stateDir, "plan", "--output", "json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as PlanDocument;
+    expect(doc.vetoed).toEqual([target.vrId]);
+    expect(doc.plan.items.map((i) => i.vrId)).not.toContain(target.vrId);
+    expect(doc.plan.items.length).toBeGreaterThan(0);
+    expect(first.vetoed).toEqual([]);
+    const text = await run(["--config", f.config, "--state-dir", stateDir, "plan"]);
+    expect(text.out).toContain(`Vetoed this period, left out: ${target.vrId}`);
   });
 
   test("an unwritable -o path: exit 1 with the reason, no file", async () => {

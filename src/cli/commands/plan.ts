@@ -4,6 +4,9 @@
  * temporary file and renamed, so a watcher never reads half a plan). The file is written even when no plan is
  * needed: an empty plan replaces an older one instead of leaving stale items to execute. Exit 0 whenever a plan
  * could be computed, whatever its outcome; 1 when the sync fails.
+ *
+ * Resources vetoed in this billing period (`ot3c veto`, the TUI) are read from the state DB when one exists and
+ * left out, exactly as the daemon's planner does — a veto must not reappear in a hand-made plan file.
  */
 import type { Command } from "commander";
 import { globalsOf } from "../globals.ts";
@@ -26,8 +29,10 @@ export function register(program: Command): void {
       const config = await loadConfigFromGlobals(globalsOf(cmd));
       const cloud = sources.createCloudSources(config);
       const now = Date.now();
-      const data = await sources.syncAll(cloud.inventory, sources.costRange(now, config), (line) => process.stderr.write(`ot3c: ${line}\n`));
-      const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now });
+      const range = sources.costRange(now, config);
+      const vetoed = await vetoedInPeriod(config.stateDir, range.period.start);
+      const data = await sources.syncAll(cloud.inventory, range, (line) => process.stderr.write(`ot3c: ${line}\n`));
+      const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now, vetoed });
 
       let file: string | undefined;
       if (opts.out) {
@@ -36,9 +41,23 @@ export function register(program: Command): void {
         await writePrivateAtomically(file, serializePlan(ev.plan, { createdAt: ev.plan.createdAt }));
       }
       const project = { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region };
-      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: ev.plan, file });
-      await printOutput(opts.output, doc, () => render.renderPlanCommandText({ budget: ev.budget, plan: ev.plan, currency: config.currency, file }));
+      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: ev.plan, file, vetoed });
+      await printOutput(opts.output, doc, () => render.renderPlanCommandText({ budget: ev.budget, plan: ev.plan, currency: config.currency, file, vetoed }));
     });
+}
+
+/** Vetoed virtual resource ids of the period from `<state-dir>/ot3c.db`; none when there is no state yet (never creates it). */
+async function vetoedInPeriod(stateDir: string, periodStart: number): Promise<string[]> {
+  const { existsSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  if (!existsSync(join(stateDir, "ot3c.db"))) return [];
+  const { Store } = await import("../../store/store.ts");
+  const store = Store.open(stateDir);
+  try {
+    return store.vetoedVrIds(periodStart).sort();
+  } finally {
+    store.close();
+  }
 }
 
 async function writePrivateAtomically(file: string, text: string): Promise<void> {

@@ -43,6 +43,8 @@ export interface PlanDocument {
       reason: string;
     }>;
   };
+  /** Virtual resources vetoed in this period (state DB): left out of the plan. */
+  vetoed: string[];
   /** Where `-o FILE` wrote the plan file, else null. */
   file: string | null;
 }
@@ -55,6 +57,7 @@ export function planDocument(input: {
   budget: BudgetSummary;
   plan: TerminationPlan;
   file?: string;
+  vetoed?: string[];
   timeZone?: string;
 }): PlanDocument {
   const { budget: b, plan: p } = input;
@@ -94,6 +97,7 @@ export function planDocument(input: {
         reason: i.reason,
       })),
     },
+    vetoed: input.vetoed ?? [],
     file: input.file ?? null,
   };
 }
@@ -101,7 +105,14 @@ export function planDocument(input: {
 const money = (n: number, c: string) => `${n.toFixed(2)} ${c}`;
 
 /** Budget lines, then the seed's plan text (or the "not needed" line alone), then where the file went. */
-export function renderPlanCommandText(input: { budget: BudgetSummary; plan: TerminationPlan; currency: string; file?: string; timeZone?: string }): string {
+export function renderPlanCommandText(input: {
+  budget: BudgetSummary;
+  plan: TerminationPlan;
+  currency: string;
+  file?: string;
+  vetoed?: string[];
+  timeZone?: string;
+}): string {
   const { budget: b, plan, currency: c } = input;
   const q = b.quantile;
   const lines = [
@@ -115,6 +126,7 @@ export function renderPlanCommandText(input: { budget: BudgetSummary; plan: Term
   } else {
     lines.push(renderPlanText(plan, c, input.timeZone ?? DEFAULT_TIME_ZONE).trimEnd());
   }
+  if (input.vetoed && input.vetoed.length > 0) lines.push("", `Vetoed this period, left out: ${input.vetoed.join(", ")}`);
   if (input.file) lines.push("", `Plan file written: ${input.file} (run it with \`ot3c exec -f ${input.file}\`)`);
   return lines.join("\n");
 }
