@@ -79,7 +79,7 @@ function strataRows(pool: PoolName, samples: Sample[], bounds: number[]): Record
 
 /** Boundaries splitting the samples' stratifying figure into `bins` equally populated bins. */
 function quantileBounds(samples: Sample[], bins: number): number[] {
-  const v = samples.map((s) => s.vol).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const v = samples.map((s) => s.vol).filter((x) => !Number.isNaN(x) && x !== 0).sort((a, b) => a - b);
   if (v.length === 0) return [];
   return Array.from({ length: bins - 1 }, (_, i) => r4(quantileSorted(v, (i + 1) / bins)));
 }

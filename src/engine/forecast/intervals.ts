@@ -12,9 +12,11 @@
  *    Dividing by the scale makes errors of a 2 €/day volume and a 2,000 €/day cluster comparable, and since the
  *    scale grows with the remaining days, e is the error of the *average daily rate* still to come. Origins whose
  *    scale is 0 (nothing spent recently and nothing predicted) cannot be normalised and are left out; such series
- *    get a zero-width band at run time. Samples are split into strata: `short` (< 2 weeks of history) and the
- *    terciles `b0`/`b1`/`b2` of the series' volatility (`volatility()`, boundaries = the pool's own terciles),
- *    because a flat volume and a spiky autoscaling group are not equally predictable. The 10th/50th/
+ *    get a zero-width band at run time. Samples are split into strata: `short` (< 2 weeks of history), `flat`
+ *    (volatility exactly 0: a volume billed the same every day) and the terciles `b0`/`b1`/`b2` of the other
+ *    series' volatility (`volatility()`, boundaries = the pool's own terciles), because a flat volume and a spiky
+ *    autoscaling group are not equally predictable. (`flat` is separate because mixing its zero errors into the
+ *    lowest bin made the bands of merely quiet series far too narrow.) The 10th/50th/
  *    90th percentiles of e per model, stratum and d form the table; neighbouring days d±1 … d±5 are pooled
  *    until a cell has at least 60 samples (sparse strata and the first days).
  * 2. Two pools: `resource` (single series; used for resources and groups) and `total` (synthetic portfolios, i.e.
@@ -46,7 +48,8 @@ export type QuantileRow = [number, number, number];
 export const SHORT_DAYS = 14;
 
 /**
- * `short` when the stratifying figure cannot be computed (a resource with under two weeks of history), else `b<i>`:
+ * `short` when the stratifying figure cannot be computed (a resource with under two weeks of history), `flat` when
+ * it is exactly 0, else `b<i>`:
  * the bin of the figure among the pool's own quantile boundaries (volatility terciles for resources,
  * diversification-ratio quintiles for the total).
  */
@@ -66,11 +69,12 @@ export interface CalibrationTable {
 }
 
 export function strataOf(pool: PoolName): Stratum[] {
-  return ["short", ...Array.from({ length: STRATA_BINS[pool] }, (_, i) => `b${i}`)];
+  return ["short", "flat", ...Array.from({ length: STRATA_BINS[pool] }, (_, i) => `b${i}`)];
 }
 
 export function binStratum(value: number, bounds: number[] | undefined): Stratum {
   if (Number.isNaN(value)) return "short";
+  if (value === 0) return "flat";
   const b = bounds ?? [];
   let i = 0;
   while (i < b.length && value > b[i]) i++;
