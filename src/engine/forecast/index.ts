@@ -2,7 +2,9 @@
  * Entry point of the forecast: per-resource month-end forecasts (P50 path + P10/P50/P90) for every root virtual
  * resource and, recursively, every group member, plus the total over all spend with its own interval.
  *
- * - Leaves: the chosen model on the leaf's own daily series (series.ts explains zeros, lag and lumps).
+ * - Leaves (ghosts included): the chosen model on the leaf's own daily series (series.ts explains zeros, lag and
+ *   lumps). A ghost may be a deleted resource or a live one of a service ot3c does not inventory, so it is not
+ *   zeroed: once a deleted resource's days come in empty the stopped rule ends its forecast.
  * - Groups: the path and "so far" are the sums of the members' (so terminating a group avoids exactly what its
  *   members would have cost); the interval is computed on the group's own summed series.
  * - Total: P50 = so far + Σ root paths (the same numbers the planner sums); interval from the `total` calibration
