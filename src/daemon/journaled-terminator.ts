@@ -7,7 +7,7 @@
 import type { CloudResource } from "../engine/types.ts";
 import type { ExecTerminator, TerminationHooks } from "../engine/executor.ts";
 import { inService } from "../providers/otc/clients.ts";
-import { deleteServer, stopServer } from "../providers/otc/ecs.ts";
+import { deleteServer, getServer, stopServer } from "../providers/otc/ecs.ts";
 import { deleteVolume } from "../providers/otc/evs.ts";
 import { ecsJobState, pollJob, rdsJobState, type JobPollOptions } from "../providers/otc/jobs.ts";
 import { deleteInstance, stopInstance } from "../providers/otc/rds.ts";
@@ -27,8 +27,32 @@ export class JournaledOtcTerminator implements ExecTerminator {
     private readonly jobOptions: JobPollOptions = {},
   ) {}
 
-  get(resource: CloudResource): Promise<CloudResource | undefined> {
-    return this.base.get(resource);
+  /** ECS servers whose GET carried `OS-EXT-STS:task_state` (the real API always sends it, null when idle). */
+  private readonly taskStateSeen = new Set<string>();
+
+  async get(resource: CloudResource): Promise<CloudResource | undefined> {
+    if (resource.kind !== "ECS") return this.base.get(resource);
+    const c = await this.session.clients();
+    const found = await inService("ecs", this.session.otc.endpoints.ecs, `read server ${resource.id}`, () => getServer(c.ecs, c.projectId, resource.id));
+    if (!found) return undefined;
+    const raw = found.raw as unknown as Record<string, unknown>;
+    if (!("OS-EXT-STS:task_state" in raw)) return found.resource;
+    this.taskStateSeen.add(resource.id);
+    const task = String(raw["OS-EXT-STS:task_state"] ?? "").toLowerCase();
+    // A submitted delete/stop shows up here at once, long before `status` changes.
+    if (task === "deleting") return { ...found.resource, status: "DELETING" };
+    if (task === "powering-off") return { ...found.resource, status: "POWERING-OFF" };
+    return found.resource;
+  }
+
+  /**
+   * Whether `current` would already show a stop/delete submitted before a crash: EVS (status "deleting") and CCE
+   * (phase "Deleting") change at once; ECS only where the API reports `task_state`; RDS not reliably.
+   */
+  mutationVisible(current: CloudResource): boolean {
+    if (current.kind === "EVS" || current.kind === "CCE") return true;
+    if (current.kind === "ECS") return this.taskStateSeen.has(current.id);
+    return false;
   }
 
   async stop(resource: CloudResource, hooks?: TerminationHooks): Promise<void> {

@@ -87,6 +87,7 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
       stop: (r, h) => providers.terminator.stop(r, h),
       delete: (r, h) => providers.terminator.delete(r, h),
       awaitJob: (r, job) => (providers.terminator.awaitJob ? providers.terminator.awaitJob(r, job) : Promise.reject(new Error("cannot resume jobs"))),
+      mutationVisible: (r) => providers.terminator.mutationVisible?.(r) === true,
     },
     evaluate: (input) => providers.evaluate(input),
     settings: engineSettingsFrom(cfg),

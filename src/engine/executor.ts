@@ -9,8 +9,12 @@
  * 3. Audit "about to stop/delete" *before* the call, and journal each API call around it (`pending → calling →
  *    done`, plus the job id once known) with synchronous SQLite commits.
  * 4. After a crash, a step found in `calling` may or may not have reached the API. It is never blindly re-sent:
- *    a known job is awaited; otherwise the resource is re-read — gone or already going → not re-sent; untouched →
- *    re-audited and sent once more (`retried`), and a second ambiguity fails the item for a human to look at.
+ *    a known job is awaited; otherwise the resource is re-read — gone or already going → not re-sent. Untouched
+ *    is only proof that the call never arrived when the API shows submitted mutations at once
+ *    (`mutationVisible`: EVS "deleting", CCE "Deleting", ECS `task_state`); then it is re-audited and sent once more
+ *    (`retried`). Otherwise (e.g. a server whose job has not started) the item FAILS with "outcome unknown" and is
+ *    not re-planned: an operator checks the console and re-arms it with `approve`. A double delete is worse than
+ *    a late one.
  */
 import { redact } from "../providers/redact.ts";
 import { leavesOf } from "./lifecycle.ts";
@@ -29,7 +33,15 @@ export interface ExecTerminator {
   get(resource: CloudResource): Promise<CloudResource | undefined>;
   /** Resume waiting for a job submitted before a restart; resolves when it succeeded, rejects when it failed. */
   awaitJob?(resource: CloudResource, jobId: string): Promise<void>;
+  /**
+   * True when `current` (just read by `get`) would already show a stop/delete submitted earlier, so "unchanged"
+   * proves the call never arrived. Without it an unchanged resource is not proof, and nothing is re-sent.
+   */
+  mutationVisible?(current: CloudResource): boolean;
 }
+
+/** Error text of items whose last call may or may not have reached the API; reconcile leaves their VR alone. */
+export const OUTCOME_UNKNOWN = "outcome unknown";
 
 export interface ExecutorSettings {
   enforce: boolean;
@@ -70,7 +82,7 @@ export function stepsFor(action: PlanAction, leaves: CloudResource[]): CloudReso
 }
 
 function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
-  if (action === "stop") return r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF";
+  if (action === "stop") return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
   return /delet/i.test(r.status);
 }
 
@@ -153,6 +165,13 @@ export class Executor {
       this.fail(item, `nothing to ${item.action} in ${item.vrId}`, now);
       return false;
     }
+    // A resource can appear in two items (a group item half done, and its left-over volume planned on its own):
+    // never start on a resource another item is still working on; it is re-checked once that one finished.
+    const busy = new Set<string>();
+    for (const other of this.store.listItems({ states: ["EXECUTING"] })) {
+      for (const st of other.journal?.steps ?? []) if (st.phase === "pending" || st.phase === "calling") busy.add(st.resourceId);
+    }
+    if (targets.some((r) => busy.has(r.id))) return false;
     const steps: JournalStep[] = [];
     for (const r of targets) {
       let current: CloudResource | undefined;
@@ -163,7 +182,8 @@ export class Executor {
         this.events.log?.("warn", `re-check of ${r.kind} ${r.id} failed; ${item.id} waits`, { error: redact(String((err as Error)?.message ?? err)) });
         return false;
       }
-      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) && item.action === "stop" ? "done" : "pending";
+      // Already stopped, or already being deleted by someone else: nothing to send for this one.
+      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) ? (item.action === "stop" ? "done" : "gone") : "pending";
       steps.push({ resourceId: r.id, kind: r.kind, phase });
     }
     if (steps.every((s) => s.phase !== "pending")) {
@@ -275,8 +295,16 @@ export class Executor {
       return "wait"; // the API is deleting it; check again on the next tick
     }
     if (step.jobId) return "wait"; // a job exists but this terminator cannot poll it: wait for its effect
-    if (journal.retried) {
-      this.fail(item, `outcome of the ${journal.action} call of ${step.kind} ${step.resourceId} unknown twice after restarts; not re-sending`, now, journal);
+    const conclusive = this.t.mutationVisible?.(current) === true;
+    if (!conclusive || journal.retried) {
+      journal.ambiguous = true;
+      this.fail(
+        item,
+        `${OUTCOME_UNKNOWN}: the ${journal.action} call of ${step.kind} ${step.resourceId} was interrupted and the API cannot tell ` +
+          `whether it arrived (${step.kind} still ${current.status}); not re-sent. Check the console, then \`ot3c approve ${item.id}\` to retry`,
+        now,
+        journal,
+      );
       return "failed";
     }
     journal.retried = true;

@@ -72,8 +72,9 @@ export function reconcile(store: Store, input: ReconcileInput): ReconcileResult 
         }
         continue;
       }
-      // A veto holds for the rest of the period; a finished item is not repeated.
-      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && i.action === d.action))) continue;
+      // A veto holds for the rest of the period; a finished item is not repeated; an item whose last call may have
+      // reached the API waits for an operator (re-planning it would send the call again).
+      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && i.action === d.action) || (i.state === "FAILED" && i.journal?.ambiguous))) continue;
       if (!vr) continue; // the planner only plans existing VRs; a plan file may name one that is gone
       const item: StoredPlanItem = {
         ...d,
@@ -155,6 +156,13 @@ function applyOne(
   switch (cmd.type) {
     case "approve":
       if (item.state === "APPROVED") return { ok: true, message: `already approved by ${item.approvedBy ?? "?"}` };
+      if (item.state === "FAILED" && item.journal?.ambiguous) {
+        // The operator checked the console: re-arm. The executor re-checks everything (a resource deleted by the
+        // interrupted call is found GONE) and journals afresh.
+        store.audit({ ...base, action: "item.retry-approved", detail: item.error });
+        store.updateItem(item.id, { state: "APPROVED", approvedBy: cmd.actor, error: undefined, journal: undefined }, now);
+        return { ok: true, message: "re-armed: executes at the next tick after a fresh re-check" };
+      }
       if (item.state !== "PENDING") return { ok: false, message: `cannot approve: item is ${item.state}` };
       store.audit({ ...base, action: "item.approved" });
       store.updateItem(item.id, { state: "APPROVED", approvedBy: cmd.actor }, now);

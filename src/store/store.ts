@@ -25,6 +25,8 @@ export interface ExecutionJournal {
   steps: JournalStep[];
   /** Set once an ambiguous call was re-sent after a restart; a second ambiguity fails the item instead. */
   retried?: boolean;
+  /** The item failed because a call's outcome is unknown; only an operator re-arms it. */
+  ambiguous?: boolean;
   startedAt: number;
 }
 

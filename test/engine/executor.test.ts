@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store, type StoredPlanItem } from "../../src/store/store.ts";
-import { reconcile } from "../../src/engine/lifecycle.ts";
+import { applyCommand, reconcile } from "../../src/engine/lifecycle.ts";
 import { Executor, type ExecTerminator, type ExecutorSettings, type ExecutionContext, type TerminationHooks } from "../../src/engine/executor.ts";
 import type { CloudResource, PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
 
@@ -23,6 +23,7 @@ class FakeCloud implements ExecTerminator {
   failNext?: string;
   jobs = new Map<string, string>();
   awaitJob?: (r: CloudResource, jobId: string) => Promise<void>;
+  mutationVisible?: (r: CloudResource) => boolean;
   add(kind: "ECS" | "EVS", id: string) {
     this.resources.set(id, { kind, id, name: id, status: kind === "ECS" ? "ACTIVE" : "in-use", tags: {} });
   }
@@ -198,8 +199,9 @@ describe("Executor", () => {
       expect(store.getItem(id)!.state).toBe("DONE");
     });
 
-    test("untouched and no job → re-audited and sent once; a second ambiguity fails instead", async () => {
+    test("untouched, no job, and the API would show a submitted call → re-audited and sent once; a second ambiguity fails instead", async () => {
       const { store, cloud, ex, ctx, id } = crashed("calling");
+      cloud.mutationVisible = () => true;
       await ex.tick(ctx(H + 5));
       expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
       expect(store.auditEvents().some((e) => e.action === "terminate.retry-delete")).toBe(true);
@@ -207,9 +209,27 @@ describe("Executor", () => {
       const second = crashed("calling");
       const it = second.store.getItem(second.id)!;
       second.store.updateItem(second.id, { journal: { ...it.journal!, retried: true } }, H);
+      second.cloud.mutationVisible = () => true;
       await second.ex.tick(second.ctx(H + 5));
       expect(second.cloud.calls).toEqual([]);
       expect(second.store.getItem(second.id)!.state).toBe("FAILED");
+    });
+
+    test("untouched, no job, and the API cannot show a submitted call → FAILED 'outcome unknown', not re-planned, re-armed by approve", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling");
+      await ex.tick(ctx(H + 5));
+      expect(cloud.calls).toEqual([]);
+      const failed = store.getItem(id)!;
+      expect(failed.state).toBe("FAILED");
+      expect(failed.error).toContain("outcome unknown");
+      const g = group(vr("s"), vr("v", "EVS"));
+      reconcile(store, { now: H + 6, graceMs: H, periodStart: 0, desired: [p(g.id)], origin: "engine", roots: new Map([[g.id, g]]), budgetAtRisk: true });
+      expect(store.listItems({ vrId: g.id }).length).toBe(1);
+      const r = applyCommand(store, { type: "approve", ids: [id], actor: "ops", source: "cli" }, H + 7);
+      expect(r.ok).toBe(true);
+      await ex.tick(ctx(H + 8));
+      expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
+      expect(store.getItem(id)!.state).toBe("DONE");
     });
 
     test("killed between steps → resumes the pending step only", async () => {
@@ -226,6 +246,26 @@ describe("Executor", () => {
     const { cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
     ex.requestStop();
     await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual([]);
+  });
+});
+
+describe("Executor: overlapping items", () => {
+  test("a resource another EXECUTING item still works on is not touched; one being deleted is not deleted again", async () => {
+    const g = group(vr("s"), vr("v", "EVS"));
+    const { store, cloud, ex, ctx } = setup([g, vr("v", "EVS")], [p(g.id), p("EVS_v")]);
+    const gi = store.listItems({ vrId: g.id })[0]!;
+    // The group item was killed after deleting the server; its volume step is still pending.
+    store.updateItem(gi.id, { state: "EXECUTING", journal: { action: "delete", startedAt: 0, steps: [{ resourceId: "s", kind: "ECS", phase: "done" }, { resourceId: "v", kind: "EVS", phase: "calling" }] } }, 0);
+    cloud.resources.delete("s");
+    cloud.resources.get("v")!.status = "deleting";
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual([]);
+    expect(store.listItems({ vrId: "EVS_v" })[0]!.state).toBe("PENDING");
+    cloud.resources.delete("v");
+    await ex.tick(ctx(H + 1));
+    expect(store.getItem(gi.id)!.state).toBe("DONE");
+    expect(store.listItems({ vrId: "EVS_v" })[0]!.state).toBe("GONE");
     expect(cloud.calls).toEqual([]);
   });
 });
