@@ -128,6 +128,32 @@ describe("ot3c list", () => {
     expect(text.out).toContain(`Other ot3c instances (not listed, in the baseline): ${d.excluded.count} resources`);
   });
 
+  test("injected 429s and 5xx: the sync retries and the document is the same as without faults", async () => {
+    f.sim.faults.setProfile({ rate: 0.25, kinds: ["429", "5xx"], retryAfterSeconds: 0, slowMs: 0, seed: 9 });
+    try {
+      const r = await run([...globals(f), "list", "--output", "json"]);
+      expect(r.code).toBe(0);
+      const d = JSON.parse(r.out) as ListDocument;
+      expect(f.sim.faults.injected["429"] + f.sim.faults.injected["5xx"]).toBeGreaterThan(0);
+      expect(d.resources.map((x) => x.id)).toEqual(doc.resources.map((x) => x.id));
+      expect(d.budget!.spendSoFar).toBe(doc.budget!.spendSoFar);
+    } finally {
+      f.sim.faults.setProfile({ rate: 0, kinds: [], retryAfterSeconds: 0, slowMs: 0, seed: 1 });
+    }
+  }, 30_000);
+
+  test("every response cut short: the sync fails with the reason, never a list from partial data", async () => {
+    f.sim.faults.setProfile({ rate: 1, kinds: ["truncate"], retryAfterSeconds: 0, slowMs: 0, seed: 3 });
+    try {
+      const r = await run([...globals(f), "list", "--output", "json"]);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(/^ot3c: sync failed: .*truncated/m);
+    } finally {
+      f.sim.faults.setProfile({ rate: 0, kinds: [], retryAfterSeconds: 0, slowMs: 0, seed: 1 });
+    }
+  }, 30_000);
+
   test("a failed sync: clear error on stderr, exit 1, nothing on stdout", async () => {
     const token = f.scenario.world.credentials.dashboardToken;
     const badToken = f.variant((y) => y.replace(JSON.stringify(token), '"wrong-token-for-the-dashboard"'));
