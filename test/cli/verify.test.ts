@@ -72,6 +72,15 @@ describe("ot3c verify", () => {
     expect(r.out + r.err).not.toContain(token);
   });
 
+  test("project by name only (no projectid): IAM resolves it, all GO", async () => {
+    const cfg = f.variant((y) => y.replace(/^ {2}projectid: .*\n/m, ""));
+    const r = await run([...globals(f, cfg), "verify", "--output", "json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as VerifyDocument;
+    expect(doc.ok).toBe(true);
+    expect(doc.checks[1]!.detail).toContain(f.scenario.world.projectId);
+  });
+
   test("unreachable endpoints: NO-GO with the cause, exit 1", async () => {
     // A port nothing listens on: the simulator's port after it stopped.
     const dead = startSimFixture();
