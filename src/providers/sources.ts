@@ -114,13 +114,14 @@ export class SyncError extends Error {
  */
 export async function syncAll(inventory: InventorySource, range: CostRange, progress?: (line: string) => void): Promise<SyncResult> {
   const t0 = performance.now();
-  progress?.(`syncing OTC inventory and Enterprise Dashboard costs ${range.from} … ${addDays(range.toExclusive, -1)} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)`);
+  const days = `${range.from} … ${addDays(range.toExclusive, -1)}`;
+  progress?.(`syncing OTC inventory and Enterprise Dashboard costs ${days} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)`);
   const why = (what: string) => (err: unknown) => {
     throw new SyncError(`sync failed: ${what}: ${redact(err instanceof Error ? err.message : String(err))}`);
   };
   const [resources, costs] = await Promise.all([
     inventory.listResources().catch(why("OTC inventory")),
-    inventory.listCosts(range.from, range.toExclusive).catch(why(`Enterprise Dashboard costs ${range.from} … ${range.toExclusive}`)),
+    inventory.listCosts(range.from, range.toExclusive).catch(why(`Enterprise Dashboard costs ${days}`)),
   ]);
   const durationMs = Math.round(performance.now() - t0);
   progress?.(`synced ${resources.length} resources and ${costs.length} cost records in ${(durationMs / 1000).toFixed(1)} s`);
