@@ -52,16 +52,17 @@ export function toCostRecord(raw: unknown, amountField: string, intern: Interner
   }
   const amount = Number(r[amountField] ?? r.amount);
   if (!Number.isFinite(amount)) throw new RecordError(`record with a non-numeric ${amountField}`);
+  // One literal with every field, so each record is a single allocation of a fixed shape.
   const rec: DashboardCostRecord = {
     date: intern.get(when.slice(0, 10)),
     resourceId: intern.get(String(r.resource_id ?? "")),
     product: intern.get(String(r.product ?? "")),
     amount,
+    projectId: r.project_id == null ? undefined : intern.get(String(r.project_id)),
+    projectName: r.project_name == null ? undefined : intern.get(String(r.project_name)),
+    consumptionType: r.consumption_type == null ? undefined : intern.get(String(r.consumption_type)),
+    region: r.region == null ? undefined : intern.get(String(r.region)),
   };
-  if (r.project_id != null) rec.projectId = intern.get(String(r.project_id));
-  if (r.project_name != null) rec.projectName = intern.get(String(r.project_name));
-  if (r.consumption_type != null) rec.consumptionType = intern.get(String(r.consumption_type));
-  if (r.region != null) rec.region = intern.get(String(r.region));
   if (withTags) rec.tags = parseTags(r.tags) ?? {};
   return rec;
 }
