@@ -5,5 +5,13 @@
  */
 import { runCli } from "./cli/program.ts";
 
+// `ot3c list | head` closes the pipe early: that is the reader being done, not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
+}
+
 const code = await runCli(process.argv);
 process.exitCode = code;
