@@ -42,7 +42,9 @@ export class DashboardV1Client implements DashboardClient {
    * API ignores limit/offset when a date filter is given and returns the whole day at once; the loop handles both.
    */
   async records(filters: DashboardFilters & { consumption_date?: IsoDate } = {}): Promise<DashboardCostRecord[]> {
-    const { show_tag, consumption_type: _unsupported, ...rest } = filters;
+    const { show_tag, consumption_type, ...rest } = filters;
+    // v1 has no consumption_type filter; ignoring it silently would return more than was asked for.
+    if (consumption_type !== undefined) throw new Error("dashboard: the consumption_type filter needs the v2 API (dashboard-api: v2)");
     const tagged = show_tag || filters.tag_key !== undefined || filters.tag_value !== undefined;
     const intern = new Interner();
     const out: DashboardCostRecord[] = [];

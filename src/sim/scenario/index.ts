@@ -12,7 +12,7 @@ export const SCENARIO_PRESETS: Record<ScenarioPreset, Partial<ScenarioOptions>> 
   /** Small enough to read in the TUI; spend clearly overruns the stated budget, but the cuttable part can fix it. */
   demo: { ecs: 24, evs: 40, cceClusters: 1, cceNodePools: 3, rds: 4, untaggedExtras: 3, overrun: 1.35, days: 40 },
   /** The inventory benchmark: 20,000 ECS, 40,000 EVS, 30 days (~1.8 M cost records). */
-  large: { ecs: 20_000, evs: 40_000, days: 30, deletedShare: 0.02, stoppedShare: 0.02, untaggedExtras: 40 },
+  large: { ecs: 20_000, evs: 40_000, days: 30, deletedShare: 0.02, stoppedShare: 0.02, rcShare: 0.02, untaggedExtras: 40 },
 };
 
 export function presetScenario(preset: ScenarioPreset, overrides: Partial<ScenarioOptions> = {}): Scenario {

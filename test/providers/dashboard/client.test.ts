@@ -193,3 +193,9 @@ describe("dashboard v1 client against the simulator", () => {
     await expect(billed.hourlyCosts("2026-03-01", "2026-03-02")).rejects.toThrow(/v2/);
   });
 });
+
+test("v1 refuses a filter it does not have instead of returning unfiltered data", async () => {
+  const c = createDashboardClient({ endpoint: sim.url, secret: world.credentials.dashboardToken, api: "v1" });
+  await expect(c.dailyCosts("2026-03-01", "2026-03-02", { consumption_type: "RC" })).rejects.toThrow(/consumption_type/);
+  expect(c.requestCount).toBe(0);
+});
