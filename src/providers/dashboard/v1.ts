@@ -11,6 +11,8 @@ import type { DashboardCheck, DashboardClient, DashboardCostRecord, DashboardFil
 export interface V1Options {
   /** "billed" (default) = `amount`, as v2 reports it; "list" = `listprice_amount`, as the seed used. */
   price?: "billed" | "list";
+  /** Keep only records of this OTC project (v1 filters by project name only); records naming none are kept. */
+  projectId?: string;
 }
 
 interface V1Page {
@@ -28,9 +30,11 @@ export class DashboardV1Client implements DashboardClient {
   readonly api = "v1" as const;
   private requests = 0;
   private readonly amountField: string;
+  private readonly projectId?: string;
 
   constructor(private readonly http: HttpClient, options: V1Options = {}) {
     this.amountField = options.price === "list" ? "listprice_amount" : "amount";
+    this.projectId = options.projectId;
   }
 
   get requestCount(): number {
@@ -58,7 +62,10 @@ export class DashboardV1Client implements DashboardClient {
         throw new HttpError("dashboard: GET /v1/consumption: unexpected response shape (no contents/total)", "dashboard");
       }
       try {
-        for (const raw of page.contents) out.push(toCostRecord(raw, this.amountField, intern, !!tagged));
+        for (const raw of page.contents) {
+          const rec = toCostRecord(raw, this.amountField, intern, !!tagged);
+          if (this.projectId === undefined || rec.projectId === undefined || rec.projectId === this.projectId) out.push(rec);
+        }
       } catch (err) {
         if (err instanceof RecordError) throw new HttpError(`dashboard: GET /v1/consumption: ${err.message}`, "dashboard");
         throw err;

@@ -16,6 +16,11 @@ export interface V2Options {
   streamRetries?: number;
   /** Time limit for one streamed response, body included. */
   streamTimeoutMs?: number;
+  /**
+   * Keep only records of this OTC project. The dashboard reports the whole contract, every project in it; v2 has no
+   * project-id filter, so this one is applied here (records that name no project are kept).
+   */
+  projectId?: string;
 }
 
 type Granularity = "daily" | "hourly";
@@ -49,10 +54,12 @@ export class DashboardV2Client implements DashboardClient {
   private requests = 0;
   private readonly streamRetries: number;
   private readonly streamTimeoutMs: number;
+  private readonly projectId?: string;
 
   constructor(private readonly http: HttpClient, options: V2Options = {}) {
     this.streamRetries = options.streamRetries ?? 2;
     this.streamTimeoutMs = options.streamTimeoutMs ?? 300_000;
+    this.projectId = options.projectId;
   }
 
   get requestCount(): number {
@@ -135,7 +142,9 @@ export class DashboardV2Client implements DashboardClient {
   ): Promise<T[]> {
     assertDate("fromDate", fromDate);
     assertDate("toExclusiveDate", toExclusiveDate);
-    const inRange = (r: T) => r.date >= fromDate && r.date < toExclusiveDate;
+    const project = this.projectId;
+    const inRange = (r: T) =>
+      r.date >= fromDate && r.date < toExclusiveDate && (project === undefined || r.projectId === undefined || r.projectId === project);
     const nextDay = new Date(Date.parse(fromDate + "T00:00:00Z") + DAY_MS).toISOString().slice(0, 10);
     if (toExclusiveDate === nextDay) return this.query(granularity, { ...filters, date: fromDate }, map, inRange);
     const out: T[] = [];

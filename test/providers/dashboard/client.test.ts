@@ -199,3 +199,12 @@ test("v1 refuses a filter it does not have instead of returning unfiltered data"
   await expect(c.dailyCosts("2026-03-01", "2026-03-02", { consumption_type: "RC" })).rejects.toThrow(/consumption_type/);
   expect(c.requestCount).toBe(0);
 });
+
+test("projectId keeps only this project's records (the dashboard reports the whole contract)", async () => {
+  for (const api of ["v2", "v1"] as const) {
+    const mine = createDashboardClient({ endpoint: sim.url, secret: world.credentials.dashboardToken, api, projectId: world.projectId });
+    const other = createDashboardClient({ endpoint: sim.url, secret: world.credentials.dashboardToken, api, projectId: "0".repeat(32) });
+    expect((await mine.dailyCosts("2026-03-02", "2026-03-03")).length).toBe(world.costs.filter((r) => r.date === "2026-03-02").length);
+    expect(await other.dailyCosts("2026-03-02", "2026-03-03")).toEqual([]);
+  }
+});

@@ -8,7 +8,7 @@ const line = (i: number) => JSON.stringify({ consumption_date: "2026-03-01T00:00
 let server: ReturnType<typeof Bun.serve>;
 let base: string;
 // A raw TCP server that starts a chunked NDJSON response and then closes the socket mid-body.
-let dropper: ReturnType<typeof Bun.listen>;
+let dropper: Bun.TCPSocketListener<undefined>;
 
 beforeAll(() => {
   server = Bun.serve({
