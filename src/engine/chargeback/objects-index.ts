@@ -22,6 +22,50 @@ export type IdSet = readonly string[];
 
 export const EMPTY_SET: IdSet = Object.freeze([]) as IdSet;
 
+/**
+ * Sets of ids whose members live in [createdAt, deletedAt) — possibly several lifetimes per member (a key *and* its
+ * owner must both be alive). Which members are alive in [from, to) depends only on how many creations happened
+ * before `to` and how many deletions happened by `from`, so those two counts are the cache key: each distinct set is
+ * computed once, however many hours ask for it.
+ */
+class TemporalSet {
+  private readonly creates: number[];
+  private readonly deletes: number[];
+  private readonly memo = new Map<number, IdSet>();
+
+  constructor(
+    private readonly members: Array<{ id: string; lifetimes: Lifetime[] }>,
+    private readonly index: ObjectsIndex,
+  ) {
+    this.creates = members.flatMap((m) => m.lifetimes.map((l) => l.createdAt ?? -Infinity)).sort((a, b) => a - b);
+    this.deletes = members.flatMap((m) => m.lifetimes.map((l) => l.deletedAt ?? Infinity)).filter((d) => d !== Infinity).sort((a, b) => a - b);
+  }
+
+  /** Number of values in sorted `a` that are < x (strict) or ≤ x. */
+  private static count(a: number[], x: number, inclusive: boolean): number {
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]! < x || (inclusive && a[mid] === x)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  get(from: number, to: number): IdSet {
+    if (this.members.length === 0) return EMPTY_SET;
+    const sig = TemporalSet.count(this.creates, to, false) * (this.deletes.length + 1) + TemporalSet.count(this.deletes, from, true);
+    let set = this.memo.get(sig);
+    if (!set) {
+      const ids: string[] = [];
+      for (const m of this.members) if (m.lifetimes.every((l) => aliveDuring(l, from, to))) ids.push(m.id);
+      this.memo.set(sig, (set = this.index.intern(ids)));
+    }
+    return set;
+  }
+}
+
 export class ObjectsIndex {
   readonly identities = new Map<string, Identity>();
   readonly apiKeys = new Map<string, ApiKey>();
@@ -34,7 +78,8 @@ export class ObjectsIndex {
   readonly ksql = new Map<string, KsqlCluster>();
   private readonly humans: Identity[] = [];
   private readonly interned = new Map<string, IdSet>();
-  private readonly cache = new Map<string, IdSet>();
+  private readonly singles = new Map<string, IdSet>();
+  private readonly temporal = new Map<string, TemporalSet>();
 
   constructor(objects: ChargebackObjects) {
     for (const i of objects.identities) {
@@ -70,58 +115,66 @@ export class ObjectsIndex {
   intern(ids: Iterable<string>): IdSet {
     const sorted = [...new Set(ids)].sort();
     if (sorted.length === 0) return EMPTY_SET;
+    if (sorted.length === 1) return this.single(sorted[0]!);
     const key = sorted.join("\u0000");
     let set = this.interned.get(key);
     if (!set) this.interned.set(key, (set = Object.freeze(sorted)));
     return set;
   }
 
-  private cached(key: string, compute: () => Iterable<string>): IdSet {
-    let set = this.cache.get(key);
-    if (!set) this.cache.set(key, (set = this.intern(compute())));
+  /** The shared one-element set of `id`. */
+  single(id: string): IdSet {
+    let set = this.singles.get(id);
+    if (!set) this.singles.set(id, (set = Object.freeze([id])));
     return set;
   }
 
-  /** An identity id counts as alive in [from, to) if we know it and it was alive, or if we never saw it at all. */
-  private ownerAlive(ownerId: string, from: number, to: number): boolean {
-    const who = this.identities.get(ownerId);
-    return who ? aliveDuring(who, from, to) : true;
+  private temporalSet(key: string, members: () => Array<{ id: string; lifetimes: Lifetime[] }>): TemporalSet {
+    let t = this.temporal.get(key);
+    if (!t) this.temporal.set(key, (t = new TemporalSet(members(), this)));
+    return t;
   }
 
-  private *ownersOf(resourceIds: readonly string[], from: number, to: number): Iterable<string> {
+  /** A key counts while the key and its owner live; an owner we never saw counts as alive. */
+  private keyMembers(resourceIds: readonly string[]): Array<{ id: string; lifetimes: Lifetime[] }> {
+    const out: Array<{ id: string; lifetimes: Lifetime[] }> = [];
     for (const r of resourceIds) {
       for (const k of this.keysByResource.get(r) ?? []) {
-        if (k.ownerId && aliveDuring(k, from, to) && this.ownerAlive(k.ownerId, from, to)) yield k.ownerId;
+        if (!k.ownerId) continue;
+        const owner = this.identities.get(k.ownerId);
+        out.push({ id: k.ownerId, lifetimes: owner ? [k, owner] : [k] });
       }
     }
+    return out;
   }
 
   /** Owners of API keys on `resourceId` whose key and owner were alive in [from, to). */
   keyOwners(resourceId: string, from: number, to: number = from + HOUR_MS): IdSet {
-    return this.cached(`ko|${resourceId}|${from}|${to}`, () => this.ownersOf([resourceId], from, to));
+    return this.temporalSet(`ko|${resourceId}`, () => this.keyMembers([resourceId])).get(from, to);
   }
 
   /** Key owners for Stream Governance in an env: keys on the env's Schema Registries, else on any of its resources. */
   envKeyOwners(envId: string, from: number, to: number = from + HOUR_MS): IdSet {
-    return this.cached(`eko|${envId}|${from}|${to}`, () => {
-      const resources = this.resourcesByEnv.get(envId) ?? [];
-      const sr = [...this.ownersOf(resources.filter((r) => r.startsWith("lsrc-")), from, to)];
-      return sr.length > 0 ? sr : this.ownersOf(resources, from, to);
-    });
+    const resources = this.resourcesByEnv.get(envId) ?? [];
+    const sr = this.temporalSet(`eksr|${envId}`, () => this.keyMembers(resources.filter((r) => r.startsWith("lsrc-")))).get(from, to);
+    return sr.length > 0 ? sr : this.temporalSet(`eko|${envId}`, () => this.keyMembers(resources)).get(from, to);
   }
 
   /** Service accounts and users alive in [from, to) (AUDIT_LOG_READ, SUPPORT). */
   orgIdentities(from: number, to: number = from + HOUR_MS): IdSet {
-    return this.cached(`org|${from}|${to}`, () => this.humans.filter((h) => aliveDuring(h, from, to)).map((h) => h.id));
+    return this.temporalSet("org", () => this.humans.map((h) => ({ id: h.id, lifetimes: [h] }))).get(from, to);
   }
 
   /** Resolved owners of the connectors on a Kafka cluster alive in [from, to). */
   connectorOwnersOnCluster(clusterId: string, from: number, to: number = from + HOUR_MS): IdSet {
-    return this.cached(`cco|${clusterId}|${from}|${to}`, () =>
+    return this.temporalSet(`cco|${clusterId}`, () =>
       (this.connectorsByCluster.get(clusterId) ?? [])
-        .filter((c) => c.ownerId && aliveDuring(c, from, to) && this.ownerAlive(c.ownerId, from, to))
-        .map((c) => c.ownerId!),
-    );
+        .filter((c) => c.ownerId)
+        .map((c) => {
+          const owner = this.identities.get(c.ownerId!);
+          return { id: c.ownerId!, lifetimes: owner ? [c, owner] : [c] };
+        }),
+    ).get(from, to);
   }
 
   /** The connector a billing row is about: by lcc id (the fix), else v1's env + display-name match. */
@@ -131,7 +184,8 @@ export class ObjectsIndex {
 
   /** Is this principal (owner of a connector/ksqlDB) usable in [from, to)? Unknown ids are taken as alive. */
   principalAlive(id: string, from: number, to: number = from + HOUR_MS): boolean {
-    return this.ownerAlive(id, from, to);
+    const who = this.identities.get(id);
+    return who ? aliveDuring(who, from, to) : true;
   }
 
   /** Metric principal → owner: API keys map to their owner, everything else is already a principal. */

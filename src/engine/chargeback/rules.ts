@@ -99,8 +99,8 @@ export class Rules {
 
   /** Resource id as the principal of last resort; UNALLOCATED when the row names no resource. */
   private toResource(resourceId: string, reason: ReasonCode): Share {
-    if (!resourceId) return this.even(this.idx.intern([UNALLOCATED]), "NO_IDENTITIES_UNALLOCATED", "SHARED");
-    return this.even(this.idx.intern([resourceId]), reason, "SHARED");
+    if (!resourceId) return this.even(this.idx.single(UNALLOCATED), "NO_IDENTITIES_UNALLOCATED", "SHARED");
+    return this.even(this.idx.single(resourceId), reason, "SHARED");
   }
 
   /**
@@ -111,7 +111,7 @@ export class Rules {
     if (active.length > 0) return this.even(active, activeReason, "SHARED");
     const p = period();
     if (p.length > 0) return this.even(p, "NO_ACTIVE_EVEN_SPLIT_PERIOD", "SHARED");
-    if (orgWide) return this.even(this.idx.intern([UNALLOCATED]), "NO_IDENTITIES_UNALLOCATED", "SHARED");
+    if (orgWide) return this.even(this.idx.single(UNALLOCATED), "NO_IDENTITIES_UNALLOCATED", "SHARED");
     return this.toResource(resourceId, "NO_IDENTITIES_TO_RESOURCE");
   }
 
@@ -181,7 +181,7 @@ export class Rules {
       case "ksql": {
         const k = this.idx.ksql.get(row.resourceId);
         if (k?.ownerId && this.idx.principalAlive(k.ownerId, hour))
-          return this.single(this.even(this.idx.intern([k.ownerId]), "DIRECT_OWNER", "USAGE"));
+          return this.single(this.even(this.idx.single(k.ownerId), "DIRECT_OWNER", "USAGE"));
         return this.single(this.toResource(row.resourceId, "OWNER_UNRESOLVED_TO_RESOURCE"));
       }
       case "governance": {
@@ -216,7 +216,7 @@ export class Rules {
     }
     const c = this.idx.findConnector(row.resourceId, row.envId, row.resourceName);
     if (c?.ownerId && this.idx.principalAlive(c.ownerId, hour, hour + HOUR_MS))
-      return this.even(this.idx.intern([c.ownerId]), "DIRECT_OWNER", capacity ? "SHARED" : "USAGE");
+      return this.even(this.idx.single(c.ownerId), "DIRECT_OWNER", capacity ? "SHARED" : "USAGE");
     return this.toResource(row.resourceId, "OWNER_UNRESOLVED_TO_RESOURCE");
   }
 }

@@ -69,12 +69,10 @@ export class Ledger {
   }
 
   /** Replaces everything stored for `day` in one transaction. */
-  replaceDay(day: string, hash: string, rows: Array<{ row: BillingRow; segmentMicros: number }>, pieces: AllocationPiece[], usage: UsageSample[], now: number): void {
-    const delAlloc = this.db.prepare("DELETE FROM allocation WHERE day = ?");
+  replaceDay(day: string, hash: string, entries: Array<{ row: BillingRow; segmentMicros: number; pieces: AllocationPiece[] }>, usage: UsageSample[], now: number): void {
     const delRows = this.db.prepare("DELETE FROM billing_row WHERE day = ?");
-    const insRow = this.db.prepare("INSERT INTO billing_row (day, row_key, json, amount_micros) VALUES (?, ?, ?, ?)");
-    const insPiece = this.db.prepare(
-      "INSERT INTO allocation (day, row_key, principal, cost_type, reason, line_type, product, env_id, resource_id, micros) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    const insRow = this.db.prepare(
+      "INSERT INTO billing_row (day, row_key, json, amount_micros, line_type, product, env_id, resource_id, pieces) VALUES (?,?,?,?,?,?,?,?,?)",
     );
     const upUsage = this.db.prepare("INSERT OR REPLACE INTO usage_day (day, json) VALUES (?, ?)");
     const prev = this.db.query("SELECT version FROM billing_day WHERE day = ?").get(day) as { version: number } | null;
@@ -83,16 +81,16 @@ export class Ledger {
     );
     const base = dayStart(day);
     this.db.transaction(() => {
-      delAlloc.run(day);
       delRows.run(day);
       let total = 0;
-      for (const { row, segmentMicros } of rows) {
-        insRow.run(day, row.key, JSON.stringify(row), segmentMicros);
+      for (const { row, segmentMicros, pieces } of entries) {
+        const envId = pieces[0]?.envId ?? row.envId;
+        const compact = JSON.stringify(pieces.map((p) => [p.principal, p.costType, p.reason, p.micros]));
+        insRow.run(day, row.key, JSON.stringify(row), segmentMicros, row.lineType, row.product, envId, row.resourceId, compact);
         total += segmentMicros;
       }
-      for (const p of pieces) insPiece.run(day, p.rowKey, p.principal, p.costType, p.reason, p.lineType, p.product, p.envId, p.resourceId, p.micros);
       upUsage.run(day, JSON.stringify(usage.map((u) => [(u.hour - base) / HOUR_MS, u.kafkaId, u.principal, u.requestBytes, u.responseBytes])));
-      upDay.run(day, hash, rows.length, total, now, (prev?.version ?? 0) + 1);
+      upDay.run(day, hash, entries.length, total, now, (prev?.version ?? 0) + 1);
     })();
   }
 
@@ -114,23 +112,18 @@ export class Ledger {
     }));
   }
 
-  /** Allocated pieces, optionally for [fromDay, toDay). */
+  /** Allocated pieces, optionally for [fromDay, toDay), ordered by day and row. */
   pieces(fromDay?: string, toDay?: string): AllocationPiece[] {
+    const out: AllocationPiece[] = [];
     const rows = this.db
-      .query("SELECT * FROM allocation WHERE day >= ? AND day < ? ORDER BY day, row_key, principal, cost_type, reason")
+      .query("SELECT day, row_key, line_type, product, env_id, resource_id, pieces FROM billing_row WHERE day >= ? AND day < ? ORDER BY day, row_key")
       .all(fromDay ?? "0000-00-00", toDay ?? "9999-99-99") as any[];
-    return rows.map((r) => ({
-      rowKey: r.row_key,
-      day: r.day,
-      principal: r.principal,
-      costType: r.cost_type,
-      reason: r.reason,
-      lineType: r.line_type,
-      product: r.product,
-      envId: r.env_id,
-      resourceId: r.resource_id,
-      micros: r.micros,
-    }));
+    for (const r of rows) {
+      for (const [principal, costType, reason, micros] of JSON.parse(r.pieces) as Array<[string, AllocationPiece["costType"], AllocationPiece["reason"], number]>) {
+        out.push({ rowKey: r.row_key, day: r.day, principal, costType, reason, lineType: r.line_type, product: r.product, envId: r.env_id, resourceId: r.resource_id, micros });
+      }
+    }
+    return out;
   }
 
   /** Sum of micros grouped by one or more allocation columns, for [fromDay, toDay). */
@@ -145,9 +138,9 @@ export class Ledger {
   conservation(): Array<{ day: string; row_key: string; amount: number; allocated: number }> {
     return this.db
       .query(
-        `SELECT b.day, b.row_key, b.amount_micros AS amount, COALESCE(SUM(a.micros), 0) AS allocated
-         FROM billing_row b LEFT JOIN allocation a ON a.day = b.day AND a.row_key = b.row_key
-         GROUP BY b.day, b.row_key`,
+        `SELECT b.day, b.row_key, b.amount_micros AS amount,
+                (SELECT COALESCE(SUM(j.value ->> '$[3]'), 0) FROM json_each(b.pieces) j) AS allocated
+         FROM billing_row b`,
       )
       .all() as any[];
   }

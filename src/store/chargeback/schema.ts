@@ -17,28 +17,25 @@ const MIGRATIONS: string[] = [
     computed_at INTEGER NOT NULL,
     version INTEGER NOT NULL
   );
-  -- The Costs rows overlapping each day (a multi-day row appears under each of its days).
+  -- The Costs rows overlapping each day (a multi-day row appears under each of its days), each with its allocated
+  -- pieces as compact JSON [[principal, cost_type, reason, micros], …]: one insert per row and day instead of one
+  -- per piece (millions at 200 days × 50 clusters), while the view below keeps the pieces queryable in SQL.
   CREATE TABLE billing_row (
     day TEXT NOT NULL,
     row_key TEXT NOT NULL,
     json TEXT NOT NULL,
     amount_micros INTEGER NOT NULL,
-    PRIMARY KEY (day, row_key)
-  );
-  CREATE TABLE allocation (
-    day TEXT NOT NULL,
-    row_key TEXT NOT NULL,
-    principal TEXT NOT NULL,
-    cost_type TEXT NOT NULL,
-    reason TEXT NOT NULL,
     line_type TEXT NOT NULL,
     product TEXT NOT NULL,
     env_id TEXT NOT NULL,
     resource_id TEXT NOT NULL,
-    micros INTEGER NOT NULL
+    pieces TEXT NOT NULL,
+    PRIMARY KEY (day, row_key)
   );
-  CREATE INDEX allocation_day ON allocation (day);
-  CREATE INDEX allocation_row ON allocation (row_key);
+  CREATE VIEW allocation AS
+    SELECT b.day, b.row_key, j.value ->> '$[0]' AS principal, j.value ->> '$[1]' AS cost_type, j.value ->> '$[2]' AS reason,
+           b.line_type, b.product, b.env_id, b.resource_id, j.value ->> '$[3]' AS micros
+    FROM billing_row b, json_each(b.pieces) j;
   -- Hourly bytes per (cluster, principal) for the day, compact JSON: [[hourOffset, kafka, principal, req, resp], …]
   CREATE TABLE usage_day (day TEXT PRIMARY KEY, json TEXT NOT NULL);
   -- Registry of Core Objects across syncs: an object missing from a later listing is marked deleted then.

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { Allocator } from "../../engine/chargeback/allocate.ts";
-import { addDays, dayOf, daysBetween, segmentRow, type RowDaySegment } from "../../engine/chargeback/hours.ts";
+import { addDays, dayOf, daysBetween, rowPeriod, segmentsForDay } from "../../engine/chargeback/hours.ts";
 import { ObjectsIndex } from "../../engine/chargeback/objects-index.ts";
 import type { BillingRow, ChargebackObjects, UsageSample } from "../../engine/chargeback/types.ts";
 import { DAY_MS } from "../../engine/chargeback/types.ts";
@@ -85,13 +85,17 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
 
   // Rows per day (a multi-day row under each of its days). Rows that started before the fetch window cannot have
   // been restated by this fetch, so the stored ones are carried over.
-  const byDay = new Map<string, Map<string, { row: BillingRow; seg: RowDaySegment }>>();
+  // Only rows are kept per day (segments are cut again when the day is allocated: holding 24-hour arrays for every
+  // row of a 200-day lookback costs more memory than recomputing them).
+  const byDay = new Map<string, Map<string, BillingRow>>();
   const add = (row: BillingRow) => {
-    for (const seg of segmentRow(row)) {
-      if (seg.day < fetchFrom || seg.day >= today) continue;
-      let m = byDay.get(seg.day);
-      if (!m) byDay.set(seg.day, (m = new Map()));
-      if (!m.has(row.key)) m.set(row.key, { row, seg });
+    const { start, end } = rowPeriod(row);
+    for (let t = Math.max(start, Date.parse(`${fetchFrom}T00:00:00Z`)); t < end; t += DAY_MS) {
+      const day = dayOf(t);
+      if (day >= today) break;
+      let m = byDay.get(day);
+      if (!m) byDay.set(day, (m = new Map()));
+      if (!m.has(row.key)) m.set(row.key, row);
     }
   };
   for (const row of fetched) add(row);
@@ -99,11 +103,12 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
     for (const row of ledger.rowsForDay(d)) if (row.startDate < fetchFrom) add(row);
   }
 
+  log(`grouped rows into ${byDay.size} day(s)`);
   const changed: string[] = [];
   const hashes = new Map<string, string>();
   for (const d of daysBetween(fetchFrom, today)) {
     result.daysChecked++;
-    const rows = [...(byDay.get(d)?.values() ?? [])].map((x) => x.row);
+    const rows = [...(byDay.get(d)?.values() ?? [])];
     const hash = hashRows(rows);
     hashes.set(d, hash);
     // An empty recent day may simply not be billed yet; it is stored once it is final.
@@ -118,6 +123,7 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
     const to = Date.parse(`${batch[batch.length - 1]}T00:00:00Z`) + DAY_MS;
     const usage = await source.usage(from, to);
     result.usageSamples += usage.length;
+    log(`fetched ${usage.length} usage samples for ${batch[0]}..${batch[batch.length - 1]}`);
     const allocator = new Allocator(objectsIndex, usage, { ckuUsageRatio: o.ckuUsageRatio });
     const usageByDay = new Map<string, UsageSample[]>();
     for (const u of usage) {
@@ -127,20 +133,19 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
       list.push(u);
     }
     for (const d of batch) {
-      const entries = [...(byDay.get(d)?.values() ?? [])];
-      const pieces = entries.flatMap((e) => allocator.allocateSegment(e.seg));
-      ledger.replaceDay(
-        d,
-        hashes.get(d)!,
-        entries.map((e) => ({ row: e.row, segmentMicros: e.seg.amounts.reduce((a, b) => a + b, 0) })),
-        pieces,
-        usageByDay.get(d) ?? [],
-        o.now,
-      );
-      result.piecesWritten += pieces.length;
+      const segments = segmentsForDay([...(byDay.get(d)?.values() ?? [])], d);
+      const allocated = segments.map((seg) => ({
+        row: seg.row,
+        segmentMicros: seg.amounts.reduce((a, b) => a + b, 0),
+        pieces: allocator.allocateSegment(seg),
+      }));
+      ledger.replaceDay(d, hashes.get(d)!, allocated, usageByDay.get(d) ?? [], o.now);
+      for (const a of allocated) result.piecesWritten += a.pieces.length;
       result.daysRecomputed.push(d);
     }
     log(`allocated ${batch[0]}..${batch[batch.length - 1]}`);
+    // A batch leaves tens of MB of short-lived objects behind; collecting now keeps peak RSS flat over long lookbacks.
+    if (typeof Bun !== "undefined") Bun.gc(true);
   }
   return result;
 }

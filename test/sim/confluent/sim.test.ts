@@ -43,12 +43,12 @@ describe("Confluent simulator over HTTP", () => {
     expect((await fetch(`${sim.url}/org/v2/environments`)).status).toBe(401);
     const bad = await fetch(`${sim.url}/org/v2/environments`, { headers: { authorization: "Basic " + btoa("x:y") } });
     expect(bad.status).toBe(401);
-    expect((await bad.json()).errors[0].status).toBe("401");
+    expect(((await bad.json()) as any).errors[0].status).toBe("401");
   });
 
   test("list shape with metadata.next carrying page_token; deleted objects are not listed", async () => {
     const r = await fetch(`${sim.url}/iam/v2/service-accounts?page_size=5`, { headers: auth() });
-    const body = await r.json();
+    const body = (await r.json()) as any;
     expect(body.api_version).toBe("iam/v2");
     expect(body.kind).toBe("ServiceAccountList");
     expect(body.data.length).toBe(5);
@@ -60,14 +60,14 @@ describe("Confluent simulator over HTTP", () => {
   test("costs: parameters required, one month at most", async () => {
     expect((await fetch(`${sim.url}/billing/v1/costs`, { headers: auth() })).status).toBe(400);
     expect((await fetch(`${sim.url}/billing/v1/costs?start_date=2026-01-01&end_date=2026-03-15`, { headers: auth() })).status).toBe(400);
-    const ok = await (await fetch(`${sim.url}/billing/v1/costs?start_date=2026-03-20&end_date=2026-03-21`, { headers: auth() })).json();
+    const ok = (await (await fetch(`${sim.url}/billing/v1/costs?start_date=2026-03-20&end_date=2026-03-21`, { headers: auth() })).json()) as any;
     expect(ok.kind).toBe("CostList");
     expect(ok.data.every((c: { start_date: string }) => c.start_date === "2026-03-20")).toBe(true);
   });
 
   test("connectors: a map keyed by name with id, info and status", async () => {
     const env = sim.state.clusters[0]!.obj.spec.environment.id;
-    const r = await (await fetch(`${sim.url}/connect/v1/environments/${env}/clusters/lkc-0000/connectors?expand=info,status,id`, { headers: auth() })).json();
+    const r = (await (await fetch(`${sim.url}/connect/v1/environments/${env}/clusters/lkc-0000/connectors?expand=info,status,id`, { headers: auth() })).json()) as any;
     const [name, c] = Object.entries(r)[0] as [string, any];
     expect(c.info.name).toBe(name);
     expect(c.id.id).toMatch(/^lcc-/);
@@ -84,7 +84,7 @@ describe("Confluent simulator over HTTP", () => {
   test("routes answer undefined for paths that are not theirs (mountable in the shared sim server)", async () => {
     const state = generateConfluentScenario({ seed: 1, now: NOW, days: 2 });
     const u = new URL("http://x/v3/projects");
-    expect(await confluentSimRoutes(state)(new Request(u), u)).toBeUndefined();
-    expect(await prometheusSimRoutes(state)(new Request(u), u)).toBeUndefined();
+    expect(await confluentSimRoutes(state)(new Request(u.toString()), u)).toBeUndefined();
+    expect(await prometheusSimRoutes(state)(new Request(u.toString()), u)).toBeUndefined();
   });
 });
