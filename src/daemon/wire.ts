@@ -8,7 +8,8 @@ import type { EvaluateFn } from "../engine/engine.ts";
 import type { ExecTerminator } from "../engine/executor.ts";
 import { evaluate, optionsFromConfig } from "../engine/pipeline.ts";
 import type { ApiEndpointStats, InventorySource } from "../engine/types.ts";
-import { createDashboardClient } from "../providers/dashboard/index.ts";
+import { createDashboardClient, type DashboardClientOptions } from "../providers/dashboard/index.ts";
+import type { OtcClientOptions } from "../providers/otc/clients.ts";
 import { httpStats } from "../providers/http.ts";
 import { createOtcProvider } from "../providers/otc/index.ts";
 import type { JobPollOptions } from "../providers/otc/jobs.ts";
@@ -24,6 +25,10 @@ export interface WiredProviders {
 export interface WireOptions {
   /** Job polling (tests and the crash soak poll faster than the production 2 s). */
   jobs?: JobPollOptions;
+  /** HTTP tuning of the OTC clients (timeouts, retries, injected sleep for tests). */
+  otc?: OtcClientOptions;
+  /** HTTP tuning of the dashboard client. */
+  dashboardHttp?: DashboardClientOptions["http"];
 }
 
 export function jobOptionsFromEnv(env: Record<string, string | undefined> = process.env): JobPollOptions {
@@ -34,8 +39,13 @@ export function jobOptionsFromEnv(env: Record<string, string | undefined> = proc
 
 export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProviders {
   const jobs = opts.jobs ?? jobOptionsFromEnv();
-  const otc = createOtcProvider(cfg.otc, { jobs });
-  const dashboard = createDashboardClient({ endpoint: cfg.dashboardEndpoint, secret: cfg.dashboardSecret, api: cfg.dashboardApi });
+  const otc = createOtcProvider(cfg.otc, { ...opts.otc, jobs });
+  const dashboard = createDashboardClient({
+    endpoint: cfg.dashboardEndpoint,
+    secret: cfg.dashboardSecret,
+    api: cfg.dashboardApi,
+    ...(opts.dashboardHttp ? { http: opts.dashboardHttp } : {}),
+  });
   const options = optionsFromConfig(cfg);
   return {
     inventory: {
