@@ -69,7 +69,7 @@ describe("simulated Enterprise Dashboard v2", () => {
     expect((await get("/v2/daily/consumption/?year=2019")).status).toBe(400);
     expect((await get("/v2/hourly/consumption/?hour=24")).status).toBe(400);
     expect((await get("/v2/daily/consumption/?consumption_type=XX")).status).toBe(400);
-    const body = await (await get("/v2/daily/consumption/?week=x")).json();
+    const body = (await (await get("/v2/daily/consumption/?week=x")).json()) as any;
     expect(body.detail[0].loc).toEqual(["query", "week"]);
   });
 
@@ -99,14 +99,14 @@ describe("simulated Enterprise Dashboard v2", () => {
 
 describe("simulated Enterprise Dashboard v1", () => {
   test("Collection pages: limit default 10, max 100; date filter returns the whole day", async () => {
-    const page = await (await get("/v1/consumption?offset=20")).json();
+    const page = (await (await get("/v1/consumption?offset=20")).json()) as any;
     expect(page).toMatchObject({ offset: 20, limit: 10, kind: "Collection", total: world.costs.length });
     expect(page.contents.length).toBe(10);
     expect(page.contents[0]).toMatchObject({ kind: "Consumption", project_name: world.projectName });
     expect(page.contents[0].consumption_date).toMatch(/^\d{4}-\d{2}-\d{2} 00:00:00$/);
     expect(page.contents[0].listprice_amount).toBeGreaterThan(page.contents[0].amount);
     expect((await get("/v1/consumption?limit=101")).status).toBe(400);
-    const day = await (await get("/v1/consumption?consumption_date=2026-08-03&limit=5")).json();
+    const day = (await (await get("/v1/consumption?consumption_date=2026-08-03&limit=5")).json()) as any;
     expect(day.contents.length).toBe(world.costs.filter((c) => c.date === "2026-08-03").length);
     expect((await get("/v1/consumption", {})).status).toBe(401);
   });
