@@ -59,6 +59,9 @@ export interface DashboardClient {
   listCosts(fromDate: IsoDate, toExclusiveDate: IsoDate): Promise<CostRecord[]>;
   /** For `verify`: one cheap authorised request; throws (with the HTTP status) when it fails. */
   check(): Promise<DashboardCheck>;
-  /** Requests sent so far by this client (for benchmarks: compare with the minimum). */
+  /**
+   * Consumption requests this client started (a cut-off stream asked again counts again; HTTP-level retries after
+   * 429/5xx are counted per endpoint in `httpStats()`).
+   */
   readonly requestCount: number;
 }
