@@ -292,7 +292,15 @@ export class Executor {
         this.persist(item, journal, now);
         return "settled";
       }
-      return "wait"; // the API is deleting it; check again on the next tick
+      // A volume or node pool in its deleting state means a delete was accepted: the resource's own state is final
+      // (its job cannot be polled without the id, and needs no more calls from us). A server still shows its
+      // deletion as a task on a live resource: wait for it to go, then its volumes can follow.
+      if (current.kind === "EVS" || current.kind === "CCE") {
+        step.phase = "done";
+        this.persist(item, journal, now);
+        return "settled";
+      }
+      return "wait";
     }
     if (step.jobId) return "wait"; // a job exists but this terminator cannot poll it: wait for its effect
     const conclusive = this.t.mutationVisible?.(current) === true;

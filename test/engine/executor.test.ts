@@ -173,7 +173,18 @@ describe("Executor", () => {
       expect(store.getItem(id)!.state).toBe("DONE");
     });
 
-    test("deletion under way → waits, never re-sent", async () => {
+    test("volume deletion under way → accepted, never re-sent", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("done" as "pending");
+      const it = store.getItem(id)!;
+      store.updateItem(id, { journal: { ...it.journal!, steps: [{ resourceId: "s", kind: "ECS", phase: "done" }, { resourceId: "v", kind: "EVS", phase: "calling" }] } }, H);
+      cloud.resources.delete("s");
+      cloud.resources.get("v")!.status = "deleting";
+      await ex.tick(ctx(H + 5));
+      expect(cloud.calls).toEqual([]);
+      expect(store.getItem(id)!.state).toBe("DONE");
+    });
+
+    test("server deletion under way → waits, never re-sent", async () => {
       const { store, cloud, ex, ctx, id } = crashed("calling");
       cloud.resources.get("s")!.status = "DELETING";
       await ex.tick(ctx(H + 5));
@@ -251,21 +262,20 @@ describe("Executor", () => {
 });
 
 describe("Executor: overlapping items", () => {
-  test("a resource another EXECUTING item still works on is not touched; one being deleted is not deleted again", async () => {
+  test("a resource another EXECUTING item still works on is not touched by a second item", async () => {
     const g = group(vr("s"), vr("v", "EVS"));
     const { store, cloud, ex, ctx } = setup([g, vr("v", "EVS")], [p(g.id), p("EVS_v")]);
     const gi = store.listItems({ vrId: g.id })[0]!;
-    // The group item was killed after deleting the server; its volume step is still pending.
-    store.updateItem(gi.id, { state: "EXECUTING", journal: { action: "delete", startedAt: 0, steps: [{ resourceId: "s", kind: "ECS", phase: "done" }, { resourceId: "v", kind: "EVS", phase: "calling" }] } }, 0);
-    cloud.resources.delete("s");
-    cloud.resources.get("v")!.status = "deleting";
+    // The group item was killed while its server deletion ran; its volume step is still pending.
+    store.updateItem(gi.id, { state: "EXECUTING", journal: { action: "delete", startedAt: 0, steps: [{ resourceId: "s", kind: "ECS", phase: "calling" }, { resourceId: "v", kind: "EVS", phase: "pending" }] } }, 0);
+    cloud.resources.get("s")!.status = "DELETING";
     await ex.tick(ctx(H));
     expect(cloud.calls).toEqual([]);
     expect(store.listItems({ vrId: "EVS_v" })[0]!.state).toBe("PENDING");
-    cloud.resources.delete("v");
+    cloud.resources.delete("s");
     await ex.tick(ctx(H + 1));
     expect(store.getItem(gi.id)!.state).toBe("DONE");
     expect(store.listItems({ vrId: "EVS_v" })[0]!.state).toBe("GONE");
-    expect(cloud.calls).toEqual([]);
+    expect(cloud.calls).toEqual(["delete:v"]);
   });
 });
