@@ -11,14 +11,13 @@ import { join } from "node:path";
 import type { Config } from "../config/types.ts";
 import { createLogger, setLogger, type Logger } from "../log/logger.ts";
 import { journaldSink, textSink } from "../log/sinks.ts";
-import { Store } from "../store/store.ts";
 import { EngineLockedError } from "../store/engine-lock.ts";
-import { Engine, type EngineLog, type EngineSettings } from "../engine/engine.ts";
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
-import { Notifier } from "../notify/notifier.ts";
+import { assembleEngine, type AssembledEngine } from "./assemble.ts";
 import { ControlSocketServer } from "./socket-server.ts";
 import { createSdNotifier } from "./sd-notify.ts";
-import type { WiredProviders } from "./wire.ts";
+
+export { engineSettingsFrom } from "./assemble.ts";
 
 export interface RuntimeOptions {
   mode: "daemon" | "run" | "exec";
@@ -33,19 +32,6 @@ export interface RuntimeOptions {
   tickMs?: number;
   /** Tests: resolves the runtime as if SIGTERM arrived. */
   stopSignal?: Promise<void>;
-}
-
-export function engineSettingsFrom(cfg: Config): EngineSettings {
-  return {
-    enforce: cfg.enforce,
-    approval: cfg.approval,
-    maxTerminationsPerRun: cfg.maxTerminationsPerRun,
-    graceMs: cfg.terminationGraceMs,
-    syncIntervalMs: cfg.syncIntervalMs,
-    staleAfterMs: cfg.staleAfterMs,
-    billingBeginDay: cfg.billingBeginDay,
-    reminderBeforeMs: cfg.notify.reminderBeforeMs,
-  };
 }
 
 function makeLogger(mode: RuntimeOptions["mode"], level: Config["logLevel"], color: boolean): Logger {
@@ -63,53 +49,24 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   let cfg = await loadConfig({ path: opts.configPath, stateDir: opts.stateDir, logger: boot });
   const log = makeLogger(opts.mode, opts.logLevel ?? cfg.logLevel, opts.color ?? false);
   setLogger(log);
-  const elog = log.child({ component: "engine" });
-  const engineLog: EngineLog = (level, msg, fields) => elog[level](msg, fields);
   const clock = opts.clock ?? systemClock;
   const sd = createSdNotifier();
 
-  const store = Store.open(cfg.stateDir);
-  const { wireProviders } = await import("./wire.ts");
-  let providers: WiredProviders = wireProviders(cfg);
-  const project = { name: cfg.otc.projectName ?? cfg.otc.projectId ?? "?", region: cfg.otc.region, ...(cfg.otc.projectId ? { id: cfg.otc.projectId } : {}) };
-  const makeNotifier = (c: Config) =>
-    c.notify.smtp || c.notify.webhook ? Notifier.create({ store, clock, config: c.notify, project: project.name, log: (l, m, f) => log.child({ component: "notify" })[l](m, f) }) : Promise.resolve(undefined);
-  let notifier = await makeNotifier(cfg);
-
-  const engine = new Engine({
-    store,
-    stateDir: cfg.stateDir,
-    clock,
-    // Delegates, so a SIGHUP reload (new credentials/endpoints) swaps the providers under the running engine.
-    inventory: { listResources: () => providers.inventory.listResources(), listCosts: (from, to) => providers.inventory.listCosts(from, to) },
-    terminator: {
-      get: (r) => providers.terminator.get(r),
-      stop: (r, h) => providers.terminator.stop(r, h),
-      delete: (r, h) => providers.terminator.delete(r, h),
-      awaitJob: (r, job) => (providers.terminator.awaitJob ? providers.terminator.awaitJob(r, job) : Promise.reject(new Error("cannot resume jobs"))),
-      mutationVisible: (r) => providers.terminator.mutationVisible?.(r) === true,
-    },
-    evaluate: (input) => providers.evaluate(input),
-    settings: engineSettingsFrom(cfg),
-    project,
-    ...(notifier ? { notifier } : {}),
-    log: engineLog,
-    apiStats: providers.apiStats,
-    ...(opts.planFile ? { planFile: opts.planFile.load } : {}),
-    // OT3C_TICK_MS: the loop period for simulators and the crash tests (production: 2 s).
-    tickMs: opts.tickMs ?? (Number(process.env.OT3C_TICK_MS) > 0 ? Number(process.env.OT3C_TICK_MS) : 2000),
-  });
+  // Store, providers, notifier, engine and the engine lock: the same assembly as the in-process TUI and the demo.
+  let assembled: AssembledEngine;
   try {
-    await engine.acquireLock();
+    assembled = await assembleEngine(cfg, { clock, log, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}), ...(opts.planFile ? { planFile: opts.planFile } : {}) });
   } catch (err) {
     if (err instanceof EngineLockedError) {
       log.error(err.message, { holderPid: err.holderPid });
-      await notifier?.close();
-      store.close();
       return 1;
     }
     throw err;
   }
+  const { engine, store } = assembled;
+  // Metrics port (+ /chargeback/metrics) and the chargeback sync loop; neither can take the engine down.
+  const { startServices } = await import("./services.ts");
+  const services = startServices({ cfg, engine, log, clock });
 
   const socketPath = join(cfg.stateDir, "ot3c.sock");
   const socket = new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
@@ -134,14 +91,11 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
       try {
         const next = await loadConfig({ path: opts.configPath, stateDir: opts.stateDir, logger: log });
         if (next.stateDir !== cfg.stateDir) log.warn("state-dir changed in the configuration: takes effect after a restart");
-        engine.updateSettings(engineSettingsFrom(next));
+        if (next.metrics.listen !== cfg.metrics.listen || JSON.stringify(next.chargeback) !== JSON.stringify(cfg.chargeback)) {
+          log.warn("metrics.listen or chargeback changed in the configuration: takes effect after a restart");
+        }
+        await assembled.reconfigure(next);
         log.setLevel(opts.logLevel ?? next.logLevel);
-        const nextNotifier = await makeNotifier(next);
-        const old = notifier;
-        notifier = nextNotifier;
-        engine.setNotifier(nextNotifier);
-        await old?.close();
-        providers = wireProviders(next);
         cfg = next;
         store.audit({ at: clock.now(), actor: "ot3c", source: "daemon", action: "config.reloaded", detail: cfg.sourcePath ?? "" });
         log.info("configuration reloaded", { enforce: cfg.enforce, approval: cfg.approval });
@@ -166,10 +120,10 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   sd.notify("STOPPING=1");
   if (watchdog) clearInterval(watchdog);
   stopWatch?.();
-  await engine.stop();
+  await assembled.stopEngine();
+  await services.stop();
   await socket.close();
-  await notifier?.close();
-  store.close();
+  await assembled.close();
   process.off("SIGTERM", onTermSig);
   process.off("SIGINT", onInt);
   process.off("SIGHUP", onHup);

@@ -16,6 +16,7 @@ import type {
   ApiEndpointStats,
   BillingPeriod,
   BudgetSummary,
+  ChargebackSummary,
   Clock,
   CloudResource,
   CommandResult,
@@ -51,6 +52,12 @@ export interface EngineNotifier {
   alert(message: string, key: string): void;
   /** Resolves when sends in flight are done (shutdown). */
   flush(): Promise<void>;
+}
+
+/** Read-only data from services that run beside the engine (the chargeback pipeline), merged into snapshots. */
+export interface SnapshotExtras {
+  chargeback?: ChargebackSummary;
+  alerts?: string[];
 }
 
 export interface EngineSettings extends ExecutorSettings {
@@ -106,6 +113,7 @@ export class Engine implements EngineHandle {
   private running?: Promise<void>;
   private stopped = false;
   private planFileError?: string;
+  private extras?: () => SnapshotExtras;
 
   constructor(private readonly deps: EngineDeps) {
     this.executor = new Executor(deps.store, deps.terminator, deps.settings, {
@@ -132,6 +140,12 @@ export class Engine implements EngineHandle {
   /** Installs (or replaces, after a config reload) the notifier. */
   setNotifier(notifier: EngineNotifier | undefined): void {
     this.deps.notifier = notifier;
+  }
+
+  /** Installs the source of extra snapshot data (src/daemon/services.ts); call `markDirty()` when it changes. */
+  setSnapshotExtras(source: (() => SnapshotExtras) | undefined): void {
+    this.extras = source;
+    this.markDirty();
   }
 
   /** Applies new settings (SIGHUP reload); takes effect on the next step. */
@@ -344,6 +358,7 @@ export class Engine implements EngineHandle {
     const period = ev?.period ?? billingPeriod(now, settings.billingBeginDay);
     const items = store.listItems().filter((i) => i.periodStart === period.start || i.state === "EXECUTING" || i.state === "PENDING" || i.state === "APPROVED");
     this.dirty = false;
+    const extra = this.extras?.();
     const snap: EngineSnapshot = {
       seq: ++this.seq,
       at: now,
@@ -358,7 +373,8 @@ export class Engine implements EngineHandle {
       sync: { ...this.sync },
       api: this.deps.apiStats?.() ?? [],
       events: store.auditEvents({ limit: 200 }),
-      alerts: [...this.alerts],
+      alerts: [...this.alerts, ...(extra?.alerts ?? [])],
+      ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
     };
     return deepFreeze(snap);
   }

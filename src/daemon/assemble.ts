@@ -1,0 +1,163 @@
+/**
+ * The one place that builds an engine from a `Config`: state store → providers (wire.ts) → notifier → `Engine`,
+ * and takes the engine lock. Used by the daemon runtime (`daemon`, `run`, `exec`), the in-process TUI and
+ * `ot3c demo`, so all of them run exactly the same engine.
+ *
+ * The lock is taken here, not by the callers: an engine that is not holding the lock must never run, and a second
+ * engine on the same state directory must refuse with the holder's pid (EngineLockedError).
+ */
+import type { Config } from "../config/types.ts";
+import { Engine, type EngineLog, type EngineSettings } from "../engine/engine.ts";
+import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
+import { getLogger, type Logger } from "../log/logger.ts";
+import { Notifier } from "../notify/notifier.ts";
+import { Store } from "../store/store.ts";
+import { wireProviders, type WiredProviders, type WireOptions } from "./wire.ts";
+
+export interface PlanFileInput {
+  load(ctx: { period: BillingPeriod; knownIds: string[] }): PlannedTermination[];
+}
+
+export interface AssembleOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Real-time period of the engine loop; default $OT3C_TICK_MS, else 2 s. */
+  tickMs?: number;
+  /** `exec -f FILE`: the plan comes from this file instead of the planner. */
+  planFile?: PlanFileInput;
+  /** Provider options (job polling); default from the environment. */
+  wire?: WireOptions;
+  /** Minimum real time between pushed snapshots (tests: shorter). */
+  minSnapshotIntervalMs?: number;
+}
+
+export interface AssembledEngine {
+  engine: Engine;
+  store: Store;
+  /** The providers currently behind the engine (replaced by `reconfigure`). */
+  readonly providers: WiredProviders;
+  readonly config: Config;
+  /** SIGHUP: new settings, notifier and providers under the running engine. The state directory stays. */
+  reconfigure(next: Config): Promise<void>;
+  /** Stops the engine loop (the call in flight finishes) and releases the lock; the store stays open. Idempotent. */
+  stopEngine(): Promise<void>;
+  /** `stopEngine()`, then closes notifier and store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function engineSettingsFrom(cfg: Config): EngineSettings {
+  return {
+    enforce: cfg.enforce,
+    approval: cfg.approval,
+    maxTerminationsPerRun: cfg.maxTerminationsPerRun,
+    graceMs: cfg.terminationGraceMs,
+    syncIntervalMs: cfg.syncIntervalMs,
+    staleAfterMs: cfg.staleAfterMs,
+    billingBeginDay: cfg.billingBeginDay,
+    reminderBeforeMs: cfg.notify.reminderBeforeMs,
+  };
+}
+
+export function projectOf(cfg: Config): { name: string; region: string; id?: string } {
+  return { name: cfg.otc.projectName ?? cfg.otc.projectId ?? "?", region: cfg.otc.region, ...(cfg.otc.projectId ? { id: cfg.otc.projectId } : {}) };
+}
+
+function defaultTickMs(): number {
+  // OT3C_TICK_MS: the loop period for simulators and the crash tests (production: 2 s).
+  const env = Number(process.env.OT3C_TICK_MS);
+  return env > 0 ? env : 2000;
+}
+
+/**
+ * Builds and locks an engine (not started: call `engine.start()`). Throws EngineLockedError when another engine
+ * holds the state directory; nothing is left open in that case.
+ */
+export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): Promise<AssembledEngine> {
+  const log = opts.log ?? getLogger();
+  const clock = opts.clock ?? systemClock;
+  const elog = log.child({ component: "engine" });
+  const engineLog: EngineLog = (level, msg, fields) => elog[level](msg, fields);
+  const nlog = log.child({ component: "notify" });
+  const project = projectOf(cfg);
+
+  const store = Store.open(cfg.stateDir);
+  const makeNotifier = (c: Config) =>
+    c.notify.smtp || c.notify.webhook
+      ? Notifier.create({ store, clock, config: c.notify, project: project.name, log: (l, m, f) => nlog[l](m, f) })
+      : Promise.resolve(undefined);
+
+  let current = cfg;
+  let providers = wireProviders(cfg, opts.wire ?? {});
+  let notifier: Notifier | undefined;
+  try {
+    notifier = await makeNotifier(cfg);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+
+  const engine = new Engine({
+    store,
+    stateDir: cfg.stateDir,
+    clock,
+    // Delegates, so a reload (new credentials/endpoints) swaps the providers under the running engine.
+    inventory: { listResources: () => providers.inventory.listResources(), listCosts: (from, to) => providers.inventory.listCosts(from, to) },
+    terminator: {
+      get: (r) => providers.terminator.get(r),
+      stop: (r, h) => providers.terminator.stop(r, h),
+      delete: (r, h) => providers.terminator.delete(r, h),
+      awaitJob: (r, job) => (providers.terminator.awaitJob ? providers.terminator.awaitJob(r, job) : Promise.reject(new Error("cannot resume jobs"))),
+      mutationVisible: (r) => providers.terminator.mutationVisible?.(r) === true,
+    },
+    evaluate: (input) => providers.evaluate(input),
+    settings: engineSettingsFrom(cfg),
+    project,
+    ...(notifier ? { notifier } : {}),
+    log: engineLog,
+    apiStats: () => providers.apiStats(),
+    ...(opts.planFile ? { planFile: opts.planFile.load } : {}),
+    tickMs: opts.tickMs ?? defaultTickMs(),
+    ...(opts.minSnapshotIntervalMs !== undefined ? { minSnapshotIntervalMs: opts.minSnapshotIntervalMs } : {}),
+  });
+
+  try {
+    await engine.acquireLock();
+  } catch (err) {
+    await notifier?.close();
+    store.close();
+    throw err;
+  }
+
+  let engineStopped: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
+  const stopEngine = () => (engineStopped ??= engine.stop());
+  return {
+    engine,
+    store,
+    get providers() {
+      return providers;
+    },
+    get config() {
+      return current;
+    },
+    async reconfigure(next: Config) {
+      engine.updateSettings(engineSettingsFrom(next));
+      const nextNotifier = await makeNotifier(next);
+      const old = notifier;
+      notifier = nextNotifier;
+      engine.setNotifier(nextNotifier);
+      await old?.close();
+      providers = wireProviders(next, opts.wire ?? {});
+      current = next;
+    },
+    stopEngine,
+    close() {
+      closed ??= (async () => {
+        await stopEngine();
+        await notifier?.close();
+        store.close();
+      })();
+      return closed;
+    },
+  };
+}
