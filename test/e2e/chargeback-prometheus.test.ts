@@ -75,6 +75,7 @@ describeOrSkip("chargeback → real Prometheus", () => {
   let prom: { url: string; proc: ReturnType<typeof Bun.spawn> } | undefined;
   let backfilled: { url: string; proc: ReturnType<typeof Bun.spawn> } | undefined;
   const now = Date.now();
+  let confirmations = 0;
   const today = Math.floor(now / DAY) * DAY;
   const firstHour = today - 3 * DAY;
   const endHour = today - 1 * DAY;
@@ -86,16 +87,23 @@ describeOrSkip("chargeback → real Prometheus", () => {
     dir = mkdtempSync(join(tmpdir(), "ot3c-e2e-prom-"));
     ledger = Ledger.open(dir);
     await syncChargeback(ledger, simSource(sim), { now, lookbackDays: 3, cutoffDays: 1, ckuUsageRatio: 0.7 });
-    const exporter = new ChargebackExporter({ ledger, clock: systemClock, cutoffDays: 1, lookbackDays: 3 });
+    let exporter: ChargebackExporter | undefined;
     exporterServer = Bun.serve({
       port: 0,
       hostname: "127.0.0.1",
       async fetch(req) {
+        if (!exporter) return new Response("starting\n", { status: 503 });
         const { body, contentType } = await exporter.render(req);
         return new Response(body, { headers: { "content-type": contentType } });
       },
     });
     prom = await startPrometheus(join(dir, "p1"), `127.0.0.1:${exporterServer.port}`);
+    // The cursor only moves once the hour is readable back from this same Prometheus (confirm-prometheus).
+    const confirm = new PrometheusClient({ url: prom.url });
+    exporter = new ChargebackExporter({
+      ledger, clock: systemClock, cutoffDays: 1, lookbackDays: 3,
+      confirm: { query: (q: string, t?: number) => ((confirmations++), confirm.query(q, t)) } as unknown as PrometheusClient,
+    });
   });
 
   afterAll(async () => {
@@ -138,6 +146,7 @@ describeOrSkip("chargeback → real Prometheus", () => {
       await Bun.sleep(100);
     }
     expect(ledger.cursor("metrics")?.hour).toBe(endHour - H);
+    expect(confirmations).toBeGreaterThanOrEqual(47);
     await Bun.sleep(600); // the last hour's scrape is ingested
     expectLedgerSums(await sumsFrom(prom!.url));
   }, 50_000);

@@ -32,8 +32,7 @@ const OBJECT_KINDS: ObjectKind[] = ["environments", "clusters", "identities", "a
 
 export class Ledger {
   readonly db: Database;
-  private objectsCache?: { version: number; objects: ChargebackObjects };
-  private objectsVersion = 0;
+  private objectsCache?: { version: string; objects: ChargebackObjects };
 
   constructor(readonly path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -169,13 +168,14 @@ export class Ledger {
           if (!seen.has(r.id) && r.deleted_at === null) markGone.run(now, kind, r.id);
         }
       }
+      // Stored, not in memory: an exporter holding another connection must see the new registry too.
+      this.setMeta("objects_version", String(Number(this.getMeta("objects_version") ?? "0") + 1));
     })();
-    this.objectsVersion++;
   }
 
   /** The registry as engine objects, deletions applied. */
   objects(): ChargebackObjects {
-    const version = this.objectsVersion;
+    const version = this.getMeta("objects_version") ?? "0";
     if (this.objectsCache?.version === version) return this.objectsCache.objects;
     const out = Object.fromEntries(OBJECT_KINDS.map((k) => [k, [] as unknown[]])) as unknown as ChargebackObjects;
     for (const r of this.db.query("SELECT kind, json, deleted_at FROM object ORDER BY kind, id").all() as any[]) {

@@ -5,6 +5,8 @@
 import { formatMicros } from "../../engine/chargeback/money.ts";
 import { ObjectsIndex } from "../../engine/chargeback/objects-index.ts";
 import { UNALLOCATED } from "../../engine/chargeback/types.ts";
+import type { ChargebackSummary } from "../../engine/types.ts";
+import { HOUR_MS } from "../../engine/chargeback/types.ts";
 import type { Ledger } from "./ledger.ts";
 
 export interface Money {
@@ -82,4 +84,22 @@ export function reportText(r: ChargebackReport, by: "principal" | "cluster" | "p
   if (by === "all" || by === "product")
     table("By product", ["product", "line type", "total"], r.byProduct.map((p) => [p.product, p.lineType, p.total.amount]));
   return lines.join("\n") + "\n";
+}
+
+/** The engine snapshot's chargeback block (TUI, metrics): totals, UNALLOCATED, top principals × product. */
+export function chargebackSummary(ledger: Ledger, top = 20): ChargebackSummary {
+  const days = ledger.days();
+  const cursor = ledger.cursor("metrics");
+  const byPrincipal = ledger
+    .totals(["principal", "product"])
+    .slice(0, top)
+    .map((r) => ({ principal: r.principal!, product: r.product!, micros: r.micros }));
+  const unallocated = ledger.db.query("SELECT COALESCE(SUM(micros), 0) AS m FROM allocation WHERE principal = ?").get(UNALLOCATED) as { m: number };
+  return {
+    cursorHour: cursor?.hour,
+    newestHour: days.length ? Date.parse(`${days[days.length - 1]!.day}T00:00:00Z`) + 24 * HOUR_MS - HOUR_MS : undefined,
+    totalMicros: ledger.totals([])[0]?.micros ?? 0,
+    unallocatedMicros: unallocated.m,
+    byPrincipal,
+  };
 }
