@@ -53,14 +53,44 @@ async function attach(path: string): Promise<Opened | undefined> {
 }
 
 /**
- * The in-process engine for `ot3c` without a daemon. Building one from the configuration (providers, store,
- * evaluate pipeline, notifier) is owned by the engine/daemon side; until that factory exists this says so.
+ * The in-process engine for `ot3c` without a daemon: the daemon's own assembly (src/daemon/assemble.ts) and
+ * services (metrics port, chargeback), holding the engine lock like a daemon. Only with a terminal: a plain
+ * `ot3c | cat` must not start an engine that could execute due terminations as a side effect of printing a summary.
  */
-async function openInProcessEngine(_cfg: Config): Promise<Opened> {
-  throw new EngineUnavailableError(
-    "engine not available: no daemon is listening on the control socket and this build cannot start an in-process engine yet " +
-      "(start `ot3c daemon`, or try `ot3c demo`)",
-  );
+async function openInProcessEngine(cfg: Config, interactive: boolean): Promise<Opened> {
+  if (!interactive) {
+    throw new EngineUnavailableError(
+      `no daemon is listening on ${socketPath(cfg.stateDir)}; without a terminal ot3c does not start an engine of its own ` +
+        "(it would execute due terminations): start `ot3c daemon`, or see `ot3c list` / `ot3c plan`",
+    );
+  }
+  const [{ assembleEngine }, { startServices }, { EngineLockedError }, { getLogger }, { systemClock }] = await Promise.all([
+    import("../daemon/assemble.ts"),
+    import("../daemon/services.ts"),
+    import("../store/engine-lock.ts"),
+    import("../log/logger.ts"),
+    import("../engine/types.ts"),
+  ]);
+  let assembled;
+  try {
+    assembled = await assembleEngine(cfg, { clock: systemClock, log: getLogger() });
+  } catch (err) {
+    // A daemon (or `ot3c run`) holds the state but its socket did not answer: say who, do not start a second engine.
+    if (err instanceof EngineLockedError) throw new EngineUnavailableError(`engine not available: ${err.message}`);
+    throw err;
+  }
+  const { engine } = assembled;
+  engine.start();
+  const services = startServices({ cfg, engine, log: getLogger(), clock: systemClock });
+  return {
+    handle: engine,
+    close: async () => {
+      await assembled.stopEngine();
+      await services.stop();
+      await assembled.close();
+    },
+    snapshotOnce: async () => engine.getSnapshot(),
+  };
 }
 
 export async function launchTui(o: LaunchOptions): Promise<number> {
@@ -89,7 +119,7 @@ export async function launchTui(o: LaunchOptions): Promise<number> {
       // Without a daemon we need the configuration to run an engine ourselves.
       if (cfgError) throw cfgError;
       try {
-        opened = await openInProcessEngine(cfg!);
+        opened = await openInProcessEngine(cfg!, interactive);
       } catch (err) {
         if (!(err instanceof EngineUnavailableError)) throw err;
         if (interactive) {
