@@ -17,10 +17,10 @@ import {
   type KeyContext,
   type ViewId,
 } from "./keys.ts";
-import { flattenTree, nextSort, type SortKey, type SortOrder } from "./tree.ts";
+import { indexTree, nextSort, orderRoots, visibleRows, type SortKey, type SortOrder } from "./tree.ts";
 import { makeTheme, type ThemeName } from "./theme.ts";
 import type { PrefsStore } from "./prefs.ts";
-import { NowContext, NowStore } from "./now-store.ts";
+import { NowProvider } from "./now-store.ts";
 import { useCoalescedSnapshot } from "./use-snapshot.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
 import { formatDuration } from "./format.ts";
@@ -70,16 +70,14 @@ export interface AppProps {
 }
 
 export function App(props: AppProps) {
-  const now = useMemo(() => new NowStore(props.clock, props.tickMs ?? 1000), [props.clock, props.tickMs]);
-  useEffect(() => () => now.stop(), [now]);
   const [themeName, setThemeName] = useState<ThemeName>(props.colorAllowed ? props.initialTheme : "mono");
   const theme = useMemo(() => makeTheme(themeName, props.ascii), [themeName, props.ascii]);
   return (
-    <NowContext.Provider value={now}>
+    <NowProvider clock={props.clock} tickMs={props.tickMs ?? 1000}>
       <ThemeContext.Provider value={theme}>
         <Screen {...props} themeName={themeName} setThemeName={setThemeName} />
       </ThemeContext.Provider>
-    </NowContext.Provider>
+    </NowProvider>
   );
 }
 
@@ -125,7 +123,9 @@ function Screen(props: ScreenProps) {
   const interrupts = useRef(0);
 
   // ---- derived data (memoised: cursor moves never recompute these) ----
-  const treeRows = useMemo(() => (snap ? flattenTree(snap, { collapsed, filter, sort }) : []), [snap, collapsed, filter, sort]);
+  const treeIndex = useMemo(() => (snap ? indexTree(snap) : { roots: [] }), [snap]);
+  const ordered = useMemo(() => orderRoots(treeIndex, sort.key), [treeIndex, sort.key]);
+  const treeRows = useMemo(() => visibleRows(ordered, { collapsed, filter, reverse: sort.reverse }), [ordered, collapsed, filter, sort.reverse]);
   const planRows = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
   const pendingItems = useMemo(() => planRows.filter((p) => p.state === "PENDING"), [planRows]);
   const events = useMemo(() => (snap ? eventRows(snap.events, props.logs?.recent()) : []), [snap, props.logs]);

@@ -1,59 +1,29 @@
 /**
- * A 1 Hz clock for the countdown and "last sync" cells. Only components that read it (through `useNow`)
- * re-render on a tick; the rest of the frame is untouched, which keeps idle CPU low.
+ * A 1 Hz clock for the countdown and "last sync" cells. One timer at the root sets one piece of state per tick,
+ * so every ticking cell updates in a single React commit (and a single Ink frame); memoised rows that do not
+ * read the clock are skipped by context propagation, which keeps idle CPU low.
  */
-import { createContext, useContext, useSyncExternalStore } from "react";
+import { createContext, createElement, useContext, useEffect, useState, type ReactNode } from "react";
 import type { Clock } from "../engine/types.ts";
 
-export class NowStore {
-  private current: number;
-  private listeners = new Set<() => void>();
-  private timer: ReturnType<typeof setInterval> | undefined;
+const NowContext = createContext<number | null>(null);
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly tickMs = 1000,
-  ) {
-    this.current = clock.now();
-  }
-
-  /** Bound so it can be handed to useSyncExternalStore directly. */
-  getSnapshot = (): number => this.current;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    if (!this.timer) {
-      this.timer = setInterval(() => this.tick(), this.tickMs);
-      this.timer.unref?.();
-    }
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = undefined;
-      }
-    };
-  };
-
-  /** Read the clock now and notify when the displayed second changed. */
-  tick(): void {
-    const t = this.clock.now();
-    if (Math.floor(t / 1000) === Math.floor(this.current / 1000) && t >= this.current) return;
-    this.current = t;
-    for (const l of this.listeners) l();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.listeners.clear();
-  }
+export function NowProvider({ clock, tickMs = 1000, children }: { clock: Clock; tickMs?: number; children: ReactNode }) {
+  const [now, setNow] = useState(() => clock.now());
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const t = clock.now();
+      // Re-render only when the displayed second changes (or the clock was set back).
+      setNow((prev) => (Math.floor(t / 1000) === Math.floor(prev / 1000) && t >= prev ? prev : t));
+    }, tickMs);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }, [clock, tickMs]);
+  return createElement(NowContext.Provider, { value: now }, children);
 }
 
-export const NowContext = createContext<NowStore | null>(null);
-
 export function useNow(): number {
-  const store = useContext(NowContext);
-  if (!store) throw new Error("useNow outside <NowContext.Provider>");
-  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const now = useContext(NowContext);
+  if (now === null) throw new Error("useNow outside <NowProvider>");
+  return now;
 }

@@ -26,6 +26,21 @@ export interface TuiOptions {
   onRender?: (metrics: { renderTime: number }) => void;
 }
 
+/**
+ * Render options shared with scripts/bench/tui.ts. maxFps caps frames during key auto-repeat and snapshot bursts;
+ * it is also the longest a key press can wait behind the 1 Hz countdown frame (Ink throttles with a leading edge),
+ * so 30 fps (≤ 33 ms) keeps key-to-frame under the 50 ms target, where 10 fps made one press in ten wait ~100 ms.
+ * Idle cost is set by the 1 Hz tick, not by this cap.
+ */
+export const INK_RENDER_OPTIONS = {
+  // Logs never go through the console while the UI is up; patching would only cost re-renders.
+  patchConsole: false,
+  // Ctrl-C is ours: an approval in flight must not be dropped silently.
+  exitOnCtrlC: false,
+  maxFps: 30,
+  incrementalRendering: true,
+} as const;
+
 const ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[H";
 const LEAVE_ALT_SCREEN = "\x1b[?1049l";
 
@@ -47,6 +62,8 @@ export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<nu
   }
   const allowColor = colorAllowed({ color: opts.color, env });
   if (!allowColor) env.FORCE_COLOR = "0";
+  // React's development build costs several times the CPU per frame; an unset NODE_ENV means an operator run.
+  env.NODE_ENV ??= "production";
 
   const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./App.tsx")]);
 
@@ -80,12 +97,7 @@ export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<nu
     {
       stdin,
       stdout,
-      // Logs never go through the console while the UI is up; patching would only cost re-renders.
-      patchConsole: false,
-      // Ctrl-C is ours: an approval in flight must not be dropped silently.
-      exitOnCtrlC: false,
-      maxFps: 10,
-      incrementalRendering: true,
+      ...INK_RENDER_OPTIONS,
       onRender: opts.onRender,
     },
   );

@@ -1,7 +1,9 @@
 /**
  * The Resources view as data: the virtual-resource tree flattened into visible rows, honouring collapsed groups,
- * the filter and the sort order. Pure and memoisable: cursor moves never recompute it, only snapshot, filter,
- * sort or expand/collapse changes do.
+ * the filter and the sort order. Split in three memoisable steps so a key press does only the work it needs:
+ * `indexTree` once per snapshot (costs, states, search text, row objects), `orderRoots` once per sort key,
+ * `visibleRows` per collapse/filter change (a linear scan). Row objects are reused, so memoised row components
+ * re-render only when their own data changed.
  */
 import type { EngineSnapshot, PlanItem, PlanState, VirtualResource } from "../engine/types.ts";
 
@@ -25,6 +27,37 @@ export interface TreeRow {
   state?: PlanState;
 }
 
+interface Node {
+  /** Lower-cased id, name, owner, kind, state and group, for the filter; built on first use. */
+  hay?: string;
+  row: TreeRow;
+  /** Groups only: the same row with `expanded: false`; built on first use. */
+  collapsedRow?: TreeRow;
+}
+
+function hay(n: Node): string {
+  if (n.hay === undefined) {
+    const vr = n.row.vr;
+    n.hay = `${vr.id}\u0000${vr.name}\u0000${vr.owner ?? ""}\u0000${vr.kind}\u0000${n.row.state ?? ""}\u0000${vr.group ?? ""}`.toLowerCase();
+  }
+  return n.hay;
+}
+
+function collapsedRow(n: Node): TreeRow {
+  return (n.collapsedRow ??= { ...n.row, expanded: false });
+}
+
+export interface RootEntry {
+  node: Node;
+  members: Node[];
+  /** Position in the engine's order (most expendable first). */
+  index: number;
+}
+
+export interface TreeIndex {
+  roots: RootEntry[];
+}
+
 /** Plan state per virtual resource: the most recent item wins (a re-planned resource shows its newest state). */
 export function planStateByVr(plan: PlanItem[]): Map<string, PlanState> {
   const newest = new Map<string, PlanItem>();
@@ -44,10 +77,65 @@ function costSoFar(vr: VirtualResource, snap: EngineSnapshot): number {
   return sum;
 }
 
-export function matches(vr: VirtualResource, state: PlanState | undefined, needle: string): boolean {
-  if (!needle) return true;
-  const hay = `${vr.id}\u0000${vr.name}\u0000${vr.owner ?? ""}\u0000${vr.kind}\u0000${state ?? ""}\u0000${vr.group ?? ""}`;
-  return hay.toLowerCase().includes(needle);
+export function indexTree(snap: EngineSnapshot): TreeIndex {
+  const states = planStateByVr(snap.plan);
+  const node = (vr: VirtualResource, depth: number, parentId?: string): Node => {
+    // Plan items name the unit that is terminated: members inherit their group's state.
+    const state = states.get(vr.id) ?? (parentId ? states.get(parentId) : undefined);
+    const row: TreeRow = {
+      id: vr.id,
+      depth,
+      vr,
+      isGroup: vr.kind === "GROUP",
+      expanded: vr.kind === "GROUP",
+      parentId,
+      cost: costSoFar(vr, snap),
+      forecast: snap.forecasts[vr.id]?.monthEnd.p50,
+      state,
+    };
+    return { row };
+  };
+  return {
+    roots: snap.resources.map((vr, index) => ({
+      node: node(vr, 0),
+      members: vr.members.map((m) => node(m, 1, vr.id)),
+      index,
+    })),
+  };
+}
+
+/** Roots in sort order (ascending-natural); `visibleRows` walks it backwards for a reversed sort. */
+export function orderRoots(index: TreeIndex, key: SortKey): RootEntry[] {
+  if (key === "prio") return index.roots; // the engine already sends most-expendable first
+  const cmp: (a: RootEntry, b: RootEntry) => number =
+    key === "cost"
+      ? (a, b) => b.node.row.cost - a.node.row.cost
+      : key === "forecast"
+        ? (a, b) => (b.node.row.forecast ?? -Infinity) - (a.node.row.forecast ?? -Infinity)
+        : (a, b) => (a.node.row.vr.name < b.node.row.vr.name ? -1 : a.node.row.vr.name > b.node.row.vr.name ? 1 : 0);
+  return [...index.roots].sort((a, b) => cmp(a, b) || a.index - b.index);
+}
+
+export function visibleRows(ordered: RootEntry[], opts: { collapsed: ReadonlySet<string>; filter: string; reverse: boolean }): TreeRow[] {
+  const needle = opts.filter.trim().toLowerCase();
+  const out: TreeRow[] = [];
+  const n = ordered.length;
+  for (let k = 0; k < n; k++) {
+    const root = ordered[opts.reverse ? n - 1 - k : k];
+    const { node, members } = root;
+    if (!node.row.isGroup) {
+      if (!needle || hay(node).includes(needle)) out.push(node.row);
+      continue;
+    }
+    // A group stays visible when it or any member matches; a filter shows the matching members expanded.
+    const selfHit = !needle || hay(node).includes(needle);
+    const hits = needle && !selfHit ? members.filter((m) => hay(m).includes(needle)) : members;
+    if (!selfHit && hits.length === 0) continue;
+    const expanded = needle !== "" || !opts.collapsed.has(node.row.id);
+    out.push(expanded ? node.row : collapsedRow(node));
+    if (expanded) for (const m of hits) out.push(m.row);
+  }
+  return out;
 }
 
 export interface FlattenOptions {
@@ -56,58 +144,9 @@ export interface FlattenOptions {
   sort: SortOrder;
 }
 
+/** All three steps at once (tests, one-off callers). */
 export function flattenTree(snap: EngineSnapshot, opts: FlattenOptions): TreeRow[] {
-  const states = planStateByVr(snap.plan);
-  const needle = opts.filter.trim().toLowerCase();
-  const row = (vr: VirtualResource, depth: number, parentId?: string): TreeRow => ({
-    id: vr.id,
-    depth,
-    vr,
-    isGroup: vr.kind === "GROUP",
-    expanded: vr.kind === "GROUP" && (needle !== "" || !opts.collapsed.has(vr.id)),
-    parentId,
-    cost: costSoFar(vr, snap),
-    forecast: snap.forecasts[vr.id]?.monthEnd.p50,
-    // Plan items name the unit that is terminated: members inherit their group's state.
-    state: states.get(vr.id) ?? (parentId ? states.get(parentId) : undefined),
-  });
-
-  const roots = snap.resources.map((vr, index) => ({ r: row(vr, 0), index }));
-  const cmp = comparator(opts.sort.key);
-  roots.sort((a, b) => {
-    const c = cmp(a.r, b.r) || a.index - b.index;
-    return opts.sort.reverse ? -c : c;
-  });
-
-  const out: TreeRow[] = [];
-  for (const { r } of roots) {
-    if (!r.isGroup) {
-      if (matches(r.vr, r.state, needle)) out.push(r);
-      continue;
-    }
-    // A group stays visible when it or any member matches; a filter shows the matching members expanded.
-    const members = r.vr.members.map((m) => row(m, 1, r.id));
-    const selfHit = matches(r.vr, r.state, needle);
-    const hits = needle ? members.filter((m) => selfHit || matches(m.vr, m.state, needle)) : members;
-    if (!selfHit && hits.length === 0) continue;
-    out.push(r);
-    if (r.expanded) out.push(...hits);
-  }
-  return out;
-}
-
-function comparator(key: SortKey): (a: TreeRow, b: TreeRow) => number {
-  switch (key) {
-    case "cost":
-      return (a, b) => b.cost - a.cost;
-    case "forecast":
-      return (a, b) => (b.forecast ?? -Infinity) - (a.forecast ?? -Infinity);
-    case "name":
-      return (a, b) => a.vr.name.localeCompare(b.vr.name);
-    default:
-      // The engine already sends roots most-expendable first; keep its order.
-      return () => 0;
-  }
+  return visibleRows(orderRoots(indexTree(snap), opts.sort.key), { ...opts, reverse: opts.sort.reverse });
 }
 
 /** Next sort order when a sort key is pressed: a new key starts ascending-natural, the same key flips. */

@@ -73,19 +73,25 @@ export const Header = memo(function Header({ snap, connection, readOnly }: Heade
     <Box flexDirection="column">
       <Line segs={line1} />
       <Line segs={line2} />
-      <Text wrap="truncate">
-        {segTexts(theme, line3)}
-        <Text color={theme.colors[sync.token]}>{`sync ${sync.glyph} ${sync.word}`}</Text>
-        {snap.sync.lastSuccessAt !== undefined ? (
+      <Box flexDirection="row">
+        <Box flexShrink={0}>
           <Text>
-            {" "}
-            <Age since={snap.sync.lastSuccessAt} />
+            {segTexts(theme, line3)}
+            <Text color={theme.colors[sync.token]}>{`sync ${sync.glyph} ${sync.word}`}</Text>
           </Text>
+        </Box>
+        {snap.sync.lastSuccessAt !== undefined ? (
+          <Box flexShrink={0}>
+            <Text>
+              {" "}
+              <Age since={snap.sync.lastSuccessAt} />
+            </Text>
+          </Box>
         ) : null}
         {snap.sync.state === "DEGRADED" && snap.sync.error ? (
-          <Text color={theme.colors.warn}>{`: ${snap.sync.error}`}</Text>
+          <Text wrap="truncate" color={theme.colors.warn}>{`: ${snap.sync.error}`}</Text>
         ) : null}
-      </Text>
+      </Box>
     </Box>
   );
 });

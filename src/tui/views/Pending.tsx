@@ -53,15 +53,19 @@ const PendingRow = memo(function PendingRow({ item, selected, layout }: { item: 
     },
   ];
   const ticking = item.state === "PENDING" || item.state === "APPROVED";
+  // The countdown is its own text node: the static part of the row keeps hitting Ink's measure/wrap caches and
+  // only the few characters of the countdown are laid out again on each tick.
   return (
-    <Text wrap="truncate">
-      {segTexts(theme, segs)}
-      {ticking ? (
-        <Countdown deadline={item.deadline} width={layout.countdown} />
-      ) : (
-        <Text>{cell(item.state === "EXECUTING" ? "running" : "—", layout.countdown, "right")}</Text>
-      )}
-    </Text>
+    <Box flexDirection="row">
+      <Text wrap="truncate">{segTexts(theme, segs)}</Text>
+      <Box flexShrink={0}>
+        {ticking ? (
+          <Countdown deadline={item.deadline} width={layout.countdown} />
+        ) : (
+          <Text>{cell(item.state === "EXECUTING" ? "running" : "—", layout.countdown, "right")}</Text>
+        )}
+      </Box>
+    </Box>
   );
 });
 

@@ -1,0 +1,205 @@
+/**
+ * TUI benchmark (issue 7, item 5), with the production render options (INK_RENDER_OPTIONS from src/tui/run.ts) on a
+ * fake 120×40 TTY:
+ *
+ * 1. Idle CPU: the Pending view with countdowns ticking at 1 Hz on the real clock, measured with
+ *    `process.cpuUsage()` over `--seconds` (default 60) at 80×24 (the operator's reference size) and at 120×40.
+ *    Target ≤ 2 % of one core.
+ * 2. Key press → frame latency with 10,000 resources in the tree: write a key to stdin, time until the frame
+ *    is written to stdout (cursor moves, page down, expand/collapse, sort, view switch, filter keystrokes).
+ *    Presses are spaced 150 ms apart (key auto-repeat is not the point here); the 1 Hz header/countdown frames
+ *    keep running, so a press can land just after one and wait for Ink's frame throttle. Target p95 ≤ 50 ms.
+ *
+ * `bun scripts/bench/tui.ts [--seconds N] [--resources N]`; ends with the JSON line of report.ts.
+ */
+// React's development build is several times slower and is not what operators run: re-run this file with
+// NODE_ENV=production (it must be set before React is loaded and before Bun picks the JSX runtime).
+if (process.env.NODE_ENV !== "production") {
+  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["inherit", "inherit", "inherit"],
+  });
+  process.exit(await child.exited);
+}
+
+import { EventEmitter } from "node:events";
+import { render } from "ink";
+import React from "react";
+import { systemClock } from "../../src/engine/types.ts";
+import { App, type AppProps } from "../../src/tui/App.tsx";
+import { INK_RENDER_OPTIONS } from "../../src/tui/run.ts";
+import { memoryPrefs } from "../../src/tui/prefs.ts";
+import { indexTree, orderRoots, visibleRows } from "../../src/tui/tree.ts";
+import { FakeEngine, buildSnapshot } from "../../test/tui/fixtures.ts";
+import { check, report } from "./report.ts";
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const seconds = flag("seconds", 60);
+const resources = flag("resources", 10_000);
+
+class Tty extends EventEmitter {
+  isTTY = true;
+  columns = 120;
+  rows = 40;
+  bytes = 0;
+  writes = 0;
+  onWrite?: () => void;
+  write = (s: string) => {
+    this.bytes += s.length;
+    this.writes++;
+    this.onWrite?.();
+    return true;
+  };
+}
+
+class TtyIn extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  send(data: string) {
+    this.data = data;
+    this.emit("readable");
+  }
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+function mount(props: Partial<AppProps>, snapOpts: Parameters<typeof buildSnapshot>[0], columns = 120, rows = 40) {
+  const now = Date.now();
+  const engine = new FakeEngine(buildSnapshot({ ...snapOpts, at: now }), "in-process", () => Date.now());
+  const stdout = new Tty();
+  stdout.columns = columns;
+  stdout.rows = rows;
+  const stdin = new TtyIn();
+  const renderTimes: number[] = [];
+  const app = render(
+    React.createElement(App, {
+      handle: engine,
+      readOnly: false,
+      clock: systemClock,
+      prefs: memoryPrefs(),
+      actor: "bench",
+      colorAllowed: true,
+      ascii: false,
+      initialTheme: "okabe-ito",
+      ...props,
+    }),
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      ...INK_RENDER_OPTIONS,
+      onRender: ({ renderTime }) => renderTimes.push(renderTime),
+    },
+  );
+  return { engine, stdout, stdin, app, renderTimes };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+
+// ---- 1. idle CPU with countdowns ticking --------------------------------------------------------------------------
+// 80×24 is the operator's reference terminal (issue 7); 120×40 shows how the cost grows with the frame, because
+// Ink regenerates the whole frame for every change, however small.
+async function idle(columns: number, rows: number) {
+  const m = mount({ prefs: memoryPrefs({ view: "pending" }) }, { resources: 2_000, pending: 40 }, columns, rows);
+  await sleep(1500); // let start-up work settle
+  const writes0 = m.stdout.writes;
+  const bytes0 = m.stdout.bytes;
+  const renders0 = m.renderTimes.length;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - t0;
+  m.app.unmount();
+  const frames = m.renderTimes.slice(renders0);
+  const percent = ((cpu.user + cpu.system) / 1000 / wall) * 100;
+  const visible = rows - 1 - 6 - 2;
+  console.log(
+    `idle ${columns}×${rows}: ${seconds} s on the Pending view (2,000 resources, ${visible} countdowns visible): CPU ${percent.toFixed(2)} % of one core, ` +
+      `${frames.length} frames (Ink render ${(frames.reduce((a, b) => a + b, 0) / Math.max(1, frames.length)).toFixed(1)} ms each), ` +
+      `${m.stdout.writes - writes0} writes, ${((m.stdout.bytes - bytes0) / 1024).toFixed(1)} KiB written`,
+  );
+  return { percent, frames: frames.length };
+}
+const idleSmall = await idle(80, 24);
+const idleLarge = await idle(120, 40);
+
+// ---- 2. key press → frame latency with 10,000 resources -----------------------------------------------------------
+const m = mount({ prefs: memoryPrefs({ view: "resources" }) }, { resources, pending: 30 });
+await sleep(1000);
+const rows = m.engine.getSnapshot()!.resources.reduce((n, r) => n + 1 + r.members.length, 0);
+
+async function press(key: string): Promise<number> {
+  await sleep(150);
+  const t0 = performance.now();
+  const framed = new Promise<void>((resolve) => {
+    m.stdout.onWrite = () => {
+      m.stdout.onWrite = undefined;
+      resolve();
+    };
+  });
+  m.stdin.send(key);
+  const timeout = sleep(2000).then(() => "timeout" as const);
+  const r = await Promise.race([framed, timeout]);
+  m.stdout.onWrite = undefined;
+  if (r === "timeout") throw new Error(`no frame within 2 s after ${JSON.stringify(key)}`);
+  return performance.now() - t0;
+}
+
+const samples: Record<string, number[]> = {};
+const measure = async (label: string, key: string) => (samples[label] ??= []).push(await press(key));
+for (let i = 0; i < 20; i++) await measure("cursor down (j)", "j");
+for (let i = 0; i < 5; i++) await measure("page down", "\x1b[6~");
+// Put the cursor on the first group (from the top), so Enter really collapses and expands something.
+const firstGroup = visibleRows(orderRoots(indexTree(m.engine.getSnapshot()!), "prio"), { collapsed: new Set(), filter: "", reverse: false }).findIndex(
+  (r) => r.isGroup,
+);
+await press("g");
+for (let i = 0; i < firstGroup; i++) await press("j");
+for (let i = 0; i < 6; i++) await measure("collapse/expand group (Enter)", "\r");
+for (const k of ["C", "C", "F", "N", "P"]) await measure("sort (C/F/N/P)", k);
+for (let i = 0; i < 3; i++) {
+  await measure("switch view (3, 2)", "3");
+  await measure("switch view (3, 2)", "2");
+}
+await measure("open filter (/)", "/");
+for (const ch of "ecs-db") await measure("filter keystroke", ch);
+await measure("clear filter (Esc)", "\x1b");
+await measure("end (G)", "G");
+m.app.unmount();
+
+const all = Object.values(samples).flat();
+console.log(`\nkey press → frame with ${resources.toLocaleString("en-US")} resources (${rows.toLocaleString("en-US")} tree rows), 120×40:`);
+for (const [label, xs] of Object.entries(samples)) {
+  console.log(`  ${label.padEnd(32)} n=${String(xs.length).padStart(2)}  p50 ${pct(xs, 50).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`);
+}
+const p50 = pct(all, 50);
+const p95 = pct(all, 95);
+const max = Math.max(...all);
+console.log(`  all keys: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; Ink render p95 ${pct(m.renderTimes, 95).toFixed(1)} ms\n`);
+
+report(
+  "tui",
+  [
+    check("idle CPU with countdowns ticking, 80×24", idleSmall.percent, "%", "<=", 2),
+    check("idle CPU with countdowns ticking, 120×40", idleLarge.percent, "%", "<=", 2),
+    check("key press to frame, p95 (10k resources)", p95, "ms", "<=", 50),
+  ],
+  { seconds, resources, treeRows: rows, idleFrames: idleSmall.frames, keyLatencyMs: { p50, p95, max }, perKey: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, pct(v, 50)])) },
+);
+process.exit(0);
