@@ -43,6 +43,9 @@ export interface ExecTerminator {
 /** Error text of items whose last call may or may not have reached the API; reconcile leaves their VR alone. */
 export const OUTCOME_UNKNOWN = "outcome unknown";
 
+/** How long a server may show its deletion under way (after a restart, job unknown) before a human is asked. */
+export const DELETION_WAIT_LIMIT_MS = 2 * 3600_000;
+
 export interface ExecutorSettings {
   enforce: boolean;
   approval: "none" | "required";
@@ -299,6 +302,11 @@ export class Executor {
         step.phase = "done";
         this.persist(item, journal, now);
         return "settled";
+      }
+      if (now - journal.startedAt > DELETION_WAIT_LIMIT_MS) {
+        journal.ambiguous = true;
+        this.fail(item, `${OUTCOME_UNKNOWN}: ${step.kind} ${step.resourceId} still ${current.status} ${Math.round((now - journal.startedAt) / 60_000)} min after the delete; check the console`, now, journal);
+        return "failed";
       }
       return "wait";
     }

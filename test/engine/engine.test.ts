@@ -180,4 +180,28 @@ describe("Engine", () => {
     await second.acquireLock();
     await second.stop();
   });
+
+  test("stop() during a delete: the call in flight finishes and is persisted, nothing new starts", async () => {
+    const { engine, clock, cloud, store } = setup();
+    await engine.step();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const realDelete = cloud.delete.bind(cloud);
+    cloud.delete = async (r: CloudResource) => {
+      await gate;
+      await realDelete(r);
+    };
+    clock.advance(24 * H);
+    const stepping = engine.step();
+    for (let i = 0; i < 100 && !store.listItems({ states: ["EXECUTING"] }).length; i++) await Bun.sleep(5);
+    expect(store.listItems({ states: ["EXECUTING"] }).length).toBe(1);
+    const stopping = engine.stop();
+    release();
+    await stepping;
+    await stopping;
+    expect(cloud.deletes.length).toBe(1);
+    expect(store.listItems({ states: ["DONE"] }).length).toBe(1);
+    expect(store.listItems({ states: ["PENDING"] }).length).toBe(1);
+    expect(store.auditEvents().at(-1)!.action).toBe("engine.stopped");
+  });
 });

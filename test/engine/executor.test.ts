@@ -197,6 +197,15 @@ describe("Executor", () => {
       expect(store.getItem(id)!.state).toBe("DONE");
     });
 
+    test("server deletion that never finishes → FAILED for an operator after the wait limit, nothing re-sent", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling");
+      cloud.resources.get("s")!.status = "DELETING";
+      await ex.tick(ctx(H + 3 * H));
+      expect(cloud.calls).toEqual([]);
+      expect(store.getItem(id)!.state).toBe("FAILED");
+      expect(store.getItem(id)!.error).toContain("outcome unknown");
+    });
+
     test("known job → awaited, not re-sent", async () => {
       const { store, cloud, ex, ctx, id } = crashed("calling", "job-1");
       const awaited: string[] = [];
