@@ -92,6 +92,19 @@ describe("ot3c daemon (real process)", () => {
     store.close();
   }, 20_000);
 
+  test("`ot3c run`: the same engine in the foreground with human log lines on stderr; SIGINT → exit 0", async () => {
+    const cfg = join(dir, "run.yaml");
+    writeFileSync(cfg, `${sim.configYaml().replace(/^enforce:.*$/m, "")}\nstate-dir: ${join(dir, "run-state")}\nenforce: false\n`, { mode: 0o600 });
+    const r = spawnOt3c(["run", "--config", cfg]);
+    const line = await r.waitFor(/engine started \(DRY-RUN/);
+    expect(r.err.some((l) => l.includes("engine started"))).toBe(true);
+    expect(line).not.toMatch(/^<\d>/);
+    expect(line).toContain("info");
+    await r.waitFor(/plan reconciled/);
+    r.proc.kill("SIGINT");
+    expect(await r.proc.exited).toBe(0);
+  }, 20_000);
+
   test("a bad configuration exits 78", async () => {
     const cfg = join(dir, "bad.yaml");
     writeFileSync(cfg, "target-budget: lots\n", { mode: 0o600 });

@@ -42,6 +42,17 @@ describe("scripts/install.sh", () => {
     expect(readFileSync(conf, "utf8")).toBe("# edited by the operator\n");
   });
 
+  test("systemd-analyze verify accepts the unit (when systemd-analyze is installed)", () => {
+    const analyze = Bun.which("systemd-analyze");
+    if (!analyze) return;
+    const bin = fakeBinary();
+    const unit = join(dir, "ot3c.service");
+    writeFileSync(unit, readFileSync(join(ROOT, "scripts/ot3c.service"), "utf8").replaceAll("/usr/local/bin/ot3c", bin));
+    const r = Bun.spawnSync([analyze, "verify", unit], { stdout: "pipe", stderr: "pipe" });
+    expect(r.stderr.toString() + r.stdout.toString()).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+
   test("refuses without a binary and on unknown flags", () => {
     expect(install(join(dir, "x"), "--binary", join(dir, "missing")).exitCode).toBe(1);
     expect(install(join(dir, "x"), "--bogus").exitCode).toBe(2);

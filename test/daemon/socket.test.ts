@@ -88,6 +88,19 @@ describe("control socket", () => {
     client.close();
   });
 
+  test("with socket-group the socket is 0660 and owned by that group", async () => {
+    const f = makeEngine();
+    const path = join(f.dir, "ot3c.sock");
+    const gid = process.getgid!();
+    const server = new ControlSocketServer({ path, engine: f.engine, group: String(gid) });
+    await server.listen();
+    cleanup.push(() => rmSync(f.dir, { recursive: true, force: true }), () => server.close());
+    const st = statSync(path);
+    expect(st.mode & 0o777).toBe(0o660);
+    expect(st.gid).toBe(gid);
+    await expect(new ControlSocketServer({ path: path + "2", engine: f.engine, group: "no-such-group-ot3c" }).listen()).rejects.toThrow(/does not exist/);
+  });
+
   test("tryConnect returns undefined for a missing or stale socket", async () => {
     const { path, server } = await started();
     expect(await ControlSocketClient.tryConnect(path + ".nope")).toBeUndefined();
