@@ -21,8 +21,15 @@ export function formatCountdown(ms: number): string {
   return parts.join(" ");
 }
 
+const berlin = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit", day: "2-digit", month: "short", hourCycle: "h23" });
+
 function utc(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+}
+
+/** UTC plus the dashboard's (and most owners') local time. */
+function when(ms: number): string {
+  return `${utc(ms)} (${berlin.format(new Date(ms))} Europe/Berlin)`;
 }
 
 function what(item: StoredPlanItem): string {
@@ -30,43 +37,52 @@ function what(item: StoredPlanItem): string {
   return names.length ? names.join(", ") : item.vrId;
 }
 
+/** Short name for subjects: the first resource by name, and how many more go with it. */
+export function label(item: StoredPlanItem): string {
+  const first = item.resources[0];
+  if (!first) return item.vrId;
+  const more = item.resources.length - 1;
+  return `${first.kind} ${first.name || first.id}${more > 0 ? ` (+${more} more)` : ""}`;
+}
+
 export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: number, project: string): Message {
   const verb = item.action === "stop" ? "stop" : "delete";
   const past = item.action === "stop" ? "stopped" : "deleted";
   const head = `[ot3c ${project}]`;
   const howToStop =
-    `To keep it: ot3c veto ${item.id} --reason "why"   (or postpone: ot3c postpone ${item.id} --by 24h)\n` +
+    `To keep it:      ot3c veto ${item.id} --reason "why"   (or ask your ot3c operator to veto item ${item.id})\n` +
+    `To get more time: ot3c postpone ${item.id} --by 24h\n` +
     `To allow it now: ot3c approve ${item.id}`;
   const facts = [
     `Plan item:   ${item.id}`,
     `Resource:    ${item.vrId}`,
     `Affects:     ${what(item)}`,
     `Action:      ${verb}`,
-    `Deadline:    ${utc(item.deadline)} (in ${formatCountdown(item.deadline - now)})`,
+    `Deadline:    ${when(item.deadline)}, in ${formatCountdown(item.deadline - now)}`,
     `Saves:       ${item.tsave.toFixed(2)} (forecast, this billing period)`,
     `Reason:      ${item.reason}`,
   ].join("\n");
   switch (kind) {
     case "planned":
       return {
-        subject: `${head} ${item.vrId} will be ${past} at ${utc(item.deadline)} (in ${formatCountdown(item.deadline - now)})`,
+        subject: `${head} ${label(item)} will be ${past} at ${utc(item.deadline)} (in ${formatCountdown(item.deadline - now)})`,
         text: `ot3c plans to ${verb} a resource you own, to keep the project within its budget.\n\n${facts}\n\n${howToStop}\n`,
       };
     case "reminder":
       return {
-        subject: `${head} Reminder: ${item.vrId} will be ${past} in ${formatCountdown(item.deadline - now)} (${utc(item.deadline)})`,
+        subject: `${head} Reminder: ${label(item)} will be ${past} in ${formatCountdown(item.deadline - now)} (${utc(item.deadline)})`,
         text: `Reminder: the ${verb} below is due soon.\n\n${facts}\n\n${howToStop}\n`,
       };
     case "executed":
       return item.dryRun
-        ? { subject: `${head} Dry run: ${item.vrId} would have been ${past}`, text: `enforce is off, so nothing was changed.\n\n${facts}\n` }
-        : { subject: `${head} ${item.vrId} was ${past}`, text: `ot3c ${past} the resource below.\n\n${facts}\n` };
+        ? { subject: `${head} Dry run: ${label(item)} would have been ${past}`, text: `enforce is off, so nothing was changed.\n\n${facts}\n` }
+        : { subject: `${head} ${label(item)} was ${past}`, text: `ot3c ${past} the resource below.\n\n${facts}\n` };
     case "cancelled":
-      return { subject: `${head} Cancelled: ${item.vrId} will not be ${past}`, text: `The termination was cancelled: ${item.error ?? "no longer needed"}.\n\n${facts}\n` };
+      return { subject: `${head} Cancelled: ${label(item)} will not be ${past}`, text: `The termination was cancelled: ${item.error ?? "no longer needed"}.\n\n${facts}\n` };
     case "gone":
-      return { subject: `${head} ${item.vrId} disappeared before its deadline`, text: `The resource was removed by someone else; nothing to do.\n\n${facts}\n` };
+      return { subject: `${head} ${label(item)} disappeared before its deadline`, text: `The resource was removed by someone else; nothing to do.\n\n${facts}\n` };
     case "failed":
-      return { subject: `${head} FAILED to ${verb} ${item.vrId}`, text: `The ${verb} failed: ${item.error ?? "unknown error"}\n\n${facts}\n` };
+      return { subject: `${head} FAILED to ${verb} ${label(item)}`, text: `The ${verb} failed: ${item.error ?? "unknown error"}\n\n${facts}\n` };
   }
 }
 

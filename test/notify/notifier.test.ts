@@ -89,7 +89,9 @@ describe("Notifier (real SMTP server + webhook receiver)", () => {
     expect(planned.to).toEqual(["alice@example.com"]);
     expect(planned.from).toBe("ot3c@example.com");
     const item = f.store.listItems()[0]!;
-    expect(body(planned)).toContain(`Subject: [ot3c eu-de_demo] ECS_a will be deleted at 2026-03-11 09:00:00 UTC (in 1d)`);
+    expect(body(planned)).toContain(`Subject: [ot3c eu-de_demo] ECS vm-a will be deleted at 2026-03-11 09:00:00 UTC (in 1d)`);
+    expect(body(planned)).toContain("Deadline:    2026-03-11 09:00:00 UTC (11 Mar, 10:00 Europe/Berlin), in 1d");
+    expect(body(planned)).toContain("Resource:    ECS_a");
     expect(body(planned)).toContain(`ot3c veto ${item.id} --reason`);
     expect(hooks[0]).toMatchObject({ event: "planned", item: { id: item.id, vrId: "ECS_a" } });
     expect(String(hooks[0]!.text)).toContain("will be deleted");
@@ -105,14 +107,14 @@ describe("Notifier (real SMTP server + webhook receiver)", () => {
     await f.engine.step();
     await notifier.flush();
     expect(mails.length).toBe(2);
-    expect(body(mails[1]!)).toContain("Reminder: ECS_a will be deleted in 1h 30m (2026-03-11 09:00:00 UTC)");
+    expect(body(mails[1]!)).toContain("Reminder: ECS vm-a will be deleted in 1h 30m (2026-03-11 09:00:00 UTC)");
 
     f.clock.advance(2 * H);
     await f.engine.step();
     await notifier.flush();
     expect(f.cloud.deletes).toEqual(["a"]);
     expect(mails.length).toBe(3);
-    expect(body(mails[2]!)).toContain("Subject: [ot3c eu-de_demo] ECS_a was deleted");
+    expect(body(mails[2]!)).toContain("Subject: [ot3c eu-de_demo] ECS vm-a was deleted");
     expect(hooks.map((h) => h.event)).toEqual(["planned", "reminder", "executed"]);
     await notifier.close();
     await again.close();
@@ -142,9 +144,9 @@ describe("Notifier (real SMTP server + webhook receiver)", () => {
     const notifier = await Notifier.create({ store: f.store, clock: f.clock, config: { ...config(), smtp: undefined }, project: "p", retryDelaysMs: [20, 20, 20] });
     f.engine.setNotifier(notifier);
     await f.engine.step();
-    await until(() => hooks.length > 0);
-    expect(hooks.length).toBe(1);
     const item = f.store.listItems()[0]!;
+    await until(() => f.store.notificationStatus(`${item.id}:planned:webhook`)?.status === "sent");
+    expect(hooks.length).toBe(1);
     expect(f.store.notificationStatus(`${item.id}:planned:webhook`)).toMatchObject({ status: "sent", attempts: 3 });
     await notifier.close();
   });
