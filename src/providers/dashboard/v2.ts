@@ -25,6 +25,19 @@ export interface V2Options {
 
 type Granularity = "daily" | "hourly";
 
+/** Body size above which a finished stream is followed by a garbage collection. */
+const LARGE_STREAM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A month of a large contract is hundreds of MB of NDJSON, and every line became a short-lived parsed object: the
+ * heap is mostly garbage when the stream ends. Collecting it right away, before the next month is read or the caller
+ * builds on the records, lowers the process's peak RSS by a few hundred MB on the inventory benchmark; it costs
+ * ~0.1 s and only happens after streams that large.
+ */
+function releaseTransientMemory(bytes: number): void {
+  if (bytes >= LARGE_STREAM_BYTES && typeof Bun !== "undefined") Bun.gc(true);
+}
+
 const DAY_MS = 86_400_000;
 
 /** Every calendar month a half-open date range touches, as [year, month 1–12]. */
@@ -92,7 +105,7 @@ export class DashboardV2Client implements DashboardClient {
       const intern = new Interner();
       const collected: T[] = [];
       try {
-        await readNdjson(
+        const { bytes } = await readNdjson(
           response,
           (value) => {
             const rec = map(value, intern, withTags);
@@ -100,6 +113,7 @@ export class DashboardV2Client implements DashboardClient {
           },
           what,
         );
+        releaseTransientMemory(bytes);
         return collected;
       } catch (err) {
         if (err instanceof TruncatedBodyError && attempt < this.streamRetries) continue;
