@@ -83,7 +83,7 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   const store = Store.open(cfg.stateDir);
   const makeNotifier = (c: Config) =>
     c.notify.smtp || c.notify.webhook
-      ? Notifier.create({ store, clock, config: c.notify, project: project.name, log: (l, m, f) => nlog[l](m, f) })
+      ? Notifier.create({ store, clock, config: c.notify, project: project.name, currency: c.currency, approval: c.approval, log: (l, m, f) => nlog[l](m, f) })
       : Promise.resolve(undefined);
 
   let current = cfg;

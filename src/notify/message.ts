@@ -45,7 +45,15 @@ export function label(item: StoredPlanItem): string {
   return `${first.kind} ${first.name || first.id}${more > 0 ? ` (+${more} more)` : ""}`;
 }
 
-export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: number, project: string): Message {
+export interface MessageContext {
+  project: string;
+  currency?: string;
+  /** With "required", nothing happens at the deadline unless someone approves: the planned mail says so. */
+  approval?: "none" | "required";
+}
+
+export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: number, ctx: MessageContext | string): Message {
+  const { project, currency = "EUR", approval = "none" } = typeof ctx === "string" ? { project: ctx } : ctx;
   const verb = item.action === "stop" ? "stop" : "delete";
   const past = item.action === "stop" ? "stopped" : "deleted";
   const head = `[ot3c ${project}]`;
@@ -59,14 +67,17 @@ export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: n
     `Affects:     ${what(item)}`,
     `Action:      ${verb}`,
     `Deadline:    ${when(item.deadline)}, in ${formatCountdown(item.deadline - now)}`,
-    `Saves:       ${item.tsave.toFixed(2)} (forecast, this billing period)`,
+    `Saves:       ${item.tsave.toFixed(2)} ${currency} (forecast, this billing period)`,
     `Reason:      ${item.reason}`,
   ].join("\n");
   switch (kind) {
     case "planned":
       return {
         subject: `${head} ${label(item)} will be ${past} at ${utc(item.deadline)} (in ${formatCountdown(item.deadline - now)})`,
-        text: `ot3c plans to ${verb} a resource you own, to keep the project within its budget.\n\n${facts}\n\n${howToStop}\n`,
+        text:
+          `ot3c plans to ${verb} a resource you own, to keep the project within its budget.` +
+          (approval === "required" ? ` It happens only if someone approves it before or after the deadline.` : ` It happens at the deadline unless someone vetoes or postpones it.`) +
+          `\n\n${facts}\n\n${howToStop}\n`,
       };
     case "reminder":
       return {

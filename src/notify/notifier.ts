@@ -17,6 +17,8 @@ export interface NotifierOptions {
   clock: Clock;
   config: NotifyConfig;
   project: string;
+  currency?: string;
+  approval?: "none" | "required";
   log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
   /** Backoff between attempts (real time); default 30 s, 2 min, 10 min, 30 min. */
   retryDelaysMs?: number[];
@@ -50,7 +52,7 @@ export class Notifier implements EngineNotifier {
     // A postponed deadline deserves its own reminder.
     const key = kind === "reminder" ? `${item.id}:reminder:${item.deadline}` : `${item.id}:${kind}`;
     const now = this.opts.clock.now();
-    const message = itemMessage(kind, item, now, this.opts.project);
+    const message = itemMessage(kind, item, now, { project: this.opts.project, currency: this.opts.currency, approval: this.opts.approval });
     const event = {
       event: kind,
       item: { id: item.id, vrId: item.vrId, action: item.action, state: item.state, deadline: new Date(item.deadline).toISOString(), tsave: item.tsave, owner: item.owner ?? null, dryRun: item.dryRun, error: item.error ?? null },
