@@ -247,7 +247,7 @@ function Screen(props: ScreenProps) {
         if (!row) return;
         if (!row.isGroup) {
           if (id === "tree.collapse" && row.parentId) {
-            const parent = treeRows.findIndex((r) => r.id === row.parentId && r.depth === 0);
+            const parent = treeRows.findIndex((r) => r.id === row.parentId && r.depth === row.depth - 1);
             if (parent >= 0) setCursors((c) => ({ ...c, resources: parent }));
           }
           return;

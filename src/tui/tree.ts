@@ -49,7 +49,8 @@ function collapsedRow(n: Node): TreeRow {
 
 export interface RootEntry {
   node: Node;
-  members: Node[];
+  /** Members (groups can contain groups: a server group inside an ot3c_group). */
+  children: RootEntry[];
   /** Position in the engine's order (most expendable first). */
   index: number;
 }
@@ -79,29 +80,23 @@ function costSoFar(vr: VirtualResource, snap: EngineSnapshot): number {
 
 export function indexTree(snap: EngineSnapshot): TreeIndex {
   const states = planStateByVr(snap.plan);
-  const node = (vr: VirtualResource, depth: number, parentId?: string): Node => {
+  const entry = (vr: VirtualResource, index: number, depth: number, parent?: TreeRow): RootEntry => {
     // Plan items name the unit that is terminated: members inherit their group's state.
-    const state = states.get(vr.id) ?? (parentId ? states.get(parentId) : undefined);
+    const state = states.get(vr.id) ?? parent?.state;
     const row: TreeRow = {
       id: vr.id,
       depth,
       vr,
       isGroup: vr.kind === "GROUP",
       expanded: vr.kind === "GROUP",
-      parentId,
+      parentId: parent?.id,
       cost: costSoFar(vr, snap),
       forecast: snap.forecasts[vr.id]?.monthEnd.p50,
       state,
     };
-    return { row };
+    return { node: { row }, children: vr.members.map((m, i) => entry(m, i, depth + 1, row)), index };
   };
-  return {
-    roots: snap.resources.map((vr, index) => ({
-      node: node(vr, 0),
-      members: vr.members.map((m) => node(m, 1, vr.id)),
-      index,
-    })),
-  };
+  return { roots: snap.resources.map((vr, index) => entry(vr, index, 0)) };
 }
 
 /** Roots in sort order (ascending-natural); `visibleRows` walks it backwards for a reversed sort. */
@@ -116,25 +111,29 @@ export function orderRoots(index: TreeIndex, key: SortKey): RootEntry[] {
   return [...index.roots].sort((a, b) => cmp(a, b) || a.index - b.index);
 }
 
+/** Does this entry or anything below it match? (Filter results keep the path to every hit.) */
+function subtreeMatches(e: RootEntry, needle: string): boolean {
+  return hay(e.node).includes(needle) || e.children.some((c) => subtreeMatches(c, needle));
+}
+
 export function visibleRows(ordered: RootEntry[], opts: { collapsed: ReadonlySet<string>; filter: string; reverse: boolean }): TreeRow[] {
   const needle = opts.filter.trim().toLowerCase();
   const out: TreeRow[] = [];
-  const n = ordered.length;
-  for (let k = 0; k < n; k++) {
-    const root = ordered[opts.reverse ? n - 1 - k : k];
-    const { node, members } = root;
-    if (!node.row.isGroup) {
-      if (!needle || hay(node).includes(needle)) out.push(node.row);
-      continue;
+  // Members keep the engine's termination order; only roots are sorted.
+  const walk = (e: RootEntry, parentHit: boolean) => {
+    const selfHit = parentHit || !needle || hay(e.node).includes(needle);
+    if (!e.node.row.isGroup) {
+      if (selfHit) out.push(e.node.row);
+      return;
     }
-    // A group stays visible when it or any member matches; a filter shows the matching members expanded.
-    const selfHit = !needle || hay(node).includes(needle);
-    const hits = needle && !selfHit ? members.filter((m) => hay(m).includes(needle)) : members;
-    if (!selfHit && hits.length === 0) continue;
-    const expanded = needle !== "" || !opts.collapsed.has(node.row.id);
-    out.push(expanded ? node.row : collapsedRow(node));
-    if (expanded) for (const m of hits) out.push(m.row);
-  }
+    if (!selfHit && !e.children.some((c) => subtreeMatches(c, needle))) return;
+    // A filter shows the matches expanded; otherwise the operator's collapsed set decides.
+    const expanded = needle !== "" || !opts.collapsed.has(e.node.row.id);
+    out.push(expanded ? e.node.row : collapsedRow(e.node));
+    if (expanded) for (const c of e.children) walk(c, selfHit && needle !== "");
+  };
+  const n = ordered.length;
+  for (let k = 0; k < n; k++) walk(ordered[opts.reverse ? n - 1 - k : k], false);
   return out;
 }
 

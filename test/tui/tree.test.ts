@@ -50,3 +50,31 @@ describe("flattenTree", () => {
     expect(states.get(vrId)).toBe("PENDING");
   });
 });
+
+describe("nested groups", () => {
+  test("a group inside a group shows its members one level deeper; filters keep the path to a hit", () => {
+    const s = buildSnapshot({ resources: 6 });
+    const [a, b] = s.resources.filter((r) => r.kind === "GROUP");
+    const outer = { ...a, id: `GR_[${a.id},${b.id}]`, name: "team-x", members: [a, b] };
+    const nested = { ...s, resources: [outer, ...s.resources.filter((r) => r !== a && r !== b)] };
+    const rows = flattenTree(nested, base);
+    expect(rows.slice(0, 7).map((r) => [r.depth, r.id])).toEqual([
+      [0, outer.id],
+      [1, a.id],
+      [2, a.members[0].id],
+      [2, a.members[1].id],
+      [1, b.id],
+      [2, b.members[0].id],
+      [2, b.members[1].id],
+    ]);
+    const hit = b.members[1];
+    const filtered = flattenTree(nested, { ...base, filter: hit.name });
+    expect(filtered.map((r) => r.id)).toEqual([outer.id, b.id, hit.id]);
+    const collapsedInner = flattenTree(nested, { ...base, collapsed: new Set([a.id]) });
+    expect(collapsedInner.slice(0, 3).map((r) => [r.id, r.expanded])).toEqual([
+      [outer.id, true],
+      [a.id, false],
+      [b.id, true],
+    ]);
+  });
+});
