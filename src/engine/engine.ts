@@ -356,7 +356,7 @@ export class Engine implements EngineHandle {
     const now = clock.now();
     const ev = this.evaluation;
     const period = ev?.period ?? billingPeriod(now, settings.billingBeginDay);
-    const items = store.listItems().filter((i) => i.periodStart === period.start || i.state === "EXECUTING" || i.state === "PENDING" || i.state === "APPROVED");
+    const items = store.itemsForSnapshot(period.start);
     this.dirty = false;
     const extra = this.extras?.();
     const snap: EngineSnapshot = {

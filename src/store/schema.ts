@@ -79,6 +79,10 @@ export const MIGRATIONS: string[] = [
     heartbeat_at INTEGER NOT NULL
   );
   `,
+  // 2: every sync reconciles and every snapshot reads the items of the current period.
+  `
+  CREATE INDEX plan_items_period ON plan_items(period_start, state);
+  `,
 ];
 
 export function migrate(db: Database): number {

@@ -272,6 +272,16 @@ export class Store {
     return (this.db.query(sql).all(...vals) as ItemRow[]).map(rowToItem);
   }
 
+  /** What a snapshot shows: the items of this period, plus any still open from an earlier one. */
+  itemsForSnapshot(periodStart: number): StoredPlanItem[] {
+    const rows = this.db
+      .query(
+        `SELECT * FROM plan_items WHERE period_start = ? OR state IN ('PENDING', 'APPROVED', 'EXECUTING') ORDER BY deadline, rowid`,
+      )
+      .all(periodStart) as ItemRow[];
+    return rows.map(rowToItem);
+  }
+
   /** VR ids vetoed in this billing period: the planner must not propose them again. */
   vetoedVrIds(periodStart: number): string[] {
     const rows = this.db

@@ -174,3 +174,30 @@ describe("EngineLock", () => {
     s.close();
   });
 });
+
+describe("Store migrations", () => {
+  test("a version-1 database is upgraded in place, keeping its rows", () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, "ot3c.db"), { create: true });
+    db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    db.exec(MIGRATIONS[0]!);
+    db.query("INSERT INTO meta(key, value) VALUES ('schema_version', '1')").run();
+    db.query("INSERT INTO audit_events(at, actor, source, action) VALUES (1, 'a', 'cli', 'x')").run();
+    db.close();
+    const s = Store.open(dir);
+    expect(s.schemaVersion()).toBe(MIGRATIONS.length);
+    expect(s.auditEvents().length).toBe(1);
+    const idx = s.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'plan_items_period'").get();
+    expect(idx).toBeTruthy();
+    s.close();
+  });
+
+  test("snapshot items: this period plus anything still open", () => {
+    const s = Store.open(tempDir());
+    s.insertItem(item({ periodStart: 100, state: "DONE" }));
+    s.insertItem(item({ periodStart: 50, state: "DONE" }));
+    s.insertItem(item({ periodStart: 50, state: "EXECUTING" }));
+    expect(s.itemsForSnapshot(100).map((i) => `${i.periodStart}:${i.state}`).sort()).toEqual(["100:DONE", "50:EXECUTING"]);
+    s.close();
+  });
+});
