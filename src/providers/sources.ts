@@ -46,8 +46,17 @@ export function createCloudSources(config: Config, opts: CloudSourcesOptions = {
     endpoint: config.dashboardEndpoint,
     secret: config.dashboardSecret,
     api: config.dashboardApi,
+    // The dashboard reports the whole contract: without this filter other projects' spend would count against
+    // this project's budget (a bug the seed had).
+    ...(config.otc.projectId ? { projectId: config.otc.projectId } : {}),
     ...(opts.dashboardHttp ? { http: opts.dashboardHttp } : {}),
   });
+
+  /** Costs of this project only; with just `projectname` configured, the id IAM resolved is used. */
+  async function listProjectCosts(from: IsoDate, to: IsoDate): Promise<CostRecord[]> {
+    const [records, projectId] = await Promise.all([dashboard.listCosts(from, to), config.otc.projectId ?? otc.projectId()]);
+    return records.filter((r) => r.projectId === undefined || r.projectId === "" || r.projectId === projectId);
+  }
 
   async function dashboardCheck(): Promise<PreflightCheck> {
     try {
@@ -61,7 +70,7 @@ export function createCloudSources(config: Config, opts: CloudSourcesOptions = {
   return {
     inventory: {
       listResources: () => otc.listResources(),
-      listCosts: (from, to) => dashboard.listCosts(from, to),
+      listCosts: listProjectCosts,
     },
     terminator: otc.terminator,
     async checks() {
