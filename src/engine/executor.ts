@@ -152,11 +152,14 @@ export class Executor {
     const item = this.store.getItem(id);
     if (!item || (item.state !== "PENDING" && item.state !== "APPROVED") || item.deadline > now) return false;
     const finish = (state: "CANCELLED" | "GONE", action: string, why: string, kind: ItemEventKind) => {
-      this.store.tx(() => {
+      const changed = this.store.tx(() => {
+        const fresh = this.store.getItem(item.id);
+        if (!fresh || (fresh.state !== "PENDING" && fresh.state !== "APPROVED")) return false; // vetoed meanwhile
         this.store.audit({ at: now, ...ACTOR, action, itemId: item.id, vrId: item.vrId, detail: why });
         this.store.updateItem(item.id, { state, ...(state === "CANCELLED" ? { error: why } : {}) }, now);
+        return true;
       });
-      this.events.onItem?.(kind, { ...item, state });
+      if (changed) this.events.onItem?.(kind, { ...item, state });
       return false;
     };
     if (!ctx.isWanted(item)) return finish("CANCELLED", "item.cancelled", "no longer in the plan (re-checked at the deadline)", "cancelled");
@@ -194,20 +197,32 @@ export class Executor {
     }
     const verb = item.action === "stop" ? "stop" : "delete";
     const list = targets.map((r) => `${r.kind} ${r.id}`).join(", ");
+    // The re-checks above awaited the API: a veto or postpone may have landed meanwhile (socket, CLI, TUI).
+    // Decide again inside the transaction that commits to acting.
+    const stillDue = () => {
+      const fresh = this.store.getItem(item.id);
+      return !!fresh && (fresh.state === "PENDING" || fresh.state === "APPROVED") && fresh.deadline <= now && (fresh.state === "APPROVED" || this.settings.approval === "none");
+    };
     if (!this.settings.enforce) {
-      this.store.tx(() => {
+      const committed = this.store.tx(() => {
+        if (!stillDue()) return false;
         this.store.audit({ at: now, ...ACTOR, action: `terminate.would-${verb}`, itemId: item.id, vrId: item.vrId, detail: `dry run (enforce: false): would ${verb} ${list}` });
         this.store.updateItem(item.id, { state: "DONE", dryRun: true, resources: targets }, now);
+        return true;
       });
+      if (!committed) return false;
       this.events.log?.("info", `dry run: would ${verb} ${item.vrId}`, { item: item.id });
       this.events.onItem?.("executed", { ...item, state: "DONE", dryRun: true });
       return true;
     }
     const journal: ExecutionJournal = { action: item.action, steps, startedAt: now };
-    this.store.tx(() => {
+    const committed = this.store.tx(() => {
+      if (!stillDue()) return false;
       this.store.audit({ at: now, ...ACTOR, action: `terminate.about-to-${verb}`, itemId: item.id, vrId: item.vrId, detail: `${verb} ${list}` });
       this.store.updateItem(item.id, { state: "EXECUTING", journal, resources: targets }, now);
+      return true;
     });
+    if (!committed) return false;
     this.events.log?.("warn", `${verb} ${item.vrId}`, { item: item.id, resources: list });
     await this.runJournal({ ...item, state: "EXECUTING", journal, resources: targets }, now);
     return true;

@@ -288,3 +288,21 @@ describe("Executor: overlapping items", () => {
     expect(cloud.calls).toEqual(["delete:v"]);
   });
 });
+
+describe("Executor: operator commands racing the re-check", () => {
+  test("a veto that lands while the resource is being re-read wins; nothing is deleted", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
+    const id = store.listItems()[0]!.id;
+    const realGet = cloud.get.bind(cloud);
+    cloud.get = async (r: CloudResource) => {
+      // The operator's veto arrives (socket/CLI) while the executor awaits the API.
+      applyCommand(store, { type: "veto", ids: [id], reason: "no!", actor: "ops", source: "socket" }, H);
+      return realGet(r);
+    };
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual([]);
+    expect(store.getItem(id)!.state).toBe("VETOED");
+    expect(store.auditEvents().some((e) => e.action.startsWith("terminate."))).toBe(false);
+  });
+});
+
