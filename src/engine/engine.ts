@@ -284,7 +284,8 @@ export class Engine implements EngineHandle {
     if (!notifier) return;
     const before = this.deps.settings.reminderBeforeMs;
     for (const item of this.deps.store.listItems({ states: ["PENDING", "APPROVED"] })) {
-      if (item.deadline - before <= now && item.deadline > now) notifier.itemEvent("reminder", item);
+      // No reminder for an item planned inside the reminder window: its "planned" mail says the same thing.
+      if (item.deadline - before <= now && item.deadline > now && item.deadline - item.createdAt > before) notifier.itemEvent("reminder", item);
     }
   }
 
