@@ -378,6 +378,13 @@ function Screen(props: ScreenProps) {
   // when it arrives between a render and the effect that would re-subscribe a new handler.
   const onKey = useRef<(input: string, key: Key) => void>(() => {});
   onKey.current = (input, key) => {
+    // Several keys can arrive in one read (fast typing, tmux send-keys, a slow link): outside text prompts each
+    // character is its own key press.
+    const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && !key.backspace && !key.delete;
+    if (plain && [...input].length > 1 && !(modalRef.current?.kind === "prompt")) {
+      for (const ch of input) onKey.current(ch, { ...key, shift: /[A-Z]/.test(ch) });
+      return;
+    }
     const name = keyName(input, key);
     // Quitting is always possible, even inside a dialog or on a too-small terminal.
     if (name === "ctrl+c") return run("app.interrupt");
@@ -464,6 +471,8 @@ function Screen(props: ScreenProps) {
     body = <Events rows={events} cursor={cursor("events")} width={w} height={bodyH} />;
   }
 
+  // One row shorter than the terminal: a frame as tall as the terminal makes Ink clear the whole screen on every
+  // frame (its fullscreen path), which flickers over slow links.
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Header snap={snap} connection={handle.connection} readOnly={readOnly} />

@@ -38,7 +38,10 @@ export const INK_RENDER_OPTIONS = {
   // Ctrl-C is ours: an approval in flight must not be dropped silently.
   exitOnCtrlC: false,
   maxFps: 30,
-  incrementalRendering: true,
+  // Ink 6.8's incremental mode moves the cursor one row short when the frame ends with a newline (any frame
+  // shorter than the terminal, which ours always is, see App.tsx), so updated lines land one row too low
+  // (seen in tmux). Full redraws inside a synchronized update cost a few KB per frame and never tear.
+  incrementalRendering: false,
 } as const;
 
 const ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[H";

@@ -405,3 +405,14 @@ describe("terminal", () => {
     s.instance.unmount();
   });
 });
+
+describe("input chunks", () => {
+  test("several keys in one read are handled one by one outside prompts, pasted whole inside them", async () => {
+    const r = await open({ resources: 20 }, { prefs: memoryPrefs({ view: "resources" }) });
+    await r.press("jjj");
+    const rows = r.frame().split("\n").filter((l) => /^[ ›] [▾▸ ] /.test(l));
+    expect(rows.findIndex((l) => l.startsWith("›"))).toBe(3);
+    await r.press("/", "ecs-db");
+    expect(r.frame()).toContain('filter: "ecs-db"');
+  });
+});
