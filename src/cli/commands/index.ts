@@ -18,6 +18,7 @@ import { register as registerList } from "./list.ts";
 import { register as registerPlan } from "./plan.ts";
 import { register as registerDumpData } from "./dump-data.ts";
 import { register as registerChargeback } from "./chargeback.ts";
+import { register as registerDemo } from "./demo.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -35,4 +36,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerPlan,
   registerDumpData,
   registerChargeback,
+  registerDemo,
 ];
