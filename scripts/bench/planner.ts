@@ -11,6 +11,7 @@ import { addDays, billingPeriod, isoDay } from "../../src/engine/period.ts";
 import { planTerminations } from "../../src/engine/planner/index.ts";
 import type { DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../../src/engine/types.ts";
 import { check, report, type BenchCheck } from "./report.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,15 +22,7 @@ const RUNS = arg("runs", 5);
 const CLASSIC_TARGET_MS = 500;
 const OPTIMAL_TARGET_MS = 2000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const now = Date.parse("2026-11-10T09:00:00Z");
 const period = billingPeriod(now);

@@ -5,6 +5,7 @@
  * a degraded state instead of crashing.
  */
 import type { FaultProfile } from "./world.ts";
+import { mulberry32 } from "../util/random.ts";
 
 export type FaultKind = FaultProfile["kinds"][number];
 
@@ -21,17 +22,8 @@ export function parseFaultProfile(spec: string | undefined, seed = 1): FaultProf
   throw new Error(`unknown fault profile "${spec}" (none, light, heavy, or a rate between 0 and 1)`);
 }
 
-/** mulberry32: tiny, fast, seedable; good enough to pick faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so a fault sequence can be replayed. */
+export const seededRandom = mulberry32;
 
 export interface FaultDecision {
   /** A complete response to send instead of the real one (5xx, 429). */

@@ -3,7 +3,7 @@
  * stream, so the same seed and options always give the same world — tests and bug reports can name a seed.
  * Credentials are the exception: they come from crypto so that no two simulators share a secret by accident.
  */
-import { seededRandom } from "../faults.ts";
+import { mulberry32 as seededRandom } from "../../util/random.ts";
 
 const HEX = "0123456789abcdef";
 

@@ -2,16 +2,8 @@
 import { addDays, billingPeriod, isoDay } from "../../../src/engine/period.ts";
 import type { BillingPeriod, DailyCost, ResourceForecast, VirtualResource } from "../../../src/engine/types.ts";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../../../src/util/random.ts";
+import { mulberry32 } from "../../../src/util/random.ts";
 
 export interface Instance {
   roots: VirtualResource[];
