@@ -1,0 +1,172 @@
+/**
+ * assembleEngine + startServices against the simulators over HTTP: the assembled engine syncs, forecasts and plans;
+ * a second assembly on the same state refuses (naming the holder) and leaves nothing open; the metrics port and the
+ * chargeback loop run beside it, and their failures (port taken, chargeback API down) become alerts, not crashes.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/load.ts";
+import type { Config } from "../../src/config/types.ts";
+import { assembleEngine } from "../../src/daemon/assemble.ts";
+import { startServices } from "../../src/daemon/services.ts";
+import { createLogger, type LogEntry } from "../../src/log/logger.ts";
+import { systemClock } from "../../src/engine/types.ts";
+import { EngineLockedError } from "../../src/store/engine-lock.ts";
+import { confluentSimRoutes } from "../../src/sim/confluent/routes.ts";
+import { generateConfluentScenario } from "../../src/sim/confluent/scenario.ts";
+import { prometheusSimRoutes } from "../../src/sim/prometheus/routes.ts";
+import { presetScenario } from "../../src/sim/scenario/index.ts";
+import { startSim, type RunningSim } from "../../src/sim/server.ts";
+
+let sim: RunningSim;
+let dir: string;
+const entries: LogEntry[] = [];
+const log = createLogger({ level: "debug", sinks: [{ write: (e) => void entries.push(e) }] });
+const confluent = generateConfluentScenario({ seed: 3, now: Date.now(), days: 5, clusters: 2, serviceAccounts: 5 });
+
+beforeAll(() => {
+  const scenario = presetScenario("demo", { seed: 2 });
+  sim = startSim({ world: scenario.world, targetBudget: scenario.targetBudget, extraRoutes: [confluentSimRoutes(confluent), prometheusSimRoutes(confluent)] });
+  dir = mkdtempSync(join(tmpdir(), "ot3c-assemble-"));
+});
+afterAll(async () => {
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function config(name: string, extra: string[] = []): Promise<Config> {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, sim.configYaml() + ["metrics: {listen: \"127.0.0.1:0\"}", ...extra].join("\n") + "\n", { mode: 0o600 });
+  return loadConfig({ path, stateDir: join(dir, name), logger: log });
+}
+
+const chargeback = (url: string) => [
+  "chargeback:",
+  `  confluent: {api-key: ${confluent.apiKey}, api-secret: ${confluent.apiSecret}, base-url: "${url}"}`,
+  `  prometheus: {url: "${url}"}`,
+  "  lookback-days: 3",
+  "  cutoff-days: 1",
+  "  sync-interval: 1h",
+];
+
+async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+describe("assembleEngine", () => {
+  test("the assembled engine syncs the simulator and plans: budget OVER, PENDING items with deadlines after the grace", async () => {
+    const cfg = await config("plan");
+    const a = await assembleEngine(cfg, { clock: systemClock, log });
+    try {
+      await a.engine.step();
+      const snap = a.engine.getSnapshot();
+      expect(snap.sync.state).toBe("OK");
+      expect(snap.budget?.status).toBe("OVER");
+      expect(snap.budget!.target).toBe(cfg.targetBudget);
+      expect(snap.mode).toBe("DRY-RUN");
+      expect(snap.resources.length).toBeGreaterThan(10);
+      const pending = snap.plan.filter((i) => i.state === "PENDING");
+      expect(pending.length).toBeGreaterThan(0);
+      for (const i of pending) expect(i.deadline).toBeGreaterThanOrEqual(snap.sync.lastSuccessAt! + cfg.terminationGraceMs - 1000);
+      expect(snap.api.some((e) => e.requests > 0)).toBe(true);
+      // reconfigure: new settings reach the running engine (SIGHUP path).
+      await a.reconfigure({ ...cfg, enforce: true });
+      expect(a.engine.getSnapshot().mode).toBe("ENFORCE");
+      expect(a.config.enforce).toBe(true);
+    } finally {
+      await a.close();
+    }
+  });
+
+  test("a second engine on the same state refuses with the holder's pid, leaves nothing open; after close it starts", async () => {
+    const cfg = await config("lock");
+    const first = await assembleEngine(cfg, { log });
+    let err: unknown;
+    try {
+      await assembleEngine(cfg, { log });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EngineLockedError);
+    expect((err as EngineLockedError).holderPid).toBe(process.pid);
+    expect(String((err as Error).message)).toContain(cfg.stateDir);
+    await first.close();
+    await first.close(); // idempotent
+    const third = await assembleEngine(cfg, { log });
+    await third.close();
+  });
+});
+
+describe("startServices", () => {
+  test("metrics port: budget series and readiness from the engine; chargeback synced into the snapshot; cursor advances per scrape", async () => {
+    const cfg = await config("services", chargeback(sim.url));
+    const a = await assembleEngine(cfg, { log });
+    const s = startServices({ cfg, engine: a.engine, log, clock: systemClock });
+    try {
+      expect(s.metrics).toBeDefined();
+      const notReady = await fetch(`${s.metrics!.url}/readyz`);
+      expect(notReady.status).toBe(503);
+      await a.engine.step();
+      const metrics = await (await fetch(`${s.metrics!.url}/metrics`)).text();
+      expect(metrics).toContain(`ot3c_budget_target_amount{currency="EUR"} ${cfg.targetBudget}`);
+      expect(metrics).toMatch(/ot3c_plan_items\{state="PENDING"\} [1-9]/);
+      expect((await fetch(`${s.metrics!.url}/readyz`)).status).toBe(200);
+
+      await s.chargeback!.syncNow();
+      const cb = await waitFor("chargeback summary", () => a.engine.getSnapshot().chargeback?.totalMicros);
+      const billedDays = new Set(s.chargeback!.ledger.days().map((d) => d.day));
+      const billed = confluent.costs.filter((c) => billedDays.has(c.start_date.slice(0, 10))).reduce((n, c) => n + Math.round(c.amount * 1e6), 0);
+      expect(cb).toBe(billed);
+      const summary = a.engine.getSnapshot().chargeback!;
+      expect(summary.byPrincipal.length).toBeGreaterThan(0);
+      expect(summary.newestHour).toBeDefined();
+
+      const scrape = () => fetch(`${s.metrics!.url}/chargeback/metrics`, { headers: { Accept: "application/openmetrics-text", "User-Agent": "Prometheus/3.0" } }).then((r) => r.text());
+      expect(await scrape()).toContain("confluent_cloud_chargeback_details");
+      const h1 = await waitFor("cursor", () => a.engine.getSnapshot().chargeback?.cursorHour);
+      await scrape();
+      const h2 = await waitFor("cursor move", () => (a.engine.getSnapshot().chargeback!.cursorHour! > h1 ? a.engine.getSnapshot().chargeback!.cursorHour : undefined));
+      expect(h2 - h1).toBe(3_600_000);
+      expect(a.engine.getSnapshot().alerts.filter((x) => x.includes("chargeback"))).toEqual([]);
+    } finally {
+      await a.stopEngine();
+      await s.stop();
+      await a.close();
+    }
+  });
+
+  test("a taken metrics port and a failing chargeback API are alerts and log lines, and the engine keeps running", async () => {
+    const blocker = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
+    const dead = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("down", { status: 503 }) });
+    const cfg = await config("faulty", chargeback(`http://127.0.0.1:${dead.port}`));
+    const a = await assembleEngine(cfg, { log });
+    const s = startServices({ cfg, engine: a.engine, log, clock: systemClock, listen: `127.0.0.1:${blocker.port}` });
+    try {
+      expect(s.metrics).toBeUndefined();
+      const res = await s.chargeback!.syncNow();
+      expect(res).toBeUndefined();
+      expect(s.chargeback!.lastError).toBeTruthy();
+      await a.engine.step();
+      const snap = a.engine.getSnapshot();
+      expect(snap.sync.state).toBe("OK");
+      expect(snap.alerts.some((x) => x.startsWith(`metrics port 127.0.0.1:${blocker.port} unavailable`))).toBe(true);
+      expect(snap.alerts.some((x) => x.startsWith("chargeback sync failed"))).toBe(true);
+      expect(entries.some((e) => e.level === "error" && e.msg.includes("metrics port"))).toBe(true);
+      expect(entries.some((e) => e.level === "warn" && e.msg.includes("chargeback sync failed"))).toBe(true);
+    } finally {
+      await a.stopEngine();
+      await s.stop();
+      await a.close();
+      blocker.stop(true);
+      dead.stop(true);
+    }
+  });
+});
