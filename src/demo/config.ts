@@ -82,12 +82,10 @@ export function assertSimulatorOnly(cfg: Config, simUrl: string): void {
     ["chargeback.confirm-prometheus.url", cfg.chargeback?.confirmPrometheus?.url],
   ];
   const base = simUrl.replace(/\/+$/, "");
+  if (!isLoopback(base)) throw new Error(`refusing to run the demo with enforce: true: the simulator ${simUrl} is not local`);
   const stray = endpoints.filter(([, v]) => v !== undefined && !(isLoopback(v) && (v === base || v.startsWith(base + "/"))));
-  if (!isLoopback(base) || stray.length) {
-    throw new Error(
-      `refusing to run the demo with enforce: true: ${stray.map(([k, v]) => `${k} = ${v}`).join(", ") || `simulator ${simUrl} is not local`} ` +
-        `is not the local simulator ${simUrl}`,
-    );
+  if (stray.length) {
+    throw new Error(`refusing to run the demo with enforce: true: ${stray.map(([k, v]) => `${k} = ${v}`).join(", ")} is not the local simulator ${simUrl}`);
   }
   if (cfg.notify.smtp || cfg.notify.webhook) throw new Error("refusing to run the demo with notification channels: it must not mail or call anyone");
 }
