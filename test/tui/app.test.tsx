@@ -80,6 +80,19 @@ describe("colour", () => {
     }
   });
 
+  test("TERM=dumb: ASCII glyphs for bars, chart, cursor and states", async () => {
+    const r = await open({ status: "OVER" }, { colorAllowed: false, ascii: true });
+    let f = r.frame();
+    expect(f).toContain("x OVER");
+    expect(f).toMatch(/burn #+\++\|?\+*\.+/);
+    expect(f).toMatch(/## ## .*== ==/);
+    expect(f).not.toMatch(/[█▓▒░▁▂▃▄▅▆▇✔✖▲◷›]/);
+    await r.press("3");
+    f = r.frame();
+    expect(f).toMatch(/> p-101\s+~ PENDING/);
+    expect(f).not.toMatch(/[✔✖▲◷›…]/);
+  });
+
   test("`t` toggles themes only when colour is allowed", async () => {
     const prefs = memoryPrefs();
     const r = await open({}, { colorAllowed: false, prefs });

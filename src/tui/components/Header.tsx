@@ -55,14 +55,15 @@ export const Header = memo(function Header({ snap, connection, readOnly }: Heade
       { text: `  burn ${money(b.burnPerHour)}/h · ${money(b.burnPerDay)}/d` },
     );
   } else {
-    line2.push({ text: "  waiting for the first sync…", token: "dim" });
+    line2.push({ text: `  waiting for the first sync${theme.glyphs.ellipsis}`, token: "dim" });
   }
 
+  const dash = theme.ascii ? "-" : "–";
   const line3: Seg[] = [];
   if (b) {
     line3.push(
       { text: `forecast P50 ${money(b.forecast.p50)}`, bold: true, token: look.token },
-      { text: `  P10–P90 ${money(b.forecast.p10)}–${money(b.forecast.p90)}` },
+      { text: `  P10${dash}P90 ${money(b.forecast.p10)}${dash}${money(b.forecast.p90)}` },
       { text: `  gap ${signedMoney(b.gap)}`, token: b.gap > 0 ? look.token : undefined },
     );
     if (b.baselineExceedsBudget) line3.push({ text: "  baseline > budget", token: "danger" });

@@ -100,7 +100,7 @@ export const Chooser = memo(function Chooser({
           segs={[i === index ? { text: `${theme.glyphs.cursor} ${c}`, inverse: true, bold: true, token: "accent" } : { text: `  ${c}` }]}
         />
       ))}
-      <Plain text="↑/↓ choose · Enter takes it (then confirm) · Esc cancels" token="dim" />
+      <Plain text={`${theme.ascii ? "Up/Down" : "↑/↓"} choose · Enter takes it (then confirm) · Esc cancels`} token="dim" />
     </Frame>
   );
 });
@@ -132,7 +132,7 @@ export const HelpOverlay = memo(function HelpOverlay({
       {rows.slice(start, start + visible).map((r, i) => (
         <Line key={start + i} segs={[{ text: cell(r.keys, 16), bold: true, token: "accent" }, { text: r.description }]} />
       ))}
-      <Plain text={`↑/↓ scroll · Esc closes · prefs: ${prefsPath}`} token="dim" />
+      <Plain text={`${theme.ascii ? "Up/Down" : "↑/↓"} scroll · Esc closes · prefs: ${prefsPath}`} token="dim" />
     </Frame>
   );
 });

@@ -92,7 +92,7 @@ export const Resources = memo(function Resources({
     `${mark("prio", "prio", layout.prio, "right")} ${cell("owner", layout.owner)} ${mark("cost", "cost", layout.cost, "right")} ` +
     `${mark("forecast", "P50", layout.forecast, "right")} ${cell("state", layout.state)}`;
   const info =
-    `${rows.length === 0 ? 0 : start + 1}–${start + visible.length} of ${rows.length} rows (${total} resources)` +
+    `${rows.length === 0 ? 0 : start + 1}${theme.ascii ? "-" : "–"}${start + visible.length} of ${rows.length} rows (${total} resources)` +
     (filter ? `  filter: "${filter}"` : "") +
     `  sort: ${sort.key}${sort.reverse ? " reversed" : ""}`;
   return (
