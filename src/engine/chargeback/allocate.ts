@@ -11,7 +11,7 @@
 import { segmentsForDay, segmentRow, type RowDaySegment } from "./hours.ts";
 import { splitByWeights, splitEven } from "./money.ts";
 import { ObjectsIndex } from "./objects-index.ts";
-import { Rules, type Split } from "./rules.ts";
+import { Rules, type Share, type Split } from "./rules.ts";
 import type { AllocationPiece, BillingRow, ChargebackObjects, CostType, HourlyPiece, ReasonCode, UsageSample } from "./types.ts";
 import { UsageIndex } from "./usage-index.ts";
 
@@ -67,6 +67,30 @@ export class Allocator {
     return row.envId || this.objects.envOf(row.resourceId) || "";
   }
 
+  /** Adds `count` hours of `amount` divided by `split` into per-share, per-id accumulators. */
+  private accumulate(split: Split, amount: number, count: number, acc: Map<Share, number[]>): void {
+    const portions = split.parts.length === 1 ? [amount] : splitByWeights(amount, split.parts.map((p) => p.weight));
+    for (let i = 0; i < split.parts.length; i++) {
+      const portion = portions[i]!;
+      if (portion === 0) continue;
+      const share = split.parts[i]!.share;
+      const n = share.ids.length;
+      let arr = acc.get(share);
+      if (!arr) acc.set(share, (arr = new Array<number>(n).fill(0)));
+      if (share.weights) {
+        const a = splitByWeights(portion, share.weights as number[]);
+        for (let j = 0; j < n; j++) arr[j]! += a[j]! * count;
+      } else {
+        // splitEven inlined: the hot path of every shared line type.
+        const sign = portion < 0 ? -1 : 1;
+        const abs = Math.abs(portion);
+        const base = Math.floor(abs / n);
+        const rest = abs - base * n;
+        for (let j = 0; j < n; j++) arr[j]! += sign * (base + (j < rest ? 1 : 0)) * count;
+      }
+    }
+  }
+
   /** Ledger pieces of one segment (one row's hours in one day). */
   allocateSegment(seg: RowDaySegment): AllocationPiece[] {
     const groups = new Map<Split, Map<number, number>>();
@@ -78,32 +102,35 @@ export class Allocator {
       if (!byAmount) groups.set(split, (byAmount = new Map()));
       byAmount.set(amount, (byAmount.get(amount) ?? 0) + 1);
     }
-    const acc = new Map<string, AllocationPiece>();
+    const acc = new Map<Share, number[]>();
+    for (const [split, byAmount] of groups) for (const [amount, count] of byAmount) this.accumulate(split, amount, count, acc);
+
     const row = seg.row;
     const envId = this.envOf(row);
-    for (const [split, byAmount] of groups) {
-      for (const [amount, count] of byAmount) {
-        for (const p of this.parts(split, amount)) {
-          const key = `${p.principal}\u0001${p.costType}\u0001${p.reason}`;
-          const piece = acc.get(key);
-          if (piece) piece.micros += p.micros * count;
-          else
-            acc.set(key, {
-              rowKey: row.key,
-              day: seg.day,
-              principal: p.principal,
-              costType: p.costType,
-              reason: p.reason,
-              lineType: row.lineType,
-              product: row.product,
-              envId,
-              resourceId: row.resourceId,
-              micros: p.micros * count,
-            });
-        }
+    const piece = (principal: string, costType: CostType, reason: ReasonCode, micros: number): AllocationPiece => ({
+      rowKey: row.key, day: seg.day, principal, costType, reason, lineType: row.lineType, product: row.product, envId, resourceId: row.resourceId, micros,
+    });
+    const out: AllocationPiece[] = [];
+    if (acc.size === 1) {
+      const [share, arr] = acc.entries().next().value!;
+      for (let j = 0; j < arr.length; j++) if (arr[j] !== 0) out.push(piece(share.ids[j]!, share.costType, share.reason, arr[j]!));
+      return out;
+    }
+    // Several shares (hour-by-hour usage, a set that changed mid-day, CKU's usage + shared parts): merge per
+    // (cost type, reason, principal) without building a string key per contribution.
+    const merged = new Map<string, { costType: CostType; reason: ReasonCode; byPrincipal: Map<string, number> }>();
+    for (const [share, arr] of acc) {
+      const tag = `${share.costType}|${share.reason}`;
+      let m = merged.get(tag);
+      if (!m) merged.set(tag, (m = { costType: share.costType, reason: share.reason, byPrincipal: new Map() }));
+      for (let j = 0; j < arr.length; j++) {
+        if (arr[j] === 0) continue;
+        const id = share.ids[j]!;
+        m.byPrincipal.set(id, (m.byPrincipal.get(id) ?? 0) + arr[j]!);
       }
     }
-    return [...acc.values()];
+    for (const m of merged.values()) for (const [principal, micros] of m.byPrincipal) if (micros !== 0) out.push(piece(principal, m.costType, m.reason, micros));
+    return out;
   }
 
   /** Exporter series of one segment, added into `into` (keyed by hour|principal|lineType|env|costType). */

@@ -13,8 +13,17 @@ export function dayStart(day: string): number {
   return t;
 }
 
+const dayNames = new Map<number, string>();
+
+/** `YYYY-MM-DD` (UTC) of an instant; memoised per day number because it runs for every hour of every row. */
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  let s = dayNames.get(n);
+  if (s === undefined) {
+    s = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size < 100_000) dayNames.set(n, s);
+  }
+  return s;
 }
 
 export function addDays(day: string, n: number): string {

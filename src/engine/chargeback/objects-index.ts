@@ -118,14 +118,14 @@ export class ObjectsIndex {
     if (sorted.length === 1) return this.single(sorted[0]!);
     const key = sorted.join("\u0000");
     let set = this.interned.get(key);
-    if (!set) this.interned.set(key, (set = Object.freeze(sorted)));
+    if (!set) this.interned.set(key, (set = sorted)); // shared: never mutated (IdSet is readonly)
     return set;
   }
 
   /** The shared one-element set of `id`. */
   single(id: string): IdSet {
     let set = this.singles.get(id);
-    if (!set) this.singles.set(id, (set = Object.freeze([id])));
+    if (!set) this.singles.set(id, (set = [id]));
     return set;
   }
 

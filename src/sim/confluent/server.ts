@@ -39,3 +39,16 @@ export function startConfluentSim(options: {
   const url = `http://${server.hostname}:${server.port}`;
   return { url, port: server.port!, state, stop: async () => void server.stop(true) };
 }
+
+/** The `chargeback:` section of an `ot3c.yaml` that points ot3c at a simulator serving both route sets at `url`. */
+export function chargebackConfigYaml(url: string, state: ConfluentSimState, o: { lookbackDays?: number; cutoffDays?: number } = {}): string {
+  return [
+    "chargeback:",
+    `  confluent: {api-key: ${state.apiKey}, api-secret: ${state.apiSecret}, base-url: "${url}"}`,
+    `  prometheus: {url: "${url}"}`,
+    `  lookback-days: ${o.lookbackDays ?? 14}`,
+    `  cutoff-days: ${o.cutoffDays ?? 2}`,
+    "  cku-usage-ratio: 0.7",
+    "",
+  ].join("\n");
+}

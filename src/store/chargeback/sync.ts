@@ -30,6 +30,8 @@ export interface SyncOptions {
   full?: boolean;
   /** Days allocated per batch (bounds memory: usage of one batch is held at a time). */
   batchDays?: number;
+  /** Force a full garbage collection after a batch when RSS is above this (default 256 MiB). */
+  gcAboveBytes?: number;
   log?: (msg: string) => void;
 }
 
@@ -41,7 +43,11 @@ export interface SyncResult {
   daysRecomputed: string[];
   piecesWritten: number;
   usageSamples: number;
+  /** Where the time went (ms). */
+  timings: { costsAndObjects: number; usage: number; allocate: number; write: number; gc: number };
 }
+
+const yieldToIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function hashRows(rows: BillingRow[]): string {
   const h = createHash("sha256");
@@ -75,12 +81,20 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
       break;
     }
   }
-  const result: SyncResult = { fetchedFrom: fetchFrom, fetchedTo: today, rowsFetched: 0, daysChecked: 0, daysRecomputed: [], piecesWritten: 0, usageSamples: 0 };
+  const timings = { costsAndObjects: 0, usage: 0, allocate: 0, write: 0, gc: 0 };
+  const result: SyncResult = { fetchedFrom: fetchFrom, fetchedTo: today, rowsFetched: 0, daysChecked: 0, daysRecomputed: [], piecesWritten: 0, usageSamples: 0, timings };
+  let t = performance.now();
+  const lap = (k: keyof typeof timings) => {
+    const n = performance.now();
+    timings[k] += n - t;
+    t = n;
+  };
   if (fetchFrom >= today) return result;
 
   const [fetched, objects] = await Promise.all([source.costs(fetchFrom, today), source.objects()]);
   result.rowsFetched = fetched.length;
   ledger.mergeObjects(objects, o.now);
+  lap("costsAndObjects");
   log(`fetched ${fetched.length} cost rows for ${fetchFrom}..${today}`);
 
   // Rows per day (a multi-day row under each of its days). Rows that started before the fetch window cannot have
@@ -118,10 +132,23 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
   if (changed.length === 0) return result;
 
   const objectsIndex = new ObjectsIndex(ledger.objects());
-  for (const batch of runs(changed, o.batchDays ?? 7)) {
+  const batches = runs(changed, o.batchDays ?? 7);
+  // Usage of the next batch is fetched while this one is allocated (the wait is on the network, not on us).
+  const fetchUsage = (batch: string[]) => {
     const from = Date.parse(`${batch[0]}T00:00:00Z`);
     const to = Date.parse(`${batch[batch.length - 1]}T00:00:00Z`) + DAY_MS;
-    const usage = await source.usage(from, to);
+    const p = source.usage(from, to);
+    p.catch(() => {}); // observed when awaited below; never an unhandled rejection meanwhile
+    return p;
+  };
+  lap("allocate");
+  let pending = batches.length > 0 ? fetchUsage(batches[0]!) : undefined;
+  for (let bi = 0; bi < batches.length; bi++) {
+    const batch = batches[bi]!;
+    const usage = await pending!;
+    pending = bi + 1 < batches.length ? fetchUsage(batches[bi + 1]!) : undefined;
+    lap("usage");
+    await yieldToIo(); // lets the prefetch's request go out before the CPU-bound allocation starts
     result.usageSamples += usage.length;
     log(`fetched ${usage.length} usage samples for ${batch[0]}..${batch[batch.length - 1]}`);
     const allocator = new Allocator(objectsIndex, usage, { ckuUsageRatio: o.ckuUsageRatio });
@@ -139,13 +166,18 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
         segmentMicros: seg.amounts.reduce((a, b) => a + b, 0),
         pieces: allocator.allocateSegment(seg),
       }));
+      lap("allocate");
       ledger.replaceDay(d, hashes.get(d)!, allocated, usageByDay.get(d) ?? [], o.now);
+      lap("write");
       for (const a of allocated) result.piecesWritten += a.pieces.length;
       result.daysRecomputed.push(d);
+      await yieldToIo();
     }
     log(`allocated ${batch[0]}..${batch[batch.length - 1]}`);
-    // A batch leaves tens of MB of short-lived objects behind; collecting now keeps peak RSS flat over long lookbacks.
-    if (typeof Bun !== "undefined") Bun.gc(true);
+    // A batch leaves tens of MB of short-lived objects behind and the collector is lazy about returning them; a full
+    // collection (only when the process has grown) keeps peak RSS flat over long lookbacks without paying every time.
+    if (typeof Bun !== "undefined" && process.memoryUsage().rss > (o.gcAboveBytes ?? 256 * 1024 * 1024)) Bun.gc(true);
+    lap("gc");
   }
   return result;
 }
