@@ -36,6 +36,8 @@ export interface CrashReport {
   approvalViolations: string[];
   deadlineViolations: string[];
   items: Record<string, number>;
+  /** Why items FAILED (API errors the simulator injects, or "outcome unknown" after a kill mid-call). */
+  failures: string[];
   deleteCalls: number;
   cleanExitCode: number | null;
   durationMs: number;
@@ -88,6 +90,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     approvalViolations: [],
     deadlineViolations: [],
     items: {},
+    failures: [],
     deleteCalls: 0,
     cleanExitCode: null,
     durationMs: 0,
@@ -171,6 +174,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     const store = Store.open(stateDir);
     const items = store.listItems();
     for (const i of items) report.items[i.state] = (report.items[i.state] ?? 0) + 1;
+    for (const i of items) if (i.state === "FAILED") report.failures.push(`${i.id} ${i.vrId.slice(0, 40)}: ${(i.error ?? "").slice(0, 400)}`);
     for (const id of vetoed) {
       const item = store.getItem(id)!;
       for (const r of item.resources) {

@@ -28,6 +28,7 @@ for (let done = 0, round = 0; done < total; round++) {
       `exit ${r.cleanExitCode}, ${(r.durationMs / 1000).toFixed(1)} s`,
   );
   for (const d of [...r.doubleCalls, ...r.vetoViolations, ...r.approvalViolations, ...r.deadlineViolations]) console.log(`  ! ${d}`);
+  for (const f of r.failures) console.log(`  FAILED ${f}`);
 }
 const sum = (f: (r: CrashReport) => number) => rounds.reduce((a, r) => a + f(r), 0);
 const bad = sum((r) => r.doubleCalls.length + r.vetoViolations.length + r.approvalViolations.length + r.deadlineViolations.length + (r.cleanExitCode === 0 ? 0 : 1));
@@ -35,6 +36,7 @@ console.log(
   `total: ${sum((r) => r.kills)} kills (${sum((r) => r.killsWhileExecuting)} while executing), ${sum((r) => r.deleteCalls)} stop/delete calls, ` +
     `${sum((r) => r.doubleCalls.length)} double calls, ${sum((r) => r.vetoViolations.length)} veto violations, ` +
     `${sum((r) => r.approvalViolations.length)} lost approvals, ${sum((r) => r.deadlineViolations.length)} moved deadlines, ` +
-    `${sum((r) => r.items.FAILED ?? 0)} items failed as "outcome unknown" (left for an operator), ${(sum((r) => r.durationMs) / 1000).toFixed(1)} s`,
+    `${sum((r) => r.failures.filter((f) => f.includes("outcome unknown")).length)} items failed as "outcome unknown" (left for an operator), ` +
+    `${sum((r) => r.failures.filter((f) => !f.includes("outcome unknown")).length)} failed with an API error, ${(sum((r) => r.durationMs) / 1000).toFixed(1)} s`,
 );
 process.exitCode = bad === 0 ? 0 : 1;
