@@ -182,6 +182,7 @@ export class Engine implements EngineHandle {
         now,
         dataFresh: fresh,
         isWanted: (item) => item.origin === this.origin() && wanted.has(item.vrId),
+        origin: this.origin(),
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });

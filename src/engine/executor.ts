@@ -60,6 +60,11 @@ export interface ExecutionContext {
   isWanted(item: StoredPlanItem): boolean;
   budgetAtRisk: boolean;
   roots: Map<string, VirtualResource>;
+  /**
+   * Only due items of this origin start (`exec -f` runs the file's items and leaves the planner's alone, and vice
+   * versa). Items already EXECUTING always finish.
+   */
+  origin?: StoredPlanItem["origin"];
 }
 
 export type ItemEventKind = "executed" | "failed" | "cancelled" | "gone";
@@ -116,7 +121,7 @@ export class Executor {
       if (this.stopping) return result;
       await this.continueExecuting(item, ctx.now);
     }
-    const due = this.store.listItems({ states: ["PENDING", "APPROVED"] }).filter((i) => i.deadline <= ctx.now);
+    const due = this.store.listItems({ states: ["PENDING", "APPROVED"] }).filter((i) => i.deadline <= ctx.now && (!ctx.origin || i.origin === ctx.origin));
     const runnable = due.filter((i) => i.state === "APPROVED" || this.settings.approval === "none");
     result.waitingForApproval = due.filter((i) => !runnable.includes(i)).map((i) => i.id);
     if (runnable.length === 0) return result;
