@@ -120,7 +120,8 @@ export function generateConfluentScenario(options: ConfluentScenarioOptions = {}
         // The Metrics API reports some principals as the API key itself; the allocator maps them to the owner.
         principalId: rnd() < 0.3 ? k.obj.id : owner.obj.id,
         fromHour: Math.max(start, Math.ceil(k.createdAt / HOUR) * HOUR),
-        toHour: Math.min(today, k.deletedAt === undefined ? today : Math.floor(k.deletedAt / HOUR) * HOUR),
+        // Traffic goes on after the last billed day (billing is a day or more late), so the export endpoint has data now.
+        toHour: k.deletedAt === undefined ? today + 366 * DAY : Math.floor(k.deletedAt / HOUR) * HOUR,
         requestPerHour: Math.round(1e6 + rnd() * 5e8),
         responsePerHour: Math.round(1e6 + rnd() * 9e8),
         seed: Math.floor(rnd() * 2 ** 31),

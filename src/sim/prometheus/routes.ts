@@ -2,8 +2,9 @@
  * A Prometheus-compatible query API over the simulated Kafka byte counters, for the demo and tests. It evaluates
  * exactly the PromQL the chargeback client sends —
  *   sum by (kafka_id, principal_id) (sum_over_time(confluent_kafka_server_{request,response}_bytes[1h]))
- * — as a real Prometheus would over the 1-minute deltas of the export endpoint: the value at t is the sum of the
- * deltas in [t − 1h, t). Anything else gets Prometheus' own 400 `bad_data` answer.
+ * — as a real Prometheus (3.x, left-open ranges) would over the 1-minute deltas of the export endpoint, each stamped
+ * at its minute's start: the value at t sums the samples stamped in (t − 1h, t]. Anything else gets Prometheus' own
+ * 400 `bad_data` answer.
  */
 import type { SimRoute } from "../confluent/routes.ts";
 import { rangeBytes, streamPresent, type ConfluentSimState, type TrafficStream } from "../confluent/state.ts";
@@ -53,8 +54,10 @@ function groups(state: ConfluentSimState): Map<string, TrafficStream[]> {
 
 /** The value of one series at t (seconds), or undefined when no sample falls in the window. */
 function evaluate(streams: TrafficStream[], t: number, which: "request" | "response"): number | undefined {
-  const to = Math.round(t * 1000);
-  const from = to - 3_600_000;
+  const end = Math.round(t * 1000);
+  // Minute stamps m with end − 1h < m ≤ end, as a half-open range [from, to) of minute starts.
+  const from = Math.floor((end - 3_600_000) / 60_000) * 60_000 + 60_000;
+  const to = Math.floor(end / 60_000) * 60_000 + 60_000;
   let present = false;
   let sum = 0;
   for (const s of streams) {

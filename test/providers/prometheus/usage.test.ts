@@ -66,5 +66,11 @@ describe("Prometheus usage", () => {
     const text = await res.text();
     expect(text.trimEnd().endsWith("# EOF")).toBe(true);
     expect(text).toContain("# TYPE confluent_kafka_server_request_bytes gauge");
+    const line = text.split("\n").find((l) => l.startsWith('confluent_kafka_server_request_bytes{kafka_id="lkc-0000"'))!;
+    expect(line).toBeDefined();
+    // Timestamp in seconds, at least 5 minutes old, on a minute boundary.
+    const ts = Number(line.split(" ").pop());
+    expect(ts % 60).toBe(0);
+    expect(Date.now() / 1000 - ts).toBeGreaterThanOrEqual(300);
   });
 });
