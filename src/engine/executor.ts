@@ -84,6 +84,18 @@ export interface TickResult {
 
 const ACTOR = { actor: "ot3c", source: "engine" as const };
 
+/** Transient errors tolerated per item before it fails for an operator. */
+const MAX_TRANSIENT_ERRORS = 20;
+
+/** Network trouble, timeouts, 429 and 5xx: the outcome of the call is unknown, not negative. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { retryable?: boolean; status?: number; name?: string; code?: string };
+  if (!e || typeof e !== "object") return false;
+  if (e.retryable === true) return true;
+  if (typeof e.status === "number") return e.status === 408 || e.status === 429 || e.status >= 500;
+  return e.name === "TimeoutError" || e.name === "AbortError" || e.code === "ECONNRESET" || e.code === "ECONNREFUSED" || e.code === "ETIMEDOUT";
+}
+
 /** What a step acts on: `stop` applies to servers only (their disks stay and keep costing). */
 export function stepsFor(action: PlanAction, leaves: CloudResource[]): CloudResource[] {
   return action === "stop" ? leaves.filter((r) => r.kind === "ECS") : leaves;
@@ -273,7 +285,16 @@ export class Executor {
         step.phase = "done";
         this.persist(item, journal, now);
       } catch (err) {
-        this.fail(item, redact(String((err as Error)?.message ?? err)), now, journal);
+        const message = redact(String((err as Error)?.message ?? err));
+        // A network error or 5xx after the call may have been accepted is not a failed termination: the step stays
+        // `calling` and the next tick resolves it like a restart would (await the job, or read the resource).
+        if (step.phase === "calling" && isTransient(err) && (journal.transientErrors ?? 0) < MAX_TRANSIENT_ERRORS) {
+          journal.transientErrors = (journal.transientErrors ?? 0) + 1;
+          this.persist(item, journal, now);
+          this.events.log?.("warn", `${journal.action} of ${step.kind} ${step.resourceId} interrupted (${message}); resolving on the next tick`, { item: item.id });
+          return;
+        }
+        this.fail(item, message, now, journal);
         return;
       }
     }

@@ -27,6 +27,8 @@ export interface ExecutionJournal {
   retried?: boolean;
   /** The item failed because a call's outcome is unknown; only an operator re-arms it. */
   ambiguous?: boolean;
+  /** Transient errors (timeouts, 5xx) met while a call was in flight; each is resolved on the next tick. */
+  transientErrors?: number;
   startedAt: number;
 }
 

@@ -306,3 +306,32 @@ describe("Executor: operator commands racing the re-check", () => {
   });
 });
 
+describe("Executor: transient errors mid-call", () => {
+  test("a 503 while the job is polled keeps the item EXECUTING; the next tick awaits the known job, no second call", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
+    const id = store.listItems()[0]!.id;
+    cloud.delete = async (r: CloudResource, hooks?: TerminationHooks) => {
+      cloud.calls.push(`delete:${r.id}`);
+      hooks?.onJob?.("job-a");
+      throw Object.assign(new Error("job poll: HTTP 503"), { status: 503, retryable: true });
+    };
+    await ex.tick(ctx(H));
+    expect(store.getItem(id)!.state).toBe("EXECUTING");
+    cloud.awaitJob = async (r) => {
+      cloud.resources.delete(r.id);
+    };
+    await ex.tick(ctx(H + 1));
+    expect(store.getItem(id)!.state).toBe("DONE");
+    expect(cloud.calls).toEqual(["delete:a"]);
+  });
+
+  test("a definite API error fails the item", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
+    cloud.delete = async () => {
+      throw Object.assign(new Error("HTTP 400 Ecs.0005: bad request"), { status: 400 });
+    };
+    await ex.tick(ctx(H));
+    expect(store.listItems()[0]!.state).toBe("FAILED");
+  });
+});
+
