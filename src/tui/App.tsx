@@ -42,7 +42,7 @@ import { Footer, Tabs, type Status } from "./components/Chrome.tsx";
 import { Chooser, ConfirmDialog, HelpOverlay, PromptBox, TextBox } from "./components/Modals.tsx";
 import { Overview } from "./views/Overview.tsx";
 import { Resources } from "./views/Resources.tsx";
-import { Pending, sortPlan } from "./views/Pending.tsx";
+import { Pending, resourceNames, sortPlan } from "./views/Pending.tsx";
 import { Chargeback, chargebackMatrix } from "./views/Chargeback.tsx";
 import { Events, eventRows, type LogFeed } from "./views/Events.tsx";
 
@@ -127,6 +127,7 @@ function Screen(props: ScreenProps) {
   const ordered = useMemo(() => orderRoots(treeIndex, sort.key), [treeIndex, sort.key]);
   const treeRows = useMemo(() => visibleRows(ordered, { collapsed, filter, reverse: sort.reverse }), [ordered, collapsed, filter, sort.reverse]);
   const planRows = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
+  const names = useMemo(() => resourceNames(snap?.resources ?? []), [snap?.resources]);
   const pendingItems = useMemo(() => planRows.filter((p) => p.state === "PENDING"), [planRows]);
   const events = useMemo(() => (snap ? eventRows(snap.events, props.logs?.recent()) : []), [snap, props.logs]);
   const cbRows = useMemo(() => (snap?.chargeback ? chargebackMatrix(snap.chargeback).rows.length : 0), [snap?.chargeback]);
@@ -276,7 +277,7 @@ function Screen(props: ScreenProps) {
       case "pending.approve":
         if (!item || !snap) return;
         if (item.state !== "PENDING") return setStatus({ text: `${item.id} is ${item.state}: only PENDING items can be approved`, token: "warn" });
-        return setModal(approveDialog(snap, item, nowMs, who));
+        return setModal(approveDialog(snap, item, nowMs, who, names.get(item.vrId)));
       case "pending.veto":
         if (!item) return;
         if (item.state !== "PENDING" && item.state !== "APPROVED")
@@ -320,7 +321,7 @@ function Screen(props: ScreenProps) {
       if (b?.id === "dialog.cancel") return setModal(undefined);
       if (b?.id === "chooser.choose") {
         const item = planRows.find((p) => p.id === m.itemId);
-        return setModal(item ? postponeDialog(item, POSTPONE_CHOICES_MS[m.index], clock.now(), who) : undefined);
+        return setModal(item ? postponeDialog(item, POSTPONE_CHOICES_MS[m.index], clock.now(), who, names.get(item.vrId)) : undefined);
       }
       return;
     }
@@ -364,7 +365,7 @@ function Screen(props: ScreenProps) {
       const reason = m.text.trim();
       if (!item) return;
       if (!reason) return setStatus({ text: "a veto needs a reason: nothing sent", token: "warn" });
-      return setModal(vetoDialog(item, reason, clock.now(), who));
+      return setModal(vetoDialog(item, reason, clock.now(), who, names.get(item.vrId)));
     }
     if (m.purpose === "approveAll") {
       if (m.text.trim() !== APPROVE_ALL_PHRASE) return setStatus({ text: `not confirmed (type "${APPROVE_ALL_PHRASE}" exactly): nothing sent`, token: "warn" });
@@ -383,6 +384,13 @@ function Screen(props: ScreenProps) {
     const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && !key.backspace && !key.delete;
     if (plain && [...input].length > 1 && !(modalRef.current?.kind === "prompt")) {
       for (const ch of input) onKey.current(ch, { ...key, shift: /[A-Z]/.test(ch) });
+      return;
+    }
+    // A terminal sends Alt+X as ESC X, so an Esc quickly followed by a letter or digit arrives as one "meta" key
+    // (Ink drops the Esc of ESC+punctuation entirely). We bind no Alt keys: take it as Esc, then the key.
+    if (key.meta && !key.escape && input.length === 1 && !key.ctrl) {
+      onKey.current("", { ...key, meta: false, escape: true });
+      onKey.current(input, { ...key, meta: false });
       return;
     }
     const name = keyName(input, key);
@@ -436,7 +444,7 @@ function Screen(props: ScreenProps) {
     const item = planRows.find((p) => p.id === modal.itemId);
     body = (
       <Chooser
-        title={`Postpone ${item?.vrId ?? modal.itemId} by…`}
+        title={`Postpone ${item ? names.get(item.vrId) ?? item.vrId : modal.itemId} by…`}
         lines={[`${modal.itemId}: deadline moves later by the chosen duration`]}
         choices={POSTPONE_CHOICES_MS.map(formatDuration)}
         index={modal.index}
@@ -445,7 +453,7 @@ function Screen(props: ScreenProps) {
     );
   } else if (modal?.kind === "details") {
     const item = planRows.find((p) => p.id === modal.itemId);
-    body = <TextBox title={`Plan item ${modal.itemId}`} lines={item ? detailLines(snap, item, clock.now()) : ["(gone)"]} width={w} height={bodyH} />;
+    body = <TextBox title={`Plan item ${modal.itemId}`} lines={item ? detailLines(snap, item, clock.now(), names.get(item.vrId)) : ["(gone)"]} width={w} height={bodyH} />;
   } else if (modal?.kind === "prompt" && modal.purpose === "veto") {
     body = (
       <PromptBox title={`Veto ${modal.itemIds?.[0]}: why?`} lines={["The reason goes into the audit log and to the owner."]} text={modal.text} width={w} />
@@ -464,7 +472,7 @@ function Screen(props: ScreenProps) {
   } else if (view === "resources") {
     body = <Resources rows={treeRows} cursor={cursor("resources")} width={w} height={bodyH} filter={filter} sort={sort} total={snap.resources.length} />;
   } else if (view === "pending") {
-    body = <Pending items={planRows} cursor={cursor("pending")} width={w} height={bodyH} approval={snap.approval} readOnly={readOnly} />;
+    body = <Pending items={planRows} names={names} cursor={cursor("pending")} width={w} height={bodyH} approval={snap.approval} readOnly={readOnly} />;
   } else if (view === "chargeback") {
     body = <Chargeback cb={snap.chargeback} cursor={cursor("chargeback")} width={w} height={bodyH} />;
   } else {
@@ -475,7 +483,7 @@ function Screen(props: ScreenProps) {
   // frame (its fullscreen path), which flickers over slow links.
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
-      <Header snap={snap} connection={handle.connection} readOnly={readOnly} />
+      <Header snap={snap} connection={handle.connection} readOnly={readOnly} width={columns} />
       <Tabs view={view} pendingCount={pendingItems.length} />
       <Box flexDirection="column" height={bodyH} overflow="hidden">
         {body}

@@ -23,27 +23,33 @@ export interface Actor {
   source: ActorSource;
 }
 
-function effectLine(snap: EngineSnapshot, item: PlanItem): string {
+function effectLine(snap: EngineSnapshot, item: PlanItem, name?: string): string {
   return snap.mode === "ENFORCE"
-    ? `ENFORCE: ${item.vrId} will really be ${item.action === "stop" ? "stopped" : "deleted"} at its deadline.`
+    ? `ENFORCE: ${label(item, name)} will really be ${item.action === "stop" ? "stopped" : "deleted"} at its deadline.`
     : `DRY-RUN: the engine only records what it would ${item.action}; nothing is touched.`;
 }
 
-function itemLines(item: PlanItem, now: number): string[] {
+/** "worker-005" when the resource has a name, else its id. */
+function label(item: PlanItem, name?: string): string {
+  return name && name !== item.vrId ? name : item.vrId;
+}
+
+function itemLines(item: PlanItem, now: number, name?: string): string[] {
   return [
-    `${item.id}: ${item.action} ${item.vrId}  prio ${item.prio}  owner ${item.owner ?? "-"}`,
+    `${item.id}: ${item.action} ${label(item, name)}  prio ${item.prio}  owner ${item.owner ?? "-"}`,
+    ...(name && name !== item.vrId ? [`resource ${item.vrId}`] : []),
     `saving ${money(item.tsave)} · deadline ${timestamp(item.deadline)} (${countdown(item.deadline, now)})`,
   ];
 }
 
-export function approveDialog(snap: EngineSnapshot, item: PlanItem, now: number, who: Actor): Modal {
+export function approveDialog(snap: EngineSnapshot, item: PlanItem, now: number, who: Actor, name?: string): Modal {
   return {
     kind: "confirm",
     label: `approve ${item.id}`,
     command: { type: "approve", ids: [item.id], ...who },
     model: {
-      title: `Approve termination of ${item.vrId}?`,
-      lines: [...itemLines(item, now), effectLine(snap, item)],
+      title: `Approve termination of ${label(item, name)}?`,
+      lines: [...itemLines(item, now, name), effectLine(snap, item, name)],
       confirmLabel: "Approve",
       focus: "cancel",
       dangerous: true,
@@ -51,14 +57,14 @@ export function approveDialog(snap: EngineSnapshot, item: PlanItem, now: number,
   };
 }
 
-export function vetoDialog(item: PlanItem, reason: string, now: number, who: Actor): Modal {
+export function vetoDialog(item: PlanItem, reason: string, now: number, who: Actor, name?: string): Modal {
   return {
     kind: "confirm",
     label: `veto ${item.id}`,
     command: { type: "veto", ids: [item.id], reason, ...who },
     model: {
-      title: `Veto termination of ${item.vrId}?`,
-      lines: [...itemLines(item, now), `reason: ${reason}`, "The resource stays; the planner will look for other savings."],
+      title: `Veto termination of ${label(item, name)}?`,
+      lines: [...itemLines(item, now, name), `reason: ${reason}`, "The resource stays; the planner will look for other savings."],
       confirmLabel: "Veto",
       focus: "cancel",
       dangerous: false,
@@ -66,14 +72,14 @@ export function vetoDialog(item: PlanItem, reason: string, now: number, who: Act
   };
 }
 
-export function postponeDialog(item: PlanItem, byMs: number, now: number, who: Actor): Modal {
+export function postponeDialog(item: PlanItem, byMs: number, now: number, who: Actor, name?: string): Modal {
   return {
     kind: "confirm",
     label: `postpone ${item.id}`,
     command: { type: "postpone", ids: [item.id], byMs, ...who },
     model: {
-      title: `Postpone by ${formatDuration(byMs)}: ${item.vrId}?`,
-      lines: [...itemLines(item, now), `new deadline ${timestamp(item.deadline + byMs)} (${countdown(item.deadline + byMs, now)})`],
+      title: `Postpone by ${formatDuration(byMs)}: ${label(item, name)}?`,
+      lines: [...itemLines(item, now, name), `new deadline ${timestamp(item.deadline + byMs)} (${countdown(item.deadline + byMs, now)})`],
       confirmLabel: "Postpone",
       focus: "cancel",
       dangerous: true,
@@ -94,9 +100,9 @@ export function approveAllLines(pending: PlanItem[], snap: EngineSnapshot): stri
   ];
 }
 
-export function detailLines(snap: EngineSnapshot, item: PlanItem, now: number): string[] {
+export function detailLines(snap: EngineSnapshot, item: PlanItem, now: number, name?: string): string[] {
   const lines = [
-    ...itemLines(item, now),
+    ...itemLines(item, now, name),
     `state ${item.state}  created ${timestamp(item.createdAt)}  updated ${timestamp(item.updatedAt)}`,
     `planned for ${timestamp(item.tdate)}${item.tasap ? " (as soon as grace allows)" : ""}`,
     `reason: ${item.reason}`,

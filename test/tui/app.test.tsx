@@ -242,7 +242,8 @@ describe("pending actions", () => {
     const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
     await r.press("a");
     const f = r.frame();
-    expect(f).toContain("Approve termination of GR_[");
+    expect(f).toContain("Approve termination of app-0?");
+    expect(f).toContain("resource GR_[");
     expect(f).toContain("›[ Cancel ]");
     expect(f).toContain(" [ Approve ]");
     expect(f).toContain("DRY-RUN: the engine only records what it would stop");
@@ -295,7 +296,7 @@ describe("pending actions", () => {
     await r.press("p");
     expect(r.frame()).toContain("› 1h");
     await r.press(KEY.down, KEY.enter);
-    expect(r.frame()).toContain("Postpone by 4h: GR_[");
+    expect(r.frame()).toContain("Postpone by 4h: app-0?");
     expect(r.frame()).toContain("(9h59m03s)");
     await r.press(KEY.tab, KEY.enter);
     await settle(30);
@@ -427,5 +428,42 @@ describe("input chunks", () => {
     expect(rows.findIndex((l) => l.startsWith("›"))).toBe(3);
     await r.press("/", "ecs-db");
     expect(r.frame()).toContain('filter: "ecs-db"');
+  });
+});
+
+describe("80×24 with large numbers", () => {
+  test("no view wraps a line or grows past the terminal, even with seven-digit money", async () => {
+    const s = await renderSized(80, 24, { resources: 40, pending: 25, syncState: "DEGRADED" });
+    const snap = s.engine.getSnapshot()!;
+    const b = snap.budget!;
+    s.engine.publish({
+      ...snap,
+      seq: snap.seq + 1,
+      project: { ...snap.project, name: "eu-de_a-rather-long-project-name-for-the-header" },
+      budget: { ...b, target: 1_234_567.89, spendSoFar: 1_111_111.11, forecast: { p10: 1_300_000.5, p50: 1_400_000.25, p90: 1_500_000.75 }, gap: 165_432.36 },
+    });
+    await settle(30);
+    for (const k of ["1", "2", "3", "4", "5", "?"]) {
+      s.stdin.write(k);
+      await settle(30);
+      const lines = s.frame().split("\n");
+      expect(lines.length).toBeLessThanOrEqual(23);
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+      expect(lines[0]).toContain("ot3c eu-de_a-rather-long");
+      if (k !== "?") expect(s.frame()).toContain("1,400,000.25");
+    }
+    s.instance.unmount();
+  });
+});
+
+describe("Esc followed quickly by a key", () => {
+  test("arrives as Alt+key and is taken as Esc, then the key", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("a");
+    expect(r.frame()).toContain("[ Cancel ]");
+    await r.press("\x1b5");
+    expect(r.engine.commands).toEqual([]);
+    expect(r.frame()).not.toContain("[ Cancel ]");
+    expect(r.frame()).toContain("[5 Events]");
   });
 });

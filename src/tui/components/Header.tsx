@@ -14,6 +14,7 @@ export interface HeaderProps {
   snap: EngineSnapshot;
   connection: string;
   readOnly: boolean;
+  width: number;
 }
 
 /** "2026-11-01→11-30 day 22/30": the period's last day is shown (endDate itself is exclusive). */
@@ -28,7 +29,7 @@ export function connectionLabel(connection: string): string {
   return connection.startsWith("attached") ? `attached ${connection.slice("attached:".length)}`.trim() : connection;
 }
 
-export const Header = memo(function Header({ snap, connection, readOnly }: HeaderProps) {
+export const Header = memo(function Header({ snap, connection, readOnly, width }: HeaderProps) {
   const theme = useTheme();
   const b = snap.budget;
   const look = budgetLook(theme, b?.status);
@@ -59,13 +60,24 @@ export const Header = memo(function Header({ snap, connection, readOnly }: Heade
   }
 
   const dash = theme.ascii ? "-" : "–";
+  const syncText = `sync ${sync.glyph} ${sync.word}`;
   const line3: Seg[] = [];
   if (b) {
-    line3.push(
+    const gap: Seg = { text: `  gap ${signedMoney(b.gap)}`, token: b.gap > 0 ? look.token : undefined };
+    const band = `${money(b.forecast.p10)}${dash}${money(b.forecast.p90)}`;
+    const wide: Seg[] = [
       { text: `forecast P50 ${money(b.forecast.p50)}`, bold: true, token: look.token },
-      { text: `  P10${dash}P90 ${money(b.forecast.p10)}${dash}${money(b.forecast.p90)}` },
-      { text: `  gap ${signedMoney(b.gap)}`, token: b.gap > 0 ? look.token : undefined },
-    );
+      { text: `  P10${dash}P90 ${band}` },
+      gap,
+    ];
+    // Large budgets do not fit the long form in 80 columns next to the sync state and its age ("12h ago").
+    const room = width - syncText.length - 10 - (b.baselineExceedsBudget ? 19 : 0);
+    const compact: Seg[] = [
+      { text: `P50 ${money(b.forecast.p50)}`, bold: true, token: look.token },
+      { text: ` (P10${dash}P90 ${band})` },
+      gap,
+    ];
+    line3.push(...(wide.reduce((n, x) => n + x.text.length, 0) <= room ? wide : compact));
     if (b.baselineExceedsBudget) line3.push({ text: "  baseline > budget", token: "danger" });
     line3.push({ text: "  " });
   }
@@ -74,16 +86,18 @@ export const Header = memo(function Header({ snap, connection, readOnly }: Heade
     <Box flexDirection="column">
       <Line segs={line1} />
       <Line segs={line2} />
+      {/* Nothing in this row may wrap: a wrapped header line would push the frame past the terminal. */}
       <Box flexDirection="row">
-        <Box flexShrink={0}>
-          <Text>
+        {/* Keep the money whole when it fits and let the DEGRADED reason give way; else truncate the money too. */}
+        <Box flexShrink={line3.reduce((n, x) => n + x.text.length, 0) + syncText.length + 9 <= width ? 0 : 1}>
+          <Text wrap="truncate">
             {segTexts(theme, line3)}
-            <Text color={theme.colors[sync.token]}>{`sync ${sync.glyph} ${sync.word}`}</Text>
+            <Text color={theme.colors[sync.token]}>{syncText}</Text>
           </Text>
         </Box>
         {snap.sync.lastSuccessAt !== undefined ? (
           <Box flexShrink={0}>
-            <Text>
+            <Text wrap="truncate">
               {" "}
               <Age since={snap.sync.lastSuccessAt} />
             </Text>

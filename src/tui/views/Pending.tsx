@@ -4,7 +4,7 @@
  */
 import { memo, useMemo } from "react";
 import { Box, Text } from "ink";
-import type { PlanItem, PlanState } from "../../engine/types.ts";
+import type { PlanItem, PlanState, VirtualResource } from "../../engine/types.ts";
 import { cell, money } from "../format.ts";
 import { planStateLook } from "../theme.ts";
 import { Plain, segTexts, useTheme, windowStart, type Seg } from "../components/Line.tsx";
@@ -12,9 +12,10 @@ import { Countdown } from "../components/Ticking.tsx";
 
 const ACTIVE: PlanState[] = ["PENDING", "APPROVED", "EXECUTING"];
 
-/** Active items first by deadline, then settled ones newest first. */
+/** Active items first by deadline (ties in the engine's plan order), then settled ones newest first. */
 export function sortPlan(plan: PlanItem[]): PlanItem[] {
-  const active = plan.filter((p) => ACTIVE.includes(p.state)).sort((a, b) => a.deadline - b.deadline || a.id.localeCompare(b.id));
+  const order = new Map(plan.map((p, i) => [p.id, i]));
+  const active = plan.filter((p) => ACTIVE.includes(p.state)).sort((a, b) => a.deadline - b.deadline || order.get(a.id)! - order.get(b.id)!);
   const rest = plan.filter((p) => !ACTIVE.includes(p.state)).sort((a, b) => b.updatedAt - a.updatedAt);
   return [...active, ...rest];
 }
@@ -37,7 +38,28 @@ export function pendingLayout(width: number): PendingLayout {
   return { ...fixed, owner, vr: flex - owner };
 }
 
-const PendingRow = memo(function PendingRow({ item, selected, layout }: { item: PlanItem; selected: boolean; layout: PendingLayout }) {
+/** Display names of virtual resources (groups nest), so rows can show "worker-005" instead of a long GR_[…] id. */
+export function resourceNames(resources: VirtualResource[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const walk = (vr: VirtualResource) => {
+    if (vr.name) names.set(vr.id, vr.name);
+    vr.members.forEach(walk);
+  };
+  resources.forEach(walk);
+  return names;
+}
+
+const PendingRow = memo(function PendingRow({
+  item,
+  name,
+  selected,
+  layout,
+}: {
+  item: PlanItem;
+  name: string;
+  selected: boolean;
+  layout: PendingLayout;
+}) {
   const theme = useTheme();
   const g = theme.glyphs;
   const look = planStateLook(theme, item.state);
@@ -47,7 +69,7 @@ const PendingRow = memo(function PendingRow({ item, selected, layout }: { item: 
     { text: cell(`${look.glyph} ${look.word}`, layout.state) + " ", token: look.token, inverse: selected },
     {
       text:
-        `${cell(item.action, layout.action)} ${cell(item.vrId, layout.vr, "left", g.ellipsis)} ${cell(String(item.prio), layout.prio, "right")} ` +
+        `${cell(item.action, layout.action)} ${cell(name, layout.vr, "left", g.ellipsis)} ${cell(String(item.prio), layout.prio, "right")} ` +
         `${cell(item.owner ?? "-", layout.owner, "left", g.ellipsis)} ${cell(money(item.tsave), layout.saving, "right")} `,
       inverse: selected,
     },
@@ -71,6 +93,7 @@ const PendingRow = memo(function PendingRow({ item, selected, layout }: { item: 
 
 export const Pending = memo(function Pending({
   items,
+  names,
   cursor,
   width,
   height,
@@ -78,6 +101,7 @@ export const Pending = memo(function Pending({
   readOnly,
 }: {
   items: PlanItem[];
+  names: Map<string, string>;
   cursor: number;
   width: number;
   height: number;
@@ -103,7 +127,7 @@ export const Pending = memo(function Pending({
       <Plain text={head} bold />
       {items.length === 0 ? <Plain text="  no plan items: nothing is scheduled for termination" token="dim" /> : null}
       {visible.map((item, i) => (
-        <PendingRow key={item.id} item={item} selected={start + i === cursor} layout={layout} />
+        <PendingRow key={item.id} item={item} name={names.get(item.vrId) ?? item.vrId} selected={start + i === cursor} layout={layout} />
       ))}
     </Box>
   );
