@@ -107,4 +107,47 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     await engine.stop();
     store.close();
   }, 60_000);
+
+  test("enforce: true under faults: deletions go through, and no stop/delete reaches the simulator twice", async () => {
+    const scenario2 = presetScenario("demo", { now: T0, seed: 5 });
+    const faults2 = new FaultInjector({ rate: 0.3, kinds: ["5xx", "429", "slow", "truncate"], retryAfterSeconds: 0, slowMs: 5, seed: 7 });
+    const sim2 = startSim({ world: scenario2.world, targetBudget: scenario2.targetBudget, faults: faults2, otc: { pollsUntilDone: 2 } });
+    try {
+      const file = join(dir, "enforce.yaml");
+      writeFileSync(
+        file,
+        `${sim2.configYaml().replace(/^enforce:.*$/m, "")}\nenforce: true\nplanner: {mode: classic}\ntermination-grace: 1h\n` +
+          `max-terminations-per-run: 100\nsync-interval: 15m\nstale-after: 45m\nstate-dir: ${join(dir, "enforce-state")}\n`,
+        { mode: 0o600 },
+      );
+      const cfg = await loadConfig({ path: file });
+      const instant = { sleep: async () => {}, retries: 2, timeoutMs: 2000 };
+      const providers = wireProviders(cfg, { otc: instant, dashboardHttp: instant, jobs: { intervalMs: 1, sleep: async () => {} } });
+      const clock = new ManualClock(T0);
+      const store = Store.open(cfg.stateDir);
+      const engine = new Engine({ store, stateDir: cfg.stateDir, clock, inventory: providers.inventory, terminator: providers.terminator, evaluate: providers.evaluate, settings: engineSettingsFrom(cfg), project: { name: "demo", region: "eu-de" } });
+      await engine.acquireLock();
+      for (let i = 0; i < 24; i++) {
+        clock.advance(15 * MIN);
+        await engine.step();
+      }
+      faults2.setProfile({ rate: 0, kinds: [], retryAfterSeconds: 0, slowMs: 0, seed: 1 });
+      for (let i = 0; i < 8; i++) {
+        clock.advance(15 * MIN);
+        await engine.step();
+      }
+      const twice = [...sim2.world.mutations.calls].filter(([, n]) => n > 1);
+      if (process.env.OT3C_DEBUG) console.log({ calls: sim2.world.mutations.total, states: store.listItems().map((i) => i.state), failed: store.listItems({ states: ["FAILED"] }).map((i) => i.error) });
+      expect(twice).toEqual([]);
+      expect(store.listItems({ states: ["EXECUTING"] })).toEqual([]);
+      expect(store.listItems({ states: ["DONE"] }).length).toBeGreaterThan(0);
+      // Whatever failed says why; nothing failed silently.
+      for (const f of store.listItems({ states: ["FAILED"] })) expect(f.error).toBeTruthy();
+      await engine.stop();
+      store.close();
+    } finally {
+      await sim2.stop();
+    }
+  }, 60_000);
 });
+
