@@ -62,10 +62,15 @@ export class ChargebackExporter {
 }
 
 let shared: ChargebackExporter | undefined;
+let sharedDir: string | undefined;
 
-/** Build (once) the exporter for a configuration and state directory; the metrics port then calls `render`. */
+/**
+ * Build (once per state directory) the exporter for a configuration; the metrics port then calls `render`, or
+ * `renderChargebackMetrics`. The daemon may prefer `ChargebackService` (service.ts), which also syncs.
+ */
 export function chargebackExporterFor(cfg: ChargebackConfig, stateDir: string, clock: Clock = { now: () => Date.now() }): ChargebackExporter {
-  if (!shared) {
+  if (!shared || sharedDir !== stateDir) {
+    sharedDir = stateDir;
     shared = new ChargebackExporter({
       ledger: Ledger.open(stateDir),
       clock,
