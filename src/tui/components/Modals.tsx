@@ -132,7 +132,10 @@ export const HelpOverlay = memo(function HelpOverlay({
       {rows.slice(start, start + visible).map((r, i) => (
         <Line key={start + i} segs={[{ text: cell(r.keys, 16), bold: true, token: "accent" }, { text: r.description }]} />
       ))}
-      <Plain text={`${theme.ascii ? "Up/Down" : "↑/↓"} scroll · Esc closes · prefs: ${prefsPath}`} token="dim" />
+      <Plain
+        text={`${start + 1}-${Math.min(rows.length, start + visible)} of ${rows.length} · ${theme.ascii ? "Up/Down" : "↑/↓"} scroll · Esc closes · prefs: ${prefsPath}`}
+        token="dim"
+      />
     </Frame>
   );
 });
@@ -147,8 +150,11 @@ export function helpRows(table: KeyBinding[], view: ViewId, ascii = false): Arra
 export const TextBox = memo(function TextBox({ title, lines, width, height }: { title: string; lines: string[]; width: number; height: number }) {
   return (
     <Frame title={title} width={width} token="info">
+      {/* Details wrap (reasons and errors are sentences); the body box clips what does not fit. */}
       {lines.slice(0, Math.max(1, height - 4)).map((l, i) => (
-        <Plain key={i} text={l} />
+        <Text key={i} wrap="wrap">
+          {l}
+        </Text>
       ))}
       <Plain text="Esc / Enter closes" token="dim" />
     </Frame>
