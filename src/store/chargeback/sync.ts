@@ -69,7 +69,10 @@ function runs(days: string[], max: number): string[][] {
 export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o: SyncOptions): Promise<SyncResult> {
   const log = o.log ?? (() => {});
   const today = dayOf(o.now);
-  const windowStart = addDays(today, -o.lookbackDays);
+  // The Costs API serves at most one year back; asking for more would fail the first request.
+  const lookback = Math.min(o.lookbackDays, 365);
+  if (lookback < o.lookbackDays) log(`lookback-days ${o.lookbackDays} exceeds the Costs API's one year; using 365`);
+  const windowStart = addDays(today, -lookback);
   const finalBefore = addDays(today, -o.cutoffDays);
   const stored = new Map(ledger.days().map((d) => [d.day, d]));
 
