@@ -104,8 +104,8 @@ describe("conservation", () => {
       const amount = Math.floor((rnd() - 0.3) * 1e12);
       const n = 1 + Math.floor(rnd() * 50);
       expect(splitEven(amount, n).reduce((a, b) => a + b, 0)).toBe(amount);
-      const w = Array.from({ length: n }, () => Math.floor(rnd() * (rnd() < 0.5 ? 1e15 : 10)));
-      if (w.every((x) => x === 0)) w[0] = 1;
+      const w: number[] = Array.from({ length: n }, () => Math.floor(rnd() * (rnd() < 0.5 ? 1e15 : 10)));
+      if (!w.some((x) => x > 0)) w[0] = 1;
       const parts = splitByWeights(amount, w);
       expect(parts.reduce((a, b) => a + b, 0)).toBe(amount);
       expect(splitByWeights(amount, w)).toEqual(parts);
