@@ -44,9 +44,10 @@ export const Header = memo(function Header({ snap, connection, readOnly, width }
     { text: "  " + periodText(snap, theme.glyphs.arrow) },
     { text: "  " },
     { text: snap.mode, token: snap.mode === "ENFORCE" ? "danger" : "info", bold: true },
+    // Before the connection: a long socket path may be cut at 80 columns, READ-ONLY must not be.
+    ...(readOnly ? [{ text: "  READ-ONLY", bold: true, token: "warn" as const }] : []),
     { text: "  " + connectionLabel(connection), token: "dim" },
   ];
-  if (readOnly) line1.push({ text: "  READ-ONLY", bold: true, token: "warn" });
 
   const line2: Seg[] = [{ text: `${look.glyph} ${look.word}`, token: look.token, bold: true }];
   if (b) {

@@ -123,7 +123,7 @@ export const Pending = memo(function Pending({
     `${cell("prio", layout.prio, "right")} ${cell("owner", layout.owner)} ${cell("saving", layout.saving, "right")} ${cell("countdown", layout.countdown, "right")}`;
   return (
     <Box flexDirection="column" height={height}>
-      <Plain text={`${pending.length} pending, saving ${money(saving)} · ${rule}${readOnly ? " · read-only" : ""}`} token="dim" />
+      <Plain text={`${readOnly ? "read-only · " : ""}${pending.length} pending, saving ${money(saving)} · ${rule}`} token="dim" />
       <Plain text={head} bold />
       {items.length === 0 ? <Plain text="  no plan items: nothing is scheduled for termination" token="dim" /> : null}
       {visible.map((item, i) => (
