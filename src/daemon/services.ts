@@ -26,7 +26,7 @@ import { Ledger } from "../store/chargeback/ledger.ts";
 import { syncChargeback, type ChargebackSource, type SyncResult } from "../store/chargeback/sync.ts";
 
 /** Principal × product rows kept in the snapshot (the TUI shows the top of them). */
-const TOP_PRINCIPALS = 50;
+const TOP_PRINCIPALS = 200;
 
 export interface ServicesOptions {
   cfg: Config;

@@ -20,6 +20,8 @@ export interface DemoRunOptions extends Omit<DemoOptions, "log" | "clock"> {
   out?: (text: string) => void;
 }
 
+const usesTempDir = (o: DemoRunOptions) => o.stateDir === undefined;
+
 function untilSignal(extra?: Promise<void>): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
@@ -89,21 +91,23 @@ export async function runDemo(o: DemoRunOptions): Promise<number> {
     demo = await startDemo({ ...o, log });
     if (headless) {
       await runHeadless(demo, o, out);
-      out("ot3c demo: stopping\n");
       return 0;
     }
     // Printed before the alternate screen, so it is there again after quitting.
     out(demoBanner(demo, "tui"));
+    const d = demo;
     const { runTui } = await import("../tui/run.ts");
     return await runTui(demo.handle, {
       readOnly: false,
       color: o.color ? "auto" : "never",
       stateDir: demo.stateDir,
       clock: demo.clock,
-      logs: { recent: () => ring!.entries().map((e) => ({ at: e.time, level: e.level, message: (e.component ? `[${e.component}] ` : "") + e.msg })) },
+      // Log lines carry real time; shown next to audit events they must use the demo clock too.
+      logs: { recent: () => ring!.entries().map((e) => ({ at: e.time + d.clockOffsetMs, level: e.level, message: (e.component ? `[${e.component}] ` : "") + e.msg })) },
     });
   } finally {
     await demo?.stop();
     setLogger(previous);
+    if (demo) out(`ot3c demo: stopped${usesTempDir(o) ? "; its temporary state directory is removed" : ""}\n`);
   }
 }

@@ -10,20 +10,33 @@ const STATUS_WORD = { OK: "OK", AT_RISK: "AT RISK", OVER: "OVER" } as const;
 
 const hourText = (t: number | undefined) => (t === undefined ? "-" : new Date(t).toISOString().slice(0, 13).replace("T", " ") + ":00Z");
 
+/** "30s", "3m", "2m30s", "1h05m": short and exact enough for a grace. */
+export function shortDuration(ms: number): string {
+  const t = Math.round(ms / 1000);
+  if (t < 60) return `${t}s`;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = t % 60;
+  if (h) return `${h}h${String(m).padStart(2, "0")}m`;
+  return sec ? `${m}m${String(sec).padStart(2, "0")}s` : `${m}m`;
+}
+
 export function demoBanner(d: RunningDemo, mode: "headless" | "tui"): string {
-  const shift = d.clockOffsetMs > 0 ? countdown(d.clockOffsetMs, 0) : "0s";
   const lines = [
-    `ot3c demo: simulated Open Telekom Cloud, Enterprise Dashboard, Confluent Cloud and Prometheus at ${d.urls.sim}`,
+    "ot3c demo: simulated OTC, Enterprise Dashboard, Confluent Cloud and Prometheus",
+    `  simulator    ${d.urls.sim}`,
     `  metrics      ${d.urls.metrics ?? "(metrics port unavailable, see the alerts)"}`,
     `  chargeback   ${d.urls.chargebackMetrics ?? "-"}`,
     `  state dir    ${d.stateDir}`,
-    `  config       ${d.configPath} (enforce: true, every endpoint is the local simulator)`,
-    `  demo clock   ${timestamp(d.clock.now())}, ${shift} ahead of real time: terminations are planned for the next midnight`,
-    `               (Europe/Berlin; costs are billed per day), which the demo clock reaches after the ${countdown(d.cfg.terminationGraceMs, 0)} grace`,
-    `  attach       ot3c --state-dir ${d.stateDir}`,
-    `  act          ot3c --state-dir ${d.stateDir} approve|veto|postpone ID`,
+    `  config       ${d.configPath}`,
+    "               (enforce: true; every endpoint is the local simulator)",
+    `  demo clock   ${timestamp(d.clock.now())}, ${d.clockOffsetMs > 0 ? shortDuration(d.clockOffsetMs) : "0s"} ahead of real time, so that`,
+    `               the next midnight (Europe/Berlin), when planned terminations`,
+    `               start saving, comes after the ${shortDuration(d.cfg.terminationGraceMs)} grace`,
   ];
-  if (mode === "headless") lines.push("Ctrl-C stops the demo.");
+  if (mode === "headless") {
+    lines.push(`  attach       ot3c --state-dir ${d.stateDir}`, `  act          ot3c --state-dir ${d.stateDir} approve ID`, "Ctrl-C stops the demo.");
+  }
   return lines.join("\n") + "\n";
 }
 

@@ -149,10 +149,10 @@ describe("demo pieces", () => {
     expect(await run).toBe(0);
     expect(text).toContain("not a terminal, so running headless");
     expect(text).toMatch(/metrics +http:\/\/127\.0\.0\.1:\d+\/metrics/);
-    expect(text).toMatch(/ot3c demo: simulated .* at http:\/\/127\.0\.0\.1:\d+/);
+    expect(text).toMatch(/simulator +http:\/\/127\.0\.0\.1:\d+/);
     expect(text).toMatch(/state dir +\/.*ot3c-demo-/);
     expect(text).toMatch(/event .* item\.created/);
     expect(text).toMatch(/OVER spent [\d,.]+ forecast P50 [\d,.]+ budget [\d,.]+ \| pending [1-9]\d*, next \w+ \w+ in \dm\d\ds/);
-    expect(text).toContain("ot3c demo: stopping");
+    expect(text).toContain("ot3c demo: stopped; its temporary state directory is removed");
   });
 });
