@@ -21,6 +21,8 @@ function newestSource(dir: string): number {
  */
 export function ot3cCommand(): string[] {
   if (cached) return cached;
+  // OT3C_BIN: test a specific build (e.g. `bun scripts/build.ts --outfile /tmp/ot3c` while src/ keeps changing).
+  if (process.env.OT3C_BIN) return (cached = [process.env.OT3C_BIN]);
   const dist = join(ROOT, "dist/ot3c");
   if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource(join(ROOT, "src"))) {
     const r = Bun.spawnSync([dist, "exec", "--help"], { stdout: "ignore", stderr: "ignore" });
