@@ -67,11 +67,13 @@ export function register(program: Command): void {
     .addOption(outputOption())
     .action(async (opts: { full?: boolean; output: OutputFormat }, cmd: Command) => {
       const { config, cb } = await setup(cmd);
-      const [{ Ledger }, { syncChargeback }, { sourceFromConfig }] = await Promise.all([
+      const [{ Ledger }, { syncChargeback }, { sourceFromConfig }, { getLogger }] = await Promise.all([
         import("../../store/chargeback/ledger.ts"),
         import("../../store/chargeback/sync.ts"),
         import("../../providers/confluent/source.ts"),
+        import("../../log/logger.ts"),
       ]);
+      const logger = getLogger().child({ component: "chargeback" });
       const ledger = Ledger.open(config.stateDir);
       try {
         const started = performance.now();
@@ -81,7 +83,7 @@ export function register(program: Command): void {
           cutoffDays: cb.cutoffDays,
           ckuUsageRatio: cb.ckuUsageRatio,
           full: !!opts.full,
-          log: (m) => process.stderr.write(`ot3c: ${m}\n`),
+          log: (m) => logger.debug(m),
         });
         const out = { ...res, seconds: Math.round(performance.now() - started) / 1000, ledger: ledger.path };
         await printOutput(opts.output, out, () =>

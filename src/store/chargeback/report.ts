@@ -3,6 +3,7 @@
  * the documented `--output json|yaml` form; money appears both as integer micros and as a decimal string.
  */
 import { formatMicros } from "../../engine/chargeback/money.ts";
+import { addDays } from "../../engine/chargeback/hours.ts";
 import { ObjectsIndex } from "../../engine/chargeback/objects-index.ts";
 import { UNALLOCATED } from "../../engine/chargeback/types.ts";
 import type { ChargebackSummary } from "../../engine/types.ts";
@@ -25,6 +26,9 @@ export interface ChargebackReport {
   byCluster: Array<{ cluster: string; total: Money }>;
   byProduct: Array<{ product: string; lineType: string; total: Money }>;
 }
+
+/** byCluster key for org-wide rows (AUDIT_LOG, SUPPORT) that name no resource and no environment. */
+export const ORG_WIDE = "(org-wide)";
 
 const money = (micros: number): Money => ({ micros, amount: formatMicros(micros) });
 
@@ -55,19 +59,19 @@ export function chargebackReport(ledger: Ledger, from?: string, to?: string): Ch
       ? (idx.connectors.get(id)?.clusterId ?? id)
       : id.startsWith("lksql")
         ? (idx.ksql.get(id)?.kafkaClusterId ?? id)
-        : id || r.env_id || UNALLOCATED;
+        : id || r.env_id || ORG_WIDE;
     clusters.set(cluster, (clusters.get(cluster) ?? 0) + rowTotal);
     const pk = `${r.product}|${r.line_type}`;
     const p = products.get(pk);
     if (p) p.micros += rowTotal;
     else products.set(pk, { product: r.product, lineType: r.line_type, micros: rowTotal });
   }
-  const days = ledger.days().filter((d) => (!from || d.day >= from) && (!to || d.day < to)).length;
+  const inRange = ledger.days().filter((d) => (!from || d.day >= from) && (!to || d.day < to));
   const un = principals.get(UNALLOCATED);
   return {
-    from,
-    to,
-    days,
+    from: from ?? inRange[0]?.day,
+    to: to ?? (inRange.length ? addDays(inRange[inRange.length - 1]!.day, 1) : undefined),
+    days: inRange.length,
     total: money(total),
     unallocated: money(un ? un.usage + un.shared : 0),
     byPrincipal: [...principals]
@@ -82,17 +86,18 @@ export function chargebackReport(ledger: Ledger, from?: string, to?: string): Ch
 
 export function reportText(r: ChargebackReport, by: "principal" | "cluster" | "product" | "all" = "all"): string {
   const lines: string[] = [];
-  const range = `${r.from ?? "first day"} … ${r.to ?? "last day"} (end exclusive), ${r.days} day(s)`;
+  const range = `${r.from ?? "?"} … ${r.to ?? "?"} (end exclusive), ${r.days} day(s)`;
   lines.push(`Confluent Cloud chargeback ${range}`);
   lines.push(`total ${r.total.amount}   unallocated ${r.unallocated.amount}`);
-  const table = (title: string, head: string[], rows: string[][]) => {
+  // Text columns left-aligned, money right-aligned (the last `money` columns).
+  const table = (title: string, head: string[], rows: string[][], money = 1) => {
     lines.push("", title);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+    const fmt = (row: string[]) => row.map((c, i) => (i < head.length - money ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
     lines.push(fmt(head), ...rows.map(fmt));
   };
   if (by === "all" || by === "principal")
-    table("By principal", ["principal", "usage", "shared", "total"], r.byPrincipal.map((p) => [p.principal, p.usage.amount, p.shared.amount, p.total.amount]));
+    table("By principal", ["principal", "usage", "shared", "total"], r.byPrincipal.map((p) => [p.principal, p.usage.amount, p.shared.amount, p.total.amount]), 3);
   if (by === "all" || by === "cluster") table("By Kafka cluster / resource", ["cluster", "total"], r.byCluster.map((c) => [c.cluster, c.total.amount]));
   if (by === "all" || by === "product")
     table("By product", ["product", "line type", "total"], r.byProduct.map((p) => [p.product, p.lineType, p.total.amount]));
