@@ -51,10 +51,10 @@ const chargeback = (url: string) => [
   "  sync-interval: 1h",
 ];
 
-async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 10_000): Promise<T> {
+async function waitFor<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(20);
@@ -168,5 +168,38 @@ describe("startServices", () => {
       blocker.stop(true);
       dead.stop(true);
     }
+  });
+});
+
+describe("runEngineProcess starts the services", () => {
+  test("`run` serves /metrics and /chargeback/metrics on metrics.listen, fills the chargeback summary, and closes the port on stop", async () => {
+    const { runEngineProcess } = await import("../../src/daemon/runtime.ts");
+    const port = (() => {
+      const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
+      const p = s.port!;
+      s.stop(true);
+      return p;
+    })();
+    const path = join(dir, "runtime.yaml");
+    writeFileSync(path, sim.configYaml() + [`metrics: {listen: "127.0.0.1:${port}"}`, ...chargeback(sim.url)].join("\n") + "\n", { mode: 0o600 });
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => (stop = r));
+    const done = runEngineProcess({ mode: "run", configPath: path, stateDir: join(dir, "runtime"), logLevel: "error", tickMs: 50, stopSignal });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const metrics = await waitFor("budget on the metrics port", async () => {
+        const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
+        return text.includes("ot3c_budget_target_amount") ? text : undefined;
+      });
+      expect(await metrics).toContain('ot3c_budget_status{status="OVER"} 1');
+      const cb = await fetch(`${url}/chargeback/metrics`, { headers: { Accept: "application/openmetrics-text" } });
+      expect(cb.status).toBe(200);
+      expect((await cb.text()).endsWith("# EOF\n")).toBe(true);
+      await waitFor("chargeback cursor metric", async () => ((await fetch(`${url}/metrics`).then((r) => r.text())).includes("ot3c_chargeback_newest_hour_timestamp_seconds ") ? true : undefined));
+    } finally {
+      stop();
+      expect(await done).toBe(0);
+    }
+    expect(await fetch(`${url}/metrics`).then(() => "open").catch(() => "closed")).toBe("closed");
   });
 });
