@@ -203,3 +203,27 @@ describe("runEngineProcess starts the services", () => {
     expect(await fetch(`${url}/metrics`).then(() => "open").catch(() => "closed")).toBe("closed");
   });
 });
+
+describe("the TUI's in-process engine uses the same assembly", () => {
+  test("`ot3c --standalone` while another engine holds the state: refuses and names the holder instead of starting a second engine", async () => {
+    const { launchTui } = await import("../../src/tui/launch.ts");
+    const cfg = await config("tui-lock");
+    const holder = await assembleEngine(cfg, { log });
+    const write = process.stderr.write.bind(process.stderr);
+    let err = "";
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await launchTui({ globals: { config: join(dir, "tui-lock.yaml"), stateDir: cfg.stateDir, color: false }, readOnly: false, standalone: true, interactive: true });
+    } finally {
+      process.stderr.write = write;
+      await holder.close();
+    }
+    expect(code).toBe(1);
+    expect(err).toContain(`another ot3c engine (pid ${process.pid}`);
+    expect(err).toContain(cfg.stateDir);
+  });
+});
