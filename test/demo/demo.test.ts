@@ -96,6 +96,10 @@ describe("startDemo (headless, in-process)", () => {
     expect(hours[1]! - hours[0]!).toBe(3_600_000);
     expect(hours[2]! - hours[1]!).toBe(3_600_000);
     await waitFor("snapshot cursor", () => d.handle.getSnapshot().chargeback?.cursorHour === hours[2]);
+    // A real Prometheus is scraping: the built-in scraper steps aside instead of taking turns (which would hold
+    // the cursor, since it only moves when the same scraper comes back).
+    expect(await d.scraper!.scrapeOnce()).toBeUndefined();
+    expect(await scrape()).toBe(hours[2]! + 3_600_000);
   });
 });
 
