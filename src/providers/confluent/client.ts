@@ -74,6 +74,13 @@ export class ConfluentClient {
     throw new HttpError(`confluent: ${path}: more than ${MAX_PAGES} pages`, "confluent");
   }
 
+  /** One request for one item (preflight checks): proves reachability and authorisation without paging. */
+  async probe(path: string, query: Record<string, string | number | undefined> = {}): Promise<{ items: number; total?: number }> {
+    const res = await this.http.get<ListResponse<unknown>>(path, { query: { ...query, page_size: 1 } });
+    if (!res || !Array.isArray(res.data)) throw new HttpError(`confluent: ${path}: response has no data[]`, "confluent");
+    return { items: res.data.length, total: res.metadata?.total_size };
+  }
+
   /**
    * Cost rows for [startDate, endDate) (`YYYY-MM-DD`, UTC, end exclusive). The API allows at most one month per
    * request, so longer ranges are cut into windows of ≤ 1 calendar month.

@@ -98,3 +98,20 @@ describe("Confluent client", () => {
     expect(o.identities.some((i) => (i.createdAt ?? 0) > NOW - 45 * 86_400_000)).toBe(true);
   });
 });
+
+describe("chargeback preflight checks", () => {
+  test("GO against the simulator, NO-GO with a wrong secret (redacted)", async () => {
+    const { chargebackChecks } = await import("../../../src/providers/confluent/checks.ts");
+    const cfg = {
+      confluent: { apiKey: sim.state.apiKey, apiSecret: sim.state.apiSecret, baseUrl: sim.url },
+      prometheus: { url: sim.url, auth: { type: "none" as const } },
+      lookbackDays: 3, cutoffDays: 1, ckuUsageRatio: 0.7, syncIntervalMs: 3_600_000,
+    };
+    const ok = await chargebackChecks(cfg, { retries: 0 }, NOW);
+    expect(ok.map((c) => c.ok)).toEqual([true, true, true, true, true]);
+    expect(ok[0]!.detail).toContain("cost row(s)");
+    const bad = await chargebackChecks({ ...cfg, confluent: { ...cfg.confluent, apiSecret: "wrong-secret-123" } }, { retries: 0 }, NOW);
+    expect(bad.slice(0, 4).every((c) => !c.ok && c.detail.includes("401"))).toBe(true);
+    expect(bad.some((c) => c.detail.includes("wrong-secret-123"))).toBe(false);
+  });
+});
