@@ -1,6 +1,6 @@
 /**
- * The engine process behind `ot3c daemon`, `ot3c run` and `ot3c exec -f FILE`: config → providers → engine →
- * control socket, plus process hygiene.
+ * The engine process behind `ot3c daemon`, `ot3c run` and `ot3c exec -f FILE`: config → engine (assemble.ts) →
+ * metrics port + chargeback loop (services.ts, in all three modes) → control socket, plus process hygiene.
  * - SIGTERM/SIGINT: STOPPING=1, the call in flight finishes and is persisted, nothing new starts, exit 0. Items
  *   whose grace runs out while we are down stay PENDING and are re-checked after the restart.
  * - SIGHUP: reload the configuration; a bad new one keeps the old settings and logs why.
