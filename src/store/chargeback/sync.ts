@@ -49,6 +49,19 @@ export interface SyncResult {
 
 const yieldToIo = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/**
+ * Two rows with the same key (no API `id` and the same identifying fields, or a repeated id) are both real charges:
+ * the later ones get `#2`, `#3`, … in response order instead of being dropped as duplicates.
+ */
+export function uniqueKeys(rows: BillingRow[]): BillingRow[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const n = (seen.get(r.key) ?? 0) + 1;
+    seen.set(r.key, n);
+    return n === 1 ? r : { ...r, key: `${r.key}#${n}` };
+  });
+}
+
 export function hashRows(rows: BillingRow[]): string {
   const h = createHash("sha256");
   for (const r of [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) h.update(JSON.stringify(r)).update("\n");
@@ -94,7 +107,8 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
   };
   if (fetchFrom >= today) return result;
 
-  const [fetched, objects] = await Promise.all([source.costs(fetchFrom, today), source.objects()]);
+  const [raw, objects] = await Promise.all([source.costs(fetchFrom, today), source.objects()]);
+  const fetched = uniqueKeys(raw);
   result.rowsFetched = fetched.length;
   ledger.mergeObjects(objects, o.now);
   lap("costsAndObjects");

@@ -106,3 +106,16 @@ describe("chargeback ledger", () => {
     expect(() => new Ledger(p)).toThrow(/newer/);
   });
 });
+
+describe("billing rows without ids", () => {
+  test("identical-looking rows are both kept (no money dropped as a duplicate)", async () => {
+    const { uniqueKeys } = await import("../../../src/store/chargeback/sync.ts");
+    const { costToRow } = await import("../../../src/providers/confluent/normalise.ts");
+    const wire = { start_date: "2026-06-01", end_date: "2026-06-02", product: "PROMO", line_type: "PROMO_CREDIT", amount: -5 };
+    const rows = uniqueKeys([costToRow(wire), costToRow({ ...wire, amount: -7 }), costToRow({ ...wire, line_type: "X" })]);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(3);
+    expect(rows[1]!.key).toBe(`${rows[0]!.key}#2`);
+    // Restating an amount keeps the key (the key is what identifies the charge, not what it costs).
+    expect(costToRow({ ...wire, amount: -6 }).key).toBe(rows[0]!.key);
+  });
+});
