@@ -3,9 +3,9 @@
  * frame that is never taller than the terminal. Keys go through the key table (keys.ts); modal state decides
  * which context of the table is consulted, so exactly one thing reacts to a key at a time.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Box, useApp, useInput, useStdin, type Key } from "ink";
-import type { Clock, EngineCommand, EngineHandle, PlanItem } from "../engine/types.ts";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { Box, useInput, useStdin, type Key } from "ink";
+import type { Clock, EngineHandle, PlanItem } from "../engine/types.ts";
 import {
   VIEWS,
   activeTable,
@@ -22,24 +22,21 @@ import { makeTheme, type ThemeName } from "./theme.ts";
 import type { PrefsStore } from "./prefs.ts";
 import { NowProvider } from "./now-store.ts";
 import { useCoalescedSnapshot } from "./use-snapshot.ts";
+import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
-import { formatDuration } from "./format.ts";
 import {
   APPROVE_ALL_PHRASE,
   POSTPONE_CHOICES_MS,
-  approveAllLines,
   approveAllPrompt,
   approveDialog,
-  detailLines,
   postponeDialog,
-  resultText,
   vetoDialog,
   type Modal,
 } from "./dialogs.ts";
 import { Plain, ThemeContext } from "./components/Line.tsx";
 import { Header } from "./components/Header.tsx";
 import { Footer, Tabs, type Status } from "./components/Chrome.tsx";
-import { Chooser, ConfirmDialog, HelpOverlay, PromptBox, TextBox } from "./components/Modals.tsx";
+import { ModalBody } from "./components/ModalBody.tsx";
 import { Overview } from "./views/Overview.tsx";
 import { Resources } from "./views/Resources.tsx";
 import { Pending, resourceNames, sortPlan } from "./views/Pending.tsx";
@@ -87,7 +84,6 @@ function Screen(props: ScreenProps) {
   const { handle, readOnly, prefs, clock } = props;
   const snap = useCoalescedSnapshot(handle, props.coalesceMs ?? 250);
   const { columns, rows } = useTerminalSize();
-  const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const table = useMemo(() => activeTable(readOnly), [readOnly]);
   const who = useMemo(() => ({ actor: props.actor, source: "tui" as const }), [props.actor]);
@@ -117,10 +113,6 @@ function Screen(props: ScreenProps) {
     setModalRaw(m);
   };
   const [status, setStatus] = useState<Status | undefined>();
-  const [inFlight, setInFlight] = useState(0);
-  const inFlightRef = useRef(0);
-  const [quitting, setQuitting] = useState(false);
-  const interrupts = useRef(0);
 
   // ---- derived data (memoised: cursor moves never recompute these) ----
   const treeIndex = useMemo(() => (snap ? indexTree(snap) : { roots: [] }), [snap]);
@@ -166,48 +158,8 @@ function Screen(props: ScreenProps) {
   };
 
   // ---- commands to the engine: counted while in flight so quitting can wait for them ----
-  const send = useCallback(
-    async (command: EngineCommand, label: string) => {
-      inFlightRef.current++;
-      setInFlight(inFlightRef.current);
-      setStatus({ text: `${label}…`, token: "info" });
-      try {
-        const res = await handle.send(command);
-        const g = makeTheme("mono", props.ascii).glyphs;
-        setStatus({ text: resultText(label, res, g.ok, g.danger), token: res.ok ? "ok" : "danger" });
-      } catch (err) {
-        setStatus({ text: `${label} failed — ${(err as Error)?.message ?? String(err)}`, token: "danger" });
-      } finally {
-        inFlightRef.current--;
-        setInFlight(inFlightRef.current);
-      }
-    },
-    [handle, props.ascii],
-  );
-
-  useEffect(() => {
-    if (quitting && inFlight === 0) exit();
-  }, [quitting, inFlight, exit]);
-
-  const quit = (viaInterrupt: boolean) => {
-    if (inFlightRef.current === 0) {
-      exit();
-      return;
-    }
-    if (viaInterrupt) interrupts.current++;
-    if (interrupts.current >= 3) {
-      props.onForcedQuit?.(inFlightRef.current);
-      exit();
-      return;
-    }
-    setQuitting(true);
-    setStatus({
-      text:
-        `waiting for ${inFlightRef.current} action(s) in flight before quitting` +
-        (interrupts.current >= 2 ? " — Ctrl-C once more quits without waiting (the outcome will be in Events)" : "…"),
-      token: "warn",
-    });
-  };
+  const glyphs = useMemo(() => makeTheme("mono", props.ascii).glyphs, [props.ascii]);
+  const { send, quit, inFlight, quitting } = useEngineActions(handle, glyphs, setStatus, props.onForcedQuit);
 
   // ---- the behaviour of every binding id in the key table ----
   const run = (id: string) => {
@@ -436,36 +388,10 @@ function Screen(props: ScreenProps) {
 
   let body: React.ReactNode;
   const w = columns;
-  if (modal?.kind === "help") {
-    body = <HelpOverlay table={table} view={view} readOnly={readOnly} height={bodyH} width={w} scroll={modal.scroll} prefsPath={prefs.path} />;
-  } else if (modal?.kind === "confirm") {
-    body = <ConfirmDialog model={modal.model} width={w} />;
-  } else if (modal?.kind === "postpone") {
-    const item = planRows.find((p) => p.id === modal.itemId);
+  // Filter and command prompts are typed in the footer; every other modal replaces the view body.
+  if (modal && !(modal.kind === "prompt" && (modal.purpose === "filter" || modal.purpose === "command"))) {
     body = (
-      <Chooser
-        title={`Postpone ${item ? names.get(item.vrId) ?? item.vrId : modal.itemId} by…`}
-        lines={[`${modal.itemId}: deadline moves later by the chosen duration`]}
-        choices={POSTPONE_CHOICES_MS.map(formatDuration)}
-        index={modal.index}
-        width={w}
-      />
-    );
-  } else if (modal?.kind === "details") {
-    const item = planRows.find((p) => p.id === modal.itemId);
-    body = <TextBox title={`Plan item ${modal.itemId}`} lines={item ? detailLines(snap, item, clock.now(), names.get(item.vrId)) : ["(gone)"]} width={w} height={bodyH} />;
-  } else if (modal?.kind === "prompt" && modal.purpose === "veto") {
-    body = (
-      <PromptBox title={`Veto ${modal.itemIds?.[0]}: why?`} lines={["The reason goes into the audit log and to the owner."]} text={modal.text} width={w} />
-    );
-  } else if (modal?.kind === "prompt" && modal.purpose === "approveAll") {
-    body = (
-      <PromptBox
-        title="Approve all pending terminations"
-        lines={approveAllLines(pendingItems.filter((p) => modal.itemIds?.includes(p.id)), snap)}
-        text={modal.text}
-        width={w}
-      />
+      <ModalBody modal={modal} snap={snap} planRows={planRows} names={names} table={table} view={view} readOnly={readOnly} width={w} height={bodyH} prefsPath={prefs.path} now={clock.now()} />
     );
   } else if (view === "overview") {
     body = <Overview snap={snap} width={w} height={bodyH} />;
