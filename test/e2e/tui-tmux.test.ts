@@ -37,7 +37,6 @@ const dir = mkdtempSync(join(tmpdir(), "ot3c-e2e-tui-"));
 const state = join(dir, "state");
 const config = join(dir, "ot3c.yaml");
 const tmuxSocket = `ot3c-e2e-${process.pid}`;
-const session = "tui";
 const procs: Subprocess[] = [];
 const BIN = binary();
 
@@ -49,6 +48,7 @@ function tmux(...args: string[]): string {
   return r.stdout.toString();
 }
 
+let session = "tui";
 const screen = () => tmux("capture-pane", "-p", "-t", session);
 const keys = (...k: string[]) => tmux("send-keys", "-t", session, ...k);
 
@@ -91,24 +91,40 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+function startTui(name: string, extraEnv: string[], extraArgs: string[], size = ["100", "30"]): void {
+  session = name;
+  const cmd = [
+    "env",
+    "-u",
+    "NO_COLOR",
+    "TERM=xterm-256color",
+    `HOME=${dir}`,
+    `XDG_CONFIG_HOME=${join(dir, "xdg")}`,
+    ...extraEnv,
+    ...BIN,
+    ...extraArgs,
+    "--config",
+    config,
+    "--state-dir",
+    state,
+  ].map((a) => `'${a}'`);
+  tmux("new-session", "-d", "-s", name, "-x", size[0], "-y", size[1], cmd.join(" "));
+}
+
+async function quitAndWait(): Promise<void> {
+  keys("q");
+  const until = Date.now() + 10_000;
+  while (Bun.spawnSync(["tmux", "-L", tmuxSocket, "has-session", "-t", session]).exitCode === 0) {
+    if (Date.now() > until) throw new Error("the TUI did not quit on q");
+    await Bun.sleep(100);
+  }
+}
+
 describe("ot3c TUI in tmux, attached to a daemon", () => {
   test.skipIf(!hasTmux)(
     "open, switch views, filter, approve through the dialog, see it in Events and in the daemon, resize, quit",
     async () => {
-      const cmd = [
-        "env",
-        "-u",
-        "NO_COLOR",
-        "TERM=xterm-256color",
-        `HOME=${dir}`,
-        `XDG_CONFIG_HOME=${join(dir, "xdg")}`,
-        ...BIN,
-        "--config",
-        config,
-        "--state-dir",
-        state,
-      ].map((a) => `'${a}'`);
-      tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", cmd.join(" "));
+      startTui("tui", [], []);
 
       // Open: the header tells budget status, mode and that we are attached.
       let s = await waitText("[1 Overview]", 20_000);
@@ -170,13 +186,30 @@ describe("ot3c TUI in tmux, attached to a daemon", () => {
       await waitText("[5 Events]");
 
       // Quit.
-      keys("q");
-      const until = Date.now() + 10_000;
-      while (Bun.spawnSync(["tmux", "-L", tmuxSocket, "has-session", "-t", session]).exitCode === 0) {
-        if (Date.now() > until) throw new Error("the TUI did not quit on q");
-        await Bun.sleep(100);
-      }
+      await quitAndWait();
     },
     90_000,
+  );
+
+  test.skipIf(!hasTmux)(
+    "NO_COLOR and --read-only: no colour escapes at all, states still readable, approve keys gone",
+    async () => {
+      startTui("mono", ["NO_COLOR=1"], ["--read-only"], ["80", "24"]);
+      await waitText(/✖ OVER|▲ AT RISK/, 20_000);
+      keys("3");
+      let s = await waitText("[3 Pending");
+      expect(s).toContain("READ-ONLY");
+      expect(s).not.toContain("a approve");
+      keys("a");
+      await Bun.sleep(300);
+      s = screen();
+      expect(s).not.toContain("[ Cancel ]");
+      // -e keeps the escape sequences of the pane: Ink was loaded with FORCE_COLOR=0, so there are none.
+      const raw = tmux("capture-pane", "-p", "-e", "-t", session);
+      expect(raw).not.toMatch(/\x1b\[[0-9;]*m/);
+      expect(raw).toMatch(/◷ PENDING|✔ APPROVED/);
+      await quitAndWait();
+    },
+    60_000,
   );
 });
