@@ -55,13 +55,28 @@ export class ConfluentClient {
     this.pageSize = options.pageSize ?? 100;
   }
 
+  /**
+   * GET with JSON, re-asked when the body arrived cut off (http.ts retries statuses, but a 200 whose body is not
+   * complete JSON is only detected while parsing — and must never be taken as a short page).
+   */
+  private async get<T>(path: string, query: Record<string, string | number | undefined>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.http.get<T>(path, { query });
+      } catch (err) {
+        const truncated = err instanceof HttpError && err.retryable && err.status !== undefined && err.status < 300;
+        if (!truncated || attempt >= 3) throw err;
+      }
+    }
+  }
+
   /** Reads every page of a list endpoint, following `metadata.next` (its `page_token`). */
   async listAll<T>(path: string, query: Record<string, string | number | undefined> = {}, pageSize = this.pageSize): Promise<T[]> {
     const out: T[] = [];
     let pageToken: string | undefined;
     const seen = new Set<string>();
     for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.http.get<ListResponse<T>>(path, { query: { ...query, page_size: pageSize, page_token: pageToken } });
+      const res = await this.get<ListResponse<T>>(path, { ...query, page_size: pageSize, page_token: pageToken });
       if (!res || !Array.isArray(res.data)) throw new HttpError(`confluent: ${path}: response has no data[]`, "confluent");
       out.push(...res.data);
       const next = res.metadata?.next;
@@ -76,7 +91,7 @@ export class ConfluentClient {
 
   /** One request for one item (preflight checks): proves reachability and authorisation without paging. */
   async probe(path: string, query: Record<string, string | number | undefined> = {}): Promise<{ items: number; total?: number }> {
-    const res = await this.http.get<ListResponse<unknown>>(path, { query: { ...query, page_size: 1 } });
+    const res = await this.get<ListResponse<unknown>>(path, { ...query, page_size: 1 });
     if (!res || !Array.isArray(res.data)) throw new HttpError(`confluent: ${path}: response has no data[]`, "confluent");
     return { items: res.data.length, total: res.metadata?.total_size };
   }
@@ -123,9 +138,9 @@ export class ConfluentClient {
 
   /** Connectors of one cluster; the response is a map keyed by connector name (no paging). */
   async connectors(envId: string, clusterId: string): Promise<Record<string, WireConnectorExpanded>> {
-    const res = await this.http.get<Record<string, WireConnectorExpanded>>(
+    const res = await this.get<Record<string, WireConnectorExpanded>>(
       `/connect/v1/environments/${encodeURIComponent(envId)}/clusters/${encodeURIComponent(clusterId)}/connectors`,
-      { query: { expand: "info,status,id" } },
+      { expand: "info,status,id" },
     );
     if (!res || typeof res !== "object" || Array.isArray(res)) throw new HttpError(`confluent: connectors of ${clusterId}: not a map`, "confluent");
     return res;

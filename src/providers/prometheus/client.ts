@@ -54,11 +54,21 @@ export class PrometheusClient {
   }
 
   private async post<T>(path: string, form: Record<string, string>): Promise<T> {
-    const res = await this.http.json<ApiResponse<T>>("POST", path, {
-      body: new URLSearchParams(form).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      idempotent: true,
-    });
+    let res: ApiResponse<T> | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await this.http.json<ApiResponse<T>>("POST", path, {
+          body: new URLSearchParams(form).toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          idempotent: true,
+        });
+        break;
+      } catch (err) {
+        // A 200 whose JSON was cut off is asked again (queries are idempotent); anything else is the caller's.
+        const truncated = err instanceof HttpError && err.retryable && err.status !== undefined && err.status < 300;
+        if (!truncated || attempt >= 3) throw err;
+      }
+    }
     if (!res || res.status !== "success" || !res.data) {
       throw new HttpError(`prometheus: ${path}: ${res?.errorType ?? "error"}: ${res?.error ?? "no data"}`, "prometheus");
     }

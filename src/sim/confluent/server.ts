@@ -2,6 +2,7 @@
  * Standalone simulated Confluent Cloud + Prometheus query API on one port (tests, benchmark). The shared sim
  * server (src/sim/server.ts) mounts the same routes next to the OTC ones.
  */
+import { FaultInjector } from "../faults.ts";
 import type { FaultProfile } from "../world.ts";
 import { prometheusSimRoutes } from "../prometheus/routes.ts";
 import { confluentSimRoutes } from "./routes.ts";
@@ -12,6 +13,8 @@ export interface ConfluentSim {
   url: string;
   port: number;
   state: ConfluentSimState;
+  /** The fault injector, when a profile was given (tests switch it off or read its counts). */
+  faults?: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -23,7 +26,8 @@ export function startConfluentSim(options: {
   faults?: FaultProfile;
 } = {}): ConfluentSim {
   const state = options.state ?? generateConfluentScenario(options.scenario);
-  const routes = [confluentSimRoutes(state, options.faults), prometheusSimRoutes(state)];
+  const injector = options.faults ? new FaultInjector(options.faults) : undefined;
+  const routes = [confluentSimRoutes(state, injector), prometheusSimRoutes(state, injector)];
   const server = Bun.serve({
     port: options.port ?? 0,
     hostname: options.hostname ?? "127.0.0.1",
@@ -37,7 +41,7 @@ export function startConfluentSim(options: {
     },
   });
   const url = `http://${server.hostname}:${server.port}`;
-  return { url, port: server.port!, state, stop: async () => void server.stop(true) };
+  return { url, port: server.port!, state, faults: injector, stop: async () => void server.stop(true) };
 }
 
 /** The `chargeback:` section of an `ot3c.yaml` that points ot3c at a simulator serving both route sets at `url`. */

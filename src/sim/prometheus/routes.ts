@@ -7,6 +7,8 @@
  * 400 `bad_data` answer.
  */
 import type { SimRoute } from "../confluent/routes.ts";
+import { FaultInjector } from "../faults.ts";
+import type { FaultProfile } from "../world.ts";
 import { rangeBytes, streamPresent, type ConfluentSimState, type TrafficStream } from "../confluent/state.ts";
 
 const QUERY = /^sum\s+by\s*\(\s*kafka_id\s*,\s*principal_id\s*\)\s*\(\s*sum_over_time\s*\(\s*confluent_kafka_server_(request|response)_bytes\s*\[\s*1h\s*\]\s*\)\s*\)$/;
@@ -77,50 +79,56 @@ async function params(req: Request, url: URL): Promise<URLSearchParams> {
   return p;
 }
 
-export function prometheusSimRoutes(state: ConfluentSimState): SimRoute {
+export function prometheusSimRoutes(state: ConfluentSimState, faults?: FaultProfile | FaultInjector): SimRoute {
+  const injector = faults instanceof FaultInjector ? faults : faults ? new FaultInjector(faults) : undefined;
   return async (req, url) => {
     const path = url.pathname;
     if (path !== "/api/v1/query_range" && path !== "/api/v1/query") return undefined;
     state.requests.set(path, (state.requests.get(path) ?? 0) + 1);
     if (!authorised(req, state)) return new Response("Unauthorized\n", { status: 401 });
-    const p = await params(req, url);
-    const query = (p.get("query") ?? "").trim();
-    const m = QUERY.exec(query);
-    if (!m) return bad(`simulated Prometheus only evaluates the chargeback byte queries, not: ${query}`);
-    const which = m[1] as "request" | "response";
-    const series = groups(state);
-    const label = (key: string) => {
-      const [kafka_id, principal_id] = key.split("\u0000");
-      return { kafka_id: kafka_id!, principal_id: principal_id! };
-    };
+    if (!injector) return answer(req, url, state, path);
+    return injector.apply(req, () => answer(req, url, state, path));
+  };
+}
 
-    if (path === "/api/v1/query") {
-      const t = parseTime(p.get("time"), Date.now() / 1000);
-      if (t === undefined) return bad("invalid parameter \"time\"");
-      const result = [];
-      for (const [key, streams] of series) {
-        const v = evaluate(streams, t, which);
-        if (v !== undefined) result.push({ metric: label(key), value: [t, String(v)] });
-      }
-      return Response.json({ status: "success", data: { resultType: "vector", result } });
-    }
+async function answer(req: Request, url: URL, state: ConfluentSimState, path: string): Promise<Response> {
+  const p = await params(req, url);
+  const query = (p.get("query") ?? "").trim();
+  const m = QUERY.exec(query);
+  if (!m) return bad(`simulated Prometheus only evaluates the chargeback byte queries, not: ${query}`);
+  const which = m[1] as "request" | "response";
+  const series = groups(state);
+  const label = (key: string) => {
+    const [kafka_id, principal_id] = key.split("\u0000");
+    return { kafka_id: kafka_id!, principal_id: principal_id! };
+  };
 
-    const start = parseTime(p.get("start"));
-    const end = parseTime(p.get("end"));
-    const step = parseStep(p.get("step"));
-    if (start === undefined || end === undefined) return bad("invalid parameter \"start\" or \"end\"");
-    if (!step || step <= 0) return bad("zero or negative query resolution step widths are not accepted");
-    if (end < start) return bad("end timestamp must not be before start time");
-    if ((end - start) / step > MAX_POINTS) return bad("exceeded maximum resolution of 11,000 points per timeseries");
+  if (path === "/api/v1/query") {
+    const t = parseTime(p.get("time"), Date.now() / 1000);
+    if (t === undefined) return bad("invalid parameter \"time\"");
     const result = [];
     for (const [key, streams] of series) {
-      const values: Array<[number, string]> = [];
-      for (let t = start; t <= end; t += step) {
-        const v = evaluate(streams, t, which);
-        if (v !== undefined) values.push([t, String(v)]);
-      }
-      if (values.length > 0) result.push({ metric: label(key), values });
+      const v = evaluate(streams, t, which);
+      if (v !== undefined) result.push({ metric: label(key), value: [t, String(v)] });
     }
-    return Response.json({ status: "success", data: { resultType: "matrix", result } });
-  };
+    return Response.json({ status: "success", data: { resultType: "vector", result } });
+  }
+
+  const start = parseTime(p.get("start"));
+  const end = parseTime(p.get("end"));
+  const step = parseStep(p.get("step"));
+  if (start === undefined || end === undefined) return bad("invalid parameter \"start\" or \"end\"");
+  if (!step || step <= 0) return bad("zero or negative query resolution step widths are not accepted");
+  if (end < start) return bad("end timestamp must not be before start time");
+  if ((end - start) / step > MAX_POINTS) return bad("exceeded maximum resolution of 11,000 points per timeseries");
+  const result = [];
+  for (const [key, streams] of series) {
+    const values: Array<[number, string]> = [];
+    for (let t = start; t <= end; t += step) {
+      const v = evaluate(streams, t, which);
+      if (v !== undefined) values.push([t, String(v)]);
+    }
+    if (values.length > 0) result.push({ metric: label(key), values });
+  }
+  return Response.json({ status: "success", data: { resultType: "matrix", result } });
 }
