@@ -196,6 +196,7 @@ export class Executor {
     }
     if (targets.some((r) => busy.has(r.id))) return false;
     const steps: JournalStep[] = [];
+    const currentOf = new Map<string, CloudResource>();
     for (const r of targets) {
       let current: CloudResource | undefined;
       try {
@@ -205,9 +206,23 @@ export class Executor {
         this.events.log?.("warn", `re-check of ${r.kind} ${r.id} failed; ${item.id} waits`, { error: redact(String((err as Error)?.message ?? err)) });
         return false;
       }
+      if (current) currentOf.set(r.id, current);
       // Already stopped, or already being deleted by someone else: nothing to send for this one.
       const phase = !current ? "gone" : looksAlreadyDone(item.action, current) ? (item.action === "stop" ? "done" : "gone") : "pending";
       steps.push({ resourceId: r.id, kind: r.kind, phase });
+    }
+    // A volume still attached to a server that this item does not delete first cannot be deleted (the API refuses);
+    // say so instead of sending a call that must fail.
+    if (item.action === "delete") {
+      const serversFirst = new Set(targets.filter((r) => r.kind === "ECS").map((r) => r.id));
+      for (const [i, r] of targets.entries()) {
+        const attached = (r.kind === "EVS" && steps[i]!.phase === "pending" ? currentOf.get(r.id)?.attachedServerIds : undefined) ?? [];
+        const foreign = attached.filter((sid) => !serversFirst.has(sid));
+        if (foreign.length > 0) {
+          this.fail(item, `EVS ${r.id} is attached to server ${foreign.join(", ")}, which this item does not delete; detach it or plan the server`, now);
+          return false;
+        }
+      }
     }
     if (steps.every((s) => s.phase !== "pending")) {
       return finish("GONE", "item.gone", "resource already removed or stopped by someone else", "gone");

@@ -137,6 +137,16 @@ describe("Executor", () => {
     expect(store.listItems()[0]!.error).toMatch(/budget no longer at risk/);
   });
 
+  test("a volume attached to a server outside the item → FAILED with a clear reason, no call", async () => {
+    const { store, cloud, ex, ctx } = setup([vr("v", "EVS")], [p("EVS_v")]);
+    cloud.resources.get("v")!.attachedServerIds = ["other-server"];
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual([]);
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("FAILED");
+    expect(item.error).toContain("attached to server other-server");
+  });
+
   test("an API error → FAILED with the error", async () => {
     const { store, cloud, ex, ctx, events } = setup([vr("a")], [p("ECS_a")]);
     cloud.failNext = "Ecs.0114: server is locked";
