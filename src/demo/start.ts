@@ -7,7 +7,7 @@
  *   the control socket (so `ot3c --state-dir DIR` attaches and `ot3c approve` works from another terminal),
  *   and a scraper that advances the chargeback hour cursor.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Config } from "../config/types.ts";
@@ -110,6 +110,10 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   try {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     const configPath = join(stateDir, "ot3c.yaml");
+    // Written beside the final name and renamed once this demo holds the engine lock: a second demo on the same
+    // state directory must not overwrite the running one's configuration before it is refused.
+    const draftPath = `${configPath}.${process.pid}.draft`;
+    cleanups.push(() => rmSync(draftPath, { force: true }));
     const planned = scenario.world.servers.size + scenario.world.volumes.size + scenario.world.nodePools.size + scenario.world.rds.size;
     const { loadConfig } = await import("../config/load.ts");
     const writeAndLoad = async (targetBudget: number) => {
@@ -126,17 +130,19 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
         cutoffDays: o.cutoffDays,
         maxTerminationsPerRun: o.maxTerminationsPerRun ?? Math.max(10, planned),
       });
-      writeFileSync(configPath, yaml, { mode: 0o600 });
-      const loaded = await loadConfig({ path: configPath, stateDir, logger: log });
+      writeFileSync(draftPath, yaml, { mode: 0o600 });
+      const loaded = await loadConfig({ path: draftPath, stateDir, logger: log });
       // enforce: true is only acceptable because every endpoint is the simulator; check what was actually loaded.
       assertSimulatorOnly(loaded, sim.url);
       return loaded;
     };
     const first = await writeAndLoad(scenario.targetBudget);
-    const cfg = await writeAndLoad(await demoTargetBudget(first, clock.now(), scenario.targetBudget));
+    const loaded = await writeAndLoad(await demoTargetBudget(first, clock.now(), scenario.targetBudget));
+    const cfg: Config = { ...loaded, sourcePath: configPath };
 
     const assembled = await assembleEngine(cfg, { clock, log, tickMs: o.tickMs, wire: { jobs: { intervalMs: o.jobPollMs } }, minSnapshotIntervalMs: 100 });
     cleanups.push(() => assembled.close());
+    renameSync(draftPath, configPath);
     const engine = assembled.engine;
     const services = startServices({ cfg, engine, log, clock });
     cleanups.push(() => services.stop());

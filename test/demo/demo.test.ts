@@ -5,7 +5,9 @@
  * carries the budget; /chargeback/metrics moves one hour per scrape.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Config } from "../../src/config/types.ts";
 import { assertSimulatorOnly } from "../../src/demo/config.ts";
 import { demoClock } from "../../src/demo/clock.ts";
@@ -113,6 +115,22 @@ describe("demo pieces", () => {
     } finally {
       await d.stop();
     }
+  });
+
+  test("a second demo on the same state directory is refused and leaves the running one's config alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ot3c-demo-twice-"));
+    const a = await startDemo({ stateDir: dir, graceMs: 60_000, log: quiet });
+    try {
+      const before = readFileSync(a.configPath, "utf8");
+      expect(before).toContain(a.urls.sim);
+      await expect(startDemo({ stateDir: dir, graceMs: 60_000, log: quiet })).rejects.toThrow(/another ot3c engine \(pid \d+/);
+      expect(readFileSync(a.configPath, "utf8")).toBe(before);
+      expect(readdirSync(dir).filter((f) => f.includes(".draft"))).toEqual([]);
+    } finally {
+      await a.stop();
+    }
+    expect(existsSync(join(dir, "ot3c.yaml"))).toBe(true); // a given state dir is kept
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test("the simulator-only guard refuses any endpoint that is not the local simulator", () => {
