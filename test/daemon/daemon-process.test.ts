@@ -56,6 +56,15 @@ describe("ot3c daemon (real process)", () => {
       writeConfig(cfg, "enforce: false\napproval: required");
       d.proc.kill("SIGHUP");
       await d.waitFor(/configuration reloaded/);
+      const { ControlSocketClient } = await import("../../src/daemon/socket-client.ts");
+      const sc = await ControlSocketClient.connect(join(dir, "state", "ot3c.sock"));
+      for (let i = 0; i < 50; i++) {
+        const snap = ((await sc.request({ cmd: "snapshot" })) as { snapshot?: { approval: string } }).snapshot;
+        if (snap?.approval === "required") break;
+        await Bun.sleep(20);
+      }
+      expect((((await sc.request({ cmd: "snapshot" })) as { snapshot?: { approval: string } }).snapshot)!.approval).toBe("required");
+      sc.close();
 
       // The CLI goes through the socket while the daemon runs.
       const store = Store.open(join(dir, "state"));
