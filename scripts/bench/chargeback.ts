@@ -70,9 +70,9 @@ try {
   const bad = ledger.conservation().filter((r) => r.amount !== r.allocated).length;
   const { chargebackReport } = await import("../../src/store/chargeback/report.ts");
   const tShow = performance.now();
-  const report = chargebackReport(ledger);
+  const shown = chargebackReport(ledger);
   const showSeconds = (performance.now() - tShow) / 1000;
-  if (report.total.micros !== ledger.days().reduce((s, d) => s + d.totalMicros, 0)) throw new Error("report total differs from the billed total");
+  if (shown.total.micros !== ledger.days().reduce((s, d) => s + d.totalMicros, 0)) throw new Error("report total differs from the billed total");
   const t1 = performance.now();
   const again = await syncChargeback(ledger, source, { now: NOW, lookbackDays: DAYS, cutoffDays: 2, ckuUsageRatio: 0.7 });
   const incremental = (performance.now() - t1) / 1000;
@@ -103,7 +103,18 @@ try {
       `  conservation failures: ${bad}; incremental re-sync ${out.incrementalSeconds} s (${again.daysRecomputed.length} days recomputed); ` +
       `chargeback show over the whole ledger ${out.showSeconds} s`,
   );
-  console.log(JSON.stringify(out));
+  const { check, report } = await import("./report.ts");
+  const { bench: _name, ...extra } = out;
+  report(
+    "chargeback",
+    [
+      check(`full sync + allocation, ${DAYS} d × ${CLUSTERS} clusters × ${PRINCIPALS} principals`, out.seconds, "s", "<=", 20),
+      check("peak RSS of the sync", out.peakRssMb, "MiB", "<=", 500),
+      check("billing rows whose pieces do not sum to the row", bad, "rows", "<=", 0),
+      check("incremental re-sync of unchanged data", out.incrementalSeconds, "s", "<=", 2),
+    ],
+    extra,
+  );
   if (!out.withinBudget) process.exitCode = 1;
 } finally {
   ledger.close();
