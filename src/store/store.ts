@@ -4,7 +4,7 @@
  * purpose: every write is committed (and fsynced) when the call returns, so "persist, then act" is one line.
  */
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ActorSource, AuditEvent, CloudResource, PlanAction, PlanItem, PlanState } from "../engine/types.ts";
 import { migrate } from "./schema.ts";
@@ -135,6 +135,12 @@ export class Store {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     const path = join(stateDir, "ot3c.db");
     const db = new Database(path, { create: true, strict: false });
+    // Owner-only whatever the umask: the audit trail names people. SQLite gives -wal/-shm the same mode.
+    try {
+      chmodSync(path, 0o600);
+    } catch {
+      // not our file (read-only access by another user): leave it
+    }
     db.exec("PRAGMA busy_timeout = 5000");
     db.exec("PRAGMA journal_mode = WAL");
     // FULL: a deadline, an approval or a veto must survive a power cut, not just a process crash.

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -41,11 +41,13 @@ function item(over: Partial<StoredPlanItem> = {}): StoredPlanItem {
 
 describe("Store", () => {
   test("creates the schema in WAL mode with FULL sync and a schema version", () => {
-    const dir = tempDir();
+    const dir = join(tempDir(), "state");
     const s = Store.open(dir);
     expect(s.schemaVersion()).toBe(MIGRATIONS.length);
     expect((s.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode).toBe("wal");
     expect((s.db.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous).toBe(2);
+    expect(statSync(join(dir, "ot3c.db")).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
     s.close();
     // Re-opening does not re-run migrations (a second CREATE TABLE would throw).
     const again = Store.open(dir);
