@@ -1,7 +1,8 @@
 /**
  * The demo's `ot3c.yaml`: every endpoint points at the local simulator, `enforce: true` (stop/delete calls really
- * go out — to the simulator), `approval: none`, a grace of a few minutes and a 10 s sync, so the whole lifecycle
- * plays out while a newcomer watches. The file is written into the demo's state directory so it can be read and
+ * go out — to the simulator), `approval: required`, a grace of a few minutes and a 10 s sync, so the whole lifecycle
+ * plays out while a newcomer watches. Approval is required so that what the newcomer does matters: an item they
+ * approve is stopped/deleted when its countdown ends, the others wait at their deadline until approved or vetoed. The file is written into the demo's state directory so it can be read and
  * reused with `ot3c --config … list|plan|verify` while the demo runs.
  *
  * `assertSimulatorOnly` is the guard for `enforce: true`: the loaded configuration is checked, not the text we
@@ -48,7 +49,7 @@ export function demoConfigYaml(i: DemoConfigInput): string {
     `target-budget: ${i.targetBudget}`,
     `termination-grace: ${formatGoDuration(i.graceMs)}`,
     "enforce: true",
-    "approval: none",
+    "approval: required",
     `max-terminations-per-run: ${i.maxTerminationsPerRun}`,
     `sync-interval: ${formatGoDuration(i.syncIntervalMs)}`,
     `metrics: {listen: ${q(i.metricsListen)}}`,

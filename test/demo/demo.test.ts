@@ -43,7 +43,7 @@ describe("startDemo (headless, in-process)", () => {
 
   test("the generated config enforces, against the simulator only", () => {
     expect(d.cfg.enforce).toBe(true);
-    expect(d.cfg.approval).toBe("none");
+    expect(d.cfg.approval).toBe("required");
     expect(d.cfg.terminationGraceMs).toBe(GRACE);
     expect(d.cfg.otc.endpoints.ecs).toBe(d.urls.sim);
     expect(d.cfg.chargeback?.confluent.baseUrl).toBe(d.urls.sim);
