@@ -28,6 +28,7 @@ export interface CursorState {
 }
 
 type ObjectKind = keyof ChargebackObjects;
+export type TotalsColumn = "principal" | "cost_type" | "reason" | "line_type" | "product" | "env_id" | "resource_id" | "day";
 const OBJECT_KINDS: ObjectKind[] = ["environments", "clusters", "identities", "apiKeys", "connectors", "ksqlClusters", "schemaRegistries", "flinkPools"];
 
 export class Ledger {
@@ -125,12 +126,37 @@ export class Ledger {
     return out;
   }
 
-  /** Sum of micros grouped by one or more allocation columns, for [fromDay, toDay). */
-  totals(columns: Array<"principal" | "cost_type" | "reason" | "line_type" | "product" | "env_id" | "resource_id" | "day">, fromDay?: string, toDay?: string): Array<Record<string, string> & { micros: number }> {
-    const cols = columns.join(", ");
-    return this.db
-      .query(`SELECT ${cols}${cols ? "," : ""} SUM(micros) AS micros FROM allocation WHERE day >= ? AND day < ? ${cols ? `GROUP BY ${cols} ORDER BY micros DESC, ${cols}` : ""}`)
-      .all(fromDay ?? "0000-00-00", toDay ?? "9999-99-99") as any[];
+  /**
+   * Sum of micros grouped by allocation columns, for [fromDay, toDay), largest first. Without piece columns the
+   * row table answers directly; otherwise one pass over the rows' compact pieces in JS is several times faster
+   * than SQLite's json_each view on millions of pieces.
+   */
+  totals(columns: TotalsColumn[], fromDay?: string, toDay?: string): Array<Record<string, string> & { micros: number }> {
+    const from = fromDay ?? "0000-00-00";
+    const to = toDay ?? "9999-99-99";
+    const pieceCols = columns.filter((c) => c === "principal" || c === "cost_type" || c === "reason");
+    if (pieceCols.length === 0) {
+      const cols = columns.join(", ");
+      return this.db
+        .query(`SELECT ${cols}${cols ? "," : ""} SUM(amount_micros) AS micros FROM billing_row WHERE day >= ? AND day < ? ${cols ? `GROUP BY ${cols} ORDER BY micros DESC, ${cols}` : ""}`)
+        .all(from, to)
+        .map((r: any) => ({ ...r, micros: r.micros ?? 0 })) as any[];
+    }
+    const PIECE_INDEX = { principal: 0, cost_type: 1, reason: 2 } as const;
+    const groups = new Map<string, Record<string, string> & { micros: number }>();
+    const rows = this.db
+      .query("SELECT day, line_type, product, env_id, resource_id, pieces FROM billing_row WHERE day >= ? AND day < ?")
+      .all(from, to) as Array<Record<string, string>>;
+    for (const r of rows) {
+      for (const p of JSON.parse(r.pieces!) as Array<[string, string, string, number]>) {
+        const values = columns.map((c) => (c in PIECE_INDEX ? p[PIECE_INDEX[c as keyof typeof PIECE_INDEX]] : r[c]) as string);
+        const key = values.join("\u0000");
+        const g = groups.get(key);
+        if (g) g.micros += p[3];
+        else groups.set(key, Object.assign(Object.fromEntries(columns.map((c, i) => [c, values[i]!])), { micros: p[3] }));
+      }
+    }
+    return [...groups.values()].sort((a, b) => b.micros - a.micros || columns.reduce((o, c) => o || String(a[c]).localeCompare(String(b[c])), 0));
   }
 
   /** Per billing row: its stored amount for the day and the sum of its pieces (they must be equal). */

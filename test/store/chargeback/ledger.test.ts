@@ -119,3 +119,18 @@ describe("billing rows without ids", () => {
     expect(costToRow({ ...wire, amount: -6 }).key).toBe(rows[0]!.key);
   });
 });
+
+describe("totals", () => {
+  test("agree with SQL over the allocation view for every kind of grouping", () => {
+    const sets: Array<Parameters<Ledger["totals"]>[0]> = [[], ["principal"], ["principal", "cost_type"], ["reason"], ["line_type"], ["product", "line_type"], ["env_id", "principal"], ["resource_id"], ["day"]];
+    for (const cols of sets) {
+      const got = ledger.totals(cols, "2026-06-06", "2026-06-14");
+      const sqlCols = cols.join(", ");
+      const want = ledger.db
+        .query(`SELECT ${sqlCols}${sqlCols ? "," : ""} SUM(micros) AS micros FROM allocation WHERE day >= ? AND day < ? ${sqlCols ? `GROUP BY ${sqlCols}` : ""}`)
+        .all("2026-06-06", "2026-06-14") as Array<Record<string, unknown>>;
+      const norm = (rows: Array<Record<string, unknown>>) => rows.map((r) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]))).sort();
+      expect(norm(got)).toEqual(norm(want));
+    }
+  });
+});
