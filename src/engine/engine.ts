@@ -10,6 +10,7 @@ import { redact } from "../providers/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
 import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
 import { addDays, billingPeriod, isoDay } from "./period.ts";
+import { HISTORY_DAYS } from "./forecast/series.ts";
 import { applyCommand, reconcile } from "./lifecycle.ts";
 import { Executor, type ExecTerminator, type ExecutorSettings, type ItemEventKind } from "./executor.ts";
 import type {
@@ -25,6 +26,7 @@ import type {
   EngineHandle,
   EngineSnapshot,
   InventorySource,
+  IsoDate,
   PlannedTermination,
   ResourceForecast,
   ResourceTerminator,
@@ -66,7 +68,7 @@ export interface EngineSettings extends ExecutorSettings {
   staleAfterMs: number;
   billingBeginDay: number;
   reminderBeforeMs: number;
-  /** Days of cost history before the period start handed to the forecast (weekly seasons need some). */
+  /** Days of cost history before today handed to the forecast; default the forecast's own window. */
   historyDays?: number;
 }
 
@@ -91,6 +93,18 @@ export interface EngineDeps {
   tickMs?: number;
   /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
   minSnapshotIntervalMs?: number;
+}
+
+/**
+ * The cost records a sync fetches: the billing period so far plus the forecast's history window, through today.
+ * The same range as `ot3c list` / `ot3c plan` (providers/sources.ts `costRange`), so the daemon and the CLI plan on
+ * the same records.
+ */
+export function syncRange(now: number, billingBeginDay: number, historyDays = HISTORY_DAYS): { from: IsoDate; toExclusive: IsoDate } {
+  const period = billingPeriod(now, billingBeginDay);
+  const today = isoDay(now);
+  const historyStart = addDays(today, -historyDays);
+  return { from: historyStart < period.startDate ? historyStart : period.startDate, toExclusive: addDays(today, 1) };
 }
 
 export class Engine implements EngineHandle {
@@ -223,9 +237,7 @@ export class Engine implements EngineHandle {
     this.lastAttemptAt = started;
     this.sync = { ...this.sync, state: "SYNCING", lastAttemptAt: started };
     this.markDirty();
-    const period = billingPeriod(started, settings.billingBeginDay);
-    const from = addDays(period.startDate, -(settings.historyDays ?? 28));
-    const to = addDays(isoDay(started), 1);
+    const { from, toExclusive: to } = syncRange(started, settings.billingBeginDay, settings.historyDays);
     let resources: CloudResource[];
     let costs: CostRecord[];
     const t0 = performance.now();
@@ -239,7 +251,7 @@ export class Engine implements EngineHandle {
     const now = clock.now();
     let ev: Evaluation;
     try {
-      ev = this.deps.evaluate({ resources, costs, now, vetoed: store.vetoedVrIds(period.start) });
+      ev = this.deps.evaluate({ resources, costs, now, vetoed: store.vetoedVrIds(billingPeriod(now, settings.billingBeginDay).start) });
     } catch (err) {
       this.degrade(started, `evaluation failed: ${redact(String((err as Error)?.message ?? err))}`, durationMs);
       return;

@@ -8,7 +8,7 @@ import { FaultInjector } from "../../src/sim/faults.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { wireProviders } from "../../src/daemon/wire.ts";
 import { engineSettingsFrom } from "../../src/daemon/runtime.ts";
-import { Engine } from "../../src/engine/engine.ts";
+import { Engine, syncRange } from "../../src/engine/engine.ts";
 import { Store } from "../../src/store/store.ts";
 import { addDays, billingPeriod, isoDay } from "../../src/engine/period.ts";
 import { ManualClock } from "../../src/engine/types.ts";
@@ -55,7 +55,8 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     // What a complete sync returns (enforce is off, so the world does not change during the day).
     const period = billingPeriod(clock.now(), cfg.billingBeginDay);
     const expectedResources = (await reference.inventory.listResources()).length;
-    const expectedCosts = (await reference.inventory.listCosts(addDays(period.startDate, -28), addDays(isoDay(clock.now()), 1))).length;
+    const range = syncRange(clock.now(), cfg.billingBeginDay);
+    const expectedCosts = (await reference.inventory.listCosts(range.from, range.toExclusive)).length;
 
     let ok = 0;
     let degraded = 0;
@@ -73,7 +74,7 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
         // A sync that succeeded saw everything: a partial listing never passes as complete.
         expect(last.ok).toBe(true);
         expect(last.resources).toBe(expectedResources);
-        if (isoDay(clock.now()) === isoDay(clock.now() - 15 * MIN)) expect(last.costs).toBe(expectedCosts);
+        if (syncRange(clock.now(), cfg.billingBeginDay).from === range.from) expect(last.costs).toBe(expectedCosts);
       } else {
         degraded++;
         expect(snap.sync.state).toBe("DEGRADED");
@@ -99,7 +100,8 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     const snap = engine.getSnapshot();
     expect(snap.sync.state).toBe("OK");
     expect(snap.alerts.filter((a) => a.startsWith("sync degraded"))).toEqual([]);
-    const [resources, costs] = await Promise.all([reference.inventory.listResources(), reference.inventory.listCosts(addDays(period.startDate, -28), addDays(isoDay(clock.now()), 1))]);
+    const now = syncRange(clock.now(), cfg.billingBeginDay);
+    const [resources, costs] = await Promise.all([reference.inventory.listResources(), reference.inventory.listCosts(now.from, now.toExclusive)]);
     const ref = reference.evaluate({ resources, costs, now: clock.now(), vetoed: store.vetoedVrIds(period.start) });
     expect(snap.budget!.gap).toBeCloseTo(ref.budget.gap, 6);
     const tracked = new Set(store.listItems().filter((i) => i.state !== "CANCELLED" && i.state !== "GONE").map((i) => i.vrId));
