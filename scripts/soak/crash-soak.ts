@@ -37,6 +37,6 @@ console.log(
     `${sum((r) => r.doubleCalls.length)} double calls, ${sum((r) => r.vetoViolations.length)} veto violations, ` +
     `${sum((r) => r.approvalViolations.length)} lost approvals, ${sum((r) => r.deadlineViolations.length)} moved deadlines, ` +
     `${sum((r) => r.failures.filter((f) => f.includes("outcome unknown")).length)} items failed as "outcome unknown" (left for an operator), ` +
-    `${sum((r) => r.failures.filter((f) => !f.includes("outcome unknown")).length)} failed with an API error, ${(sum((r) => r.durationMs) / 1000).toFixed(1)} s`,
+    `${sum((r) => r.failures.filter((f) => !f.includes("outcome unknown")).length)} failed otherwise (an API error, or a volume still attached to a server outside the item), ${(sum((r) => r.durationMs) / 1000).toFixed(1)} s`,
 );
 process.exitCode = bad === 0 ? 0 : 1;
