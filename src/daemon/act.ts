@@ -4,12 +4,13 @@
  * running daemon and even without a valid configuration, as long as the state directory is known.
  */
 import { existsSync } from "node:fs";
-import { hostname, homedir, userInfo } from "node:os";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CommandResult, EngineCommand } from "../engine/types.ts";
 import { applyCommand } from "../engine/lifecycle.ts";
 import { Store } from "../store/store.ts";
 import { ControlSocketClient } from "./socket-client.ts";
+import { operatorIdentity } from "../util/operator.ts";
 
 export interface ActOptions {
   configPath?: string;
@@ -27,15 +28,7 @@ export interface ActOutcome {
 }
 
 export function defaultActor(): string {
-  let user = process.env.SUDO_USER || process.env.USER || "";
-  if (!user) {
-    try {
-      user = userInfo().username;
-    } catch {
-      user = "unknown";
-    }
-  }
-  return `${user}@${hostname()}`;
+  return operatorIdentity();
 }
 
 async function stateDirFor(o: ActOptions): Promise<string> {

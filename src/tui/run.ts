@@ -4,12 +4,12 @@
  * Order matters here: colour is decided *before* Ink (and its chalk) is first imported, because chalk reads
  * FORCE_COLOR once at import time and ignores NO_COLOR — so Ink and React are imported dynamically below.
  */
-import os from "node:os";
 import type { Clock, EngineHandle } from "../engine/types.ts";
 import { systemClock } from "../engine/types.ts";
 import { asciiOnly, colorAllowed, type ThemeName } from "./theme.ts";
 import { memoryPrefs, openPrefs, prefsDir, type PrefsStore } from "./prefs.ts";
 import type { LogFeed } from "./views/Events.tsx";
+import { operatorName } from "../util/operator.ts";
 
 export interface TuiOptions {
   readOnly: boolean;
@@ -46,14 +46,6 @@ export const INK_RENDER_OPTIONS = {
 
 const ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[H";
 const LEAVE_ALT_SCREEN = "\x1b[?1049l";
-
-function operatorName(): string {
-  try {
-    return process.env.SUDO_USER || os.userInfo().username || process.env.USER || "operator";
-  } catch {
-    return process.env.USER || "operator";
-  }
-}
 
 export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<number> {
   const env = process.env;
