@@ -8,10 +8,10 @@ import type { EvaluateFn } from "../engine/engine.ts";
 import type { ExecTerminator } from "../engine/executor.ts";
 import { evaluate, optionsFromConfig } from "../engine/pipeline.ts";
 import type { ApiEndpointStats, InventorySource } from "../engine/types.ts";
-import { createDashboardClient, type DashboardClientOptions } from "../providers/dashboard/index.ts";
+import type { DashboardClientOptions } from "../providers/dashboard/index.ts";
 import type { OtcClientOptions } from "../providers/otc/clients.ts";
 import { httpStats } from "../providers/http.ts";
-import { createOtcProvider } from "../providers/otc/index.ts";
+import { createCloudSources } from "../providers/sources.ts";
 import type { JobPollOptions } from "../providers/otc/jobs.ts";
 import { JournaledOtcTerminator } from "./journaled-terminator.ts";
 
@@ -39,20 +39,12 @@ export function jobOptionsFromEnv(env: Record<string, string | undefined> = proc
 
 export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProviders {
   const jobs = opts.jobs ?? jobOptionsFromEnv();
-  const otc = createOtcProvider(cfg.otc, { ...opts.otc, jobs });
-  const dashboard = createDashboardClient({
-    endpoint: cfg.dashboardEndpoint,
-    secret: cfg.dashboardSecret,
-    api: cfg.dashboardApi,
-    ...(opts.dashboardHttp ? { http: opts.dashboardHttp } : {}),
-  });
+  // The same Config → providers mapping as `list`/`plan`/`verify` (incl. the project filter on dashboard costs).
+  const sources = createCloudSources(cfg, { otc: { ...opts.otc, jobs }, ...(opts.dashboardHttp ? { dashboardHttp: opts.dashboardHttp } : {}) });
   const options = optionsFromConfig(cfg);
   return {
-    inventory: {
-      listResources: () => otc.listResources(),
-      listCosts: (from, to) => dashboard.listCosts(from, to),
-    },
-    terminator: new JournaledOtcTerminator(otc.session, otc.terminator, jobs),
+    inventory: sources.inventory,
+    terminator: new JournaledOtcTerminator(sources.otc.session, sources.terminator, jobs),
     evaluate: ({ resources, costs, now, vetoed }) => evaluate({ resources, costs, now, vetoed, options }),
     apiStats: () => httpStats(),
   };

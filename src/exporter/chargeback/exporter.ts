@@ -66,7 +66,7 @@ let sharedDir: string | undefined;
 
 /**
  * Build (once per state directory) the exporter for a configuration; the metrics port then calls `render`, or
- * `renderChargebackMetrics`. The daemon may prefer `ChargebackService` (service.ts), which also syncs.
+ * `renderChargebackMetrics`. The daemon's metrics port and sync loop live in src/daemon/services.ts.
  */
 export function chargebackExporterFor(cfg: ChargebackConfig, stateDir: string, clock: Clock = { now: () => Date.now() }): ChargebackExporter {
   if (!shared || sharedDir !== stateDir) {
