@@ -36,7 +36,8 @@ const family: MetricFamily = {
   samples: labelsets.map((labels, i) => ({ labels, value: values[i]!.toFixed(6), timestampMs: hour })),
 };
 
-const promRegistry = new client.Registry(client.Registry.OPENMETRICS_CONTENT_TYPE as any);
+const promRegistry = new client.Registry();
+promRegistry.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE as any);
 const gauge = new client.Gauge({ name: family.name, help: family.help, labelNames: ["principal", "product_type", "env_id", "cost_type"], registers: [promRegistry] });
 labelsets.forEach((l, i) => gauge.set(l, values[i]!));
 

@@ -34,7 +34,9 @@ export function createEngineMetrics(opts: EngineMetricsOptions): EngineMetrics {
 }
 
 function createEngineRegistry(opts: EngineMetricsOptions, contentType: string): client.Registry {
-  const registry = new client.Registry(contentType as any);
+  const registry = new client.Registry();
+  // Set before any metric is registered: switching later renames counter families (see createEngineMetrics).
+  registry.setContentType(contentType as any);
   const snap = opts.getSnapshot;
   const currency = opts.currency;
   const reg = [registry];

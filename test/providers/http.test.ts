@@ -92,7 +92,7 @@ describe("HttpClient", () => {
 
   test("a truncated JSON body is an error, never data", async () => {
     queue.push(() => new Response('{"servers":[{"id":"a"},{"id":', { headers: { "content-type": "application/json" } }));
-    const err = await client({ retries: 0 }).get("/x").catch((e) => e);
+    const err: any = await client({ retries: 0 }).get("/x").catch((e) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect(String(err.message)).toContain("not valid JSON");
   });
