@@ -35,7 +35,7 @@ interface SimOptions {
 export function register(program: Command): void {
   program
     .command("sim")
-    .description("serve simulated OTC and Enterprise Dashboard APIs locally and print an ot3c.yaml for them")
+    .description("serve simulated OTC, Enterprise Dashboard, Confluent Cloud and Prometheus APIs locally and print an ot3c.yaml for them")
     .option("--port <port>", "port to listen on (0 = any free port)", port, 0)
     .option("--hostname <host>", "address to listen on", "127.0.0.1")
     .addOption(new Option("--scenario <name>", "generated scenario").choices(["default", "demo", "large"]).default("default"))
@@ -43,13 +43,21 @@ export function register(program: Command): void {
     .option("--faults <profile>", "injected faults: none, light, heavy, or a rate 0–1", faults, "none")
     .option("--write-config <file>", "also write the ot3c.yaml to this file (mode 0600)")
     .action(async (opts: SimOptions) => {
-      const [{ presetScenario }, { startSim }, { parseFaultProfile }] = await Promise.all([
+      const [{ presetScenario }, { startSim }, { FaultInjector, parseFaultProfile }, cf, cfRoutes, promRoutes, cfServer] = await Promise.all([
         import("../../sim/scenario/index.ts"),
         import("../../sim/server.ts"),
         import("../../sim/faults.ts"),
+        import("../../sim/confluent/scenario.ts"),
+        import("../../sim/confluent/routes.ts"),
+        import("../../sim/prometheus/routes.ts"),
+        import("../../sim/confluent/server.ts"),
       ]);
       const scenario = presetScenario(opts.scenario, { seed: opts.seed });
+      // The chargeback side (Confluent Cloud billing/objects + a Prometheus with Kafka byte counters) on the same port.
+      const confluent = cf.generateConfluentScenario({ seed: opts.seed, now: Date.now(), days: 16 });
+      const cfFaults = new FaultInjector(parseFaultProfile(opts.faults, opts.seed + 1));
       const sim = startSim({
+        extraRoutes: [cfRoutes.confluentSimRoutes(confluent, cfFaults), promRoutes.prometheusSimRoutes(confluent)],
         world: scenario.world,
         port: opts.port,
         hostname: opts.hostname,
@@ -57,7 +65,7 @@ export function register(program: Command): void {
         targetBudget: scenario.targetBudget,
         description: `scenario ${opts.scenario}, seed ${opts.seed}, faults ${opts.faults}`,
       });
-      const yaml = sim.configYaml();
+      const yaml = sim.configYaml() + cfServer.chargebackConfigYaml(sim.url, confluent);
       if (opts.writeConfig) {
         const { writeFileSync } = await import("node:fs");
         writeFileSync(opts.writeConfig, yaml, { mode: 0o600 });

@@ -24,6 +24,11 @@ export function register(program: Command): void {
       const quick = { retries: 1, timeoutMs: 10_000 };
       const sources = createCloudSources(config, { otc: quick, dashboardHttp: quick });
       const checks = await sources.checks();
+      if (config.chargeback) {
+        // Only when chargeback is configured: Costs, Org, IAM, Prometheus (and confirm-prometheus) GO/NO-GO rows.
+        const { chargebackChecks } = await import("../../providers/confluent/checks.ts");
+        for (const c of await chargebackChecks(config.chargeback, quick)) checks.push({ name: c.name, ok: c.ok, detail: c.detail });
+      }
       const doc = verifyDocument({
         configPath: config.sourcePath,
         project: config.otc.projectName ?? config.otc.projectId ?? "?",
