@@ -121,7 +121,9 @@ describe("compiled binary", () => {
     const r = await ot3c(withState(["verify"]));
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.out).toContain("Result: GO — all 6 checks passed.");
+    expect(r.out).toContain("Result: GO — all 11 checks passed.");
+    expect(r.out).toContain("GO     Confluent Costs API");
+    expect(r.out).toContain("GO     Prometheus (Kafka bytes)");
     expect(r.out).not.toContain(String((simYaml.otccreds as Record<string, unknown>).secretkey));
     expect(r.out).not.toContain(String(simYaml["dashboard-secret"]));
   });
