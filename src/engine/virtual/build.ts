@@ -13,6 +13,7 @@
  * seed made `GR_[ECS_x]`); the resource keeps its own id and its `group` field.
  */
 import type { BillingPeriod, CloudResource, CostRecord, DailyCost, VirtualResource } from "../types.ts";
+import { markUnitsWithVolumesHeldOutside } from "./attachments.ts";
 import {
   TAG_GROUP,
   TAG_INSTANCE,
@@ -223,6 +224,9 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
     members.sort((a, b) => memberRank(a) - memberRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     grouped.push(makeGroup(members, "tag", name));
   }
+
+  // A volume still attached to a server outside its unit cannot be deleted with that unit.
+  markUnitsWithVolumesHeldOutside(grouped);
 
   // Step 3: ghosts — this period's cost records whose resource is in no inventory (deleted since, or a type ot3c
   // does not list). One per resource id; the product token comes from its first record of the period.

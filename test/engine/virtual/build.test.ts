@@ -223,3 +223,27 @@ describe("buildVirtualResources", () => {
     expect(roots.map((r) => r.id)).toEqual(["ECS_c", "ECS_a", "ECS_b", "ECS_u", "ECS_z"]);
   });
 });
+
+describe("volumes attached outside their unit", () => {
+  test("a tagged volume with its own ot3c_group, attached to a server outside that group, is never plannable", async () => {
+    const { buildVirtualResources } = await import("../../../src/engine/virtual/index.ts");
+    const { billingPeriod } = await import("../../../src/engine/period.ts");
+    const period = billingPeriod(Date.parse("2026-11-10T12:00:00Z"));
+    const resources: import("../../../src/engine/types.ts").CloudResource[] = [
+      { kind: "ECS" as const, id: "srv", name: "db", status: "ACTIVE", tags: {}, attachedVolumeIds: ["vol"] },
+      { kind: "EVS" as const, id: "vol", name: "data", status: "in-use", tags: { ot3c_prio: "5", ot3c_group: "scratch" }, attachedServerIds: ["srv"] },
+      { kind: "EVS" as const, id: "free", name: "tmp", status: "available", tags: { ot3c_prio: "5", ot3c_group: "scratch" }, attachedServerIds: [] },
+    ];
+    const roots = buildVirtualResources({ resources, costs: [], period });
+    const unit = roots.find((r) => r.id.includes("EVS_vol"))!;
+    expect(unit.managed).toBe(false);
+    expect(unit.note).toContain("attached to server ECS_srv");
+    // The same volume in a group with its server is fine.
+    const together = buildVirtualResources({
+      resources: [{ ...resources[0]!, tags: { ot3c_prio: "5", ot3c_group: "scratch" } }, resources[1]!],
+      costs: [],
+      period,
+    });
+    expect(together.find((r) => r.id.includes("EVS_vol"))!.managed).not.toBe(false);
+  });
+});
