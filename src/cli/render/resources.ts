@@ -12,6 +12,8 @@ export interface ListDocumentResource {
   owner: string | null;
   group: string | null;
   managed: boolean;
+  /** Why the resource is unmanaged or has prio 0 when that is not obvious from its tags (null otherwise). */
+  note: string | null;
   tags: Record<string, string>;
   costSoFar: number;
   forecast: { p10: number; p50: number; p90: number } | null;
@@ -42,7 +44,7 @@ export interface ListDocument {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 function isManaged(vr: VirtualResource): boolean {
-  const m = (vr as VirtualResource & { managed?: boolean }).managed;
+  const m = vr.managed;
   return m ?? (vr.kind !== "GHOST" && vr.prio > 0);
 }
 
@@ -56,6 +58,7 @@ function toDocResource(vr: VirtualResource, forecasts: Record<string, ResourceFo
     owner: vr.owner ?? null,
     group: vr.group ?? null,
     managed: isManaged(vr),
+    note: vr.note ?? null,
     tags: vr.tags,
     costSoFar: round2(f?.costSoFar ?? 0),
     forecast: f ? { p10: round2(f.monthEnd.p10), p50: round2(f.monthEnd.p50), p90: round2(f.monthEnd.p90) } : null,
@@ -128,6 +131,7 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
     lines.push(
       `${pad(label, idW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 10)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 10)}  ${tagText(r.tags)}`,
     );
+    if (r.note) lines.push(`${childPrefix}   note: ${r.note}`);
     r.members.forEach((m, i) => {
       const last = i === r.members.length - 1;
       walk(m, childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  "));
