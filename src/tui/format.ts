@@ -28,20 +28,20 @@ export function percent(part: number, whole: number): string {
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /**
- * A countdown to an absolute deadline, recomputed on every tick so it never drifts and survives restarts:
- * "2d 04h12m", "4h59m03s", "12m07s", "0m05s"; "due" once it has passed.
+ * A countdown to an absolute deadline, recomputed from it on every tick so it never drifts and survives restarts:
+ * "2d 04h12m", "4h59m", then seconds in the final hour "59m07s", "0m05s"; "due" once it has passed.
  */
 export function countdown(deadline: number, now: number): string {
   const ms = deadline - now;
   if (ms <= 0) return "due";
   const total = Math.floor(ms / 1000);
-  const d = Math.floor(total / 86400);
-  const h = Math.floor((total % 86400) / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
+  if (total < 3600) return `${Math.floor(total / 60)}m${pad2(total % 60)}s`;
+  const minutes = Math.floor(total / 60);
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
   if (d > 0) return `${d}d ${pad2(h)}h${pad2(m)}m`;
-  if (h > 0) return `${h}h${pad2(m)}m${pad2(s)}s`;
-  return `${m}m${pad2(s)}s`;
+  return `${h}h${pad2(m)}m`;
 }
 
 /** "12s", "4m", "3h", "2d" ago. */

@@ -148,8 +148,11 @@ describe("views", () => {
   test("pending: countdown derived from the absolute deadline and the injected clock", async () => {
     const r = await open();
     await r.press("3");
-    // p-101's deadline is T0 + 5h59m03s.
-    expect(r.frame()).toMatch(/p-101\s+◷ PENDING\s+stop .* 5h59m03s/);
+    // p-101's deadline is T0 + 5h59m03s: minutes while more than an hour is left, then seconds.
+    expect(r.frame()).toMatch(/p-101\s+◷ PENDING\s+stop .* 5h59m$/m);
+    r.clock.set(T0 + 5 * 3_600_000 + 30_000);
+    await settle(60);
+    expect(r.frame()).toMatch(/p-101 .* 58m33s$/m);
     r.clock.set(T0 + 5 * 3_600_000 + 59 * 60_000);
     await settle(60);
     expect(r.frame()).toMatch(/p-101 .* 0m03s/);
@@ -297,7 +300,7 @@ describe("pending actions", () => {
     expect(r.frame()).toContain("› 1h");
     await r.press(KEY.down, KEY.enter);
     expect(r.frame()).toContain("Postpone by 4h: app-0?");
-    expect(r.frame()).toContain("(9h59m03s)");
+    expect(r.frame()).toContain("(9h59m)");
     await r.press(KEY.tab, KEY.enter);
     await settle(30);
     expect(r.engine.commands).toEqual([{ type: "postpone", ids: ["p-101"], byMs: 4 * 3_600_000, actor: "tester", source: "tui" }]);

@@ -5,7 +5,9 @@ import { colorAllowed, resolveTheme } from "../../src/tui/theme.ts";
 describe("format", () => {
   test("countdown is derived from an absolute deadline", () => {
     const now = Date.UTC(2026, 10, 22, 12);
-    expect(countdown(now + 5 * 3_600_000 + 59 * 60_000 + 3_000, now)).toBe("5h59m03s");
+    expect(countdown(now + 5 * 3_600_000 + 59 * 60_000 + 3_000, now)).toBe("5h59m");
+    expect(countdown(now + 3_600_000 + 30_000, now)).toBe("1h00m");
+    expect(countdown(now + 3_599_000, now)).toBe("59m59s");
     expect(countdown(now + 2 * 86_400_000 + 4 * 3_600_000 + 12 * 60_000 + 30_000, now)).toBe("2d 04h12m");
     expect(countdown(now + 65_000, now)).toBe("1m05s");
     expect(countdown(now + 999, now)).toBe("0m00s");

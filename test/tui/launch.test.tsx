@@ -74,7 +74,7 @@ describe("ot3c without a terminal", () => {
     const text = textSummary(buildSnapshot({ status: "AT_RISK" }), "in-process", T0);
     expect(text).toContain("status: AT RISK");
     expect(text).toContain("pending terminations: 3");
-    expect(text).toContain("(in 5h59m03s)");
+    expect(text).toContain("(in 5h59m)");
   });
 });
 

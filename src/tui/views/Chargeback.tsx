@@ -95,7 +95,7 @@ export const Chargeback = memo(function Chargeback({
           <Line
             key={r.principal}
             segs={[
-              { text: selected ? theme.glyphs.cursor + " " : "  ", token: "accent" },
+              selected ? { text: theme.glyphs.cursor + " ", token: "accent" } : { text: "  " },
               { text, inverse: selected, token: r.principal === "UNALLOCATED" ? "warn" : undefined },
             ]}
           />

@@ -75,7 +75,7 @@ export const Events = memo(function Events({ rows, cursor, width, height }: { ro
           <Line
             key={r.key}
             segs={[
-              { text: selected ? theme.glyphs.cursor + " " : "  ", token: "accent" },
+              selected ? { text: theme.glyphs.cursor + " ", token: "accent" } : { text: "  " },
               { text: `${cell(shortTime(r.at), 12)} ${cell(r.who, whoW, "left", theme.glyphs.ellipsis)} `, inverse: selected },
               { text: cell(r.what, whatW, "left", theme.glyphs.ellipsis) + " ", token: r.token, inverse: selected },
               { text: cell(r.detail, Math.max(10, width - 2 - 12 - whoW - whatW - 3), "left", theme.glyphs.ellipsis), inverse: selected },

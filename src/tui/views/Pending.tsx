@@ -64,7 +64,8 @@ const PendingRow = memo(function PendingRow({
   const g = theme.glyphs;
   const look = planStateLook(theme, item.state);
   const segs: Seg[] = [
-    { text: selected ? g.cursor + " " : "  ", token: "accent", bold: true },
+    // Unselected rows get no styling at all: every escape sequence costs Ink work on each frame.
+    selected ? { text: g.cursor + " ", token: "accent", bold: true } : { text: "  " },
     { text: cell(item.id, layout.id) + " ", inverse: selected },
     { text: cell(`${look.glyph} ${look.word}`, layout.state) + " ", token: look.token, inverse: selected },
     {

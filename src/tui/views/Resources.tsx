@@ -50,7 +50,7 @@ function rowSegs(row: TreeRow, selected: boolean, l: TreeLayout, theme: Theme): 
     `${cell(moneyShort(row.cost), l.cost, "right")} ` +
     `${cell(moneyShort(row.forecast), l.forecast, "right")} `;
   return [
-    { text: selected ? g.cursor + " " : "  ", token: "accent", bold: true },
+    selected ? { text: g.cursor + " ", token: "accent", bold: true } : { text: "  " },
     { text: main, inverse: selected, bold: row.isGroup },
     { text: cell(look ? `${look.glyph} ${look.word}` : "-", l.state), token: look?.token, inverse: selected },
   ];
