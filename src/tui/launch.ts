@@ -98,7 +98,7 @@ export async function launchTui(o: LaunchOptions): Promise<number> {
   const g = o.globals;
 
   // While the UI is up nothing may print into it: logs go to a ring buffer shown in the Events view.
-  const { createLogger, setLogger, getLogger } = await import("../log/logger.ts");
+  const { createLogger, setLogger } = await import("../log/logger.ts");
   const { ringSink } = await import("../log/sinks.ts");
   const ring = ringSink(500);
   const previous = interactive ? setLogger(createLogger({ level: g.logLevel ?? "info", sinks: [ring] })) : undefined;
@@ -153,6 +153,7 @@ export async function launchTui(o: LaunchOptions): Promise<number> {
       await opened.close();
     }
   } finally {
-    if (interactive) setLogger(previous ?? getLogger());
+    // Back to whatever was there (undefined: the default stderr logger is created again on first use).
+    if (interactive) setLogger(previous);
   }
 }
