@@ -60,7 +60,14 @@ export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<nu
   // React's development build costs several times the CPU per frame; an unset NODE_ENV means an operator run.
   env.NODE_ENV ??= "production";
 
-  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./App.tsx")]);
+  // Ink (through is-in-ci) renders nothing but the last frame when $CI is set, deciding once at import. We have
+  // already checked that stdin and stdout are terminals, which is what decides interactivity here, so CI flags
+  // are hidden from that import and restored right after.
+  const ciFlags = ["CI", "CONTINUOUS_INTEGRATION"].filter((k) => k in env).map((k) => [k, env[k]] as const);
+  for (const [k] of ciFlags) delete env[k];
+  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./App.tsx")]).finally(() => {
+    for (const [k, v] of ciFlags) env[k] = v;
+  });
 
   const prefs = opts.prefs ?? (env.OT3C_TUI_PREFS === "memory" ? memoryPrefs() : openPrefs({ cwd: prefsDir(env, opts.stateDir) }));
   const saved = prefs.get().theme;
