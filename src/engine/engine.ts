@@ -389,6 +389,7 @@ export class Engine implements EngineHandle {
       events: store.auditEvents({ limit: 200 }),
       alerts: [...this.alerts, ...(extra?.alerts ?? [])],
       ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
+      counters: store.counters(),
     };
     return deepFreeze(snap);
   }

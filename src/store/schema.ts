@@ -83,6 +83,10 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX plan_items_period ON plan_items(period_start, state);
   `,
+  // 3: the metrics port counts executed/failed terminations from the audit trail on every snapshot.
+  `
+  CREATE INDEX audit_events_action ON audit_events(action);
+  `,
 ];
 
 export function migrate(db: Database): number {

@@ -6,7 +6,7 @@
 import { Database } from "bun:sqlite";
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ActorSource, AuditEvent, CloudResource, PlanAction, PlanItem, PlanState } from "../engine/types.ts";
+import type { ActorSource, AuditEvent, CloudResource, EngineCounters, PlanAction, PlanItem, PlanState } from "../engine/types.ts";
 import { migrate } from "./schema.ts";
 
 export type ItemOrigin = "engine" | "plan-file";
@@ -296,6 +296,22 @@ export class Store {
       .query("SELECT DISTINCT vr_id FROM plan_items WHERE state = 'VETOED' AND period_start = ?")
       .all(periodStart) as Array<{ vr_id: string }>;
     return rows.map((r) => r.vr_id);
+  }
+
+  /**
+   * Monotonic counters for the metrics port, derived from the durable trail (so they survive restarts): syncs and
+   * failed syncs, and terminations executed (dry-run ones included: "would stop/delete") or failed.
+   */
+  counters(): EngineCounters {
+    const syncs = this.db.query("SELECT COUNT(*) AS n, COALESCE(SUM(ok = 0), 0) AS failed FROM sync_snapshots").get() as { n: number; failed: number };
+    const count = (actions: string[]) =>
+      (this.db.query(`SELECT COUNT(*) AS n FROM audit_events WHERE action IN (${actions.map(() => "?").join(",")})`).get(...actions) as { n: number }).n;
+    return {
+      syncs: syncs.n,
+      syncFailures: syncs.failed,
+      terminationsExecuted: count(["terminate.stopped", "terminate.deleted", "terminate.would-stop", "terminate.would-delete"]),
+      terminationsFailed: count(["terminate.failed"]),
+    };
   }
 
   // -- audit ---------------------------------------------------------------------------------------------------

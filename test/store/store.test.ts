@@ -203,3 +203,22 @@ describe("Store migrations", () => {
     s.close();
   });
 });
+
+describe("counters for the metrics port", () => {
+  test("derived from the sync history and the audit trail, so they survive a restart", () => {
+    const dir = tempDir();
+    const s = Store.open(dir);
+    expect(s.counters()).toEqual({ syncs: 0, syncFailures: 0, terminationsExecuted: 0, terminationsFailed: 0 });
+    s.recordSync({ at: 1, ok: true, resources: 3, costs: 9, durationMs: 5 });
+    s.recordSync({ at: 2, ok: false, error: "ecs: HTTP 503", resources: 0, costs: 0, durationMs: 5 });
+    const who = { actor: "ot3c", source: "engine" as const };
+    s.audit({ at: 3, ...who, action: "terminate.about-to-delete", itemId: "a" }); // announced, not executed
+    s.audit({ at: 4, ...who, action: "terminate.deleted", itemId: "a" });
+    s.audit({ at: 5, ...who, action: "terminate.would-stop", itemId: "b" });
+    s.audit({ at: 6, ...who, action: "terminate.failed", itemId: "c" });
+    s.close();
+    const again = Store.open(dir);
+    expect(again.counters()).toEqual({ syncs: 2, syncFailures: 1, terminationsExecuted: 2, terminationsFailed: 1 });
+    again.close();
+  });
+});
