@@ -262,6 +262,9 @@ export class Engine implements EngineHandle {
     }
     this.evaluation = ev;
     this.lastGoodSyncAt = now;
+    // The raw records of a sync (hundreds of thousands of objects) are garbage now; collect them before the next
+    // sync instead of letting the heap grow to the next automatic GC (a daemon sits idle between syncs).
+    (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
     this.sync = { state: "OK", lastAttemptAt: started, lastSuccessAt: now, durationMs };
     const desired = this.desired(ev);
     if (this.deps.planFile && this.planFileError) return; // an unreadable plan file must not cancel its items

@@ -117,5 +117,18 @@ export function evaluate(input: EvaluateInput): Evaluation {
     timeZone,
   });
 
-  return { period, roots: inv.roots, excluded: inv.excluded, forecasts, budget, plan, lastCompleteDay: lcd };
+  // The forecast needed weeks of history before the period; what is kept (in snapshots, sent to attached TUIs) is
+  // only this period's days — half the daemon's memory with 10,000 resources was that older history.
+  const keep = (vrs: VirtualResource[]) => vrs.map((vr) => withPeriodHistory(vr, period.startDate));
+  return { period, roots: keep(inv.roots), excluded: keep(inv.excluded), forecasts, budget, plan, lastCompleteDay: lcd };
+}
+
+/** A copy of the unit whose `daily` (and its members') holds only days from `startDate` on. */
+function withPeriodHistory(vr: VirtualResource, startDate: IsoDate): VirtualResource {
+  const first = vr.daily.findIndex((d) => d.date >= startDate);
+  return {
+    ...vr,
+    daily: first < 0 ? [] : first === 0 ? vr.daily : vr.daily.slice(first),
+    members: vr.members.map((m) => withPeriodHistory(m, startDate)),
+  };
 }
