@@ -17,6 +17,7 @@ import { applyCommand } from "../../src/engine/lifecycle.ts";
 import { ControlSocketClient } from "../../src/daemon/socket-client.ts";
 import { spawnOt3c, type Proc } from "../../test/daemon/process-helpers.ts";
 import type { EngineSnapshot } from "../../src/engine/types.ts";
+import { mulberry32 } from "../../src/util/random.ts";
 
 export interface CrashOptions {
   kills: number;
@@ -43,17 +44,8 @@ export interface CrashReport {
   durationMs: number;
 }
 
-/** Small deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic so a failing seed can be replayed. */
+const rng = mulberry32;
 
 export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport> {
   const started = performance.now();

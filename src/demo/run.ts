@@ -6,6 +6,7 @@
 import type { LogLevel } from "../log/logger.ts";
 import { startDemo, type DemoOptions, type RunningDemo } from "./start.ts";
 import { demoBanner, demoStatusLine, eventLine, newEvents } from "./status.ts";
+import { untilSignal } from "../util/signals.ts";
 
 export interface DemoRunOptions extends Omit<DemoOptions, "log" | "clock"> {
   headless: boolean;
@@ -22,18 +23,6 @@ export interface DemoRunOptions extends Omit<DemoOptions, "log" | "clock"> {
 
 const usesTempDir = (o: DemoRunOptions) => o.stateDir === undefined;
 
-function untilSignal(extra?: Promise<void>): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve();
-    };
-    process.on("SIGINT", done);
-    process.on("SIGTERM", done);
-    extra?.then(done);
-  });
-}
 
 async function runHeadless(d: RunningDemo, o: DemoRunOptions, out: (t: string) => void): Promise<void> {
   out(demoBanner(d, "headless"));

@@ -77,15 +77,8 @@ export function register(program: Command): void {
           `${w.rds.size} RDS, ${w.costs.length} cost records; budget ${scenario.targetBudget} vs projected ` +
           `${scenario.projectedMonthEnd}. Ctrl-C to stop.\n`,
       );
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          process.off("SIGINT", done);
-          process.off("SIGTERM", done);
-          resolve();
-        };
-        process.on("SIGINT", done);
-        process.on("SIGTERM", done);
-      });
+      const { untilSignal } = await import("../../util/signals.ts");
+      await untilSignal();
       await sim.stop();
       process.stderr.write("ot3c sim: stopped\n");
     });
