@@ -65,6 +65,9 @@ export function register(program: Command): void {
         targetBudget: scenario.targetBudget,
         description: `scenario ${opts.scenario}, seed ${opts.seed}, faults ${opts.faults}`,
       });
+      // Listen for SIGINT/SIGTERM before announcing the config: whoever reads it may stop us right away.
+      const { untilSignal } = await import("../../util/signals.ts");
+      const stopped = untilSignal();
       const yaml = sim.configYaml() + cfServer.chargebackConfigYaml(sim.url, confluent);
       if (opts.writeConfig) {
         const { writeFileSync } = await import("node:fs");
@@ -77,8 +80,7 @@ export function register(program: Command): void {
           `${w.rds.size} RDS, ${w.costs.length} cost records; budget ${scenario.targetBudget} vs projected ` +
           `${scenario.projectedMonthEnd}. Ctrl-C to stop.\n`,
       );
-      const { untilSignal } = await import("../../util/signals.ts");
-      await untilSignal();
+      await stopped;
       await sim.stop();
       process.stderr.write("ot3c sim: stopped\n");
     });
