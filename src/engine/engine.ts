@@ -13,6 +13,7 @@ import { addDays, billingPeriod, isoDay } from "./period.ts";
 import { HISTORY_DAYS } from "./forecast/series.ts";
 import { applyCommand, reconcile } from "./lifecycle.ts";
 import { Executor, type ExecTerminator, type ExecutorSettings, type ItemEventKind } from "./executor.ts";
+import { deepFreeze } from "../util/freeze.ts";
 import type {
   ApiEndpointStats,
   BillingPeriod,
@@ -396,12 +397,4 @@ export class Engine implements EngineHandle {
     };
     return deepFreeze(snap);
   }
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === "object" && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
-  }
-  return o;
 }
