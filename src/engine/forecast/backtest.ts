@@ -84,8 +84,9 @@ export interface ModelRow {
 /**
  * The run-rate as the literature states it (field-anchors §5, method 1): MTD ÷ elapsed period days × days in the
  * period, with the month-start lump left in MTD, days before a mid-period creation counted as elapsed, and no
- * stopped-resource rule; with no elapsed day, the last week's mean. Our `run-rate` model is this plus the shared
- * data handling (series.ts, isStopped). Both are reported so the ensemble's skill is shown against each.
+ * stopped-resource rule; with no elapsed day, the last week's mean. Our `run-rate` model is the same formula plus
+ * the stopped-resource rule and a week's mean for the first days of a period (models/run-rate.ts). Both rows are
+ * reported so the ensemble's skill is shown against each.
  */
 export function textbookRunRate(daily: DailyCost[], period: BillingPeriod, d: number): { soFar: number; monthEnd: number } | undefined {
   const ctx = seriesContext(period, isoDay(epochDay(period.startDate) + d - 1));

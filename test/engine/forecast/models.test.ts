@@ -79,13 +79,18 @@ describe("stopped resources", () => {
 describe("month-start lump charges", () => {
   // 2/day usage plus a 60 recurring fee on the 1st of each month.
   const daily = series("2026-09-20", span("2026-09-20", "2026-11-10"), (d) => 2 + (d.endsWith("-01") ? 60 : 0));
-  for (const model of ["run-rate", "holt-winters", "ensemble"] as const) {
+  for (const model of ["holt-winters", "ensemble"] as const) {
     test(`${model}: the lump is counted once, not extrapolated`, () => {
       const r = monthEnd(model, daily, "2026-11-10");
       expect(r.soFar).toBeCloseTo(80, 9);
       expect(r.total).toBeCloseTo(60 + 2 * 30, 6);
     });
   }
+  test("run-rate is the plain formula: MTD ÷ elapsed × days, so the lump is extrapolated (the baseline's known bias)", () => {
+    const r = monthEnd("run-rate", daily, "2026-11-10");
+    expect(r.soFar).toBeCloseTo(80, 9);
+    expect(r.total).toBeCloseTo((80 / 10) * 30, 6);
+  });
   test("with no day of the period known yet, the previous period's lump is expected on the 1st", () => {
     const r = monthEnd("ensemble", daily.filter((x) => x.date <= "2026-10-31"), "2026-10-31");
     expect(r.soFar).toBe(0);
@@ -98,10 +103,12 @@ describe("month-start lump charges", () => {
 describe("little history and new resources", () => {
   test("a resource created mid-period is projected from its own days, not diluted by the days before it", () => {
     const daily = series("2026-11-08", span("2026-11-08", "2026-11-12"), () => 4);
-    for (const model of ["run-rate", "holt-winters", "ensemble"] as const) {
+    for (const model of ["holt-winters", "ensemble"] as const) {
       const r = monthEnd(model, daily, "2026-11-12");
       expect(r.total).toBeCloseTo(4 * 23, 6);
     }
+    // The run-rate baseline divides by every elapsed day of the period, existing or not: 20 ÷ 12 per day.
+    expect(monthEnd("run-rate", daily, "2026-11-12").total).toBeCloseTo(20 + (20 / 12) * 18, 6);
   });
   test("three days of history: the ensemble falls back to their mean", () => {
     const daily = [
