@@ -192,13 +192,14 @@ describe("runEngineProcess starts the services", () => {
     try {
       const metrics = await waitFor("budget on the metrics port", async () => {
         const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => "");
-        return text.includes("ot3c_budget_target_amount") ? text : undefined;
+        // A sample line, not the HELP/TYPE lines that are there before the first sync.
+        return /^ot3c_budget_target_amount\{/m.test(text) ? text : undefined;
       });
       expect(await metrics).toContain('ot3c_budget_status{status="OVER"} 1');
       const cb = await fetch(`${url}/chargeback/metrics`, { headers: { Accept: "application/openmetrics-text" } });
       expect(cb.status).toBe(200);
       expect((await cb.text()).endsWith("# EOF\n")).toBe(true);
-      await waitFor("chargeback cursor metric", async () => ((await fetch(`${url}/metrics`).then((r) => r.text())).includes("ot3c_chargeback_newest_hour_timestamp_seconds ") ? true : undefined));
+      await waitFor("chargeback cursor metric", async () => (/^ot3c_chargeback_newest_hour_timestamp_seconds \d/m.test(await fetch(`${url}/metrics`).then((r) => r.text())) ? true : undefined));
     } finally {
       stop();
       expect(await done).toBe(0);
