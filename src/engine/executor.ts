@@ -96,9 +96,12 @@ export function isTransient(err: unknown): boolean {
   return e.name === "TimeoutError" || e.name === "AbortError" || e.code === "ECONNRESET" || e.code === "ECONNREFUSED" || e.code === "ETIMEDOUT";
 }
 
-/** What a step acts on: `stop` applies to servers only (their disks stay and keep costing). */
+/**
+ * What a step acts on: `stop` applies to servers and databases — what the planner's `canStop` counts savings for —
+ * while their volumes stay (and keep costing).
+ */
 export function stepsFor(action: PlanAction, leaves: CloudResource[]): CloudResource[] {
-  return action === "stop" ? leaves.filter((r) => r.kind === "ECS") : leaves;
+  return action === "stop" ? leaves.filter((r) => r.kind === "ECS" || r.kind === "RDS") : leaves;
 }
 
 function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {

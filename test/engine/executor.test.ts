@@ -48,7 +48,7 @@ class FakeCloud implements ExecTerminator {
   }
 }
 
-function vr(id: string, kind: "ECS" | "EVS" = "ECS"): VirtualResource {
+function vr(id: string, kind: "ECS" | "EVS" | "RDS" = "ECS"): VirtualResource {
   return { id: `${kind}_${id}`, kind, name: id, prio: 5, tags: {}, members: [], daily: [], resource: { kind, id, name: id, status: "ACTIVE", tags: {} } };
 }
 function group(...m: VirtualResource[]): VirtualResource {
@@ -93,6 +93,14 @@ describe("Executor", () => {
     const { store, cloud, ex, ctx } = setup([g], [p(g.id, "stop")]);
     await ex.tick(ctx(H));
     expect(cloud.calls).toEqual(["stop:s"]);
+    expect(store.listItems()[0]!.state).toBe("DONE");
+  });
+
+  test("stop reaches databases too (the planner plans RDS stops)", async () => {
+    const d = vr("db", "RDS");
+    const { store, cloud, ex, ctx } = setup([d], [p(d.id, "stop")]);
+    await ex.tick(ctx(H));
+    expect(cloud.calls).toEqual(["stop:db"]);
     expect(store.listItems()[0]!.state).toBe("DONE");
   });
 
