@@ -5,7 +5,7 @@
  * re-sending the (non-idempotent) request.
  */
 import type { CloudResource } from "../engine/types.ts";
-import type { ExecTerminator, TerminationHooks } from "../engine/executor.ts";
+import type { ExecTerminator, TerminationHooks } from "../engine/execution.ts";
 import { inService } from "../providers/otc/clients.ts";
 import { deleteServer, getServer, stopServer } from "../providers/otc/ecs.ts";
 import { deleteVolume } from "../providers/otc/evs.ts";

@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config/types.ts";
 import type { EvaluateFn } from "../engine/engine.ts";
-import type { ExecTerminator } from "../engine/executor.ts";
+import type { ExecTerminator } from "../engine/execution.ts";
 import { evaluate, optionsFromConfig } from "../engine/pipeline.ts";
 import type { ApiEndpointStats, InventorySource } from "../engine/types.ts";
 import type { DashboardClientOptions } from "../providers/dashboard/index.ts";

@@ -9,10 +9,11 @@
 import { redact } from "../providers/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
 import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
-import { addDays, billingPeriod, isoDay } from "./period.ts";
-import { HISTORY_DAYS } from "./forecast/series.ts";
+import { billingPeriod } from "./period.ts";
 import { applyCommand, reconcile } from "./lifecycle.ts";
-import { Executor, type ExecTerminator, type ExecutorSettings, type ItemEventKind } from "./executor.ts";
+import { Executor } from "./executor.ts";
+import { costRange } from "./sync-range.ts";
+import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
 import { deepFreeze } from "../util/freeze.ts";
 import type {
   ApiEndpointStats,
@@ -27,7 +28,6 @@ import type {
   EngineHandle,
   EngineSnapshot,
   InventorySource,
-  IsoDate,
   PlannedTermination,
   ResourceForecast,
   ResourceTerminator,
@@ -94,18 +94,6 @@ export interface EngineDeps {
   tickMs?: number;
   /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
   minSnapshotIntervalMs?: number;
-}
-
-/**
- * The cost records a sync fetches: the billing period so far plus the forecast's history window, through today.
- * The same range as `ot3c list` / `ot3c plan` (providers/sources.ts `costRange`), so the daemon and the CLI plan on
- * the same records.
- */
-export function syncRange(now: number, billingBeginDay: number, historyDays = HISTORY_DAYS): { from: IsoDate; toExclusive: IsoDate } {
-  const period = billingPeriod(now, billingBeginDay);
-  const today = isoDay(now);
-  const historyStart = addDays(today, -historyDays);
-  return { from: historyStart < period.startDate ? historyStart : period.startDate, toExclusive: addDays(today, 1) };
 }
 
 export class Engine implements EngineHandle {
@@ -238,7 +226,7 @@ export class Engine implements EngineHandle {
     this.lastAttemptAt = started;
     this.sync = { ...this.sync, state: "SYNCING", lastAttemptAt: started };
     this.markDirty();
-    const { from, toExclusive: to } = syncRange(started, settings.billingBeginDay, settings.historyDays);
+    const { from, toExclusive: to } = costRange(started, settings);
     let resources: CloudResource[];
     let costs: CostRecord[];
     const t0 = performance.now();

@@ -18,91 +18,26 @@
  */
 import { redact } from "../providers/redact.ts";
 import { leavesOf } from "./lifecycle.ts";
-import type { CloudResource, PlanAction, ResourceTerminator, VirtualResource } from "./types.ts";
+import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
+import {
+  DELETION_WAIT_LIMIT_MS,
+  OUTCOME_UNKNOWN,
+  isTransient,
+  stepsFor,
+  type ExecTerminator,
+  type ExecutionContext,
+  type ExecutorEvents,
+  type ExecutorSettings,
+  type ItemEventKind,
+  type TerminationHooks,
+  type TickResult,
+} from "./execution.ts";
 import type { ExecutionJournal, JournalStep, Store, StoredPlanItem } from "../store/store.ts";
-
-/** Optional job hooks: a terminator that reports job ids lets a restart await the job instead of guessing. */
-export interface TerminationHooks {
-  /** Called as soon as the API accepted the request and returned a job id (before polling it). */
-  onJob?(jobId: string): void;
-}
-
-export interface ExecTerminator {
-  stop(resource: CloudResource, hooks?: TerminationHooks): Promise<void>;
-  delete(resource: CloudResource, hooks?: TerminationHooks): Promise<void>;
-  get(resource: CloudResource): Promise<CloudResource | undefined>;
-  /** Resume waiting for a job submitted before a restart; resolves when it succeeded, rejects when it failed. */
-  awaitJob?(resource: CloudResource, jobId: string): Promise<void>;
-  /**
-   * True when `current` (just read by `get`) would already show a stop/delete submitted earlier, so "unchanged"
-   * proves the call never arrived. Without it an unchanged resource is not proof, and nothing is re-sent.
-   */
-  mutationVisible?(current: CloudResource): boolean;
-}
-
-/** Error text of items whose last call may or may not have reached the API; reconcile leaves their VR alone. */
-export const OUTCOME_UNKNOWN = "outcome unknown";
-
-/** How long a server may show its deletion under way (after a restart, job unknown) before a human is asked. */
-export const DELETION_WAIT_LIMIT_MS = 2 * 3600_000;
-
-export interface ExecutorSettings {
-  enforce: boolean;
-  approval: "none" | "required";
-  maxTerminationsPerRun: number;
-}
-
-export interface ExecutionContext {
-  now: number;
-  /** False when the last sync failed or is too old: nothing new starts. */
-  dataFresh: boolean;
-  /** Whether the current plan (or plan file) still wants this item. */
-  isWanted(item: StoredPlanItem): boolean;
-  budgetAtRisk: boolean;
-  roots: Map<string, VirtualResource>;
-  /**
-   * Only due items of this origin start (`exec -f` runs the file's items and leaves the planner's alone, and vice
-   * versa). Items already EXECUTING always finish.
-   */
-  origin?: StoredPlanItem["origin"];
-}
-
-export type ItemEventKind = "executed" | "failed" | "cancelled" | "gone";
-
-export interface ExecutorEvents {
-  onItem?(kind: ItemEventKind, item: StoredPlanItem): void;
-  onAlert?(message: string, key: string): void;
-  log?(level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>): void;
-}
-
-export interface TickResult {
-  started: string[];
-  waitingForApproval: string[];
-  held?: string;
-  alerts: string[];
-}
 
 const ACTOR = { actor: "ot3c", source: "engine" as const };
 
 /** Transient errors tolerated per item before it fails for an operator. */
 const MAX_TRANSIENT_ERRORS = 20;
-
-/** Network trouble, timeouts, 429 and 5xx: the outcome of the call is unknown, not negative. */
-export function isTransient(err: unknown): boolean {
-  const e = err as { retryable?: boolean; status?: number; name?: string; code?: string };
-  if (!e || typeof e !== "object") return false;
-  if (e.retryable === true) return true;
-  if (typeof e.status === "number") return e.status === 408 || e.status === 429 || e.status >= 500;
-  return e.name === "TimeoutError" || e.name === "AbortError" || e.code === "ECONNRESET" || e.code === "ECONNREFUSED" || e.code === "ETIMEDOUT";
-}
-
-/**
- * What a step acts on: `stop` applies to servers and databases — what the planner's `canStop` counts savings for —
- * while their volumes stay (and keep costing).
- */
-export function stepsFor(action: PlanAction, leaves: CloudResource[]): CloudResource[] {
-  return action === "stop" ? leaves.filter((r) => r.kind === "ECS" || r.kind === "RDS") : leaves;
-}
 
 function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
   if (action === "stop") return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");

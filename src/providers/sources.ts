@@ -9,14 +9,17 @@
  * records and the forecast is never starved of history.
  */
 import type { Config } from "../config/types.ts";
-import { HISTORY_DAYS } from "../engine/forecast/series.ts";
-import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay } from "../engine/period.ts";
-import type { BillingPeriod, CloudResource, CostRecord, InventorySource, IsoDate } from "../engine/types.ts";
+import { addDays } from "../engine/period.ts";
+import type { CloudResource, CostRecord, InventorySource, IsoDate } from "../engine/types.ts";
 import { createDashboardClient, type DashboardClient } from "./dashboard/index.ts";
 import type { HttpClientOptions } from "./http.ts";
 import { createOtcProvider, type OtcProvider, type OtcProviderOptions, type PreflightCheck } from "./otc/index.ts";
 import { redact } from "./redact.ts";
 import type { OtcTerminator } from "./otc/terminator.ts";
+import type { CostRange } from "../engine/sync-range.ts";
+
+// One definition of what a sync fetches, shared with the daemon's engine.
+export { costRange, type CostRange } from "../engine/sync-range.ts";
 
 export type { PreflightCheck } from "./otc/index.ts";
 
@@ -81,26 +84,6 @@ export function createCloudSources(config: Config, opts: CloudSourcesOptions = {
     otc,
     dashboard,
   };
-}
-
-/** The days a sync fetches: [from, toExclusive). */
-export interface CostRange {
-  period: BillingPeriod;
-  from: IsoDate;
-  toExclusive: IsoDate;
-}
-
-/**
- * The period of `now`, and a cost range covering it plus the forecast's history window. The window ends at the
- * last complete day (at most yesterday), so starting `HISTORY_DAYS` before today covers it; the range ends with
- * today (the dashboard may already hold part of it).
- */
-export function costRange(now: number, config: Pick<Config, "billingBeginDay">, timeZone = DEFAULT_TIME_ZONE): CostRange {
-  const period = billingPeriod(now, config.billingBeginDay, timeZone);
-  const today = isoDay(now, timeZone);
-  const historyStart = addDays(today, -HISTORY_DAYS);
-  const from = historyStart < period.startDate ? historyStart : period.startDate;
-  return { period, from, toExclusive: addDays(today, 1) };
 }
 
 export interface SyncResult extends CostRange {

@@ -8,7 +8,8 @@ import { loadConfig } from "../../src/config/load.ts";
 import { wireProviders } from "../../src/daemon/wire.ts";
 import { engineSettingsFrom } from "../../src/daemon/runtime.ts";
 import { planFileSource } from "../../src/daemon/plan-file-source.ts";
-import { Engine, syncRange } from "../../src/engine/engine.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { costRange } from "../../src/engine/sync-range.ts";
 import { Store } from "../../src/store/store.ts";
 import { serializePlan } from "../../src/engine/planner/plan-file.ts";
 import { addDays, billingPeriod, isoDay } from "../../src/engine/period.ts";
@@ -38,7 +39,7 @@ describe("exec -f FILE: a plan file through the lifecycle", () => {
 
     // The operator's `ot3c plan -o plan.yaml`: the planner's plan of the same data, serialised.
     const period = billingPeriod(T0, cfg.billingBeginDay);
-    const range = syncRange(T0, cfg.billingBeginDay);
+    const range = costRange(T0, cfg);
     const [resources, costs] = await Promise.all([providers.inventory.listResources(), providers.inventory.listCosts(range.from, range.toExclusive)]);
     const plan = providers.evaluate({ resources, costs, now: T0, vetoed: [] }).plan;
     expect(plan.items.length).toBeGreaterThan(3);

@@ -6,7 +6,7 @@ import { Store } from "../../src/store/store.ts";
 import { Engine, type EngineNotifier, type EngineSettings, type Evaluation, type EvaluateFn } from "../../src/engine/engine.ts";
 import { billingPeriod } from "../../src/engine/period.ts";
 import { ManualClock, type CloudResource, type CostRecord, type InventorySource, type VirtualResource } from "../../src/engine/types.ts";
-import type { ExecTerminator } from "../../src/engine/executor.ts";
+import type { ExecTerminator } from "../../src/engine/execution.ts";
 
 export const H = 3600_000;
 export const MIN = 60_000;

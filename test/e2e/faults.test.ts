@@ -8,7 +8,8 @@ import { FaultInjector } from "../../src/sim/faults.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { wireProviders } from "../../src/daemon/wire.ts";
 import { engineSettingsFrom } from "../../src/daemon/runtime.ts";
-import { Engine, syncRange } from "../../src/engine/engine.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { costRange } from "../../src/engine/sync-range.ts";
 import { Store } from "../../src/store/store.ts";
 import { addDays, billingPeriod, isoDay } from "../../src/engine/period.ts";
 import { ManualClock } from "../../src/engine/types.ts";
@@ -55,7 +56,7 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     // What a complete sync returns (enforce is off, so the world does not change during the day).
     const period = billingPeriod(clock.now(), cfg.billingBeginDay);
     const expectedResources = (await reference.inventory.listResources()).length;
-    const range = syncRange(clock.now(), cfg.billingBeginDay);
+    const range = costRange(clock.now(), cfg);
     const expectedCosts = (await reference.inventory.listCosts(range.from, range.toExclusive)).length;
 
     let ok = 0;
@@ -74,7 +75,7 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
         // A sync that succeeded saw everything: a partial listing never passes as complete.
         expect(last.ok).toBe(true);
         expect(last.resources).toBe(expectedResources);
-        if (syncRange(clock.now(), cfg.billingBeginDay).from === range.from) expect(last.costs).toBe(expectedCosts);
+        if (costRange(clock.now(), cfg).from === range.from) expect(last.costs).toBe(expectedCosts);
       } else {
         degraded++;
         expect(snap.sync.state).toBe("DEGRADED");
@@ -100,7 +101,7 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     const snap = engine.getSnapshot();
     expect(snap.sync.state).toBe("OK");
     expect(snap.alerts.filter((a) => a.startsWith("sync degraded"))).toEqual([]);
-    const now = syncRange(clock.now(), cfg.billingBeginDay);
+    const now = costRange(clock.now(), cfg);
     const [resources, costs] = await Promise.all([reference.inventory.listResources(), reference.inventory.listCosts(now.from, now.toExclusive)]);
     const ref = reference.evaluate({ resources, costs, now: clock.now(), vetoed: store.vetoedVrIds(period.start) });
     expect(snap.budget!.gap).toBeCloseTo(ref.budget.gap, 6);

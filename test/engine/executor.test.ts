@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store, type StoredPlanItem } from "../../src/store/store.ts";
 import { applyCommand, reconcile } from "../../src/engine/lifecycle.ts";
-import { Executor, type ExecTerminator, type ExecutorSettings, type ExecutionContext, type TerminationHooks } from "../../src/engine/executor.ts";
+import { Executor } from "../../src/engine/executor.ts";
+import type { ExecTerminator, ExecutorSettings, ExecutionContext, TerminationHooks } from "../../src/engine/execution.ts";
 import type { CloudResource, PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
 
 const dirs: string[] = [];
