@@ -1,4 +1,4 @@
-/** The cost range `list`, `plan` and `dump-data` fetch (src/providers/sources.ts `costRange`). */
+/** The cost range the daemon, `list`, `plan` and `dump-data` fetch (src/engine/sync-range.ts `costRange`). */
 import { describe, expect, test } from "bun:test";
 import { HISTORY_DAYS } from "../../src/engine/forecast/series.ts";
 import { addDays, dayStart } from "../../src/engine/period.ts";
