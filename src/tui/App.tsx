@@ -4,6 +4,8 @@
  * which context of the table is consulted, so exactly one thing reacts to a key at a time.
  */
 import { useCallback, useMemo, useRef, useState } from "react";
+import { useRefState } from "./use-ref-state.ts";
+import { useViewData } from "./use-view-data.ts";
 import { Box, useInput, useStdin, type Key } from "ink";
 import type { Clock, EngineHandle, PlanItem } from "../engine/types.ts";
 import {
@@ -17,7 +19,7 @@ import {
   type KeyContext,
   type ViewId,
 } from "./keys.ts";
-import { indexTree, nextSort, orderRoots, visibleRows, type SortKey, type SortOrder } from "./tree.ts";
+import { nextSort, type SortKey, type SortOrder } from "./tree.ts";
 import { makeTheme, type ThemeName } from "./theme.ts";
 import type { PrefsStore } from "./prefs.ts";
 import { NowProvider } from "./now-store.ts";
@@ -39,9 +41,9 @@ import { Footer, Tabs, type Status } from "./components/Chrome.tsx";
 import { ModalBody } from "./components/ModalBody.tsx";
 import { Overview } from "./views/Overview.tsx";
 import { Resources } from "./views/Resources.tsx";
-import { Pending, resourceNames, sortPlan } from "./views/Pending.tsx";
-import { Chargeback, chargebackMatrix } from "./views/Chargeback.tsx";
-import { Events, eventRows, type LogFeed } from "./views/Events.tsx";
+import { Pending } from "./views/Pending.tsx";
+import { Chargeback } from "./views/Chargeback.tsx";
+import { Events, type LogFeed } from "./views/Events.tsx";
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
@@ -89,47 +91,16 @@ function Screen(props: ScreenProps) {
   const who = useMemo(() => ({ actor: props.actor, source: "tui" as const }), [props.actor]);
 
   const initial = useMemo(() => prefs.get(), [prefs]);
-  const [view, setViewRaw] = useState<ViewId>(initial.view);
-  // Keys can arrive faster than React re-renders (typing, pastes split by the terminal): the input handler reads
-  // the latest view and modal from refs that change synchronously with every update.
-  const viewRef = useRef<ViewId>(initial.view);
-  const setViewState = (v: ViewId) => {
-    viewRef.current = v;
-    setViewRaw(v);
-  };
-  const [cursors, setCursorsRaw] = useState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
-  const cursorsRef = useRef(cursors);
-  const setCursors = (update: (c: Record<ViewId, number>) => Record<ViewId, number>) => {
-    cursorsRef.current = update(cursorsRef.current);
-    setCursorsRaw(cursorsRef.current);
-  };
+  // The key handler reads view, cursors and modal from refs that change with every update (see use-ref-state).
+  const [view, viewRef, setViewState] = useRefState<ViewId>(initial.view);
+  const [, cursorsRef, setCursors] = useRefState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
   const [filter, setFilter] = useState("");
   const [sort, setSortState] = useState<SortOrder>(initial.sort);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(initial.collapsed));
-  const [modal, setModalRaw] = useState<Modal | undefined>();
-  const modalRef = useRef<Modal | undefined>(undefined);
-  const setModal = (m: Modal | undefined) => {
-    modalRef.current = m;
-    setModalRaw(m);
-  };
+  const [modal, modalRef, setModal] = useRefState<Modal | undefined>(undefined);
   const [status, setStatus] = useState<Status | undefined>();
 
-  // ---- derived data (memoised: cursor moves never recompute these) ----
-  const treeIndex = useMemo(() => (snap ? indexTree(snap) : { roots: [] }), [snap]);
-  const ordered = useMemo(() => orderRoots(treeIndex, sort.key), [treeIndex, sort.key]);
-  const treeRows = useMemo(() => visibleRows(ordered, { collapsed, filter, reverse: sort.reverse }), [ordered, collapsed, filter, sort.reverse]);
-  const planRows = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
-  const names = useMemo(() => resourceNames(snap?.resources ?? []), [snap?.resources]);
-  const pendingItems = useMemo(() => planRows.filter((p) => p.state === "PENDING"), [planRows]);
-  const events = useMemo(() => (snap ? eventRows(snap.events, props.logs?.recent()) : []), [snap, props.logs]);
-  const cbRows = useMemo(() => (snap?.chargeback ? chargebackMatrix(snap.chargeback).rows.length : 0), [snap?.chargeback]);
-  const counts: Record<ViewId, number> = {
-    overview: 0,
-    resources: treeRows.length,
-    pending: planRows.length,
-    chargeback: cbRows,
-    events: events.length,
-  };
+  const { treeRows, planRows, names, pendingItems, events, counts } = useViewData(snap, { sort, collapsed, filter, logs: props.logs });
   const bodyH = Math.max(1, rows - 1 - CHROME_ROWS);
   const cursor = (v: ViewId) => Math.max(0, Math.min(cursorsRef.current[v], counts[v] - 1));
   const currentItem = (): PlanItem | undefined => planRows[cursor("pending")];
