@@ -6,23 +6,14 @@
 import { DEFAULT_TIME_ZONE } from "../../engine/period.ts";
 import { outcomeLine, renderPlanText, rfc3339 } from "../../engine/planner/plan-file.ts";
 import type { BudgetSummary, PlanAction, PlanOutcome, TerminationPlan } from "../../engine/types.ts";
+import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
 
 export interface PlanDocument {
   version: 1;
   project: { name: string; region: string };
   period: { start: string; end: string; days: number };
   currency: string;
-  budget: {
-    target: number;
-    spendSoFar: number;
-    forecast: { p10: number; p50: number; p90: number };
-    quantile: string;
-    gap: number;
-    status: string;
-    baseline: { spendSoFar: number; monthEnd: number };
-    baselineExceedsBudget: boolean;
-    lastCompleteDay: string | null;
-  };
+  budget: BudgetDocument & { gap: number };
   plan: {
     mode: "classic" | "optimal";
     createdAt: string;
@@ -49,7 +40,6 @@ export interface PlanDocument {
   file: string | null;
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function planDocument(input: {
   project: { name: string; region: string };
@@ -67,17 +57,7 @@ export function planDocument(input: {
     project: input.project,
     period: { start: p.period.startDate, end: p.period.endDate, days: p.period.days },
     currency: input.currency,
-    budget: {
-      target: round2(b.target),
-      spendSoFar: round2(b.spendSoFar),
-      forecast: { p10: round2(b.forecast.p10), p50: round2(b.forecast.p50), p90: round2(b.forecast.p90) },
-      quantile: b.quantile,
-      gap: round2(b.gap),
-      status: b.status,
-      baseline: { spendSoFar: round2(b.baseline.spendSoFar), monthEnd: round2(b.baseline.monthEnd) },
-      baselineExceedsBudget: b.baselineExceedsBudget,
-      lastCompleteDay: b.lastCompleteDay ?? null,
-    },
+    budget: { ...budgetDocument(b), gap: round2(b.gap) },
     plan: {
       mode: p.mode,
       createdAt: rfc3339(p.createdAt, tz),

@@ -3,6 +3,7 @@
  * budget left — as text, and as the stable JSON/YAML document described in docs/output.md.
  */
 import type { BillingPeriod, BudgetSummary, ResourceForecast, VirtualResource } from "../../engine/types.ts";
+import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
 
 export interface ListDocumentResource {
   id: string;
@@ -25,23 +26,12 @@ export interface ListDocument {
   project: { name: string; region: string };
   period: { start: string; end: string; days: number };
   currency: string;
-  budget: {
-    target: number;
-    spendSoFar: number;
-    forecast: { p10: number; p50: number; p90: number };
-    quantile: string;
-    left: number;
-    status: string;
-    baseline: { spendSoFar: number; monthEnd: number };
-    baselineExceedsBudget: boolean;
-    lastCompleteDay: string | null;
-  } | null;
+  budget: (BudgetDocument & { left: number }) | null;
   resources: ListDocumentResource[];
   /** Resources of other ot3c instances (`ot3c_instance`): not in the tree; their spend is in the budget as baseline. */
   excluded: { count: number; costSoFar: number; forecastP50: number };
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 function isManaged(vr: VirtualResource): boolean {
   const m = vr.managed;
@@ -76,25 +66,12 @@ export function listDocument(input: {
   excluded?: VirtualResource[];
 }): ListDocument {
   const b = input.budget;
-  const at = (q: string) => (b ? b.forecast[q as "p10" | "p50" | "p90"] : 0);
   return {
     version: 1,
     project: input.project,
     period: { start: input.period.startDate, end: input.period.endDate, days: input.period.days },
     currency: input.currency,
-    budget: b
-      ? {
-          target: round2(b.target),
-          spendSoFar: round2(b.spendSoFar),
-          forecast: { p10: round2(b.forecast.p10), p50: round2(b.forecast.p50), p90: round2(b.forecast.p90) },
-          quantile: b.quantile,
-          left: round2(b.target - at(b.quantile)),
-          status: b.status,
-          baseline: { spendSoFar: round2(b.baseline.spendSoFar), monthEnd: round2(b.baseline.monthEnd) },
-          baselineExceedsBudget: b.baselineExceedsBudget,
-          lastCompleteDay: b.lastCompleteDay ?? null,
-        }
-      : null,
+    budget: b ? { ...budgetDocument(b), left: round2(b.target - b.forecast[b.quantile]) } : null,
     resources: input.roots.map((r) => toDocResource(r, input.forecasts)),
     excluded: {
       count: input.excluded?.length ?? 0,
