@@ -27,20 +27,20 @@ import type {
   EngineCommand,
   EngineHandle,
   EngineSnapshot,
+  ForecastSummary,
   InventorySource,
   PlannedTermination,
-  ResourceForecast,
   ResourceTerminator,
+  ResourceUnit,
   SyncStatus,
   TerminationPlan,
-  VirtualResource,
 } from "./types.ts";
 
 /** What `evaluate` (src/engine/pipeline.ts) returns; only these fields are used here. */
 export interface Evaluation {
   period: BillingPeriod;
-  roots: VirtualResource[];
-  forecasts: Record<string, ResourceForecast>;
+  roots: ResourceUnit[];
+  forecasts: Record<string, ForecastSummary>;
   budget: BudgetSummary;
   plan: TerminationPlan;
 }
@@ -251,9 +251,10 @@ export class Engine implements EngineHandle {
     }
     this.evaluation = ev;
     this.lastGoodSyncAt = now;
-    // The raw records of a sync (hundreds of thousands of objects) are garbage now; collect them before the next
-    // sync instead of letting the heap grow to the next automatic GC (a daemon sits idle between syncs).
-    (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
+    // The raw records of a sync (hundreds of thousands of objects) are garbage once this frame is gone; collect
+    // them then instead of letting the heap grow to the next automatic GC (a daemon sits idle between syncs).
+    // Collecting here would keep them: the collector scans the stack conservatively, and `costs` is still on it.
+    setTimeout(() => (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true), 0);
     this.sync = { state: "OK", lastAttemptAt: started, lastSuccessAt: now, durationMs };
     const desired = this.desired(ev);
     if (this.deps.planFile && this.planFileError) return; // an unreadable plan file must not cancel its items

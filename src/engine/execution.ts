@@ -4,7 +4,7 @@
  * executor's state machine (executor.ts) so its users import the contract without the machine.
  */
 import type { StoredPlanItem } from "../store/store.ts";
-import type { CloudResource, PlanAction, VirtualResource } from "./types.ts";
+import type { CloudResource, PlanAction, ResourceUnit } from "./types.ts";
 
 /** Optional job hooks: a terminator that reports job ids lets a restart await the job instead of guessing. */
 export interface TerminationHooks {
@@ -44,7 +44,7 @@ export interface ExecutionContext {
   /** Whether the current plan (or plan file) still wants this item. */
   isWanted(item: StoredPlanItem): boolean;
   budgetAtRisk: boolean;
-  roots: Map<string, VirtualResource>;
+  roots: Map<string, ResourceUnit>;
   /**
    * Only due items of this origin start (`exec -f` runs the file's items and leaves the planner's alone, and vice
    * versa). Items already EXECUTING always finish.

@@ -13,12 +13,12 @@ import type {
   CommandResult,
   EngineCommand,
   PlannedTermination,
-  VirtualResource,
+  ResourceUnit,
 } from "./types.ts";
 import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
 
 /** Leaf cloud resources of a VR in termination order: a group's server precedes its volumes. */
-export function leavesOf(vr: VirtualResource): CloudResource[] {
+export function leavesOf(vr: ResourceUnit): CloudResource[] {
   if (vr.kind === "GROUP") return vr.members.flatMap(leavesOf);
   return vr.resource ? [vr.resource] : [];
 }
@@ -31,7 +31,7 @@ export interface ReconcileInput {
   desired: PlannedTermination[];
   origin: ItemOrigin;
   /** Current root VRs by id, from a complete sync. */
-  roots: Map<string, VirtualResource>;
+  roots: Map<string, ResourceUnit>;
   budgetAtRisk: boolean;
 }
 

@@ -14,9 +14,11 @@ import type {
   CostRecord,
   DailyCost,
   ForecastModelName,
+  ForecastSummary,
   IsoDate,
   QuantileName,
   ResourceForecast,
+  ResourceUnit,
   TerminationPlan,
   VirtualResource,
 } from "./types.ts";
@@ -45,12 +47,12 @@ export interface EvaluateInput {
 
 export interface Evaluation {
   period: BillingPeriod;
-  /** The tree, most expendable first. */
-  roots: VirtualResource[];
+  /** The tree, most expendable first (without daily histories: see `ResourceUnit`). */
+  roots: ResourceUnit[];
   /** Resources of other ot3c instances (not in the tree; their spend is baseline). */
-  excluded: VirtualResource[];
-  /** Per virtual resource id: roots, group members and excluded resources. */
-  forecasts: Record<string, ResourceForecast>;
+  excluded: ResourceUnit[];
+  /** Per virtual resource id (roots, group members and excluded resources): cost so far and month-end band. */
+  forecasts: Record<string, ForecastSummary>;
   budget: BudgetSummary;
   plan: TerminationPlan;
   lastCompleteDay: IsoDate;
@@ -117,18 +119,30 @@ export function evaluate(input: EvaluateInput): Evaluation {
     timeZone,
   });
 
-  // The forecast needed weeks of history before the period; what is kept (in snapshots, sent to attached TUIs) is
-  // only this period's days — half the daemon's memory with 10,000 resources was that older history.
-  const keep = (vrs: VirtualResource[]) => vrs.map((vr) => withPeriodHistory(vr, period.startDate));
-  return { period, roots: keep(inv.roots), excluded: keep(inv.excluded), forecasts, budget, plan, lastCompleteDay: lcd };
+  // What is kept (the daemon's state between syncs, snapshots sent to attached TUIs) is the figures, not the daily
+  // histories and paths they were computed from: with 10,000 resources those were most of the daemon's memory.
+  return {
+    period,
+    roots: inv.roots.map(toUnit),
+    excluded: inv.excluded.map(toUnit),
+    forecasts: summarise(forecasts),
+    budget,
+    plan,
+    lastCompleteDay: lcd,
+  };
 }
 
-/** A copy of the unit whose `daily` (and its members') holds only days from `startDate` on. */
-function withPeriodHistory(vr: VirtualResource, startDate: IsoDate): VirtualResource {
-  const first = vr.daily.findIndex((d) => d.date >= startDate);
-  return {
-    ...vr,
-    daily: first < 0 ? [] : first === 0 ? vr.daily : vr.daily.slice(first),
-    members: vr.members.map((m) => withPeriodHistory(m, startDate)),
-  };
+/** The unit without its (and its members') daily history. */
+function toUnit(vr: VirtualResource): ResourceUnit {
+  const { daily: _history, members, ...unit } = vr;
+  return { ...unit, members: members.map(toUnit) };
+}
+
+function summarise(forecasts: Record<string, ResourceForecast>): Record<string, ForecastSummary> {
+  const out: Record<string, ForecastSummary> = {};
+  for (const id in forecasts) {
+    const f = forecasts[id];
+    out[id] = { vrId: f.vrId, costSoFar: f.costSoFar, monthEnd: f.monthEnd };
+  }
+  return out;
 }

@@ -77,7 +77,12 @@ export interface DailyCost {
 
 export type VirtualKind = ResourceKind | "GROUP" | "GHOST";
 
-export interface VirtualResource {
+/**
+ * A virtual resource as it is kept after an evaluation — in the daemon's state, in snapshots, in the lifecycle's
+ * re-checks: what the unit is, without its daily cost history. (Cost so far and forecast are in the evaluation's
+ * `forecasts`; with 10,000 resources the histories were most of the daemon's memory and nothing read them.)
+ */
+export interface ResourceUnit {
   /** `ECS_<id>`, `EVS_<id>`, `CCE_<nodepool-id>`, `RDS_<id>`, `GR_[id1,id2]`, `GH_<product>_<id>`. */
   id: string;
   kind: VirtualKind;
@@ -88,11 +93,9 @@ export interface VirtualResource {
   group?: string;
   tags: Record<string, string>;
   /** GROUP only. Termination order is array order (a server precedes its volumes). */
-  members: VirtualResource[];
+  members: ResourceUnit[];
   /** Leaves only. */
   resource?: CloudResource;
-  /** Daily cost history, ascending by date, summed over products and (for groups) members. */
-  daily: DailyCost[];
   /**
    * False when no plan may touch it and its spend is baseline: no `ot3c_prio` tag (for an ECS group: the server
    * has none). Absent means managed (older producers).
@@ -105,6 +108,13 @@ export interface VirtualResource {
    * estimated from the products in the cost records. Absent: the resource cannot be stopped.
    */
   stopShare?: number;
+}
+
+/** A unit while it is evaluated: with the cost history the forecast and the planner read. */
+export interface VirtualResource extends ResourceUnit {
+  members: VirtualResource[];
+  /** Daily cost history, ascending by date, summed over products and (for groups) members. */
+  daily: DailyCost[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -130,14 +140,19 @@ export interface Quantiles {
 export type ForecastModelName = "steady-state" | "run-rate" | "holt-winters" | "ensemble";
 export type QuantileName = "p10" | "p50" | "p90";
 
-export interface ResourceForecast {
+/** A unit's forecast as it is kept after an evaluation (snapshots, `list`): the figures, not the daily path. */
+export interface ForecastSummary {
   vrId: string;
   /** Spend inside the period up to the last complete day. */
   costSoFar: number;
+  /** Month-end spend (so far + the remaining days' forecast) as a band. */
+  monthEnd: Quantiles;
+}
+
+/** A unit's forecast while it is evaluated: with the daily path the budget and the planner read. */
+export interface ResourceForecast extends ForecastSummary {
   /** Forecast of each remaining day of the period (median path), from the first day without data. */
   rest: DailyCost[];
-  /** Month-end spend (so far + rest) as a band. */
-  monthEnd: Quantiles;
 }
 
 export type BudgetStatus = "OK" | "AT_RISK" | "OVER";
@@ -278,8 +293,8 @@ export interface EngineSnapshot {
   period: BillingPeriod;
   budget?: BudgetSummary;
   /** Root virtual resources, most expendable first (prio descending, 0 last). */
-  resources: VirtualResource[];
-  forecasts: Record<string, ResourceForecast>;
+  resources: ResourceUnit[];
+  forecasts: Record<string, ForecastSummary>;
   plan: PlanItem[];
   planOutcome?: PlanOutcome;
   sync: SyncStatus;

@@ -5,7 +5,7 @@
  * `visibleRows` per collapse/filter change (a linear scan). Row objects are reused, so memoised row components
  * re-render only when their own data changed.
  */
-import type { EngineSnapshot, PlanItem, PlanState, VirtualResource } from "../engine/types.ts";
+import type { EngineSnapshot, PlanItem, PlanState, ResourceUnit } from "../engine/types.ts";
 
 export type SortKey = "prio" | "cost" | "forecast" | "name";
 export interface SortOrder {
@@ -17,7 +17,7 @@ export interface TreeRow {
   /** Unique per row: a member id can only appear under one group. */
   id: string;
   depth: number;
-  vr: VirtualResource;
+  vr: ResourceUnit;
   isGroup: boolean;
   expanded: boolean;
   /** Id of the group this row sits in (depth > 0). */
@@ -69,18 +69,9 @@ export function planStateByVr(plan: PlanItem[]): Map<string, PlanState> {
   return new Map([...newest].map(([k, v]) => [k, v.state]));
 }
 
-function costSoFar(vr: VirtualResource, snap: EngineSnapshot): number {
-  const f = snap.forecasts[vr.id];
-  if (f) return f.costSoFar;
-  const start = snap.period.startDate;
-  let sum = 0;
-  for (const d of vr.daily) if (d.date >= start) sum += d.amount;
-  return sum;
-}
-
 export function indexTree(snap: EngineSnapshot): TreeIndex {
   const states = planStateByVr(snap.plan);
-  const entry = (vr: VirtualResource, index: number, depth: number, parent?: TreeRow): RootEntry => {
+  const entry = (vr: ResourceUnit, index: number, depth: number, parent?: TreeRow): RootEntry => {
     // Plan items name the unit that is terminated: members inherit their group's state.
     const state = states.get(vr.id) ?? parent?.state;
     const row: TreeRow = {
@@ -90,7 +81,8 @@ export function indexTree(snap: EngineSnapshot): TreeIndex {
       isGroup: vr.kind === "GROUP",
       expanded: vr.kind === "GROUP",
       parentId: parent?.id,
-      cost: costSoFar(vr, snap),
+      // Every unit of an evaluation (roots and members) has a forecast; a unit without one has no cost data.
+      cost: snap.forecasts[vr.id]?.costSoFar ?? 0,
       forecast: snap.forecasts[vr.id]?.monthEnd.p50,
       state,
     };

@@ -52,6 +52,19 @@ describe("evaluate", () => {
     for (const i of ev.plan.items) expect(i.tdate).toBeGreaterThanOrEqual(now + options.graceMs);
   });
 
+  test("what it keeps is the figures: no daily histories in the tree, no daily paths in the forecasts", () => {
+    // The daemon holds the evaluation between syncs and sends it to every attached TUI; with 10,000 resources the
+    // histories were most of its memory, so they must not come back unnoticed.
+    const ev = evaluate({ resources, costs, options, now });
+    const units = [...ev.roots, ...ev.excluded];
+    expect(units.length).toBe(5);
+    for (const u of units) expect(Object.keys(u)).not.toContain("daily");
+    for (const f of Object.values(ev.forecasts)) expect(Object.keys(f).sort()).toEqual(["costSoFar", "monthEnd", "vrId"]);
+    // …while the figures are those of the full history.
+    expect(ev.forecasts["ECS_b"].costSoFar).toBeCloseTo(19 * 3, 6);
+    expect(ev.forecasts["ECS_b"].monthEnd.p50).toBeCloseTo(30 * 3, 6);
+  });
+
   test("classic mode reproduces the seed's plan on the same data", () => {
     const ev = evaluate({ resources, costs, options: { ...options, plannerMode: "classic" }, now });
     const [a, b] = ev.plan.items;

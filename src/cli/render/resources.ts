@@ -2,7 +2,7 @@
  * `ot3c list`: the seed's tree of virtual resources (ID, tags, cost so far, forecast; groups nested) with totals and
  * budget left — as text, and as the stable JSON/YAML document described in docs/output.md.
  */
-import type { BillingPeriod, BudgetSummary, ResourceForecast, VirtualResource } from "../../engine/types.ts";
+import type { BillingPeriod, BudgetSummary, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
 import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
 
 export interface ListDocumentResource {
@@ -33,12 +33,12 @@ export interface ListDocument {
 }
 
 
-function isManaged(vr: VirtualResource): boolean {
+function isManaged(vr: ResourceUnit): boolean {
   const m = vr.managed;
   return m ?? (vr.kind !== "GHOST" && vr.prio > 0);
 }
 
-function toDocResource(vr: VirtualResource, forecasts: Record<string, ResourceForecast>): ListDocumentResource {
+function toDocResource(vr: ResourceUnit, forecasts: Record<string, ForecastSummary>): ListDocumentResource {
   const f = forecasts[vr.id];
   return {
     id: vr.id,
@@ -60,10 +60,10 @@ export function listDocument(input: {
   project: { name: string; region: string };
   period: BillingPeriod;
   currency: string;
-  roots: VirtualResource[];
-  forecasts: Record<string, ResourceForecast>;
+  roots: ResourceUnit[];
+  forecasts: Record<string, ForecastSummary>;
   budget?: BudgetSummary;
-  excluded?: VirtualResource[];
+  excluded?: ResourceUnit[];
 }): ListDocument {
   const b = input.budget;
   return {

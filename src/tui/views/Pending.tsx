@@ -4,7 +4,7 @@
  */
 import { memo, useMemo } from "react";
 import { Box, Text } from "ink";
-import type { PlanItem, PlanState, VirtualResource } from "../../engine/types.ts";
+import type { PlanItem, PlanState, ResourceUnit } from "../../engine/types.ts";
 import { cell, money } from "../format.ts";
 import { planStateLook } from "../theme.ts";
 import { Plain, segTexts, useTheme, windowStart, type Seg } from "../components/Line.tsx";
@@ -39,9 +39,9 @@ export function pendingLayout(width: number): PendingLayout {
 }
 
 /** Display names of virtual resources (groups nest), so rows can show "worker-005" instead of a long GR_[…] id. */
-export function resourceNames(resources: VirtualResource[]): Map<string, string> {
+export function resourceNames(resources: ResourceUnit[]): Map<string, string> {
   const names = new Map<string, string>();
-  const walk = (vr: VirtualResource) => {
+  const walk = (vr: ResourceUnit) => {
     if (vr.name) names.set(vr.id, vr.name);
     vr.members.forEach(walk);
   };
