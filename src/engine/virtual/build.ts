@@ -14,14 +14,15 @@
  */
 import type { BillingPeriod, CloudResource, CostRecord, DailyCost, VirtualResource } from "../types.ts";
 import { markUnitsWithVolumesHeldOutside } from "./attachments.ts";
+import { CostIndex, DayAccumulator } from "./daily.ts";
 import {
   TAG_GROUP,
   TAG_INSTANCE,
   TAG_OWNER,
   TAG_PRIO,
-  computeShare,
   ghostProductToken,
   groupTag,
+  isStorageProduct,
   ownerTag,
   parsePrio,
 } from "./tags.ts";
@@ -48,20 +49,45 @@ export interface VirtualInventory {
 /** Cost per day, summed over products, ascending. */
 export function dailyFromRecords(records: CostRecord[] | undefined): DailyCost[] {
   if (!records || records.length === 0) return [];
-  const byDay = new Map<string, number>();
-  for (const r of records) byDay.set(r.date, (byDay.get(r.date) ?? 0) + r.amount);
-  return [...byDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([date, amount]) => ({ date, amount }));
+  const acc = DayAccumulator.over(records);
+  for (const r of records) acc.add(r.date, r.amount);
+  return acc.take();
 }
 
 /** Members' daily costs added per day. */
 export function sumDailies(lists: DailyCost[][]): DailyCost[] {
   if (lists.length === 1) return lists[0].slice();
-  const byDay = new Map<string, number>();
-  for (const l of lists) for (const d of l) byDay.set(d.date, (byDay.get(d.date) ?? 0) + d.amount);
-  return [...byDay.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([date, amount]) => ({ date, amount }));
+  const acc = DayAccumulator.over(lists.flat());
+  for (const l of lists) acc.addSeries(l);
+  return acc.take();
 }
 
-function leafFor(r: CloudResource, records: CostRecord[] | undefined, period: BillingPeriod): VirtualResource {
+/**
+ * The share a stop ends (`computeShare`), from this period's records, or from all history when the period has
+ * none yet (e.g. on its first day). Sums in record order, as `computeShare` does, without copying the records.
+ */
+function stopShareOf(costs: CostIndex, resourceId: string, period: BillingPeriod, storage: (product: string) => boolean): number {
+  let inPeriod = 0;
+  let periodTotal = 0;
+  let periodStorage = 0;
+  let allTotal = 0;
+  let allStorage = 0;
+  costs.forEach(resourceId, (c) => {
+    const isStorage = storage(c.product);
+    allTotal += c.amount;
+    if (isStorage) allStorage += c.amount;
+    if (c.date >= period.startDate && c.date < period.endDate) {
+      inPeriod++;
+      periodTotal += c.amount;
+      if (isStorage) periodStorage += c.amount;
+    }
+  });
+  const [total, stored] = inPeriod > 0 ? [periodTotal, periodStorage] : [allTotal, allStorage];
+  if (costs.count(resourceId) === 0 || total <= 0) return 1;
+  return Math.max(0, Math.min(1, (total - stored) / total));
+}
+
+function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, storage: (product: string) => boolean): VirtualResource {
   const p = parsePrio(r.tags);
   const vr: VirtualResource = {
     id: `${r.kind}_${r.id}`,
@@ -73,20 +99,22 @@ function leafFor(r: CloudResource, records: CostRecord[] | undefined, period: Bi
     tags: { ...r.tags },
     members: [],
     resource: r,
-    daily: dailyFromRecords(records),
+    daily: costs.daily(r.id),
     managed: p.managed,
   };
   if (p.note) vr.note = p.note;
-  if (r.kind === "ECS" || r.kind === "RDS") {
-    // The share a stop ends is estimated from this period's products (fall back to all history when the
-    // period has none yet, e.g. on its first day).
-    const inPeriod = records?.filter((c) => c.date >= period.startDate && c.date < period.endDate);
-    vr.stopShare = computeShare(inPeriod && inPeriod.length > 0 ? inPeriod : records);
-  }
+  if (r.kind === "ECS" || r.kind === "RDS") vr.stopShare = stopShareOf(costs, r.id, period, storage);
   return vr;
 }
 
 type GroupKind = "server" | "tag";
+
+/** `sumDailies` of the members, on the builder's accumulator (it knows every date of the records). */
+function sumMemberDailies(members: VirtualResource[], days: DayAccumulator): DailyCost[] {
+  if (members.length === 1) return members[0].daily.slice();
+  for (const m of members) days.addSeries(m.daily);
+  return days.take();
+}
 
 /**
  * A group: one unit for the planner. Prio = the minimum prio of its managed members (the most protected member
@@ -94,7 +122,7 @@ type GroupKind = "server" | "tag";
  * (its untagged volumes follow their server, but a tagged volume does not drag an untagged server into a plan);
  * for an `ot3c_group` group, when any member is (the members opted in together by sharing the group tag).
  */
-function makeGroup(members: VirtualResource[], kind: GroupKind, groupName?: string): VirtualResource {
+function makeGroup(members: VirtualResource[], kind: GroupKind, days: DayAccumulator, groupName?: string): VirtualResource {
   const managedMembers = members.filter((m) => m.managed !== false);
   const managed = kind === "server" ? members[0].managed !== false : managedMembers.length > 0;
   let prio = 0;
@@ -124,7 +152,7 @@ function makeGroup(members: VirtualResource[], kind: GroupKind, groupName?: stri
     group,
     tags,
     members,
-    daily: sumDailies(members.map((m) => m.daily)),
+    daily: sumMemberDailies(members, days),
     managed,
   };
   if (note) vr.note = note;
@@ -144,12 +172,13 @@ export function compareRoots(a: VirtualResource, b: VirtualResource): number {
 
 export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   const { period, instance } = input;
-  const byResource = new Map<string, CostRecord[]>();
-  for (const c of input.costs) {
-    const list = byResource.get(c.resourceId);
-    if (list) list.push(c);
-    else byResource.set(c.resourceId, [c]);
-  }
+  const costs = new CostIndex(input.costs);
+  const storageByProduct = new Map<string, boolean>();
+  const storage = (product: string): boolean => {
+    let hit = storageByProduct.get(product);
+    if (hit === undefined) storageByProduct.set(product, (hit = isStorageProduct(product)));
+    return hit;
+  };
 
   const known = new Set<string>();
   const included: CloudResource[] = [];
@@ -157,7 +186,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   for (const r of input.resources) {
     known.add(r.id);
     if (instance !== undefined && r.tags[TAG_INSTANCE] !== instance) {
-      const leaf = leafFor(r, byResource.get(r.id), period);
+      const leaf = leafFor(r, costs, period, storage);
       leaf.managed = false;
       leaf.prio = 0;
       leaf.note = `ot3c_instance ${JSON.stringify(r.tags[TAG_INSTANCE] ?? "")} is not this instance (${instance}): excluded, its spend is baseline`;
@@ -168,7 +197,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   }
 
   // Leaves, in a deterministic order (by kind and id) so that ids and grouping never depend on API order.
-  const leaves = included.map((r) => leafFor(r, byResource.get(r.id), period));
+  const leaves = included.map((r) => leafFor(r, costs, period, storage));
   leaves.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const evsByVolumeId = new Map<string, VirtualResource>();
   for (const l of leaves) if (l.kind === "EVS") evsByVolumeId.set(l.resource!.id, l);
@@ -199,7 +228,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       claimed.add(evs.id);
       vols.push(evs);
     }
-    roots.push(vols.length > 0 ? makeGroup([l, ...vols], "server") : l);
+    roots.push(vols.length > 0 ? makeGroup([l, ...vols], "server", costs.days) : l);
   }
   for (const l of leaves) if (l.kind !== "ECS" && !claimed.has(l.id)) roots.push(l);
 
@@ -222,7 +251,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       continue;
     }
     members.sort((a, b) => memberRank(a) - memberRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    grouped.push(makeGroup(members, "tag", name));
+    grouped.push(makeGroup(members, "tag", costs.days, name));
   }
 
   // A volume still attached to a server outside its unit cannot be deleted with that unit.
@@ -230,13 +259,13 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
 
   // Step 3: ghosts — this period's cost records whose resource is in no inventory (deleted since, or a type ot3c
   // does not list). One per resource id; the product token comes from its first record of the period.
-  for (const [rid, records] of byResource) {
+  for (const rid of costs.resourceIds) {
     if (known.has(rid)) continue;
     let first: CostRecord | undefined;
-    for (const c of records) {
-      if (c.date < period.startDate || c.date >= period.endDate) continue;
+    costs.forEach(rid, (c) => {
+      if (c.date < period.startDate || c.date >= period.endDate) return;
       if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = c;
-    }
+    });
     if (!first) continue;
     grouped.push({
       id: `GH_${ghostProductToken(first.product)}_${rid}`,
@@ -245,7 +274,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       prio: 0,
       tags: { [TAG_PRIO]: "0" },
       members: [],
-      daily: dailyFromRecords(records),
+      daily: costs.daily(rid),
       managed: false,
       note: "cost records without a resource in the inventory (deleted, or a type ot3c does not manage): baseline",
     });
