@@ -52,19 +52,18 @@ export function toCostRecord(raw: unknown, amountField: string, intern: Interner
   }
   const amount = Number(r[amountField] ?? r.amount);
   if (!Number.isFinite(amount)) throw new RecordError(`record with a non-numeric ${amountField}`);
-  // One literal with every field, so each record is a single allocation of a fixed shape.
-  const rec: DashboardCostRecord = {
-    date: intern.get(when.slice(0, 10)),
-    resourceId: intern.get(String(r.resource_id ?? "")),
-    product: intern.get(String(r.product ?? "")),
-    amount,
-    projectId: r.project_id == null ? undefined : intern.get(String(r.project_id)),
-    projectName: r.project_name == null ? undefined : intern.get(String(r.project_name)),
-    consumptionType: r.consumption_type == null ? undefined : intern.get(String(r.consumption_type)),
-    region: r.region == null ? undefined : intern.get(String(r.region)),
-  };
-  if (withTags) rec.tags = parseTags(r.tags) ?? {};
-  return rec;
+  const date = intern.get(when.slice(0, 10));
+  const resourceId = intern.get(String(r.resource_id ?? ""));
+  const product = intern.get(String(r.product ?? ""));
+  const projectId = r.project_id == null ? undefined : intern.get(String(r.project_id));
+  const projectName = r.project_name == null ? undefined : intern.get(String(r.project_name));
+  const consumptionType = r.consumption_type == null ? undefined : intern.get(String(r.consumption_type));
+  const region = r.region == null ? undefined : intern.get(String(r.region));
+  // One literal with every field, so each record is a single allocation of a fixed shape. Two literals rather than
+  // adding `tags` afterwards: a property added after the literal makes the engine reserve room for more fields in
+  // every record of the site (112 instead of 80 bytes each, ~14 MB over a sync's 445k records).
+  if (withTags) return { date, resourceId, product, amount, projectId, projectName, consumptionType, region, tags: parseTags(r.tags) ?? {} };
+  return { date, resourceId, product, amount, projectId, projectName, consumptionType, region };
 }
 
 export function toHourlyRecord(raw: unknown, intern: Interner, withTags: boolean): HourlyCostRecord {
