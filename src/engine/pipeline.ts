@@ -71,6 +71,18 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
   };
 }
 
+/** Inputs this large (a daemon's sync with thousands of resources) get a collection between stages. */
+const LARGE_INPUT_RECORDS = 100_000;
+
+/**
+ * A forced collection (Bun only). Whatever is still referenced stays (the records and the inventory are, until
+ * evaluate returns); what it frees is the finished stages' garbage, so the next stage reuses that memory instead of
+ * growing the heap. Tests and small projects never reach the threshold.
+ */
+function collectIfLarge(records: number): void {
+  if (records >= LARGE_INPUT_RECORDS) (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
+}
+
 export function evaluate(input: EvaluateInput): Evaluation {
   const { options: o, now } = input;
   const timeZone = o.timeZone ?? DEFAULT_TIME_ZONE;
@@ -83,6 +95,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const lcd = lastCompleteDay(now, dataDays, timeZone) ?? addDays(isoDay(now, timeZone), -1);
 
   const main = forecastResources({ roots: inv.roots, period, lastCompleteDay: lcd, model: o.model });
+  // The forecast leaves ~13k series' worth of scratch behind; with a large input, collecting it before the planner
+  // runs lowers the sync's peak (~25 MB of ~330 MB with 10,000 resources) for ~60 ms.
+  collectIfLarge(input.costs.length);
   const forecasts: Record<string, ResourceForecast> = { ...main.perResource };
   let excludedSpend: ExcludedSpend | undefined;
   if (inv.excluded.length > 0) {
