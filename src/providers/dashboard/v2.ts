@@ -81,13 +81,15 @@ export class DashboardV2Client implements DashboardClient {
 
   /**
    * One request with the given filters, streamed to completion. Resolves with every record, or throws — a cut-off
-   * stream is re-requested (`streamRetries` times) and never returned in part.
+   * stream is re-requested (`streamRetries` times) and never returned in part. The records are appended to `into`
+   * (a range of months fills one array instead of copying each month's; a failed stream leaves it as it was).
    */
   async query<T>(
     granularity: Granularity,
     filters: DashboardFilters & DashboardTimeFilters,
     map: (raw: unknown, intern: Interner, withTags: boolean) => T,
     keep: (record: T) => boolean = () => true,
+    into: T[] = [],
   ): Promise<T[]> {
     const query: Record<string, string | number | boolean | undefined> = { ...filters };
     // The tag filters only take effect together with show_tag (documented), so asking for one implies the other.
@@ -103,19 +105,20 @@ export class DashboardV2Client implements DashboardClient {
         timeoutMs: this.streamTimeoutMs,
       });
       const intern = new Interner();
-      const collected: T[] = [];
+      const before = into.length;
       try {
         const { bytes } = await readNdjson(
           response,
           (value) => {
             const rec = map(value, intern, withTags);
-            if (keep(rec)) collected.push(rec);
+            if (keep(rec)) into.push(rec);
           },
           what,
         );
         releaseTransientMemory(bytes);
-        return collected;
+        return into;
       } catch (err) {
+        into.length = before;
         if (err instanceof TruncatedBodyError && attempt < this.streamRetries) continue;
         if (err instanceof RecordError) throw new HttpError(redact(`${what}: ${err.message}`), "dashboard");
         if (err instanceof HttpError) throw err;
@@ -164,8 +167,7 @@ export class DashboardV2Client implements DashboardClient {
     const out: T[] = [];
     // Sequential on purpose: one month of records in flight at a time keeps memory flat.
     for (const [year, month] of monthsTouched(fromDate, toExclusiveDate)) {
-      const part = await this.query(granularity, { ...filters, year, month }, map, inRange);
-      for (const r of part) out.push(r);
+      await this.query(granularity, { ...filters, year, month }, map, inRange, out);
     }
     return out;
   }

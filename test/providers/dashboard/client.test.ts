@@ -141,6 +141,32 @@ describe("dashboard v2 client against the simulator", () => {
     }
   });
 
+  test("a month cut off inside a multi-month range is re-requested; the range holds every record exactly once", async () => {
+    // Only the second month's first response is cut, after the first month's records are already collected.
+    const faults = new (class extends FaultInjector {
+      private monthRequests = 0;
+      override decide(req: Request) {
+        if (!new URL(req.url).pathname.startsWith("/v2/daily/")) return {};
+        return ++this.monthRequests === 2 ? super.decide(req) : {};
+      }
+    })({ rate: 1, kinds: ["truncate"], retryAfterSeconds: 1, slowMs: 0, seed: 3 });
+    const flaky = startSim({ world, faults });
+    try {
+      const c = createDashboardClient({ endpoint: flaky.url, secret: world.credentials.dashboardToken, http: noSleep });
+      const from = "2026-02-25";
+      const to = "2026-03-06";
+      const records = await c.dailyCosts(from, to);
+      const key = (r: { date: string; resourceId: string; product: string; amount: number }) => `${r.date} ${r.resourceId} ${r.product} ${r.amount}`;
+      const expected = world.costs.filter((r) => inRange(r, from, to)).map(key).sort();
+      expect(faults.injected.truncate).toBe(1);
+      expect(c.requestCount).toBe(3);
+      expect(records.some((r) => r.date < "2026-03-01") && records.some((r) => r.date >= "2026-03-01")).toBe(true);
+      expect(records.map(key).sort()).toEqual(expected);
+    } finally {
+      await flaky.stop();
+    }
+  });
+
   test("429 with Retry-After is waited out, then the request succeeds", async () => {
     const faults = new FaultInjector({ rate: 1, kinds: ["429"], retryAfterSeconds: 2, slowMs: 0, seed: 5 });
     const limited = startSim({ world, faults });
