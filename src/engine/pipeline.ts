@@ -133,6 +133,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     currency: o.currency,
     timeZone,
   });
+  // Again before the figures that are kept are built, so they land in memory the planner's garbage freed rather
+  // than in fresh pages (another ~10 MB off the peak, ~60 ms).
+  collectIfLarge(input.costs.length);
 
   // What is kept (the daemon's state between syncs, snapshots sent to attached TUIs) is the figures, not the daily
   // histories and paths they were computed from: with 10,000 resources those were most of the daemon's memory.
