@@ -12,6 +12,7 @@ import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
 import { billingPeriod } from "./period.ts";
 import { applyCommand, reconcile } from "./lifecycle.ts";
 import { Executor } from "./executor.ts";
+import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
 import { deepFreeze } from "../util/freeze.ts";
@@ -251,18 +252,7 @@ export class Engine implements EngineHandle {
     }
     this.evaluation = ev;
     this.lastGoodSyncAt = now;
-    // The raw records of a sync (hundreds of thousands of objects) are garbage once this frame is gone; collect
-    // them then instead of letting the heap grow to the next automatic GC (a daemon sits idle between syncs).
-    // Collecting here would keep them: the collector scans the stack conservatively, and `costs` is still on it.
-    const bun = (globalThis as { Bun?: { gc(force: boolean): void; shrink?(): void } }).Bun;
-    setTimeout(() => bun?.gc(true), 0);
-    if (costs.length >= 100_000) {
-      // Even then a stale stack word pinned them through that collection in about one large sync in four (~190
-      // instead of ~125 MB until the next sync). A second pass a second later catches them: `Bun.shrink` clears
-      // the stale stack first, collects, and hands the allocator's free pages and the JIT's code back to the
-      // system (~8 MB lower between syncs with 10,000 resources; recompiling costs the next sync ~0.1 s).
-      setTimeout(() => (typeof bun?.shrink === "function" ? bun.shrink() : bun?.gc(true)), 1000).unref?.();
-    }
+    collectAfterSync(costs.length); // see memory.ts: the records are garbage once this frame is gone
     this.sync = { state: "OK", lastAttemptAt: started, lastSuccessAt: now, durationMs };
     const desired = this.desired(ev);
     if (this.deps.planFile && this.planFileError) return; // an unreadable plan file must not cancel its items

@@ -6,6 +6,7 @@ import type { Config } from "../config/types.ts";
 import { computeBudget, type ExcludedSpend } from "./budget.ts";
 import { forecastResources } from "./forecast/index.ts";
 import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "./period.ts";
+import { collectIfLarge } from "./memory.ts";
 import { planTerminations } from "./planner/index.ts";
 import type {
   BillingPeriod,
@@ -69,18 +70,6 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
     billingBeginDay: config.billingBeginDay,
     currency: config.currency,
   };
-}
-
-/** Inputs this large (a daemon's sync with thousands of resources) get a collection between stages. */
-const LARGE_INPUT_RECORDS = 100_000;
-
-/**
- * A forced collection (Bun only). Whatever is still referenced stays (the records and the inventory are, until
- * evaluate returns); what it frees is the finished stages' garbage, so the next stage reuses that memory instead of
- * growing the heap. Tests and small projects never reach the threshold.
- */
-function collectIfLarge(records: number): void {
-  if (records >= LARGE_INPUT_RECORDS) (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
 }
 
 export function evaluate(input: EvaluateInput): Evaluation {
