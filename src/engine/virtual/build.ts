@@ -25,6 +25,7 @@ import {
   isStorageProduct,
   ownerTag,
   parsePrio,
+  shareFromTotals,
 } from "./tags.ts";
 
 export interface BuildInput {
@@ -82,9 +83,8 @@ function stopShareOf(costs: CostIndex, resourceId: string, period: BillingPeriod
       if (isStorage) periodStorage += c.amount;
     }
   });
-  const [total, stored] = inPeriod > 0 ? [periodTotal, periodStorage] : [allTotal, allStorage];
-  if (costs.count(resourceId) === 0 || total <= 0) return 1;
-  return Math.max(0, Math.min(1, (total - stored) / total));
+  if (costs.count(resourceId) === 0) return 1;
+  return inPeriod > 0 ? shareFromTotals(periodTotal, periodStorage) : shareFromTotals(allTotal, allStorage);
 }
 
 function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, storage: (product: string) => boolean): VirtualResource {

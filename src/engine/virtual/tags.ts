@@ -72,6 +72,11 @@ export function computeShare(records: CostRecord[] | undefined): number {
     total += r.amount;
     if (isStorageProduct(r.product)) storage += r.amount;
   }
+  return shareFromTotals(total, storage);
+}
+
+/** The share of `total` that is not storage, in 0..1; 1 (all of it) when nothing was spent. */
+export function shareFromTotals(total: number, storage: number): number {
   if (total <= 0) return 1;
   return Math.max(0, Math.min(1, (total - storage) / total));
 }
