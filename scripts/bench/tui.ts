@@ -34,6 +34,7 @@ import { INK_RENDER_OPTIONS } from "../../src/tui/run.ts";
 import { memoryPrefs } from "../../src/tui/prefs.ts";
 import { indexTree, orderRoots, visibleRows } from "../../src/tui/tree.ts";
 import { FakeEngine, buildSnapshot } from "../../test/tui/fixtures.ts";
+import { FakeStdin } from "../../test/tui/harness.tsx";
 import { check, report } from "./report.ts";
 
 function flag(name: string, fallback: number): number {
@@ -58,25 +59,6 @@ class Tty extends EventEmitter {
   };
 }
 
-class TtyIn extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  send(data: string) {
-    this.data = data;
-    this.emit("readable");
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
 function mount(
   props: Partial<AppProps>,
@@ -92,7 +74,7 @@ function mount(
   const stdout = new Tty();
   stdout.columns = columns;
   stdout.rows = rows;
-  const stdin = new TtyIn();
+  const stdin = new FakeStdin();
   const renderTimes: number[] = [];
   const app = render(
     React.createElement(App, {
@@ -172,7 +154,7 @@ async function press(key: string): Promise<number> {
       resolve();
     };
   });
-  m.stdin.send(key);
+  m.stdin.write(key);
   const timeout = sleep(2000).then(() => "timeout" as const);
   const r = await Promise.race([framed, timeout]);
   m.stdout.onWrite = undefined;

@@ -30,8 +30,18 @@ export function cleanupTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-/** Runs `ot3c <args>` in-process; stdout/stderr are captured, and the secrets registry and logger start afresh. */
-export async function run(args: string[], opts: { cwd?: string } = {}): Promise<CliRun> {
+/**
+ * Runs `ot3c <args>` in-process (with `env` set for the run); stdout/stderr are captured, and the secrets registry and
+ * logger start afresh.
+ */
+export async function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  const savedEnv: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    savedEnv[k] = process.env[k];
+    process.env[k] = v;
+  }
+  // runCli reports process.exitCode, which a previous in-process run may have left set.
+  process.exitCode = 0;
   let out = "";
   let err = "";
   const origOut = process.stdout.write;
@@ -47,6 +57,10 @@ export async function run(args: string[], opts: { cwd?: string } = {}): Promise<
     process.stdout.write = origOut;
     process.stderr.write = origErr;
     if (opts.cwd) process.chdir(origCwd);
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     process.exitCode = 0;
     clearSecrets();
     setLogger(undefined);

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/program.ts";
 import { clearSecrets } from "../../src/providers/redact.ts";
 import { setLogger } from "../../src/log/logger.ts";
+import { run as runInProcess } from "../cli/helpers.ts";
 import { cleanupTempDirs, SECRETS_ENV, tempDir, VALID, withConfig } from "./helpers.ts";
 
 afterAll(cleanupTempDirs);
@@ -16,33 +16,8 @@ afterEach(() => {
 
 const EXAMPLE = readFileSync(join(import.meta.dir, "..", "..", "ot3c.yaml.example"), "utf8");
 
-/** Runs the CLI in-process, capturing what it writes. */
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const origOut = process.stdout.write.bind(process.stdout);
-  const origErr = process.stderr.write.bind(process.stderr);
-  const saved: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  process.stdout.write = ((c: string | Uint8Array) => ((out += String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((err += String(c)), true)) as typeof process.stderr.write;
-  // runCli reports process.exitCode, which a previous in-process run may have left set.
-  process.exitCode = 0;
-  try {
-    const code = await runCli(["bun", "ot3c", ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = origOut;
-    process.stderr.write = origErr;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
+/** `run` of the CLI tests, with environment variables as a second argument. */
+const run = (args: string[], env: Record<string, string> = {}) => runInProcess(args, { env });
 
 describe("ot3c generate-config", () => {
   test("writes the commented example with mode 0600", async () => {

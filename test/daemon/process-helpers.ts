@@ -1,19 +1,8 @@
 /** Spawning the real ot3c executable (compiled when dist/ot3c is current, else from source) in daemon tests. */
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-
-const ROOT = join(import.meta.dir, "../..");
+import { BIN, ROOT, binaryIsCurrent } from "../e2e/compiled-binary.ts";
 
 let cached: string[] | undefined;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 /**
  * The command that runs ot3c: dist/ot3c when it was built after the last change under src/ (a stale binary would
@@ -23,10 +12,9 @@ export function ot3cCommand(): string[] {
   if (cached) return cached;
   // OT3C_BIN: test a specific build (e.g. `bun scripts/build.ts --outfile /tmp/ot3c` while src/ keeps changing).
   if (process.env.OT3C_BIN) return (cached = [process.env.OT3C_BIN]);
-  const dist = join(ROOT, "dist/ot3c");
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource(join(ROOT, "src"))) {
-    const r = Bun.spawnSync([dist, "exec", "--help"], { stdout: "ignore", stderr: "ignore" });
-    if (r.exitCode === 0) return (cached = [dist]);
+  if (binaryIsCurrent()) {
+    const r = Bun.spawnSync([BIN, "exec", "--help"], { stdout: "ignore", stderr: "ignore" });
+    if (r.exitCode === 0) return (cached = [BIN]);
   }
   return (cached = [process.execPath, join(ROOT, "src/main.ts")]);
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createConnection } from "node:net";
 import { ControlSocketServer } from "../../src/daemon/socket-server.ts";
 import { ControlSocketClient } from "../../src/daemon/socket-client.ts";
-import { H, makeEngine } from "./fixtures.ts";
+import { H, makeEngine } from "../engine/fixtures.ts";
 
 const cleanup: Array<() => unknown> = [];
 afterAll(async () => {

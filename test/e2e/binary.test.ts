@@ -4,35 +4,15 @@
  * and a malformed configuration.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
 import pkg from "../../package.json" with { type: "json" };
+import { BIN, ensureBinary } from "./compiled-binary.ts";
 
-const ROOT = resolve(import.meta.dir, "../..");
-const BIN = join(ROOT, "dist", "ot3c");
-const BUN = join(ROOT, "node_modules", ".bin", "bun");
 
-function newestSourceMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSourceMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-/** Builds dist/ot3c when it is missing or older than src/ (into a temp name, then renamed: never half a binary). */
-function ensureBinary(): void {
-  const sources = Math.max(newestSourceMtime(join(ROOT, "src")), statSync(join(ROOT, "package.json")).mtimeMs);
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= sources) return;
-  const tmp = `${BIN}.${process.pid}.build`;
-  const r = Bun.spawnSync([BUN, "scripts/build.ts", "--outfile", tmp], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`build failed: ${r.stderr.toString()}${r.stdout.toString()}`);
-  renameSync(tmp, BIN);
-  rmSync(`${tmp}.map`, { force: true });
-}
 
 let work: string;
 let sim: ReturnType<typeof Bun.spawn> | undefined;

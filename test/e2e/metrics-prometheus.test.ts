@@ -7,14 +7,12 @@
  * Without /usr/bin/prometheus the test skips loudly, unless CI is set, where its absence is a failure.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
+import { BIN, ensureBinary } from "./compiled-binary.ts";
 
-const ROOT = resolve(import.meta.dir, "../..");
-const BIN = join(ROOT, "dist", "ot3c");
-const BUN = join(ROOT, "node_modules", ".bin", "bun");
 const PROMETHEUS = "/usr/bin/prometheus";
 const havePrometheus = existsSync(PROMETHEUS);
 const inCI = !!process.env.CI && process.env.CI !== "false";
@@ -22,26 +20,7 @@ if (!havePrometheus && !inCI) {
   console.warn("\n!!!! SKIPPING metrics-prometheus e2e: /usr/bin/prometheus missing (apt-get install -y prometheus) !!!!\n");
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
-/** Builds dist/ot3c when it is missing or older than src/ (to a temp name, then renamed: never half a binary). */
-function ensureBinary(): void {
-  const sources = Math.max(newestMtime(join(ROOT, "src")), statSync(join(ROOT, "package.json")).mtimeMs);
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= sources) return;
-  mkdirSync(join(ROOT, "dist"), { recursive: true });
-  const tmp = `${BIN}.${process.pid}.build`;
-  const r = Bun.spawnSync([BUN, "scripts/build.ts", "--outfile", tmp], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`build failed: ${r.stderr.toString()}${r.stdout.toString()}`);
-  renameSync(tmp, BIN);
-  rmSync(`${tmp}.map`, { force: true });
-}
 
 function freePort(): number {
   const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });

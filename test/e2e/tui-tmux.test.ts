@@ -7,30 +7,18 @@
  * on stderr); `OT3C_E2E_BIN` overrides. Skipped, with the reason, when tmux is missing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { ControlSocketClient } from "../../src/daemon/socket-client.ts";
+import { ensureBinary } from "./compiled-binary.ts";
 
-const ROOT = resolve(import.meta.dir, "../..");
 const hasTmux = Bun.spawnSync(["sh", "-c", "command -v tmux"]).exitCode === 0;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
+/** The compiled binary (built when stale): the TUI is judged as operators run it. OT3C_E2E_BIN tests another build. */
 function binary(): string[] {
-  if (process.env.OT3C_E2E_BIN) return [process.env.OT3C_E2E_BIN];
-  const dist = join(ROOT, "dist/ot3c");
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource(join(ROOT, "src"))) return [dist];
-  process.stderr.write("tui-tmux e2e: dist/ot3c is missing or older than src/ — running from source (npm run build for the binary)\n");
-  return [join(ROOT, "node_modules/.bin/bun"), join(ROOT, "src/main.ts")];
+  return [process.env.OT3C_E2E_BIN ?? ensureBinary()];
 }
 
 const dir = mkdtempSync(join(tmpdir(), "ot3c-e2e-tui-"));

@@ -3,59 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Store, type StoredPlanItem } from "../../src/store/store.ts";
-import { Engine, type EngineNotifier, type EngineSettings, type Evaluation, type EvaluateFn } from "../../src/engine/engine.ts";
-import { billingPeriod } from "../../src/engine/period.ts";
-import { ManualClock, type CloudResource, type CostRecord, type InventorySource, type VirtualResource } from "../../src/engine/types.ts";
-import type { ExecTerminator } from "../../src/engine/execution.ts";
+import { Engine, type EngineNotifier, type EngineSettings } from "../../src/engine/engine.ts";
+import { ManualClock, type CloudResource } from "../../src/engine/types.ts";
+import { H, MIN, MemoryCloud, T0, engineSettings, evaluator } from "./fixtures.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const H = 3600_000;
-const MIN = 60_000;
-const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
-
-/** A small cloud: resources that can be listed, re-read and deleted; listing can be made to fail. */
-class Cloud implements InventorySource, ExecTerminator {
-  resources = new Map<string, CloudResource>();
-  failListing?: string;
-  deletes: string[] = [];
-  constructor(ids: string[]) {
-    for (const id of ids) this.resources.set(id, { kind: "ECS", id, name: id, status: "ACTIVE", tags: { ot3c_prio: "5" } });
-  }
-  async listResources() {
-    if (this.failListing) throw new Error(this.failListing);
-    return [...this.resources.values()].map((r) => ({ ...r }));
-  }
-  async listCosts(): Promise<CostRecord[]> {
-    return [];
-  }
-  async get(r: CloudResource) {
-    return this.resources.get(r.id);
-  }
-  async stop() {}
-  async delete(r: CloudResource) {
-    this.deletes.push(r.id);
-    this.resources.delete(r.id);
-  }
-}
-
-/** Evaluator fixture: every resource costs 10/day; the plan deletes resources until the gap is covered. */
-function evaluator(state: { gap: number }): EvaluateFn {
-  return ({ resources, now, vetoed }) => {
-    const period = billingPeriod(now, 1);
-    const roots: VirtualResource[] = resources.map((r) => ({ id: `ECS_${r.id}`, kind: "ECS", name: r.name, prio: 5, tags: r.tags, members: [], daily: [], resource: r }));
-    let left = state.gap;
-    const items = [];
-    for (const vr of roots) {
-      if (left <= 0 || vetoed.includes(vr.id)) continue;
-      items.push({ vrId: vr.id, action: "delete" as const, prio: 5, tdate: now, tsave: 10, tasap: true, reason: "over budget" });
-      left -= 10;
-    }
-    const budget = { target: 100, spendSoFar: 0, forecast: { p10: 0, p50: 0, p90: 0 }, baseline: { spendSoFar: 0, monthEnd: 0 }, gap: state.gap, quantile: "p50", status: state.gap > 0 ? "OVER" : "OK", baselineExceedsBudget: false, burnPerHour: 0, burnPerDay: 0, dailyTotals: [], forecastBand: [] } as Evaluation["budget"];
-    return { period, roots, forecasts: {}, budget, plan: { createdAt: now, period, mode: "optimal", gap: state.gap, savings: 0, outcome: items.length ? "OK" : "NOT_NEEDED", items } };
-  };
-}
-
 class RecordingNotifier implements EngineNotifier {
   events: string[] = [];
   itemEvent(kind: string, item: StoredPlanItem) {
@@ -72,10 +25,10 @@ function setup(opts: { ids?: string[]; gap?: number; settings?: Partial<EngineSe
   dirs.push(dir);
   const store = Store.open(dir);
   const clock = new ManualClock(T0);
-  const cloud = new Cloud(opts.ids ?? ["a", "b", "c"]);
+  const cloud = new MemoryCloud(opts.ids ?? ["a", "b", "c"]);
   const state = { gap: opts.gap ?? 15 };
   const notifier = new RecordingNotifier();
-  const settings: EngineSettings = { enforce: true, approval: "none", maxTerminationsPerRun: 10, graceMs: 24 * H, syncIntervalMs: 5 * MIN, staleAfterMs: 30 * MIN, billingBeginDay: 1, reminderBeforeMs: 2 * H, ...opts.settings };
+  const settings = engineSettings(opts.settings);
   const engine = new Engine({ store, stateDir: dir, clock, inventory: cloud, terminator: cloud, evaluate: evaluator(state), settings, project: { name: "p", region: "eu-de" }, notifier });
   return { dir, store, clock, cloud, state, notifier, engine };
 }

@@ -6,7 +6,7 @@ import { Notifier } from "../../src/notify/notifier.ts";
 import { formatCountdown } from "../../src/notify/message.ts";
 import { Store } from "../../src/store/store.ts";
 import type { NotifyConfig } from "../../src/config/types.ts";
-import { H, MIN, T0, makeEngine } from "../daemon/fixtures.ts";
+import { H, MIN, T0, makeEngine } from "../engine/fixtures.ts";
 
 interface Mail {
   from: string;

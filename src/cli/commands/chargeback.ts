@@ -25,28 +25,9 @@ function checkDay(v: string | undefined, flag: string): string | undefined {
   return v;
 }
 
-/** Output to a file (written beside it and renamed, so a failure never leaves half a file) or stdout for "-". */
-async function writeOut(path: string, produce: (write: (chunk: string) => void) => Promise<unknown> | unknown): Promise<void> {
-  if (path === "-") {
-    await produce((c) => void process.stdout.write(c));
-    return;
-  }
-  const { closeSync, openSync, renameSync, rmSync, writeSync } = await import("node:fs");
-  const { resolve } = await import("node:path");
-  const file = resolve(path);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    const fd = openSync(tmp, "w", 0o644);
-    try {
-      await produce((c) => void writeSync(fd, c));
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`cannot write ${file}: ${(err as Error).message}`);
-  }
+/** `writeOut` (src/cli/write-out.ts), loaded with the command's implementation. */
+async function writeOut(path: string, produce: (write: (chunk: string) => void) => Promise<unknown> | unknown): Promise<string> {
+  return (await import("../write-out.ts")).writeOut(path, produce);
 }
 
 async function backfillRange(ledger: import("../../store/chargeback/ledger.ts").Ledger, cb: ChargebackConfig, from?: string, to?: string) {

@@ -31,28 +31,10 @@ export function register(program: Command): void {
         throw new Error(`reading costs failed: ${redact((err as Error)?.message ?? String(err))}`);
       }
 
-      if (opts.out === "-") {
-        csv.writeCostsCsv(records, (chunk) => process.stdout.write(chunk));
-        return;
-      }
-      const { closeSync, openSync, renameSync, rmSync, writeSync } = await import("node:fs");
-      const { resolve } = await import("node:path");
-      const file = resolve(opts.out);
-      // Written beside the target and renamed: a failed dump never leaves a truncated CSV behind.
-      const tmp = `${file}.${process.pid}.tmp`;
-      let n: number;
-      try {
-        const fd = openSync(tmp, "w", 0o644);
-        try {
-          n = csv.writeCostsCsv(records, (chunk) => void writeSync(fd, chunk));
-        } finally {
-          closeSync(fd);
-        }
-        renameSync(tmp, file);
-      } catch (err) {
-        rmSync(tmp, { force: true });
-        throw new Error(`cannot write ${file}: ${(err as Error).message}`);
-      }
+      const { writeOut } = await import("../write-out.ts");
+      let n = 0;
+      const file = await writeOut(opts.out, (w) => void (n = csv.writeCostsCsv(records, w)));
+      if (file === "-") return;
       process.stderr.write(`ot3c: wrote ${n} cost records to ${file}\n`);
     });
 }

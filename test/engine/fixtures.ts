@@ -1,4 +1,4 @@
-/** Shared fixtures of the daemon tests: a tiny in-memory cloud and a deterministic evaluator for the engine. */
+/** Shared engine fixtures (engine, daemon and exporter tests): a tiny in-memory cloud, a deterministic evaluator, settings. */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
