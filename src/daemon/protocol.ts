@@ -23,6 +23,14 @@ export interface SnapshotMessage {
   snapshot: EngineSnapshot;
 }
 
+/** Sent to every client right before a clean shutdown closes the socket: "the daemon stopped", not "it crashed". */
+export interface StoppedMessage {
+  type: "stopped";
+  reason: string;
+}
+
+export type StreamMessage = SnapshotMessage | StoppedMessage;
+
 /** Sources a client may claim; anything else is recorded as "socket". */
 const CLAIMABLE: ActorSource[] = ["tui", "cli", "socket"];
 

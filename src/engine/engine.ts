@@ -333,6 +333,9 @@ export class Engine implements EngineHandle {
   }
 
   getSnapshot(): EngineSnapshot {
+    // Stopped: the last snapshot stands; a late reader (socket request, scrape, TUI frame) must not touch a store
+    // that closes right after stop() — "Cannot use a closed database" crashed the daemon on SIGTERM.
+    if (this.stopped && this.snapshot) return this.snapshot;
     if (this.dirty || !this.snapshot) this.snapshot = this.build();
     return this.snapshot;
   }
@@ -345,7 +348,8 @@ export class Engine implements EngineHandle {
   /** Something changed: rebuild lazily, and push to subscribers at a bounded rate. */
   markDirty(): void {
     this.dirty = true;
-    if (this.listeners.size === 0 || this.emitTimer) return;
+    // Stopped: no more pushes — the store closes right after, and a late timer would read a closed database.
+    if (this.stopped || this.listeners.size === 0 || this.emitTimer) return;
     const minGap = this.deps.minSnapshotIntervalMs ?? 250;
     const wait = Math.max(0, this.lastEmit + minGap - performance.now());
     this.emitTimer = setTimeout(() => {

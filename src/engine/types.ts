@@ -304,6 +304,27 @@ export interface EngineSnapshot {
   chargeback?: ChargebackSummary;
   /** Monotonic counters since the state was created (exported as `_total` metrics). */
   counters?: EngineCounters;
+  /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
+  lease?: LeaseView;
+}
+
+/** One project's lease as an instance sees it (src/store/lease). Times are epoch ms on the database's clock. */
+export interface LeaseView {
+  role: "LEADER" | "FOLLOWER";
+  /** "pid@host" of the leader, when one holds an unexpired lease. */
+  holder?: string;
+  epoch: number;
+  expiresAt?: number;
+  /** This instance's own id ("pid@host"). */
+  self: string;
+}
+
+/** The link of an attached handle (control-socket client) to its daemon. */
+export interface ConnectionState {
+  state: "connected" | "disconnected" | "stopped";
+  /** Why the link is down: "daemon stopped" (clean shutdown), "no heartbeat", "connection lost", … */
+  reason?: string;
+  since: number;
 }
 
 export interface EngineCounters {
@@ -355,4 +376,7 @@ export interface EngineHandle {
   send(command: EngineCommand): Promise<CommandResult>;
   /** "in-process" or "attached:<socket path>". */
   readonly connection: string;
+  /** Attached handles only: the link's state, and a listener for its changes (returns an unsubscribe function). */
+  connectionState?(): ConnectionState;
+  onConnectionChange?(listener: (state: ConnectionState) => void): () => void;
 }
