@@ -135,8 +135,9 @@ export class ControlSocketClient implements EngineHandle {
       try {
         if (!existsSync(this.path)) throw new Error("no socket");
         await this.open(this.keepAlive!.deadAfterMs);
-        if (this.closedByUser) {
-          this.sock?.destroy();
+        // close() may have run while we were connecting.
+        if (this.isClosed()) {
+          (this.sock as Socket | undefined)?.destroy();
           return;
         }
         this.setState("connected");
@@ -145,6 +146,10 @@ export class ControlSocketClient implements EngineHandle {
         this.scheduleReconnect();
       }
     }, this.keepAlive.retryMs);
+  }
+
+  private isClosed(): boolean {
+    return this.closedByUser;
   }
 
   private onLine(line: string): void {

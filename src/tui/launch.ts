@@ -37,11 +37,14 @@ async function resolveStateDirFor(g: GlobalOptions, cfg: Config | undefined): Pr
   return resolveStateDir({ flag: g.stateDir, env: process.env, cwd: process.cwd(), home: process.env.HOME ?? homedir() });
 }
 
-async function attach(path: string): Promise<Opened | undefined> {
-  const { ControlSocketClient } = await import("../daemon/socket-client.ts");
-  const client = await ControlSocketClient.tryConnect(path);
-  if (!client) return undefined;
+/** The daemon found by src/daemon/discovery.ts; in a terminal the link is watched (heartbeat, reconnect). */
+async function attach(g: GlobalOptions, cfg: Config | undefined, watch: boolean): Promise<(Opened & { stateDir: string }) | undefined> {
+  const { findDaemon } = await import("../daemon/discovery.ts");
+  const found = await findDaemon({ flag: g.stateDir, configStateDir: cfg?.stateDir, configFile: cfg?.sourcePath }, watch ? {} : undefined);
+  if (!found) return undefined;
+  const client = found.client;
   return {
+    stateDir: found.stateDir,
     handle: client,
     close: () => client.close(),
     snapshotOnce: async () => {
@@ -112,9 +115,22 @@ export async function launchTui(o: LaunchOptions): Promise<number> {
     } catch (err) {
       cfgError = err;
     }
-    const stateDir = await resolveStateDirFor(g, cfg);
+    let stateDir = await resolveStateDirFor(g, cfg);
 
-    let opened = o.standalone ? undefined : await attach(socketPath(stateDir));
+    let opened: Opened | undefined;
+    if (!o.standalone) {
+      try {
+        const attached = await attach(g, cfg, interactive);
+        if (attached) ({ stateDir } = attached);
+        opened = attached;
+      } catch (err) {
+        // A daemon runs elsewhere than the local config says, or its socket is not ours to use: never a second engine.
+        const { ForeignConfigError, SocketAccessError } = await import("../daemon/discovery.ts");
+        if (!(err instanceof ForeignConfigError || err instanceof SocketAccessError)) throw err;
+        process.stderr.write(`ot3c: ${err.message}\n`);
+        return 1;
+      }
+    }
     if (!opened) {
       // Without a daemon we need the configuration to run an engine ourselves.
       if (cfgError) throw cfgError;

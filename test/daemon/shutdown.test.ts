@@ -40,7 +40,7 @@ describe("daemon shutdown with attached clients (real process)", () => {
       for (let i = 0; i < 4; i++) {
         const c = await ControlSocketClient.connect(join(state, "ot3c.sock"));
         c.onConnectionChange((s) => {
-          if (s.state === "stopped") stopped.push(s.reason);
+          if (s.state === "stopped") stopped.push(s.reason ?? "");
         });
         c.subscribe(() => {});
         clients.push(c);
