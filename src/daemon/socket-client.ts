@@ -15,7 +15,7 @@ import { lineSplitter, type Response, type StreamMessage } from "./protocol.ts";
 export interface KeepAliveOptions {
   /** Ping period; default 500 ms. */
   heartbeatMs?: number;
-  /** Unanswered ping → disconnected; default 1500 ms (the TUI shows DISCONNECTED within 2 s). */
+  /** Unanswered ping → disconnected; default 1200 ms (with the 500 ms period: DISCONNECTED within 1.7 s). */
   deadAfterMs?: number;
   /** Reconnect attempts while down; default 1000 ms. */
   retryMs?: number;
@@ -93,7 +93,8 @@ export class ControlSocketClient implements EngineHandle {
         this.closedError = new Error(this.stopReason ? `the ot3c daemon stopped (${this.path})` : `control socket ${this.path} closed`);
         for (const p of this.pending.values()) p.reject(this.closedError);
         this.pending.clear();
-        if (!this.closedByUser) this.setState(this.stopReason ? "stopped" : "disconnected", reason);
+        // Keep a more telling reason already set ("no heartbeat" destroys the socket itself).
+        if (!this.closedByUser && this.state.state === "connected") this.setState(this.stopReason ? "stopped" : "disconnected", reason);
         this.scheduleReconnect();
       });
     });
@@ -106,7 +107,7 @@ export class ControlSocketClient implements EngineHandle {
   }
 
   private startKeepAlive(o: KeepAliveOptions): void {
-    this.keepAlive = { heartbeatMs: o.heartbeatMs ?? 500, deadAfterMs: o.deadAfterMs ?? 1500, retryMs: o.retryMs ?? 1000 };
+    this.keepAlive = { heartbeatMs: o.heartbeatMs ?? 500, deadAfterMs: o.deadAfterMs ?? 1200, retryMs: o.retryMs ?? 1000 };
     let inFlight = false;
     this.heartbeat = setInterval(() => {
       const sock = this.sock;
@@ -139,6 +140,12 @@ export class ControlSocketClient implements EngineHandle {
         if (this.isClosed()) {
           (this.sock as Socket | undefined)?.destroy();
           return;
+        }
+        // The kernel accepts connections for a stopped (SIGSTOP) or wedged daemon too: only an answer counts.
+        const pong = await this.request({ cmd: "ping" }, this.keepAlive!.deadAfterMs).catch(() => undefined);
+        if (!pong?.ok) {
+          this.sock?.destroy();
+          return; // the close handler schedules the next attempt
         }
         this.setState("connected");
         if (this.subscribed) await this.request({ cmd: "subscribe" }).catch(() => undefined);
