@@ -144,7 +144,7 @@ export class ControlSocketClient implements EngineHandle {
         // The kernel accepts connections for a stopped (SIGSTOP) or wedged daemon too: only an answer counts.
         const pong = await this.request({ cmd: "ping" }, this.keepAlive!.deadAfterMs).catch(() => undefined);
         if (!pong?.ok) {
-          this.sock?.destroy();
+          (this.sock as Socket | undefined)?.destroy();
           return; // the close handler schedules the next attempt
         }
         this.setState("connected");
