@@ -5,13 +5,13 @@
  *   whose grace runs out while we are down stay PENDING and are re-checked after the restart.
  * - SIGHUP: reload the configuration; a bad new one keeps the old settings and logs why.
  * - sd_notify READY/WATCHDOG/STOPPING when `$NOTIFY_SOCKET` is set.
- * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure (e.g. another engine holds the state), 78 bad config.
+ * - The project's lease (src/store/lease): several engines may run for one project; one leads, the others follow.
+ * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure, 78 bad config.
  */
 import { join } from "node:path";
 import type { Config } from "../config/types.ts";
 import { createLogger, setLogger, type Logger } from "../log/logger.ts";
 import { journaldSink, textSink } from "../log/sinks.ts";
-import { EngineLockedError } from "../store/engine-lock.ts";
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
 import { assembleEngine, type AssembledEngine } from "./assemble.ts";
 import { ControlSocketServer } from "./socket-server.ts";
@@ -52,25 +52,21 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   const clock = opts.clock ?? systemClock;
   const sd = createSdNotifier();
 
-  // Store, providers, notifier, engine and the engine lock: the same assembly as the in-process TUI and the demo.
-  let assembled: AssembledEngine;
-  try {
-    assembled = await assembleEngine(cfg, { clock, log, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}), ...(opts.planFile ? { planFile: opts.planFile } : {}) });
-  } catch (err) {
-    if (err instanceof EngineLockedError) {
-      log.error(err.message, { holderPid: err.holderPid });
-      return 1;
-    }
-    throw err;
-  }
+  // Store, providers, notifier, engine and the lease: the same assembly as the in-process TUI and the demo.
+  const assembled: AssembledEngine = await assembleEngine(cfg, { clock, log, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}), ...(opts.planFile ? { planFile: opts.planFile } : {}) });
   const { engine, store } = assembled;
   // Metrics port (+ /chargeback/metrics) and the chargeback sync loop; neither can take the engine down.
   const { startServices } = await import("./services.ts");
   const services = startServices({ cfg, engine, log, clock });
 
   const socketPath = join(cfg.stateDir, "ot3c.sock");
-  const socket = new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
-  await socket.listen();
+  // One socket per state directory: when another engine here already serves it, clients reach that one, and this
+  // engine follows through the shared store (src/store/lease decides who acts, not who serves the socket).
+  const socket = assembled.socketOwner
+    ? new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) })
+    : undefined;
+  if (socket) await socket.listen();
+  else log.info(`control socket ${socketPath} is served by pid ${assembled.socketHolder?.pid} on ${assembled.socketHolder?.host}; this engine has none`);
 
   const stopWatch = opts.planFile?.watch(() => {
     log.info("plan file changed; re-reading it");
@@ -111,7 +107,7 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
 
   engine.start();
   sd.notify(`READY=1\nSTATUS=${cfg.enforce ? "enforcing" : "dry run"}; socket ${socketPath}\nMAINPID=${process.pid}`);
-  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socketPath, sdNotify: sd.via });
+  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval}, ${assembled.lease.view().role})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socket ? socketPath : null, sdNotify: sd.via });
 
   // Pinged from a timer of this event loop: a wedged loop stops pinging and systemd restarts us.
   const watchdog = sd.watchdogMs ? setInterval(() => sd.notify("WATCHDOG=1"), Math.max(1000, Math.floor(sd.watchdogMs / 3))) : undefined;
@@ -122,7 +118,7 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   stopWatch?.();
   await assembled.stopEngine();
   await services.stop();
-  await socket.close();
+  await socket?.close();
   await assembled.close();
   process.off("SIGTERM", onTermSig);
   process.off("SIGINT", onInt);

@@ -8,6 +8,7 @@
  */
 import { redact } from "../providers/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
+import type { ActingGate } from "../store/lease/index.ts";
 import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
 import { billingPeriod } from "./period.ts";
 import { applyCommand, reconcile } from "./lifecycle.ts";
@@ -95,6 +96,8 @@ export interface EngineDeps {
   tickMs?: number;
   /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
   minSnapshotIntervalMs?: number;
+  /** One acting engine per project (src/store/lease): without the lease, sync and show only. Absent: always acts. */
+  gate?: ActingGate;
 }
 
 export class Engine implements EngineHandle {
@@ -120,7 +123,7 @@ export class Engine implements EngineHandle {
   private extras?: () => SnapshotExtras;
 
   constructor(private readonly deps: EngineDeps) {
-    this.executor = new Executor(deps.store, deps.terminator, deps.settings, {
+    this.executor = new Executor(deps.gate ? deps.gate.executorStore(deps.store) : deps.store, deps.terminator, deps.settings, {
       onItem: (kind, item) => this.deps.notifier?.itemEvent(kind, item),
       onAlert: (msg, key) => this.deps.notifier?.alert(msg, key),
       log: deps.log,
@@ -178,6 +181,7 @@ export class Engine implements EngineHandle {
         await this.syncAndPlan();
       }
       if (this.stopped) return;
+      if (!this.mayAct()) return; // follower: no executor, no reminders (the leader sends them)
       const now = clock.now();
       const ev = this.evaluation;
       const fresh = ev !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileError;
@@ -200,6 +204,10 @@ export class Engine implements EngineHandle {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
     }
     this.markDirty();
+  }
+
+  private mayAct(): boolean {
+    return this.deps.gate?.mayAct() ?? true;
   }
 
   private origin(): ItemOrigin {
@@ -256,6 +264,7 @@ export class Engine implements EngineHandle {
     this.sync = { state: "OK", lastAttemptAt: started, lastSuccessAt: now, durationMs };
     const desired = this.desired(ev);
     if (this.deps.planFile && this.planFileError) return; // an unreadable plan file must not cancel its items
+    if (!this.mayAct()) return; // follower: the leader reconciles and notifies
     const result = reconcile(store, {
       now,
       graceMs: settings.graceMs,
@@ -385,6 +394,7 @@ export class Engine implements EngineHandle {
       alerts: [...this.alerts, ...(extra?.alerts ?? [])],
       ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
       counters: store.counters(),
+      ...(this.deps.gate ? { lease: this.deps.gate.view() } : {}),
     };
     return deepFreeze(snap);
   }

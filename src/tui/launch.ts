@@ -57,7 +57,7 @@ async function attach(g: GlobalOptions, cfg: Config | undefined, watch: boolean)
 
 /**
  * The in-process engine for `ot3c` without a daemon: the daemon's own assembly (src/daemon/assemble.ts) and
- * services (metrics port, chargeback), holding the engine lock like a daemon. Only with a terminal: a plain
+ * services (metrics port, chargeback), under the project's lease like a daemon. Only with a terminal: a plain
  * `ot3c | cat` must not start an engine that could execute due terminations as a side effect of printing a summary.
  */
 async function openInProcessEngine(cfg: Config, interactive: boolean): Promise<Opened> {
@@ -67,21 +67,15 @@ async function openInProcessEngine(cfg: Config, interactive: boolean): Promise<O
         "(it would execute due terminations): start `ot3c daemon`, or see `ot3c list` / `ot3c plan`",
     );
   }
-  const [{ assembleEngine }, { startServices }, { EngineLockedError }, { getLogger }, { systemClock }] = await Promise.all([
+  const [{ assembleEngine }, { startServices }, { getLogger }, { systemClock }] = await Promise.all([
     import("../daemon/assemble.ts"),
     import("../daemon/services.ts"),
-    import("../store/engine-lock.ts"),
     import("../log/logger.ts"),
     import("../engine/types.ts"),
   ]);
-  let assembled;
-  try {
-    assembled = await assembleEngine(cfg, { clock: systemClock, log: getLogger() });
-  } catch (err) {
-    // A daemon (or `ot3c run`) holds the state but its socket did not answer: say who, do not start a second engine.
-    if (err instanceof EngineLockedError) throw new EngineUnavailableError(`engine not available: ${err.message}`);
-    throw err;
-  }
+  // Another engine for the project (a daemon whose socket did not answer, `ot3c run`) keeps acting: this one
+  // follows it (src/store/lease) and the header says FOLLOWER.
+  const assembled = await assembleEngine(cfg, { clock: systemClock, log: getLogger() });
   const { engine } = assembled;
   engine.start();
   const services = startServices({ cfg, engine, log: getLogger(), clock: systemClock });
