@@ -8,6 +8,30 @@ import { hostname } from "node:os";
 import type { LeaseView } from "../../engine/types.ts";
 import { electOrRenew, readLease, releaseLease, type LeaseRow } from "./sqlite.ts";
 
+/** This host's name in holder ids; $OT3C_HOST_ID lets tests run "two hosts" on one machine. */
+export function hostId(env: Record<string, string | undefined> = process.env): string {
+  return env.OT3C_HOST_ID || hostname();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A holder on this host whose process is gone (kill -9, crash) cannot renew: its lease is ended at once instead of
+ * after the TTL, so a restart or a follower on the same host takes over within one attempt. Holders on other hosts
+ * (or a reused pid) simply run out.
+ */
+function deadLocalHolder(holder: string): boolean {
+  const m = holder.match(/^(\d+)@([^/]+)\//);
+  return !!m && m[2] === hostId() && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]));
+}
+
 export const DEFAULT_LEASE_MS = 12_000;
 
 export interface LeaseOptions {
@@ -59,7 +83,7 @@ export class Lease {
     this.name = o.name;
     this.ttlMs = o.ttlMs ?? leaseMsFromEnv();
     this.renewMs = o.renewMs ?? Math.max(200, Math.floor(this.ttlMs / 6));
-    this.holder = o.holder ?? `${process.pid}@${hostname()}/${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`;
+    this.holder = o.holder ?? `${process.pid}@${hostId()}/${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`;
     // Its own connection: the heartbeat must not queue behind the engine's statements.
     this.db = new Database(dbPath);
     this.db.exec("PRAGMA busy_timeout = 2000");
@@ -72,6 +96,14 @@ export class Lease {
     let row: LeaseRow | undefined;
     try {
       row = electOrRenew(this.db, this.name, this.holder, this.ttlMs);
+      if (!row) {
+        const current = readLease(this.db, this.name);
+        if (current && deadLocalHolder(current.holder)) {
+          this.o.log?.("warn", `lease ${this.name}: holder ${displayHolder(current.holder)} is gone (process not running); taking over`);
+          releaseLease(this.db, this.name, current.holder);
+          row = electOrRenew(this.db, this.name, this.holder, this.ttlMs);
+        }
+      }
       const mine = !!row;
       if (!row) row = readLease(this.db, this.name);
       this.row = row;
