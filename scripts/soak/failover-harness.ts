@@ -70,7 +70,9 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
     .replace(/^target-budget:.*$/m, `target-budget: ${Math.round(scenario.targetBudget * 0.6)}`);
   writeFileSync(
     cfg,
-    `${yaml}\nenforce: true\ntermination-grace: 2s\nplanner: {mode: classic}\nmax-terminations-per-run: 1000\n` +
+    // approval: required — the harness approves one item before each kill, so every kill has an execution to hit
+    // however many kills are asked for.
+    `${yaml}\nenforce: true\napproval: required\ntermination-grace: 1s\nplanner: {mode: classic}\nmax-terminations-per-run: 1000\n` +
       `sync-interval: 1h\nstale-after: 2h\nstate-dir: ${stateDir}\nlog-level: info\n`,
     { mode: 0o600 },
   );
@@ -136,17 +138,20 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
     }
   };
   /** An operator acts on the shared store while leaders come and go (what a follower's socket does). */
-  const operator = (kind: "veto" | "approve") => {
+  const operator = (kind: "veto" | "approve"): boolean => {
     const store = Store.open(stateDir);
     try {
       const pending = store.listItems({ states: ["PENDING"] }).filter((i) => !vetoed.has(i.id) && !approvedBy.has(i.id));
-      // The last one: the executor works in deadline order, so it is the one most likely still open.
-      const next = pending.at(-1);
-      if (!next) return;
+      // Approve the first due item (it runs at the next tick), veto the last one.
+      const next = kind === "approve" ? pending[0] : pending.at(-1);
+      if (!next) return false;
       const cmd = kind === "veto"
         ? { type: "veto" as const, ids: [next.id], reason: "failover test: keep", actor: "tester", source: "cli" as const }
         : { type: "approve" as const, ids: [next.id], actor: "approver", source: "cli" as const };
-      if (applyCommand(store, cmd, Date.now()).ok) (kind === "veto" ? vetoed.add(next.id) : approvedBy.set(next.id, "approver"));
+      if (!applyCommand(store, cmd, Date.now()).ok) return false;
+      if (kind === "veto") vetoed.add(next.id);
+      else approvedBy.set(next.id, "approver");
+      return true;
     } finally {
       store.close();
     }
@@ -159,8 +164,8 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
     await leader.proc.waitFor(/plan reconciled/, 30_000);
     for (let k = 0; k < o.kills; k++) {
       if (k % 4 === 0) operator("veto");
-      if (k % 4 === 2) operator("approve");
       const since = leader.proc.out.length;
+      operator("approve");
       // Kill while it executes: wait (≤ 3 s) for its next stop/delete log line, then a random moment into the call.
       let executing = false;
       for (let i = 0; i < 150 && !executing; i++) {
@@ -182,10 +187,10 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
       leader = next;
       observe();
     }
-    // Let the last leader finish everything due, then stop every daemon cleanly.
+    // Let the last leader finish what was approved, then stop every daemon cleanly.
     for (let i = 0; i < 600; i++) {
       const store = Store.open(stateDir);
-      const open = store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }).filter((x) => x.deadline <= Date.now());
+      const open = store.listItems({ states: ["APPROVED", "EXECUTING"] }).filter((x) => x.deadline <= Date.now());
       store.close();
       if (open.length === 0) break;
       await Bun.sleep(100);
