@@ -183,7 +183,8 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
       if (!next) throw new Error(`no failover after kill ${k + 1}`);
       report.failoverMs.push(Math.round(performance.now() - killedAt));
       log(`kill ${k + 1}: ${executing ? "during an execution" : "idle"}; new leader ${next.host || "pid " + next.proc.proc.pid} after ${report.failoverMs.at(-1)} ms`);
-      spawn();
+      // The replacement must be up (signal handlers installed) before the clean SIGTERM at the end.
+      await spawn().proc.waitFor(/engine started/, 30_000);
       leader = next;
       observe();
     }
