@@ -41,18 +41,36 @@ export function hindsight(h: HindsightInput) {
     for (const l of leaves(u)) for (const d of days) if (d >= earliest) s += untouched.untouchedCost(l.resource!.id, d);
     return s;
   };
-  const savings = plannable.map((u) => ({ u, s: savingOf(u) })).sort((a, b) => b.s - a.s);
+  // Fewest with perfect foresight, in the planners' own order of harm: the least important priority tiers first,
+  // and inside the decisive tier the largest savings first (optimal.ts step 1 on the true future costs).
   const needed = h.untouchedMonthEnd - target;
+  const tiers = new Map<number, number[]>();
+  for (const u of plannable) {
+    const list = tiers.get(u.prio) ?? [];
+    list.push(savingOf(u));
+    tiers.set(u.prio, list);
+  }
+  const ordered = [...tiers.entries()].sort((a, b) => b[0] - a[0]).map(([, s]) => s.sort((x, y) => y - x));
   let fewest: number | null = 0;
-  let acc = 0;
   if (needed > 0) {
     fewest = null;
-    for (let i = 0; i < savings.length; i++) {
-      acc += savings[i].s;
-      if (acc >= needed) {
-        fewest = i + 1;
-        break;
+    let below = 0;
+    for (let k = 0; k < ordered.length; k++) {
+      const tierSum = ordered[k].reduce((a, b) => a + b, 0);
+      if (below + tierSum < needed) {
+        below += tierSum;
+        continue;
       }
+      // Tier k decides: everything less important is taken, plus the fewest of tier k that close the rest.
+      let count = ordered.slice(0, k).reduce((a, t) => a + t.filter((x) => x > 0).length, 0);
+      let acc = below;
+      for (const x of ordered[k]) {
+        if (acc >= needed) break;
+        acc += x;
+        count++;
+      }
+      fewest = count;
+      break;
     }
   }
   const reachable = needed <= 0 || fewest !== null;
