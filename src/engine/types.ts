@@ -51,6 +51,8 @@ export interface CloudResource {
   /** CCE node pool: the cluster it belongs to. */
   clusterId?: string;
   flavor?: string;
+  /** Billed yearly/monthly: the cloud refuses to delete it and stopping saves nothing. */
+  prepaid?: boolean;
 }
 
 export interface CostRecord {

@@ -25,6 +25,8 @@ export interface SimServer {
   /** ECS v1 list form: "key=value" strings (plus `_sys_` entries). */
   tags: string[];
   volumeIds: string[];
+  /** Yearly/monthly (`metadata.charging_mode` "1"): the cloud refuses to delete it before it expires. */
+  prepaid?: boolean;
 }
 
 export interface SimVolume {
@@ -37,6 +39,8 @@ export interface SimVolume {
   tags: Record<string, string>;
   serverIds: string[];
   created: string;
+  /** Yearly/monthly disk (`metadata.orderID` set); deletion refused. */
+  prepaid?: boolean;
 }
 
 export interface SimCluster {
@@ -53,6 +57,8 @@ export interface SimNodePool {
   /** CCE node pools carry tags in `spec.nodeTemplate.userTags: [{key, value}]`. */
   tags: Record<string, string>;
   phase: "" | "Synchronizing" | "Deleting" | "Error";
+  /** Yearly/monthly pool (`spec.nodeTemplate.billingMode` 1); deletion refused. */
+  prepaid?: boolean;
 }
 
 export interface SimRdsInstance {
@@ -64,6 +70,8 @@ export interface SimRdsInstance {
   /** RDS v3 `tags: [{key, value}]`. */
   tags: Record<string, string>;
   created: string;
+  /** Yearly/monthly instance (`charge_info.charge_mode` "prePaid"); deletion and stop refused. */
+  prepaid?: boolean;
 }
 
 /** One Enterprise Dashboard v2 daily consumption record (the fields we serve). */

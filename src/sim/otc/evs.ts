@@ -20,7 +20,8 @@ function volumeJson(world: SimWorld, v: SimVolume) {
     multiattach: false,
     shareable: "false",
     encrypted: false,
-    metadata: {},
+    // A yearly/monthly disk carries the id of its order.
+    metadata: v.prepaid ? { orderID: `CS${v.id.replace(/-/g, "").slice(0, 16).toUpperCase()}` } : {},
     "os-vol-tenant-attr:tenant_id": world.projectId,
     tags: { ...v.tags },
     attachments: v.serverIds.map((sid, i) => ({
@@ -53,6 +54,7 @@ function deleteVolume(ctx: SimContext, id: string): Response {
   const v = world.volumes.get(id);
   if (!v) return ecsError(404, "EVS.2004", `Volume ${id} could not be found.`);
   recordMutation(world, `EVS.delete:${id}`);
+  if (v.prepaid) return ecsError(400, "EVS.2061", `Volume ${id} is billed yearly/monthly and cannot be deleted; unsubscribe it instead.`);
   if (v.serverIds.length > 0 || v.status === "in-use") {
     return ecsError(400, "EVS.2021", "Invalid volume: Volume status must be available or error and must not be attached.");
   }
