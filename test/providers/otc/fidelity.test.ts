@@ -135,3 +135,64 @@ describe("ECS shapes as documented", () => {
     expect(job.entities.sub_jobs.map((s) => s.job_type)).toEqual(["deleteVM"]);
   });
 });
+
+describe("AK/SK signatures over the bytes on the wire (item 4)", () => {
+  const signer = (world: SimWorld) => createSigner({ accessKey: world.credentials.accessKey, secretKey: world.credentials.secretKey });
+
+  test("a space in a query value goes out as %20 and the gateway accepts the signature", async () => {
+    const world = makeWorld({ servers: 1 });
+    const { sim, raw } = setup(world);
+    const res = await raw.get<{ count: number }>(`/v1/${world.projectId}/cloudservers/detail`, { query: { name: "ecs 1 (web)*", limit: 5 } });
+    expect(typeof res.count).toBe("number");
+    const sent = sim.requests.at(-1)!.path;
+    expect(sent).toContain("name=ecs%201%20%28web%29%2A");
+    expect(sent).not.toContain("+");
+  });
+
+  test("a client that sends + but signs %20 is rejected, as a gateway that reads + literally does", async () => {
+    const world = makeWorld({ servers: 1 });
+    const { sim } = setup(world);
+    // Sign the decoded form (space → %20) …
+    const prepared = { method: "GET", url: new URL(`${sim.baseUrl}/v1/${world.projectId}/cloudservers/detail?name=a%20b`), headers: new Headers(), body: "" };
+    signer(world)(prepared);
+    // … but put the space on the wire as "+".
+    const wire = await fetch(`${sim.baseUrl}/v1/${world.projectId}/cloudservers/detail?name=a+b`, { headers: prepared.headers });
+    expect(wire.status).toBe(401);
+    expect(((await wire.json()) as { error_msg: string }).error_msg).toContain("signature mismatch");
+    // The same signature with the bytes it was computed over passes.
+    const same = await fetch(prepared.url, { headers: prepared.headers });
+    expect(same.status).toBe(200);
+  });
+
+  test("an X-Sdk-Date more than 15 minutes off is rejected; within 15 minutes it passes", async () => {
+    const world = makeWorld({ servers: 1 });
+    const { sim } = setup(world);
+    const at = async (offsetMs: number) => {
+      const prepared = { method: "GET", url: new URL(`${sim.baseUrl}/v1/${world.projectId}/cloudservers/detail`), headers: new Headers(), body: "" };
+      createSigner({ accessKey: world.credentials.accessKey, secretKey: world.credentials.secretKey, now: () => Date.now() + offsetMs })(prepared);
+      return fetch(prepared.url, { headers: prepared.headers });
+    };
+    for (const off of [-16 * 60_000, 16 * 60_000]) {
+      const res = await at(off);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error_msg: string }).error_msg).toContain("clock skew");
+    }
+    expect((await at(-14 * 60_000)).status).toBe(200);
+  });
+
+  test("X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD signs the literal instead of the body, as the gateway accepts", async () => {
+    const world = makeWorld({ servers: 1 });
+    const { sim } = setup(world);
+    const body = JSON.stringify({ "os-stop": { type: "SOFT", servers: [{ id: SRV }] } });
+    const prepared = {
+      method: "POST",
+      url: new URL(`${sim.baseUrl}/v1/${world.projectId}/cloudservers/action`),
+      headers: new Headers({ "content-type": "application/json", "X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD" }),
+      body,
+    };
+    signer(world)(prepared);
+    const res = await fetch(prepared.url, { method: "POST", headers: prepared.headers, body });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { job_id?: string }).job_id).toBeString();
+  });
+});
