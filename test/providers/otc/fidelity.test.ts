@@ -7,7 +7,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { CloudResource } from "../../../src/engine/types.ts";
 import { HttpClient } from "../../../src/providers/http.ts";
 import { createOtcProvider } from "../../../src/providers/otc/index.ts";
-import { createSigner } from "../../../src/providers/otc/signer.ts";
+import { createHash, createHmac } from "node:crypto";
+import { createSigner, sdkDate } from "../../../src/providers/otc/signer.ts";
 import type { SimWorld } from "../../../src/sim/world.ts";
 import { credsFor, instantJobs, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
 
@@ -183,16 +184,22 @@ describe("AK/SK signatures over the bytes on the wire (item 4)", () => {
   test("X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD signs the literal instead of the body, as the gateway accepts", async () => {
     const world = makeWorld({ servers: 1 });
     const { sim } = setup(world);
+    const url = new URL(`${sim.baseUrl}/v1/${world.projectId}/cloudservers/action`);
     const body = JSON.stringify({ "os-stop": { type: "SOFT", servers: [{ id: SRV }] } });
-    const prepared = {
-      method: "POST",
-      url: new URL(`${sim.baseUrl}/v1/${world.projectId}/cloudservers/action`),
-      headers: new Headers({ "content-type": "application/json", "X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD" }),
-      body,
-    };
-    signer(world)(prepared);
-    const res = await fetch(prepared.url, { method: "POST", headers: prepared.headers, body });
+    const date = sdkDate(Date.now());
+    // Signed by hand as an SDK does it (not with our signer): the payload line is the literal, not sha256(body).
+    const headers: Record<string, string> = { "content-type": "application/json", host: url.host, "x-sdk-content-sha256": "UNSIGNED-PAYLOAD", "x-sdk-date": date };
+    const names = Object.keys(headers).sort();
+    const canonical = ["POST", `${url.pathname}/`, "", names.map((n) => `${n}:${headers[n]}\n`).join(""), names.join(";"), "UNSIGNED-PAYLOAD"].join("\n");
+    const toSign = `SDK-HMAC-SHA256\n${date}\n${createHash("sha256").update(canonical).digest("hex")}`;
+    const signature = createHmac("sha256", world.credentials.secretKey).update(toSign).digest("hex");
+    const authorization = `SDK-HMAC-SHA256 Access=${world.credentials.accessKey}, SignedHeaders=${names.join(";")}, Signature=${signature}`;
+    const res = await fetch(url, { method: "POST", headers: { ...headers, authorization }, body });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { job_id?: string }).job_id).toBeString();
+    // Without the header the same signature is not valid for this body.
+    const { "x-sdk-content-sha256": _, ...without } = headers;
+    const bad = await fetch(url, { method: "POST", headers: { ...without, authorization }, body });
+    expect(bad.status).toBe(401);
   });
 });
