@@ -4,6 +4,7 @@
  */
 import type { SimServer, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
+import { ECS_TAG_RULES, tagViolations } from "./tag-rules.ts";
 import { createJob, ecsError, failureFor, intParam, json, parseJson, type Route, type SimContext } from "./common.ts";
 
 function tagPairs(tags: string[]): Array<{ key: string; value: string }> {
@@ -145,9 +146,32 @@ function batchJob(ctx: SimContext, type: string, action: string, ids: string[], 
   }, failure);
 }
 
+/**
+ * `POST /cloudservers/{id}/tags/action` (TMS batch create/delete). A create that would leave the server with a
+ * tag ECS cannot store (tag-rules.ts) is refused as a whole, as the real API does.
+ */
+function tagAction(ctx: SimContext, id: string, body: string): Response {
+  const s = ctx.world.servers.get(id);
+  if (!s || s.status === "DELETED") return notFound(id);
+  const req = parseJson(body);
+  const tags = req?.tags;
+  if ((req?.action !== "create" && req?.action !== "delete") || !Array.isArray(tags) || tags.some((t: any) => typeof t?.key !== "string")) {
+    return ecsError(400, "Ecs.0005", 'body must be {"action":"create|delete","tags":[{"key","value"}]}');
+  }
+  const current = tagMap(s.tags);
+  if (req.action === "delete") for (const t of tags) delete current[t.key];
+  else for (const t of tags) current[t.key] = typeof t.value === "string" ? t.value : "";
+  const problems = tagViolations(current, ECS_TAG_RULES);
+  if (problems.length > 0) return ecsError(400, "Ecs.0005", `Invalid tags: ${problems.join("; ")}`);
+  recordMutation(ctx.world, `ECS.tags:${id}`);
+  s.tags = Object.entries(current).map(([k, v]) => (v === "" ? k : `${k}=${v}`));
+  return new Response(null, { status: 204 });
+}
+
 export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: URL): Route | undefined {
   // /v1/{project_id}/cloudservers/…
-  if (seg[0] !== "v1" || seg[2] !== "cloudservers" || seg.length < 4 || seg.length > 5) return undefined;
+  if (seg[0] !== "v1" || seg[2] !== "cloudservers" || seg.length < 4 || seg.length > 6) return undefined;
+  if (seg.length === 6 && (seg[4] !== "tags" || seg[5] !== "action")) return undefined;
   const { world } = ctx;
   const wrongProject = () => seg[1] !== world.projectId;
   const route = (name: string, want: string, fn: (body: string) => Response): Route => ({
@@ -168,6 +192,7 @@ export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: UR
       return s && s.status !== "DELETED" ? json({ server: serverJson(world, s, true) }) : notFound(third);
     });
   }
+  if (seg.length === 6) return route("ECS.tagAction", "POST", (b) => tagAction(ctx, third, b));
   if (seg[4] === "tags") {
     return route("ECS.tags", "GET", () => {
       const s = world.servers.get(third);
