@@ -138,7 +138,7 @@ const otccreds = z
     },
     { error: expected("a mapping with identityendpoint, projectid/projectname, accesskey, secretkey") },
   )
-  .describe("Open Telekom Cloud AK/SK credentials and project (seed)");
+  .describe("T Cloud Public AK/SK credentials and project (seed)");
 
 const smtp = z
   .strictObject(
@@ -249,10 +249,10 @@ const chargeback = z
 export const configSchema = z
   .strictObject(
     {
-      "dashboard-secret": secretString().optional().describe("Enterprise Dashboard API key (seed)"),
-      "dashboard-secret-file": filePath().optional().describe("File holding the Enterprise Dashboard API key"),
-      "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Enterprise Dashboard base URL (override for ot3c sim)"),
-      "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Enterprise Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
+      "dashboard-secret": secretString().optional().describe("Financial Dashboard API key (seed)"),
+      "dashboard-secret-file": filePath().optional().describe("File holding the Financial Dashboard API key"),
+      "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Financial Dashboard base URL (override for ot3c sim)"),
+      "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Financial Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
       otccreds,
       "target-budget": z
         .number({ error: expected("a number > 0") })

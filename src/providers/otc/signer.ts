@@ -1,5 +1,5 @@
 /**
- * AK/SK request signing for Open Telekom Cloud, the API Gateway variant of `SDK-HMAC-SHA256`
+ * AK/SK request signing for T Cloud Public, the API Gateway variant of `SDK-HMAC-SHA256`
  * (reference/otc-and-ot3c.md §3; Huawei "devg-apisign", huaweicloud-sdk-go-v3 core/auth/signer):
  *
  *   CanonicalRequest = METHOD \n URI(always ending in "/") \n sorted query \n "name:value\n"… \n signed;names \n hex(sha256(body))

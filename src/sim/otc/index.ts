@@ -1,5 +1,5 @@
 /**
- * The simulated Open Telekom Cloud (IAM, ECS, EVS, CCE, RDS and their job APIs) as request handlers over a
+ * The simulated T Cloud Public (IAM, ECS, EVS, CCE, RDS and their job APIs) as request handlers over a
  * `SimWorld`, so one `Bun.serve` can mount every simulator: `otcSimRoutes(world)(req, url)` answers OTC paths and
  * returns undefined for anything else.
  *
