@@ -112,7 +112,7 @@ describe("scenario generator", () => {
 
   test("every tag is one the real services can store (ECS: ≤ 10 tags of letters, digits, - and _; EVS ≤ 10)", () => {
     expect(worldTagViolations(w)).toEqual([]);
-    expect(worldTagViolations(presetScenario("demo", NOW).world)).toEqual([]);
+    expect(worldTagViolations(presetScenario("demo", { now: NOW }).world)).toEqual([]);
   });
 
   test("recurring-billed servers are prepaid (charging_mode 1) and only those", () => {
