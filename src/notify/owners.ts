@@ -46,6 +46,11 @@ export function quoteForLog(value: string): string {
 }
 
 function fallback(dir: OwnerDirectory, note?: string): ResolvedOwner {
+  // default-owner comes from ot3c.yaml, but it is held to the same one-address rule as a tag.
+  if (dir.defaultOwner && !isSingleAddress(dir.defaultOwner)) {
+    const bad = `notify.default-owner ${quoteForLog(dir.defaultOwner)} is not one plain address`;
+    return { source: "none", note: note ? `${note}; ${bad}` : bad };
+  }
   const base = dir.defaultOwner ? { to: dir.defaultOwner, source: "default-owner" as const } : { source: "none" as const };
   return note ? { ...base, note } : base;
 }

@@ -194,6 +194,20 @@ describe("Notifier (real SMTP server + webhook receiver)", () => {
     await notifier.close();
   });
 
+  test("a default-owner that is not one plain address is never a recipient either", async () => {
+    mails.length = 0;
+    const f = makeEngine({ ids: ["m"], gap: 5 });
+    dirs.push(f.dir);
+    const cfg = { ...config(), webhook: undefined, defaultOwner: "ops@example.com,boss@example.com" };
+    const notifier = await Notifier.create({ store: f.store, clock: f.clock, config: cfg, project: "p" });
+    f.engine.setNotifier(notifier);
+    await f.engine.step();
+    await notifier.flush();
+    expect(mails).toHaveLength(0);
+    expect(f.store.auditEvents().find((e) => e.action === "notify.owner-unusable")?.detail).toContain("is not one plain address");
+    await notifier.close();
+  });
+
   test("countdown text", () => {
     expect(formatCountdown(24 * H)).toBe("1d");
     expect(formatCountdown(90 * MIN)).toBe("1h 30m");
