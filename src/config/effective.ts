@@ -37,6 +37,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
     forecast: { ...c.forecast },
     planner: { ...c.planner },
     ...(c.instance ? { instance: c.instance } : {}),
+    ...(c.notify.owners ? { owners: { ...c.notify.owners } } : {}),
     notify: {
       ...(c.notify.smtp ? { smtp: { ...c.notify.smtp, ...(c.notify.smtp.password ? { password: MASK } : {}) } } : {}),
       ...(c.notify.webhook
@@ -48,6 +49,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
           }
         : {}),
       ...(c.notify.defaultOwner ? { "default-owner": c.notify.defaultOwner } : {}),
+      ...(c.notify.ownerDomain ? { "owner-domain": c.notify.ownerDomain } : {}),
       "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
     },
     metrics: { ...c.metrics },

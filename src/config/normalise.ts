@@ -159,6 +159,8 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
         : {}),
       ...(webhook ? { webhook: { url: webhook.url, ...(o.secrets.webhookHeaders ? { headers: o.secrets.webhookHeaders } : {}) } } : {}),
       ...(raw.notify["default-owner"] ? { defaultOwner: raw.notify["default-owner"] } : {}),
+      ...(raw.owners ? { owners: { ...raw.owners } } : {}),
+      ...(raw.notify["owner-domain"] ? { ownerDomain: raw.notify["owner-domain"] } : {}),
       reminderBeforeMs: ms(raw.notify["reminder-before"]),
     },
     metrics: { listen: raw.metrics.listen },

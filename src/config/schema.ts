@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { GO_DURATION_PATTERN, parseGoDuration } from "./duration.ts";
+import { OWNER_DOMAIN, OWNER_HANDLE, SINGLE_ADDRESS } from "../notify/owners.ts";
 
 /** How an offending value is quoted in a message. Never used for secret keys (see `secretString`). */
 export function describeInput(v: unknown): string {
@@ -94,6 +95,18 @@ const listen = z
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const email = () => z.string({ error: expected("an email address") }).regex(EMAIL, { error: expected("an email address") });
 
+/** Exactly one plain address (no list, no display name, no CR/LF): what an owner handle may resolve to. */
+const singleAddress = () =>
+  z.string({ error: expected("one email address") }).regex(SINGLE_ADDRESS, { error: expected("one plain email address such as alice@example.com") });
+
+const owners = z
+  .record(
+    z.string().regex(OWNER_HANDLE, { error: expected("an owner handle (letters, digits, . - _)") }),
+    singleAddress(),
+    { error: expected("a mapping of owner handle: email address") },
+  )
+  .describe("ot3c_owner handles and their addresses (an ECS tag cannot hold an address: alice: alice.schmidt@example.com)");
+
 const endpoints = z
   .strictObject({
     iam: url().optional().describe("IAM API root including /v3 (same as identityendpoint)"),
@@ -125,7 +138,7 @@ const otccreds = z
     },
     { error: expected("a mapping with identityendpoint, projectid/projectname, accesskey, secretkey") },
   )
-  .describe("Open Telekom Cloud AK/SK credentials and project (seed)");
+  .describe("T Cloud Public AK/SK credentials and project (seed)");
 
 const smtp = z
   .strictObject(
@@ -162,6 +175,11 @@ const notify = z
       smtp: smtp.optional(),
       webhook: webhook.optional(),
       "default-owner": email().optional().describe("Who is told when a resource has no ot3c_owner tag"),
+      "owner-domain": z
+        .string({ error: expected("a mail domain such as example.com") })
+        .regex(OWNER_DOMAIN, { error: expected("a mail domain such as example.com") })
+        .optional()
+        .describe("A handle in ot3c_owner without an owners: entry is mailed at handle@owner-domain"),
       "reminder-before": duration({ allowZero: true }).default("1h").describe("How long before a deadline the reminder goes out"),
     },
     { error: expected("a mapping") },
@@ -231,10 +249,10 @@ const chargeback = z
 export const configSchema = z
   .strictObject(
     {
-      "dashboard-secret": secretString().optional().describe("Enterprise Dashboard API key (seed)"),
-      "dashboard-secret-file": filePath().optional().describe("File holding the Enterprise Dashboard API key"),
-      "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Enterprise Dashboard base URL (override for ot3c sim)"),
-      "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Enterprise Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
+      "dashboard-secret": secretString().optional().describe("Financial Dashboard API key (seed)"),
+      "dashboard-secret-file": filePath().optional().describe("File holding the Financial Dashboard API key"),
+      "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Financial Dashboard base URL (override for ot3c sim)"),
+      "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Financial Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
       otccreds,
       "target-budget": z
         .number({ error: expected("a number > 0") })
@@ -281,6 +299,7 @@ export const configSchema = z
         .prefault({})
         .describe("Termination planner"),
       instance: str().optional().describe("Only manage resources whose ot3c_instance tag equals this (when set)"),
+      owners: owners.optional(),
       notify,
       metrics: z
         .strictObject(

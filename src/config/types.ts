@@ -38,6 +38,10 @@ export interface NotifyConfig {
   smtp?: SmtpConfig;
   webhook?: { url: string; headers?: Record<string, string> };
   defaultOwner?: string;
+  /** `owners:` — ot3c_owner handle → address. */
+  owners?: Record<string, string>;
+  /** `notify.owner-domain` — a handle without an `owners:` entry becomes handle@domain. */
+  ownerDomain?: string;
   /** How long before a deadline the reminder goes out. */
   reminderBeforeMs: number;
 }

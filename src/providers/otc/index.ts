@@ -1,5 +1,5 @@
 /**
- * The Open Telekom Cloud provider: inventory (ECS + EVS + CCE node pools + RDS, normalised to `CloudResource`),
+ * The T Cloud Public provider: inventory (ECS + EVS + CCE node pools + RDS, normalised to `CloudResource`),
  * the terminator the executor uses, and the preflight checks of `ot3c verify`.
  */
 import type { OtcCredentials } from "../../config/types.ts";

@@ -29,6 +29,8 @@ function poolJson(np: SimNodePool, message?: string) {
         flavor: np.flavor,
         az: "random",
         os: "EulerOS 2.9",
+        // 0 pay-per-use, 1 yearly/monthly.
+        billingMode: np.prepaid ? 1 : 0,
         userTags: Object.entries(np.tags).map(([key, value]) => ({ key, value })),
       },
       autoscaling: { enable: false },
@@ -48,6 +50,7 @@ function deletionOf(world: SimWorld, uid: string): SimJob | undefined {
 function deletePool(ctx: SimContext, np: SimNodePool): Response {
   const { world } = ctx;
   recordMutation(world, `CCE.delete:${np.uid}`);
+  if (np.prepaid) return cceError(400, "CCE.01400013", `node pool ${np.uid} is billed yearly/monthly and cannot be deleted; unsubscribe it instead`);
   if (np.phase === "Deleting") return cceError(409, "CCE.01409001", `node pool ${np.uid} is already being deleted`);
   np.phase = "Deleting";
   createJob(

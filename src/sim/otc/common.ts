@@ -15,7 +15,7 @@ export interface OtcSimOptions {
   failJob?: (action: string, resourceId: string) => { failReason: string; errorCode?: string } | undefined;
   /** Serve ECS list entries without a `tags` field (older gateways), so clients must use the tags API. */
   ecsListOmitsTags?: boolean;
-  /** Reject X-Sdk-Date further than this from now (the real gateway: 15 minutes); default: no check. */
+  /** Reject X-Sdk-Date further than this from now; default 15 minutes, like the real gateway. */
   maxSkewMs?: number;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { SimServer, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
+import { ECS_TAG_RULES, tagViolations } from "./tag-rules.ts";
 import { createJob, ecsError, failureFor, intParam, json, parseJson, type Route, type SimContext } from "./common.ts";
 
 function tagPairs(tags: string[]): Array<{ key: string; value: string }> {
@@ -21,6 +22,12 @@ function withSysTag(tags: string[]): string[] {
   return tags.some((t) => t.startsWith("_sys_")) ? tags : [...tags, "_sys_enterprise_project_id=0"];
 }
 
+/** The system disk: the first attached volume when it is bootable (a server built from an image has one). */
+export function systemDiskOf(world: SimWorld, s: SimServer): string | undefined {
+  const first = s.volumeIds[0];
+  return first !== undefined && world.volumes.get(first)?.bootable ? first : undefined;
+}
+
 function serverJson(world: SimWorld, s: SimServer, withTags: boolean) {
   const tags = withSysTag(s.tags);
   const out: Record<string, unknown> = {
@@ -34,14 +41,16 @@ function serverJson(world: SimWorld, s: SimServer, withTags: boolean) {
     locked: false,
     description: "",
     addresses: {},
-    metadata: { charging_mode: "0", "metering.resourcespeccode": `${s.flavorId}.linux`, os_type: "Linux" },
+    // "0" pay-per-use, "1" yearly/monthly (prepaid: OTC refuses to delete it before expiry), "2" spot.
+    metadata: { charging_mode: s.prepaid ? "1" : "0", "metering.resourcespeccode": `${s.flavorId}.linux`, os_type: "Linux" },
     sys_tags: tagPairs(tags.filter((t) => t.startsWith("_sys_"))),
     "OS-EXT-STS:vm_state": s.status === "SHUTOFF" ? "stopped" : "active",
+    // The docs type bootIndex as a string: "0" for the system disk, any other value for a data disk.
     "os-extended-volumes:volumes_attached": s.volumeIds.map((id, i) => ({
       id,
       device: `/dev/vd${String.fromCharCode(97 + (i % 26))}`,
-      bootIndex: i === 0 ? "0" : null,
-      delete_on_termination: "false",
+      bootIndex: id === systemDiskOf(world, s) ? "0" : String(i + 1),
+      delete_on_termination: id === systemDiskOf(world, s) ? "true" : "false",
     })),
   };
   if (withTags) out.tags = tags;
@@ -98,12 +107,19 @@ function deleteServers(ctx: SimContext, body: string): Response {
   const deleteVolumes = req.delete_volume === true;
   const { world } = ctx;
   for (const id of ids) if (!world.servers.has(id)) return notFound(id);
+  // A yearly/monthly server is only removed by unsubscribing in the billing centre; the API refuses.
+  // (The error code is the simulator's own; the real gateway's wording differs.)
+  const prepaid = ids.find((id) => world.servers.get(id)!.prepaid);
+  if (prepaid) return ecsError(400, "Ecs.0219", `Instance[${prepaid}] is billed yearly/monthly and cannot be deleted; unsubscribe it instead.`);
+  // Like ECS: `delete_volume: false` keeps the DATA disks (detached, "available"); the system disk always goes
+  // with its server.
   const job = batchJob(ctx, "deleteServer", "ECS.delete", ids, (s) => {
+    const systemDisk = systemDiskOf(world, s);
     world.servers.delete(s.id);
     for (const vid of s.volumeIds) {
       const v = world.volumes.get(vid);
       if (!v) continue;
-      if (deleteVolumes) world.volumes.delete(vid);
+      if (deleteVolumes || vid === systemDisk) world.volumes.delete(vid);
       else {
         v.serverIds = v.serverIds.filter((sid) => sid !== s.id);
         if (v.serverIds.length === 0) v.status = "available";
@@ -130,9 +146,32 @@ function batchJob(ctx: SimContext, type: string, action: string, ids: string[], 
   }, failure);
 }
 
+/**
+ * `POST /cloudservers/{id}/tags/action` (TMS batch create/delete). A create that would leave the server with a
+ * tag ECS cannot store (tag-rules.ts) is refused as a whole, as the real API does.
+ */
+function tagAction(ctx: SimContext, id: string, body: string): Response {
+  const s = ctx.world.servers.get(id);
+  if (!s || s.status === "DELETED") return notFound(id);
+  const req = parseJson(body);
+  const tags = req?.tags;
+  if ((req?.action !== "create" && req?.action !== "delete") || !Array.isArray(tags) || tags.some((t: any) => typeof t?.key !== "string")) {
+    return ecsError(400, "Ecs.0005", 'body must be {"action":"create|delete","tags":[{"key","value"}]}');
+  }
+  const current = tagMap(s.tags);
+  if (req.action === "delete") for (const t of tags) delete current[t.key];
+  else for (const t of tags) current[t.key] = typeof t.value === "string" ? t.value : "";
+  const problems = tagViolations(current, ECS_TAG_RULES);
+  if (problems.length > 0) return ecsError(400, "Ecs.0005", `Invalid tags: ${problems.join("; ")}`);
+  recordMutation(ctx.world, `ECS.tags:${id}`);
+  s.tags = Object.entries(current).map(([k, v]) => (v === "" ? k : `${k}=${v}`));
+  return new Response(null, { status: 204 });
+}
+
 export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: URL): Route | undefined {
   // /v1/{project_id}/cloudservers/…
-  if (seg[0] !== "v1" || seg[2] !== "cloudservers" || seg.length < 4 || seg.length > 5) return undefined;
+  if (seg[0] !== "v1" || seg[2] !== "cloudservers" || seg.length < 4 || seg.length > 6) return undefined;
+  if (seg.length === 6 && (seg[4] !== "tags" || seg[5] !== "action")) return undefined;
   const { world } = ctx;
   const wrongProject = () => seg[1] !== world.projectId;
   const route = (name: string, want: string, fn: (body: string) => Response): Route => ({
@@ -153,6 +192,7 @@ export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: UR
       return s && s.status !== "DELETED" ? json({ server: serverJson(world, s, true) }) : notFound(third);
     });
   }
+  if (seg.length === 6) return route("ECS.tagAction", "POST", (b) => tagAction(ctx, third, b));
   if (seg[4] === "tags") {
     return route("ECS.tags", "GET", () => {
       const s = world.servers.get(third);

@@ -1,9 +1,10 @@
 /**
- * The simulated Open Telekom Cloud (IAM, ECS, EVS, CCE, RDS and their job APIs) as request handlers over a
+ * The simulated T Cloud Public (IAM, ECS, EVS, CCE, RDS and their job APIs) as request handlers over a
  * `SimWorld`, so one `Bun.serve` can mount every simulator: `otcSimRoutes(world)(req, url)` answers OTC paths and
  * returns undefined for anything else.
  *
- * Like the real API gateway it checks every AK/SK signature (401 `APIGW.0301` otherwise) before a service sees the
+ * It refuses to serve a world whose tags break the services' documented rules (tag-rules.ts). Like the real API
+ * gateway it checks every AK/SK signature (401 `APIGW.0301` otherwise) before a service sees the
  * request; faults (5xx, 429, slow, truncated bodies) are injected around the whole exchange. Mutations are counted
  * in `world.mutations` (`ECS.delete:<id>` …) at the moment they are called, whatever their outcome.
  */
@@ -17,6 +18,7 @@ import { evsRoute } from "./evs.ts";
 import { iamRoute } from "./iam.ts";
 import { jobsRoute } from "./jobs.ts";
 import { rdsRoute } from "./rds.ts";
+import { assertStorableTags } from "./tag-rules.ts";
 
 export type { OtcSimOptions } from "./common.ts";
 
@@ -38,6 +40,8 @@ function match(ctx: SimContext, method: string, url: URL): Route | undefined {
 }
 
 export function otcSimRoutes(world: SimWorld, faults?: FaultInjector, opts: OtcSimOptions = {}): OtcSimHandler {
+  // A world with tags the real services cannot store would test clients against data that cannot exist.
+  assertStorableTags(world);
   const ctx: SimContext = { world, opts, counts: new Map() };
   const handler = async (req: Request, url: URL): Promise<Response | undefined> => {
     const route = match(ctx, req.method.toUpperCase(), url);

@@ -20,7 +20,8 @@ function v1JobJson(job: SimJob) {
       sub_jobs_total: job.entities.length,
       sub_jobs: job.entities.map((id) => ({
         job_id: `${job.id}-${id.slice(0, 8)}`,
-        job_type: job.type,
+        // The ECS job docs list a batch delete's sub-jobs as `deleteVM`.
+        job_type: job.type === "deleteServer" ? "deleteVM" : job.type,
         status: job.status,
         begin_time: isoSeconds(job.createdAt),
         end_time: done ? isoSeconds(Date.now()) : "",

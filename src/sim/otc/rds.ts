@@ -25,7 +25,7 @@ function instanceJson(world: SimWorld, i: SimRdsInstance) {
     public_ips: [],
     nodes: [{ id: `${i.id}no01`, name: `${i.name}_node0`, role: "master", status: i.status, availability_zone: `${world.region}-01` }],
     tags: Object.entries(i.tags).map(([key, value]) => ({ key, value })),
-    charge_info: { charge_mode: "postPaid" },
+    charge_info: { charge_mode: i.prepaid ? "prePaid" : "postPaid" },
     enterprise_project_id: "0",
     time_zone: "UTC",
   };
@@ -44,6 +44,8 @@ function listInstances(ctx: SimContext, url: URL): Response {
 
 function stopInstance(ctx: SimContext, i: SimRdsInstance): Response {
   recordMutation(ctx.world, `RDS.stop:${i.id}`);
+  // Stopping is for pay-per-use instances only (the RDS docs); a prepaid one is paid for anyway.
+  if (i.prepaid) return rdsError(400, "DBS.200019", `The yearly/monthly DB instance ${i.id} cannot be stopped.`);
   if (i.datastore !== "MySQL" && i.datastore !== "PostgreSQL") {
     return rdsError(400, "DBS.201014", "This API is supported for MySQL and PostgreSQL DB engines only.");
   }
@@ -55,6 +57,7 @@ function stopInstance(ctx: SimContext, i: SimRdsInstance): Response {
 function deleteInstance(ctx: SimContext, i: SimRdsInstance): Response {
   const { world } = ctx;
   recordMutation(world, `RDS.delete:${i.id}`);
+  if (i.prepaid) return rdsError(400, "DBS.200019", `The yearly/monthly DB instance ${i.id} cannot be deleted; unsubscribe it instead.`);
   const job = createJob(ctx, "rds", "DeleteInstance", [i.id], { onSuccess: () => world.rds.delete(i.id) }, failureFor(ctx, "RDS.delete", i.id, i.tags));
   return json({ job_id: job.id });
 }
