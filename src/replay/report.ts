@@ -54,6 +54,9 @@ export interface ReplayReport extends ReplaySummary {
   untouchedMonthEnd: number;
   monthEnd: number;
   vetoes: number;
+  /** Times `max-terminations-per-run` held everything that was due. */
+  brakeTrips: number;
+  maxTerminationsPerRun: number;
   days: ReplayDay[];
   violations: ReplayViolation[];
   calls: number;
@@ -87,6 +90,9 @@ export function renderReplayText(r: ReplayReport): string {
   const t = r.terminations;
   lines.push(`Terminations:          ${t.units} units (${t.resources} resources: ${t.stops} stops, ${t.deletes} deletes, ${t.escalations} stopped then deleted); fewest that would have done: ${r.fewest ?? "—"}`);
   lines.push(`Vetoes by the operator: ${r.vetoes}`);
+  if (r.brakeTrips > 0) {
+    lines.push(`Brake:                 max-terminations-per-run (${r.maxTerminationsPerRun}) held the due items ${r.brakeTrips} time(s): nothing ran then. Raise it (--max-terminations) or expect this in production.`);
+  }
   lines.push(`Violations:            ${r.violations.length === 0 ? "none (no prio-0, untagged, prepaid or vetoed resource touched; no call sent twice)" : r.violations.length}`);
   for (const v of r.violations) lines.push(`  ${v.at}  ${v.violation}: ${v.call} ${v.resource} (${v.name})`);
   lines.push(`Replayed in ${(r.elapsedMs / 1000).toFixed(1)} s (${r.calls} calls)`);

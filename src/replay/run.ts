@@ -86,6 +86,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
   const days: ReplayDay[] = [];
   const seenItems = new Set<string>();
   let vetoes = 0;
+  let brakeTrips = 0;
   try {
     for (let t = period.start; t < period.end; t += 3_600_000) {
       clock.set(t);
@@ -105,6 +106,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
       const next = t + 3_600_000;
       if (isoDay(next, tz) !== isoDay(t, tz) || next >= period.end) days.push(dayFigures(engine, store, cloud, isoDay(t, tz), period.start, tz));
     }
+    brakeTrips = store.auditEvents({ limit: 100_000 }).filter((e) => e.action === "brake.tripped").length;
   } finally {
     await engine.stop();
     store.close();
@@ -127,6 +129,8 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
     monthEnd: round2(monthEnd),
     ...h.summary(monthEnd),
     vetoes,
+    brakeTrips,
+    maxTerminationsPerRun: input.maxTerminationsPerRun,
     days,
     violations: cloud.calls.filter((c) => c.violation).map((c) => ({ at: new Date(c.at).toISOString(), call: c.call, resource: `${c.kind} ${c.id}`, name: c.name, violation: c.violation! })),
     calls: cloud.calls.length,

@@ -20,16 +20,16 @@ export function resourcesOfWorld(world: SimWorld): CloudResource[] {
   const out: CloudResource[] = [];
   for (const s of world.servers.values()) {
     if (s.status === "DELETED") continue;
-    out.push({ kind: "ECS", id: s.id, name: s.name, status: s.status, tags: ecsTags(s.tags), createdAt: s.created, attachedVolumeIds: [...s.volumeIds], flavor: s.flavorId, ...((s as { prepaid?: boolean }).prepaid ? { prepaid: true } : {}) });
+    out.push({ kind: "ECS", id: s.id, name: s.name, status: s.status, tags: ecsTags(s.tags), createdAt: s.created, attachedVolumeIds: [...s.volumeIds], flavor: s.flavorId, ...(s.prepaid ? { prepaid: true } : {}) });
   }
   for (const v of world.volumes.values()) {
-    out.push({ kind: "EVS", id: v.id, name: v.name, status: v.status, tags: { ...v.tags }, createdAt: v.created, attachedServerIds: [...v.serverIds] });
+    out.push({ kind: "EVS", id: v.id, name: v.name, status: v.status, tags: { ...v.tags }, createdAt: v.created, attachedServerIds: [...v.serverIds], ...(v.prepaid ? { prepaid: true } : {}) });
   }
   for (const p of world.nodePools.values()) {
-    out.push({ kind: "CCE", id: p.uid, name: p.name, status: "Active", tags: { ...p.tags }, clusterId: p.clusterUid });
+    out.push({ kind: "CCE", id: p.uid, name: p.name, status: "Active", tags: { ...p.tags }, clusterId: p.clusterUid, ...(p.prepaid ? { prepaid: true } : {}) });
   }
   for (const r of world.rds.values()) {
-    out.push({ kind: "RDS", id: r.id, name: r.name, status: r.status, tags: { ...r.tags }, createdAt: r.created, flavor: r.flavorRef });
+    out.push({ kind: "RDS", id: r.id, name: r.name, status: r.status, tags: { ...r.tags }, createdAt: r.created, flavor: r.flavorRef, ...(r.prepaid ? { prepaid: true } : {}) });
   }
   return out;
 }
