@@ -51,6 +51,11 @@ export interface CloudResource {
   /** CCE node pool: the cluster it belongs to. */
   clusterId?: string;
   flavor?: string;
+  /**
+   * Billed as a prepaid (monthly/yearly) package (ECS `metadata.charging_mode` "1" and its equivalents): OTC refuses
+   * to delete it and stopping saves nothing, so no plan touches it and its spend is baseline.
+   */
+  prepaid?: boolean;
 }
 
 export interface CostRecord {
