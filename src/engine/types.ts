@@ -349,6 +349,11 @@ export interface ResourceTerminator {
   get(resource: CloudResource): Promise<CloudResource | undefined>;
 }
 
+/** Same contract as the executor's `TerminationHooks`: the job id, once the API accepted the request. */
+export interface ActionHooks {
+  onJob?(jobId: string): void;
+}
+
 /** What `park` changed, kept (in the store, phase 2) so `resume` can undo exactly that. */
 export interface ParkedState {
   kind: ResourceKind;
@@ -383,12 +388,15 @@ export interface SafetyCopy {
  * asynchronous job finished and rejects with the API's own reason otherwise, like the terminator.
  */
 export interface ResourceActions {
-  /** Stop now, to be resumed later: ECS stop, RDS stop (OTC restarts it after 7 days), CCE node pool → 0 nodes. */
-  park(resource: CloudResource): Promise<ParkedState>;
+  /**
+   * Stop now, to be resumed later: ECS stop, RDS stop (OTC restarts it after 7 days), CCE node pool → 0 nodes.
+   * `hooks.onJob` gets the job id as soon as the cloud accepted the call (ECS, RDS), for the execution journal.
+   */
+  park(resource: CloudResource, hooks?: ActionHooks): Promise<ParkedState>;
   /** Undo a park: ECS/RDS start, CCE node pool back to its former count and autoscaling. */
-  resume(resource: CloudResource, parked: ParkedState): Promise<void>;
+  resume(resource: CloudResource, parked: ParkedState, hooks?: ActionHooks): Promise<void>;
   /** Start a stopped ECS or RDS (scheduled starts); resolves at once when it already runs. */
-  start(resource: CloudResource): Promise<void>;
+  start(resource: CloudResource, hooks?: ActionHooks): Promise<void>;
   /** EVS snapshot or RDS manual backup, waited for until usable (available / COMPLETED). */
   copy(resource: CloudResource, name: string): Promise<SafetyCopy>;
   /** The copies of one volume / instance (retention listing; never deleted by ot3c on its own). */

@@ -32,8 +32,12 @@ describe("park and resume", () => {
   test("ECS: park stops through a batch os-stop job, resume starts through os-start, both polled to SUCCESS", async () => {
     const { world, sim, provider, a, sleeps } = setup({ servers: 2 });
     const [srv] = await byKind(provider, "ECS");
-    const parked = await a.park(srv!);
+    const jobs: string[] = [];
+    const parked = await a.park(srv!, { onJob: (id) => jobs.push(id) });
     expect(parked).toMatchObject({ kind: "ECS", id: srv!.id });
+    // The job id is reported (for the execution journal, so a restart can await the job).
+    expect(jobs).toHaveLength(1);
+    expect(world.jobs.get(jobs[0]!)!.type).toBe("stopServer");
     expect(world.servers.get(srv!.id)!.status).toBe("SHUTOFF");
     expect(sleeps).toEqual([250, 250]);
     await a.resume(srv!, parked);

@@ -11,7 +11,7 @@
  * | CCE node pool | `PUT` 0 nodes, autoscaling off | `PUT` former count and autoscaling | — |
  * | EVS | — (a volume cannot be stopped) | — | snapshot (deleted with its disk!) |
  */
-import type { CloudResource, ParkedState, ResourceActions, SafetyCopy } from "../../../engine/types.ts";
+import type { ActionHooks, CloudResource, ParkedState, ResourceActions, SafetyCopy } from "../../../engine/types.ts";
 import { inService } from "../clients.ts";
 import { ecsJobState, pollJob, rdsJobState, type JobPollOptions } from "../jobs.ts";
 import { getServer } from "../ecs.ts";
@@ -46,19 +46,21 @@ export class OtcResourceActions implements ResourceActions {
     return this.options.jobs ?? {};
   }
 
-  async park(resource: CloudResource): Promise<ParkedState> {
+  async park(resource: CloudResource, hooks?: ActionHooks): Promise<ParkedState> {
     const c = await this.session.clients();
     const { id } = resource;
     switch (resource.kind) {
       case "ECS":
         await inService("ecs", this.endpoints.ecs, `stop server ${id}`, async () => {
           const job = await stopServers(c.ecs, c.projectId, [id]);
+          hooks?.onJob?.(job);
           await pollJob(`stop of server ${id} (job ${job})`, c.ecs.endpoint, () => ecsJobState(c.ecs, c.projectId, job), this.jobs);
         });
         return { kind: "ECS", id, parkedAt: this.now() };
       case "RDS":
         await inService("rds", this.endpoints.rds, `stop instance ${id}`, async () => {
           const job = await stopInstance(c.rds, c.projectId, id);
+          hooks?.onJob?.(job);
           await pollJob(`stop of instance ${id} (job ${job})`, c.rds.endpoint, () => rdsJobState(c.rds, c.projectId, job), this.jobs);
         });
         return { kind: "RDS", id, parkedAt: this.now() };
@@ -78,11 +80,11 @@ export class OtcResourceActions implements ResourceActions {
     }
   }
 
-  async resume(resource: CloudResource, parked: ParkedState): Promise<void> {
+  async resume(resource: CloudResource, parked: ParkedState, hooks?: ActionHooks): Promise<void> {
     if (parked.kind !== resource.kind || parked.id !== resource.id) {
       throw new Error(`resume ${resource.kind} ${resource.id}: the parked state is for ${parked.kind} ${parked.id}`);
     }
-    if (resource.kind !== "CCE") return this.start(resource);
+    if (resource.kind !== "CCE") return this.start(resource, hooks);
     const c = await this.session.clients();
     const cluster = clusterOf(resource);
     const count = parked.formerNodeCount;
@@ -94,7 +96,7 @@ export class OtcResourceActions implements ResourceActions {
     });
   }
 
-  async start(resource: CloudResource): Promise<void> {
+  async start(resource: CloudResource, hooks?: ActionHooks): Promise<void> {
     const c = await this.session.clients();
     const { id } = resource;
     switch (resource.kind) {
@@ -105,6 +107,7 @@ export class OtcResourceActions implements ResourceActions {
           if (!now) throw new Error(`server ${id} no longer exists`);
           if (now.resource.status === "ACTIVE") return;
           const job = await startServers(c.ecs, c.projectId, [id]);
+          hooks?.onJob?.(job);
           await pollJob(`start of server ${id} (job ${job})`, c.ecs.endpoint, () => ecsJobState(c.ecs, c.projectId, job), this.jobs);
         });
       case "RDS":
@@ -113,6 +116,7 @@ export class OtcResourceActions implements ResourceActions {
           if (!now) throw new Error(`instance ${id} no longer exists`);
           if (now.status === "ACTIVE") return;
           const job = await startInstance(c.rds, c.projectId, id);
+          hooks?.onJob?.(job);
           await pollJob(`start of instance ${id} (job ${job})`, c.rds.endpoint, () => rdsJobState(c.rds, c.projectId, job), this.jobs);
         });
       default:
