@@ -42,6 +42,30 @@ async function pollV1(c: HttpClient, pid: string, jobId: string): Promise<Job> {
 const amountOf = (world: SimWorld, id: string, product?: string) =>
   world.costs.filter((r) => r.resourceId === id && (!product || r.product === product)).reduce((s, r) => s + r.amount, 0);
 
+describe("every new call is signed and checked like the others", () => {
+  test("unsigned start, snapshot, scale, hibernate, RDS start and backup: 401 APIGW.0301 and nothing changes", async () => {
+    const { world, sim, pid } = setup({ servers: 1, freeVolumes: 1, clusters: 1, poolsPerCluster: 1, rds: 1 });
+    const np = [...world.nodePools.values()][0]!;
+    const db = [...world.rds.keys()][0]!;
+    const calls: Array<[string, string, unknown]> = [
+      ["POST", `/v1/${pid}/cloudservers/action`, { "os-start": { servers: [{ id: [...world.servers.keys()][0] }] } }],
+      ["POST", `/v2/${pid}/cloudsnapshots`, { snapshot: { volume_id: [...world.volumes.keys()][0] } }],
+      ["PUT", `/api/v3/projects/${pid}/clusters/${np.clusterUid}/nodepools/${np.uid}`, { metadata: { name: "x" }, spec: { initialNodeCount: 0, nodeTemplate: {} } }],
+      ["POST", `/api/v3/projects/${pid}/clusters/${np.clusterUid}/operation/hibernate`, {}],
+      ["POST", `/v3/${pid}/instances/${db}/action/startup`, {}],
+      ["POST", `/v3/${pid}/backups`, { instance_id: db, name: "nope-unsigned" }],
+    ];
+    for (const [method, path, body] of calls) {
+      const res = await fetch(`${sim.baseUrl}${path}`, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+      expect(((await res.json()) as { error_code: string }).error_code).toBe("APIGW.0301");
+    }
+    expect(world.mutations.total).toBe(0);
+    expect(world.snapshots?.size ?? 0).toBe(0);
+    expect(world.backups?.size ?? 0).toBe(0);
+  });
+});
+
 describe("ECS batch start", () => {
   test("os-start is a job that brings a SHUTOFF server back; starting a running server fails in the job", async () => {
     const { world, c, pid } = setup({ servers: 2 });
