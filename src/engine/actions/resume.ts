@@ -11,11 +11,13 @@
  * the planner may have to park it again. We take exactly 7 days: the maintenance window can only make it later,
  * so the forecast errs towards spending, never towards a saving that does not happen.
  */
+import { RDS_AUTO_RESTART_MS } from "../closed-loop/effects.ts";
 import type { BillingPeriod, ResourceKind } from "../types.ts";
 
 export type ResumeMode = "period-start" | "on-recovery";
 
-export const RDS_MAX_STOPPED_MS = 7 * 86_400_000;
+/** One constant with the closed loop's figures: a stop saves at most these 7 days. */
+export const RDS_MAX_STOPPED_MS = RDS_AUTO_RESTART_MS;
 
 /** The latest instant a parked resource is started again by ot3c: the next period start. */
 export function resumeDeadline(period: BillingPeriod): number {
