@@ -140,6 +140,11 @@ export class Engine implements EngineHandle {
     return this.deps.settings;
   }
 
+  /** The budget of the last settle, without building a snapshot (replay reads it every simulated day). */
+  get budget(): BudgetSummary | undefined {
+    return this.evaluation?.budget;
+  }
+
   /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */
   async acquireLock(): Promise<void> {
     const now = this.deps.clock.now();
@@ -299,9 +304,7 @@ export class Engine implements EngineHandle {
   private itemsFingerprint(): string {
     const ev = this.evaluation;
     if (!ev) return "";
-    let fp = "";
-    for (const i of this.deps.store.listItems({ periodStart: ev.period.start })) fp += `${i.id}:${i.state}:${i.deadline}:${i.updatedAt};`;
-    return fp;
+    return this.deps.store.itemsFingerprint(ev.period.start);
   }
 
   /** The closed loop on the last sync with the current ledger, written to the store (same tick as the cause). */

@@ -108,6 +108,8 @@ export interface ResourceUnit {
   managed?: boolean;
   /** Why it is treated specially (unparsable prio, unmanaged, ghost, …), one sentence for operators. */
   note?: string;
+  /** GHOST only: the id of the vanished resource whose cost records it holds. */
+  ghostOf?: string;
   /**
    * ECS/RDS leaves: fraction (0..1) of the daily cost that a *stop* ends (compute; storage keeps billing),
    * estimated from the products in the cost records. Absent: the resource cannot be stopped.

@@ -92,7 +92,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   const stopped = new Set<string>();
   const acted = new Set<string>();
   for (const e of ledger.executed.slice().sort((a, b) => a.at - b.at)) {
-    const a: LeafAction = { leaf: e.leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
+    const a: LeafAction = { leaf: state.alias.get(e.leaf) ?? e.leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
     applyAction(overlay, state, a);
     if (a.action === "stop") {
       if (now < stopUntil(a)) stopped.add(e.leaf);
