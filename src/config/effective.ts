@@ -71,5 +71,14 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       "sync-interval": formatGoDuration(cb.syncIntervalMs),
     };
   }
+  if (c.actions) {
+    if (Object.keys(c.actions.schedules).length > 0) out.schedules = c.actions.schedules;
+    out.actions = {
+      default: c.actions.defaultLimit,
+      "copy-before-delete": c.actions.copyBeforeDelete,
+      "copy-retention": formatGoDuration(c.actions.copyRetentionMs),
+    };
+    out.resume = c.actions.resume;
+  }
   return out;
 }

@@ -170,6 +170,13 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
     ...(raw["socket-group"] ? { socketGroup: raw["socket-group"] } : {}),
     ...(chargeback ? { chargeback } : {}),
     logLevel: raw["log-level"],
+    actions: {
+      schedules: raw.schedules ?? {},
+      defaultLimit: raw.actions.default,
+      copyBeforeDelete: raw.actions["copy-before-delete"],
+      copyRetentionMs: ms(raw.actions["copy-retention"]),
+      resume: raw.resume,
+    },
   };
   return config;
 }

@@ -46,6 +46,8 @@ export interface SimVolume {
 export interface SimCluster {
   uid: string;
   name: string;
+  /** CCE cluster phase; absent = "Available". Hibernation ends the cluster's management fee (nodes bill on). */
+  phase?: "Available" | "Hibernating" | "Hibernation" | "Awaking";
 }
 
 export interface SimNodePool {
@@ -59,6 +61,10 @@ export interface SimNodePool {
   phase: "" | "Synchronizing" | "Deleting" | "Error";
   /** Yearly/monthly pool (`spec.nodeTemplate.billingMode` 1); deletion refused. */
   prepaid?: boolean;
+  /** Nodes that exist (and bill) right now; absent = `initialNodeCount`. Differs while a scaling runs. */
+  currentNode?: number;
+  /** `spec.autoscaling`; absent = off. A pool parked at zero must have it off, or the autoscaler refills it. */
+  autoscaling?: { enable: boolean; minNodeCount?: number; maxNodeCount?: number };
 }
 
 export interface SimRdsInstance {
@@ -72,6 +78,42 @@ export interface SimRdsInstance {
   created: string;
   /** Yearly/monthly instance (`charge_info.charge_mode` "prePaid"); deletion and stop refused. */
   prepaid?: boolean;
+  /** When a stop completed (epoch ms on the simulator's clock): OTC starts the instance again after 7 days. */
+  stoppedAt?: number;
+  /** Storage in GB (billed while the instance exists, stopped or not); absent = 100. */
+  storageGb?: number;
+  /** Yearly/monthly instances cannot be stopped; absent = pay-per-use (`prepaid` says the same). */
+  chargeMode?: "postPaid" | "prePaid";
+}
+
+/** An EVS snapshot (`/v2/{project_id}/cloudsnapshots`); billed per GB while it exists. */
+export interface SimSnapshot {
+  id: string;
+  name: string;
+  description: string;
+  volumeId: string;
+  size: number;
+  status: "creating" | "available" | "error" | "deleting" | "error_deleting";
+  metadata: Record<string, string>;
+  created: string;
+  /** Reads of the snapshot (or of the list) until `creating` turns `available`. */
+  pollsUntilDone: number;
+}
+
+/** An RDS manual backup (`/v3/{project_id}/backups`); billed per GB while it exists, also after its instance is gone. */
+export interface SimRdsBackup {
+  id: string;
+  instanceId: string;
+  name: string;
+  description: string;
+  status: "BUILDING" | "COMPLETED" | "FAILED" | "DELETING";
+  /** kB, as the API reports it. */
+  sizeKb: number;
+  datastore: string;
+  beginTime: string;
+  endTime?: string;
+  pollsUntilDone: number;
+  failReason?: string;
 }
 
 /** One Financial Dashboard v2 daily consumption record (the fields we serve). */
@@ -125,6 +167,22 @@ export interface SimWorld {
   mutations: SimMutationCounts;
   /** Simulated "now" for cost generation (epoch ms); the servers keep running in real time. */
   generatedAt: number;
+  /** EVS snapshots and RDS manual backups (created on first use; absent in worlds that never made one). */
+  snapshots?: Map<string, SimSnapshot>;
+  backups?: Map<string, SimRdsBackup>;
+  /**
+   * Live billing (src/sim/otc/billing.ts): when set, the simulated OTC appends cost records for the time that
+   * passes on its clock, priced from what each resource is doing (running, stopped, scaled to zero, snapshots).
+   */
+  meter?: SimMeter;
+}
+
+/** State of live billing: where accrual stands and the open record of each (day, resource, product). */
+export interface SimMeter {
+  /** Instant up to which costs have been accrued (epoch ms). */
+  accruedTo: number;
+  /** `date|resourceId|product` → the record being added to. */
+  open: Map<string, SimCostRecord>;
 }
 
 export function recordMutation(world: SimWorld, key: string): number {

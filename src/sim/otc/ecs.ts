@@ -1,10 +1,12 @@
 /**
  * Simulated ECS v1: `cloudservers/detail` (page-number `offset` from 1, `limit` ≤ 1000, `{count, servers}`),
- * one server, its tags (TMS form), batch stop (`os-stop`) and batch delete, both answered with a job.
+ * one server, its tags (TMS form), batch stop (`os-stop`), batch start (`os-start`) and batch delete, each answered
+ * with a job.
  */
 import type { SimServer, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
 import { ECS_TAG_RULES, tagViolations } from "./tag-rules.ts";
+import { dropSnapshotsOf } from "./snapshots.ts";
 import { createJob, ecsError, failureFor, intParam, json, parseJson, type Route, type SimContext } from "./common.ts";
 
 function tagPairs(tags: string[]): Array<{ key: string; value: string }> {
@@ -86,8 +88,7 @@ function serverIdsOf(body: any, key?: string): string[] | undefined {
   return ids.every((id: unknown) => typeof id === "string" && id !== "") ? ids : undefined;
 }
 
-function stopServers(ctx: SimContext, body: string): Response {
-  const req = parseJson(body);
+function stopServers(ctx: SimContext, req: any): Response {
   const stop = req?.["os-stop"];
   const ids = serverIdsOf(req, "os-stop");
   if (!stop || !ids) return ecsError(400, "Ecs.0005", 'body must be {"os-stop":{"type":"SOFT|HARD","servers":[{"id"}]}}');
@@ -98,6 +99,31 @@ function stopServers(ctx: SimContext, body: string): Response {
     s.status = "SHUTOFF";
   });
   return json({ job_id: job.id });
+}
+
+/**
+ * `os-start`: a batch job like stop. Like the real ECS, the request is accepted for any existing server and a
+ * server that is not SHUTOFF makes the job fail (its sub-job reports why), so a client must read the job.
+ */
+function startServers(ctx: SimContext, req: any): Response {
+  const ids = serverIdsOf(req, "os-start");
+  if (!req?.["os-start"] || !ids) return ecsError(400, "Ecs.0005", 'body must be {"os-start":{"servers":[{"id"}]}}');
+  const { world } = ctx;
+  for (const id of ids) if (!world.servers.has(id)) return notFound(id);
+  const notStopped = ids.find((id) => world.servers.get(id)!.status !== "SHUTOFF");
+  const refusal = notStopped
+    ? { failReason: `Ecs.0103: server ${notStopped} is ${world.servers.get(notStopped)!.status}, only a SHUTOFF server can be started`, errorCode: "Ecs.0103" }
+    : undefined;
+  const job = batchJob(ctx, "startServer", "ECS.start", ids, (s) => {
+    s.status = "ACTIVE";
+  }, refusal);
+  return json({ job_id: job.id });
+}
+
+function serverAction(ctx: SimContext, body: string): Response {
+  const req = parseJson(body);
+  if (req && typeof req === "object" && "os-start" in req) return startServers(ctx, req);
+  return stopServers(ctx, req);
 }
 
 function deleteServers(ctx: SimContext, body: string): Response {
@@ -119,7 +145,10 @@ function deleteServers(ctx: SimContext, body: string): Response {
     for (const vid of s.volumeIds) {
       const v = world.volumes.get(vid);
       if (!v) continue;
-      if (deleteVolumes || vid === systemDisk) world.volumes.delete(vid);
+      if (deleteVolumes || vid === systemDisk) {
+        world.volumes.delete(vid);
+        dropSnapshotsOf(world, vid);
+      }
       else {
         v.serverIds = v.serverIds.filter((sid) => sid !== s.id);
         if (v.serverIds.length === 0) v.status = "available";
@@ -129,9 +158,16 @@ function deleteServers(ctx: SimContext, body: string): Response {
   return json({ job_id: job.id });
 }
 
-function batchJob(ctx: SimContext, type: string, action: string, ids: string[], apply: (s: SimServer) => void) {
+function batchJob(
+  ctx: SimContext,
+  type: string,
+  action: string,
+  ids: string[],
+  apply: (s: SimServer) => void,
+  refusal?: { failReason: string; errorCode?: string },
+) {
   const { world } = ctx;
-  let failure: { failReason: string; errorCode?: string } | undefined;
+  let failure: { failReason: string; errorCode?: string } | undefined = refusal;
   for (const id of ids) {
     recordMutation(world, `${action}:${id}`);
     failure ??= failureFor(ctx, action, id, tagMap(world.servers.get(id)!.tags));
@@ -184,7 +220,7 @@ export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: UR
   });
   const third = seg[3]!;
   if (seg.length === 4 && third === "detail") return route("ECS.list", "GET", () => listServers(ctx, url));
-  if (seg.length === 4 && third === "action") return route("ECS.action", "POST", (b) => stopServers(ctx, b));
+  if (seg.length === 4 && third === "action") return route("ECS.action", "POST", (b) => serverAction(ctx, b));
   if (seg.length === 4 && third === "delete") return route("ECS.delete", "POST", (b) => deleteServers(ctx, b));
   if (seg.length === 4) {
     return route("ECS.get", "GET", () => {

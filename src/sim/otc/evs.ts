@@ -4,6 +4,7 @@
  */
 import type { SimVolume, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
+import { dropSnapshotsOf } from "./snapshots.ts";
 import { createJob, ecsError, failureFor, intParam, json, parseJson, type Route, type SimContext } from "./common.ts";
 import { EVS_TAG_RULES, tagViolations } from "./tag-rules.ts";
 
@@ -68,7 +69,11 @@ function deleteVolume(ctx: SimContext, id: string): Response {
     "deleteVolume",
     [id],
     {
-      onSuccess: () => world.volumes.delete(id),
+      onSuccess: () => {
+        world.volumes.delete(id);
+        // Documented: deleting a disk deletes all its snapshots.
+        dropSnapshotsOf(world, id);
+      },
       onFail: () => {
         v.status = previous === "available" ? "error" : previous;
       },
