@@ -16,6 +16,7 @@ import { presetScenario } from "../../src/sim/scenario/index.ts";
 import { Store } from "../../src/store/store.ts";
 import { applyCommand } from "../../src/engine/lifecycle.ts";
 import { spawnOt3c, type Proc } from "../../test/daemon/process-helpers.ts";
+import { ControlSocketClient } from "../../src/daemon/socket-client.ts";
 import { mulberry32 } from "../../src/util/random.ts";
 
 export interface FailoverOptions {
@@ -43,6 +44,8 @@ export interface FailoverReport {
   /** Highest epoch reached (one per election). */
   epochs: number;
   exitCodes: number[];
+  /** After all the kills (the first one took the socket's server), the control socket still answers a ping. */
+  socketAnswers: boolean;
   durationMs: number;
 }
 
@@ -78,7 +81,7 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
   );
   const report: FailoverReport = {
     kills: 0, killsWhileExecuting: 0, failoverMs: [], doubleCalls: [], vetoed: 0, vetoViolations: [], approved: 0,
-    approvalViolations: [], items: {}, mutationCalls: 0, epochs: 0, exitCodes: [], durationMs: 0,
+    approvalViolations: [], items: {}, mutationCalls: 0, epochs: 0, exitCodes: [], socketAnswers: false, durationMs: 0,
   };
   const vetoed = new Set<string>();
   const approvedBy = new Map<string, string>();
@@ -195,6 +198,12 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
       store.close();
       if (open.length === 0) break;
       await Bun.sleep(100);
+    }
+    for (let i = 0; i < 50 && !report.socketAnswers; i++) {
+      const c = await ControlSocketClient.tryConnect(join(stateDir, "ot3c.sock"), 1000);
+      report.socketAnswers = (await c?.request({ cmd: "ping" }, 1000).catch(() => undefined))?.ok === true;
+      c?.close();
+      if (!report.socketAnswers) await Bun.sleep(100);
     }
     for (const d of daemons) d.proc.proc.kill("SIGTERM");
     for (const d of daemons) report.exitCodes.push(await d.proc.proc.exited);

@@ -15,6 +15,7 @@ import { journaldSink, textSink } from "../log/sinks.ts";
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
 import { assembleEngine, type AssembledEngine } from "./assemble.ts";
 import { ControlSocketServer } from "./socket-server.ts";
+import { EngineLock } from "../store/engine-lock.ts";
 import { createSdNotifier } from "./sd-notify.ts";
 
 export { engineSettingsFrom } from "./assemble.ts";
@@ -62,11 +63,27 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   const socketPath = join(cfg.stateDir, "ot3c.sock");
   // One socket per state directory: when another engine here already serves it, clients reach that one, and this
   // engine follows through the shared store (src/store/lease decides who acts, not who serves the socket).
-  const socket = assembled.socketOwner
-    ? new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) })
-    : undefined;
+  const newSocket = () => new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
+  let socket = assembled.socketOwner ? newSocket() : undefined;
   if (socket) await socket.listen();
   else log.info(`control socket ${socketPath} is served by pid ${assembled.socketHolder?.pid} on ${assembled.socketHolder?.host}; this engine has none`);
+  // When the engine serving the socket dies, one that follows here takes the state directory's lock and the socket
+  // over, so `ot3c`, approve/veto/postpone and `status` keep working.
+  let socketLock: EngineLock | undefined;
+  const socketWatch = socket
+    ? undefined
+    : setInterval(() => {
+        void EngineLock.acquire(store, cfg.stateDir, clock.now())
+          .then(async (lock) => {
+            if (socket || !socketWatch) return lock.release();
+            socketLock = lock;
+            clearInterval(socketWatch);
+            socket = newSocket();
+            await socket.listen();
+            log.info(`control socket ${socketPath} taken over (its previous server is gone)`);
+          })
+          .catch(() => undefined); // still held: keep following
+      }, 2000);
 
   const stopWatch = opts.planFile?.watch(() => {
     log.info("plan file changed; re-reading it");
@@ -118,7 +135,9 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   stopWatch?.();
   await assembled.stopEngine();
   await services.stop();
+  if (socketWatch) clearInterval(socketWatch);
   await socket?.close();
+  socketLock?.release();
   await assembled.close();
   process.off("SIGTERM", onTermSig);
   process.off("SIGINT", onInt);

@@ -18,5 +18,6 @@ describe("failover (real daemons, one SQLite state, enforce: true, simulator)", 
     expect(r.items.EXECUTING ?? 0, context).toBe(0);
     expect(r.epochs, context).toBeGreaterThanOrEqual(13);
     expect(r.exitCodes, context).toEqual([0, 0]);
+    expect(r.socketAnswers, context).toBe(true);
   }, 180_000);
 });

@@ -58,6 +58,8 @@ describe("attached TUI and a dying daemon", () => {
     const frame = () => strip(r.lastFrame());
     try {
       await until("first snapshot with a plan", () => /Pending \(\d+\)/.test(frame()) && !/Pending \(0\)/.test(frame()), 20_000);
+      // The header names this daemon's role (src/store/lease).
+      await until("LEADER in the header", () => /LEADER e1/.test(frame()), 5000);
       r.stdin.write("3");
       await until("pending view", () => frame().includes("PENDING"), 2000);
       // Connected, "a" opens the approval dialog (and Esc closes it)...
