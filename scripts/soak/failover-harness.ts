@@ -40,6 +40,8 @@ export interface FailoverReport {
   approved: number;
   approvalViolations: string[];
   items: Record<string, number>;
+  /** Why items FAILED, counted by reason ("outcome unknown" after a kill mid-call is the expected one). */
+  failures: Record<string, number>;
   mutationCalls: number;
   /** Highest epoch reached (one per election). */
   epochs: number;
@@ -81,7 +83,7 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
   );
   const report: FailoverReport = {
     kills: 0, killsWhileExecuting: 0, failoverMs: [], doubleCalls: [], vetoed: 0, vetoViolations: [], approved: 0,
-    approvalViolations: [], items: {}, mutationCalls: 0, epochs: 0, exitCodes: [], socketAnswers: false, durationMs: 0,
+    approvalViolations: [], items: {}, failures: {}, mutationCalls: 0, epochs: 0, exitCodes: [], socketAnswers: false, durationMs: 0,
   };
   const vetoed = new Set<string>();
   const approvedBy = new Map<string, string>();
@@ -212,6 +214,11 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
     const store = Store.open(stateDir);
     const items = store.listItems();
     for (const i of items) report.items[i.state] = (report.items[i.state] ?? 0) + 1;
+    for (const i of items) {
+      if (i.state !== "FAILED") continue;
+      const why = (i.error ?? "").replace(/[0-9a-f-]{36}/g, "…").slice(0, 60);
+      report.failures[why] = (report.failures[why] ?? 0) + 1;
+    }
     for (const id of vetoed) {
       for (const r of store.getItem(id)!.resources) {
         for (const [key, n] of sim.world.mutations.calls) if (key.endsWith(`:${r.id}`) && n > 0) report.vetoViolations.push(`${id}: ${key} × ${n}`);
