@@ -180,6 +180,7 @@ export class Engine implements EngineHandle {
 
   /** One iteration: sync when due, then an executor tick, reminders, heartbeat. Never throws. */
   async step(): Promise<void> {
+    if (this.stopped) return; // e.g. a refresh queued behind the step SIGTERM waited for
     if (this.running) return this.running;
     this.running = this.doStep().finally(() => {
       this.running = undefined;

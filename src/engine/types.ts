@@ -338,7 +338,7 @@ export interface EngineSnapshot {
   lease?: LeaseView;
 }
 
-/** One project's lease as an instance sees it (src/store/lease). Times are epoch ms on the database's clock. */
+/** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */
 export interface LeaseView {
   role: "LEADER" | "FOLLOWER";
   /** "pid@host" of the leader, when one holds an unexpired lease. */
