@@ -32,7 +32,7 @@ import type {
   TerminationPlan,
   VirtualResource,
 } from "../types.ts";
-import { applyAction, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
+import { applyActions, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
 import { leafId, type ActionLedger, type OpenItem } from "./ledger.ts";
 import type { ForecastState } from "./state.ts";
 
@@ -88,12 +88,17 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   const overlay = new FigureOverlay(state);
   const unitById = indexUnits(state.roots);
 
-  // 1. What was done enters the figures, in the order it was done (a stop, then the delete that escalated it).
+  // 1. What was done enters the figures: per leaf, all its actions at once, combined by time (a stop, then the
+  //    delete that escalated it, each day counted once).
   const stopped = new Set<string>();
   const acted = new Set<string>();
+  const done = new Map<string, LeafAction[]>();
   for (const e of ledger.executed.slice().sort((a, b) => a.at - b.at)) {
-    const a: LeafAction = { leaf: state.alias.get(e.leaf) ?? e.leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
-    applyAction(overlay, state, a);
+    const leaf = state.alias.get(e.leaf) ?? e.leaf;
+    const a: LeafAction = { leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
+    const list = done.get(leaf) ?? [];
+    list.push(a);
+    done.set(leaf, list);
     if (a.action === "stop") {
       if (now < stopUntil(a)) stopped.add(e.leaf);
       else stopped.delete(e.leaf);
@@ -102,6 +107,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       stopped.delete(e.leaf);
     }
   }
+  for (const [leaf, actions] of done) applyActions(overlay, state, leaf, actions);
   // Servers and databases their owners stopped: a stop saves nothing more.
   for (const u of unitById.values()) {
     const st = u.resource?.status;
@@ -156,7 +162,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       }
     }
     const at = item.state === "EXECUTING" ? now : Math.max(item.deadline, now);
-    d.saving = live.filter((l) => !claimed.has(l)).reduce((sum, leaf) => sum + savingOf(overlay, state, unitById.get(leaf), item.action, at, stopped), 0);
+    d.saving = live.filter((l) => !claimed.has(l)).reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, at, stopped, done.get(leaf) ?? []), 0);
     for (const l of live) claimed.add(l);
     keepers.push({ d, open });
   }
@@ -229,14 +235,10 @@ function rank(open: OpenItem): number {
   return open.item.state === "PENDING" ? 0 : 1;
 }
 
-function savingOf(overlay: FigureOverlay, state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>): number {
-  if (!unit) return 0;
-  if (action === "stop") {
-    if ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id)) return 0;
-    return wouldSave(overlay, state, { leaf: unit.id, kind: unit.kind, action: "stop", at });
-  }
-  if (unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
-  return wouldSave(overlay, state, { leaf: unit.id, kind: unit.kind, action: "delete", at });
+function savingOf(state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>, done: LeafAction[]): number {
+  if (!unit || unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
+  if (action === "stop" && ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id))) return 0;
+  return wouldSave(state, unit.id, done, { leaf: unit.id, kind: unit.kind, action, at });
 }
 
 function indexUnits(roots: ResourceUnit[]): Map<string, ResourceUnit> {
