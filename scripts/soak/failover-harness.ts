@@ -216,7 +216,7 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
     for (const i of items) report.items[i.state] = (report.items[i.state] ?? 0) + 1;
     for (const i of items) {
       if (i.state !== "FAILED") continue;
-      const why = (i.error ?? "").replace(/[0-9a-f-]{36}/g, "…").slice(0, 60);
+      const why = (i.error ?? "").replace(/[0-9a-f-]{36}/g, "…").replace(/127.0.0.1:\d+/g, "sim").slice(0, 200);
       report.failures[why] = (report.failures[why] ?? 0) + 1;
     }
     for (const id of vetoed) {
