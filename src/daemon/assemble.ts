@@ -34,6 +34,11 @@ export interface AssembleOptions {
   minSnapshotIntervalMs?: number;
   /** Lease time; default $OT3C_LEASE_MS, else 12 s. */
   leaseMs?: number;
+  /**
+   * Refuse (EngineLockedError) instead of following when another engine already uses the state directory:
+   * `ot3c demo`, whose state belongs to the simulated cloud it starts itself.
+   */
+  exclusive?: boolean;
 }
 
 export interface AssembledEngine {
@@ -158,7 +163,7 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   try {
     await engine.acquireLock();
   } catch (err) {
-    if (err instanceof EngineLockedError) {
+    if (err instanceof EngineLockedError && !opts.exclusive) {
       // Another engine on this state directory serves the socket; this one follows it through the shared store.
       socketOwner = false;
       socketHolder = { pid: err.holderPid, host: err.holderHost };
