@@ -50,6 +50,18 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   let cfg = await loadConfig({ path: opts.configPath, stateDir: opts.stateDir, logger: boot });
   const log = makeLogger(opts.mode, opts.logLevel ?? cfg.logLevel, opts.color ?? false);
   setLogger(log);
+  if (opts.mode !== "daemon") {
+    // `run`/`exec` from an operator's shell: a daemon found elsewhere (discovery.ts) means this configuration is not
+    // the one acting for the project — refuse instead of running a second engine on a store the daemon cannot see.
+    const { findDaemon, ForeignConfigError } = await import("./discovery.ts");
+    try {
+      (await findDaemon({ flag: opts.stateDir, configStateDir: cfg.stateDir, configFile: cfg.sourcePath }))?.client.close();
+    } catch (err) {
+      if (!(err instanceof ForeignConfigError)) throw err;
+      log.error(err.message);
+      return 1;
+    }
+  }
   const clock = opts.clock ?? systemClock;
   const sd = createSdNotifier();
 

@@ -113,6 +113,10 @@ describe("the real CLI and TUI find the real daemon without flags", () => {
       const v = inCwd(["veto", item.id, "--reason", "x"]);
       expect(await v.exited).not.toBe(0);
       expect(await new Response(v.stderr).text()).toContain("not starting a second engine");
+      // `ot3c run` with that config: refused too.
+      const r = inCwd(["run"]);
+      expect(await r.exited).toBe(1);
+      expect(await new Response(r.stderr).text()).toContain("not starting a second engine");
       expect(existsSync(join(foreignState, "ot3c.db"))).toBe(false);
     } finally {
       for (const p of procs) p.proc.kill("SIGKILL");
