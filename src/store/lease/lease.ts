@@ -110,8 +110,9 @@ export class Lease {
       this.rowAt = before; // age from before the statement: errs on the short side
       this.setLeader(mine);
     } catch (err) {
-      this.o.log?.("warn", `lease ${this.name}: renewal failed; not acting until it succeeds`, { error: String((err as Error)?.message ?? err) });
-      this.setLeader(false);
+      // A busy or unreachable database: keep the last row, which ages on the monotonic clock — a leader stops acting
+      // when it runs out (isLeader), without flapping its role on one failed attempt.
+      this.o.log?.("warn", `lease ${this.name}: election/renewal failed; the last renewal holds until it runs out`, { error: String((err as Error)?.message ?? err) });
     }
     return this.view();
   }
