@@ -17,7 +17,7 @@ export interface ActOptions {
   configPath?: string;
   stateDir?: string;
   ids: string[];
-  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number };
+  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean };
   actor?: string;
   now?: number;
 }
@@ -52,7 +52,7 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
       ? { type: "approve", ...base }
       : o.action.type === "veto"
         ? { type: "veto", ...base, reason: o.action.reason }
-        : { type: "postpone", ...base, byMs: o.action.byMs };
+        : { type: "postpone", ...base, byMs: o.action.byMs, ...(o.action.force ? { force: true } : {}) };
   // The daemon first, wherever it runs (src/daemon/discovery.ts); the state database only when none answers.
   const local = o.stateDir ? {} : await configStateDir(o);
   const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file });
