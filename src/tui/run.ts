@@ -5,6 +5,7 @@
  * FORCE_COLOR once at import time and ignores NO_COLOR — so Ink and React are imported dynamically below.
  */
 import type { Clock, EngineHandle } from "../engine/types.ts";
+import type { SnapshotExtras } from "./App.tsx";
 import { systemClock } from "../engine/types.ts";
 import { asciiOnly, colorAllowed, type ThemeName } from "./theme.ts";
 import { memoryPrefs, openPrefs, prefsDir, type PrefsStore } from "./prefs.ts";
@@ -22,6 +23,8 @@ export interface TuiOptions {
   prefs?: PrefsStore;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
+  /** Facts the snapshot may not carry (demo banner, currency, notification warning); the snapshot's own win. */
+  snapshotExtras?: SnapshotExtras;
   /** Render statistics for benchmarks (Ink's onRender). */
   onRender?: (metrics: { renderTime: number }) => void;
 }
@@ -92,6 +95,7 @@ export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<nu
       ascii: asciiOnly(env),
       initialTheme,
       logs: opts.logs,
+      snapshotExtras: opts.snapshotExtras,
       onForcedQuit: (n: number) => {
         forced = n;
       },
