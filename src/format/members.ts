@@ -81,7 +81,10 @@ export function planMembers(
       name: r?.name ?? l.unit?.name ?? "",
       id: r?.id ?? l.unitId,
     };
-    if (parsed.managed) m.prio = parsed.prio;
+    // The evaluated unit knows best (a volume takes its server's prio); the tags decide for a resource gone from the tree.
+    if (l.unit) {
+      if (l.unit.managed !== false) m.prio = l.unit.prio;
+    } else if (parsed.managed) m.prio = parsed.prio;
     const owner = ownerTag(tags) ?? l.unit?.owner;
     if (owner) m.owner = owner;
     if (total > 0) m.saving = (item.tsave * weights[i]!) / total;

@@ -113,9 +113,10 @@ function Screen(props: ScreenProps) {
   // the fallback when the item has gone.
   const selectedRef = useRef<Partial<Record<ViewId, string>>>({});
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [marked, setMarked] = useState<ReadonlySet<string>>(() => new Set());
-  const [sort, setSortState] = useState<SortOrder>(initial.sort);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(initial.collapsed));
+  const [marked, markedRef, setMarked] = useRefState<ReadonlySet<string>>(new Set());
+  // Refs as well as state: two keys can arrive before React renders in between (tmux, a slow link, a loaded machine).
+  const [sort, sortRef, setSortState] = useRefState<SortOrder>(initial.sort);
+  const [collapsed, collapsedRef, setCollapsed] = useRefState<ReadonlySet<string>>(new Set(initial.collapsed));
   const [modal, modalRef, setModal] = useRefState<Modal | undefined>(undefined);
   const [status, setStatus] = useState<Status | undefined>(undefined);
 
@@ -148,7 +149,7 @@ function Screen(props: ScreenProps) {
   const currentItem = (): PlanItem | undefined => planRows[cursor("pending")];
   /** What a, v and p act on: the marked items that are still listed, else the selected one. */
   const targets = (): PlanItem[] => {
-    if (marked.size > 0) return planRows.filter((p) => marked.has(p.id));
+    if (markedRef.current.size > 0) return planRows.filter((p) => markedRef.current.has(p.id));
     const item = currentItem();
     return item ? [item] : [];
   };
@@ -158,7 +159,7 @@ function Screen(props: ScreenProps) {
     prefs.set({ view: v });
   };
   const setSort = (key: SortKey) => {
-    const next = nextSort(sort, key);
+    const next = nextSort(sortRef.current, key);
     setSortState(next);
     prefs.set({ sort: next });
   };
@@ -226,8 +227,8 @@ function Screen(props: ScreenProps) {
           }
           return;
         }
-        const next = new Set(collapsed);
-        const isCollapsed = collapsed.has(row.id);
+        const next = new Set(collapsedRef.current);
+        const isCollapsed = collapsedRef.current.has(row.id);
         if (id === "tree.expand" || (id === "tree.toggle" && isCollapsed)) next.delete(row.id);
         else next.add(row.id);
         return setCollapsedPersist(next);
@@ -258,7 +259,7 @@ function Screen(props: ScreenProps) {
         return item ? setModal({ kind: "details", itemId: item.id, scroll: 0 }) : undefined;
       case "pending.mark": {
         if (!item) return;
-        const next = new Set(marked);
+        const next = new Set(markedRef.current);
         if (next.has(item.id)) next.delete(item.id);
         else next.add(item.id);
         setMarked(next);

@@ -45,7 +45,7 @@ function effectLine(snap: EngineSnapshot, items: PlanItem[]): string {
   const verbs = [...new Set(items.map((i) => (i.action === "stop" ? "stopped" : "deleted")))].join("/");
   return snap.mode === "ENFORCE"
     ? `ENFORCE: ${items.length === 1 ? "this" : `these ${items.length}`} will really be ${verbs} at the deadline.`
-    : "DRY-RUN: the engine only records what it would do; nothing is touched.";
+    : `DRY-RUN: the engine only records what it would ${[...new Set(items.map((i) => i.action))].join("/")}; nothing is touched.`;
 }
 
 /** One item: headline, timing, then every member on its own line. */

@@ -114,8 +114,10 @@ export function flowTokens(tokens: HeaderToken[], width: number): HeaderToken[][
       line = [];
       used = 0;
     }
-    line.push(line.length ? { ...t, segs: [{ text: "  " }, ...t.segs] } : t);
-    used += (line.length > 1 ? 2 : 0) + w;
+    // The DEGRADED reason continues the sync token ("DEGRADED 7m ago: dashboard 503"), no gap.
+    const sep = line.length && !t.cuttable ? "  " : "";
+    line.push(sep ? { ...t, segs: [{ text: sep }, ...t.segs] } : t);
+    used += sep.length + w;
   }
   if (line.length) lines.push(line);
   return lines;

@@ -45,12 +45,12 @@ export const frameInner = (width: number) => Math.max(8, Math.min(width, 78) - 4
  * Lines wrapped to the frame and windowed to `rows`, with a marker when more lines are above or below: long
  * member lists scroll inside the dialog instead of overlapping it or being cut.
  */
-export function scrolled(lines: string[], width: number, rows: number, scroll: number): { shown: string[]; more: string } {
+export function scrolled(lines: string[], width: number, rows: number, scroll: number, ascii = false): { shown: string[]; more: string } {
   const wrapped = lines.flatMap((l) => wrapText(l, frameInner(width)));
   const visible = Math.max(1, rows);
   if (wrapped.length <= visible) return { shown: wrapped, more: "" };
   const start = Math.max(0, Math.min(scroll, wrapped.length - visible));
-  return { shown: wrapped.slice(start, start + visible), more: `lines ${start + 1}-${start + visible} of ${wrapped.length} · ↑/↓ scroll` };
+  return { shown: wrapped.slice(start, start + visible), more: `lines ${start + 1}-${start + visible} of ${wrapped.length} · ${ascii ? "Up/Down" : "↑/↓"} scroll` };
 }
 
 export const ConfirmDialog = memo(function ConfirmDialog({ model, width, height, scroll }: { model: ConfirmModel; width: number; height: number; scroll: number }) {
@@ -61,7 +61,7 @@ export const ConfirmDialog = memo(function ConfirmDialog({ model, width, height,
       : { text: ` [ ${label} ]`, token: "dim" };
   const title = wrapText(model.title, frameInner(width));
   // Borders 2, title, buttons, hint (and the scroll marker when needed).
-  const { shown, more } = scrolled(model.lines, width, height - 4 - title.length - 1, scroll);
+  const { shown, more } = scrolled(model.lines, width, height - 4 - title.length - 1, scroll, theme.ascii);
   return (
     <Frame title={title.join("\n")} width={width} token={model.dangerous ? "warn" : "info"}>
       {shown.map((l, i) => (
@@ -186,8 +186,9 @@ export function helpRows(table: KeyBinding[], view: ViewId, ascii = false): Arra
 }
 
 export const TextBox = memo(function TextBox({ title, lines, width, height, scroll }: { title: string; lines: string[]; width: number; height: number; scroll: number }) {
-  // Borders 2, title, close hint; the scroll marker replaces nothing (it takes one of the text rows).
-  const { shown, more } = scrolled(lines, width, height - 4 - 1, scroll);
+  const theme = useTheme();
+  // Borders 2, title, close hint, and one row for the scroll marker.
+  const { shown, more } = scrolled(lines, width, height - 4 - 1, scroll, theme.ascii);
   return (
     <Frame title={title} width={width} token="info">
       {shown.map((l, i) => (

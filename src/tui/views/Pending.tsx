@@ -37,13 +37,15 @@ export interface PendingLayout {
  * of 2147483647 is shown whole, never "2.1G"), the owner column goes first when the terminal is narrow, and the
  * name takes what is left.
  */
-export function pendingLayout(width: number, items: PlanItem[] = []): PendingLayout {
+export function pendingLayout(width: number, items: PlanItem[] = [], currency = "EUR"): PendingLayout {
   const prio = Math.max(4, ...items.map((i) => String(i.prio).length));
-  const saving = Math.max(9, ...items.map((i) => amount(i.tsave).length));
+  const saving = Math.max(`saving ${currency}`.length, ...items.map((i) => amount(i.tsave).length));
   const narrow = width < 80;
-  const fixed = { id: narrow ? 8 : 10, state: narrow ? 10 : 12, action: 6, prio, saving, countdown: narrow ? 10 : 11 };
-  const spaces = 2 + 7;
-  const flex = Math.max(10, width - spaces - fixed.id - fixed.state - fixed.action - fixed.prio - fixed.saving - fixed.countdown);
+  // Narrow: the action moves into the resource column ("stop app-0") and the owner column goes.
+  // Narrow: the state is its word alone (EXECUTING and CANCELLED are 9 letters), never cut.
+  const fixed = { id: narrow ? 7 : 10, state: narrow ? 9 : 12, action: narrow ? 0 : 6, prio, saving, countdown: narrow ? 9 : 11 };
+  const spaces = 2 + (narrow ? 5 : 7);
+  const flex = Math.max(6, width - spaces - fixed.id - fixed.state - fixed.action - fixed.prio - fixed.saving - fixed.countdown);
   const owner = narrow ? 0 : Math.min(28, Math.floor(flex * 0.4));
   return { ...fixed, owner, vr: flex - owner };
 }
@@ -98,10 +100,11 @@ const PendingRow = memo(function PendingRow({
     // The mark is a character, not only a colour: "*" beside the cursor.
     selected || marked ? { text: (selected ? g.cursor : " ") + (marked ? "*" : " "), token: "accent", bold: true } : { text: "  " },
     { text: cell(item.id, layout.id) + " ", inverse: selected },
-    { text: cell(`${look.glyph} ${look.word}`, layout.state) + " ", token: look.token, inverse: selected },
+    { text: cell(layout.state < 11 ? look.word : `${look.glyph} ${look.word}`, layout.state) + " ", token: look.token, inverse: selected },
     {
       text:
-        `${cell(item.action, layout.action)} ${cell(name, layout.vr, "left", g.ellipsis)} ${cell(String(item.prio), layout.prio, "right")} ` +
+        (layout.action ? `${cell(item.action, layout.action)} ${cell(name, layout.vr, "left", g.ellipsis)} ` : `${cell(`${item.action} ${name}`, layout.vr, "left", g.ellipsis)} `) +
+        `${cell(String(item.prio), layout.prio, "right")} ` +
         (layout.owner ? `${cell(item.owner ?? "-", layout.owner, "left", g.ellipsis)} ` : "") +
         `${cell(amount(item.tsave), layout.saving, "right")} `,
       inverse: selected,
@@ -147,7 +150,7 @@ export const Pending = memo(function Pending({
   currency: string;
   filter: string;
 }) {
-  const layout = useMemo(() => pendingLayout(width, items), [width, items]);
+  const layout = useMemo(() => pendingLayout(width, items, currency), [width, items, currency]);
   // The approval rule is safety text: it wraps, it is never cut.
   const info = wrapText(
     `${readOnly ? "read-only · " : ""}${items.filter((i) => i.state === "PENDING").length} pending, saving ${money(
@@ -162,7 +165,7 @@ export const Pending = memo(function Pending({
   const start = windowStart(cursor, listH, items.length);
   const visible = items.slice(start, start + listH);
   const head =
-    `  ${cell("id", layout.id)} ${cell("state", layout.state)} ${cell("action", layout.action)} ${cell("resource", layout.vr)} ` +
+    `  ${cell("id", layout.id)} ${cell("state", layout.state)} ${layout.action ? cell("action", layout.action) + " " : ""}${cell(layout.action ? "resource" : "action resource", layout.vr)} ` +
     `${cell("prio", layout.prio, "right")} ${layout.owner ? cell("owner", layout.owner) + " " : ""}${cell(`saving ${currency}`, layout.saving, "right")} ${cell(width < 80 ? "left" : "countdown", layout.countdown, "right")}`;
   return (
     <Box flexDirection="column" height={height}>

@@ -26,7 +26,7 @@ export interface TreeLayout {
  */
 export function treeLayout(width: number, prioWidth = 5): TreeLayout {
   const narrow = width < 80;
-  const fixed = { type: 5, prio: Math.max(4, prioWidth), cost: narrow ? 0 : 10, forecast: 10, state: 11 };
+  const fixed = { type: 5, prio: Math.max(5, prioWidth), cost: narrow ? 0 : 10, forecast: 10, state: 11 };
   const spaces = 2 + 7 - (narrow ? 2 : 0);
   const flex = Math.max(16, width - spaces - fixed.type - fixed.prio - fixed.cost - fixed.forecast - fixed.state);
   const id = narrow ? 0 : Math.min(44, Math.floor(flex * 0.4));
