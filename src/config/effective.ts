@@ -49,6 +49,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
         : {}),
       ...(c.notify.defaultOwner ? { "default-owner": c.notify.defaultOwner } : {}),
       "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
+      ...(c.notify.none ? { none: true } : {}),
     },
     metrics: { ...c.metrics },
     "state-dir": c.stateDir,

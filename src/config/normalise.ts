@@ -160,6 +160,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       ...(webhook ? { webhook: { url: webhook.url, ...(o.secrets.webhookHeaders ? { headers: o.secrets.webhookHeaders } : {}) } } : {}),
       ...(raw.notify["default-owner"] ? { defaultOwner: raw.notify["default-owner"] } : {}),
       reminderBeforeMs: ms(raw.notify["reminder-before"]),
+      ...(raw.notify.none ? { none: true } : {}),
     },
     metrics: { listen: raw.metrics.listen },
     stateDir: resolveStateDir({ flag: o.stateDir, key: raw["state-dir"], configFile: o.source.file, env: o.env, cwd: o.cwd, home: o.home }),

@@ -163,6 +163,10 @@ const notify = z
       webhook: webhook.optional(),
       "default-owner": email().optional().describe("Who is told when a resource has no ot3c_owner tag"),
       "reminder-before": duration({ allowZero: true }).default("1h").describe("How long before a deadline the reminder goes out"),
+      none: z
+        .boolean({ error: expected("true or false") })
+        .optional()
+        .describe("true: no owner notification is intended (silences the warning; allows enforce with approval none and no channel)"),
     },
     { error: expected("a mapping") },
   )

@@ -40,6 +40,8 @@ export interface NotifyConfig {
   defaultOwner?: string;
   /** How long before a deadline the reminder goes out. */
   reminderBeforeMs: number;
+  /** `notify: {none: true}`: no channel on purpose (see src/notify/guard.ts). */
+  none?: boolean;
 }
 
 export interface PrometheusAuth {

@@ -7,6 +7,7 @@
  * - sd_notify READY/WATCHDOG/STOPPING when `$NOTIFY_SOCKET` is set.
  * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure (e.g. another engine holds the state), 78 bad config.
  */
+import { ownerReach } from "../notify/guard.ts";
 import { join } from "node:path";
 import type { Config } from "../config/types.ts";
 import { createLogger, setLogger, type Logger } from "../log/logger.ts";
@@ -111,7 +112,14 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
 
   engine.start();
   sd.notify(`READY=1\nSTATUS=${cfg.enforce ? "enforcing" : "dry run"}; socket ${socketPath}\nMAINPID=${process.pid}`);
-  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socketPath, sdNotify: sd.via });
+  const reach = ownerReach(cfg);
+  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval}, notify ${reach.channels.join("+") || (cfg.notify.none ? "none (intended)" : "NONE")})`, {
+    pid: process.pid,
+    stateDir: cfg.stateDir,
+    socket: socketPath,
+    sdNotify: sd.via,
+  });
+  if (reach.warning) log.warn(reach.warning);
 
   // Pinged from a timer of this event loop: a wedged loop stops pinging and systemd restarts us.
   const watchdog = sd.watchdogMs ? setInterval(() => sd.notify("WATCHDOG=1"), Math.max(1000, Math.floor(sd.watchdogMs / 3))) : undefined;

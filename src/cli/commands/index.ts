@@ -19,6 +19,8 @@ import { register as registerPlan } from "./plan.ts";
 import { register as registerDumpData } from "./dump-data.ts";
 import { register as registerChargeback } from "./chargeback.ts";
 import { register as registerDemo } from "./demo.ts";
+import { register as registerCompletion } from "./completion.ts";
+import { register as registerNotify } from "./notify.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -37,4 +39,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDumpData,
   registerChargeback,
   registerDemo,
+  registerNotify,
+  registerCompletion,
 ];
