@@ -51,6 +51,11 @@ export interface CloudResource {
   /** CCE node pool: the cluster it belongs to. */
   clusterId?: string;
   flavor?: string;
+  /**
+   * Billed as a prepaid (monthly/yearly) package (ECS `metadata.charging_mode` "1" and its equivalents): OTC refuses
+   * to delete it and stopping saves nothing, so no plan touches it and its spend is baseline.
+   */
+  prepaid?: boolean;
 }
 
 export interface CostRecord {
@@ -178,6 +183,25 @@ export interface BudgetSummary {
   forecastBand: Array<{ date: IsoDate } & Quantiles>;
   /** Up to the last complete day of data. */
   lastCompleteDay?: IsoDate;
+  /**
+   * Days before today whose cost data was not complete yet (the dashboard lags about a day): they are forecast,
+   * not measured. Absent or 0 when the data reaches yesterday.
+   */
+  lagDays?: number;
+  /** How the gap is covered: by open items, by newly planned ones, and what no plan covers (closed loop). */
+  coverage?: PlanCoverage;
+}
+
+/** How the gap is covered at one moment (engine/closed-loop). */
+export interface PlanCoverage {
+  /** Month-end forecast (after the engine's own actions) minus the target. */
+  gap: number;
+  /** Projected saving of the items already planned (PENDING, APPROVED, EXECUTING). */
+  committed: number;
+  /** Saving of the items the planner adds now. */
+  planned: number;
+  /** What neither covers: > 0 means the plan does not reach the budget. */
+  uncovered: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,6 +238,8 @@ export interface TerminationPlan {
   savings: number;
   outcome: PlanOutcome;
   items: PlannedTermination[];
+  /** With the closed loop: how the gap is split between open items and these new ones. */
+  coverage?: PlanCoverage;
 }
 
 export type PlanState =
@@ -317,6 +343,8 @@ export interface EngineSnapshot {
   chargeback?: ChargebackSummary;
   /** Monotonic counters since the state was created (exported as `_total` metrics). */
   counters?: EngineCounters;
+  /** Leaf id (`ECS_<id>`, …) → the veto that protects that resource for the rest of the period. */
+  vetoedResources?: Record<string, { itemId: string; reason: string }>;
 }
 
 export interface DemoInfo {
@@ -337,7 +365,8 @@ export interface EngineCounters {
 export type EngineCommand =
   | { type: "approve"; ids: string[]; actor: string; source: ActorSource }
   | { type: "veto"; ids: string[]; reason: string; actor: string; source: ActorSource }
-  | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource }
+  /** `force`: allow a deadline after the period end (the item then saves nothing this period). */
+  | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource; force?: boolean }
   | { type: "refresh"; actor: string; source: ActorSource };
 
 export interface CommandResult {
