@@ -11,7 +11,7 @@ import { memo } from "react";
 import { Box, Text } from "ink";
 import type { EngineSnapshot } from "../../engine/types.ts";
 import { budgetLook, syncLook, type Theme } from "../theme.ts";
-import { money, percent, signedMoney, unitsOf } from "../format.ts";
+import { amount, money, percent, signedMoney, unitsOf } from "../format.ts";
 import { segTexts, useTheme, type Seg } from "./Line.tsx";
 import { Age } from "./Ticking.tsx";
 
@@ -85,7 +85,8 @@ export function headerTokens(snap: EngineSnapshot, theme: Theme, readOnly: boole
   if (b) {
     line3.push(
       { segs: [{ text: `${short ? "P50" : "forecast P50"} ${money(b.forecast.p50, cur)}`, bold: true, token: look.token }] },
-      { segs: [{ text: `P10${dash}P90 ${money(b.forecast.p10, cur)}${dash}${money(b.forecast.p90, cur)}` }] },
+      // A range names its currency once: "P10–P90 6428.65–7798.31 EUR".
+      { segs: [{ text: `P10${dash}P90 ${amount(b.forecast.p10)}${dash}${money(b.forecast.p90, cur)}` }] },
       { segs: [{ text: `gap ${signedMoney(b.gap, cur)}`, token: b.gap > 0 ? look.token : undefined }] },
     );
     if (b.baselineExceedsBudget) line3.push({ segs: [{ text: "baseline > budget", token: "danger" }] });
@@ -123,12 +124,12 @@ export function flowTokens(tokens: HeaderToken[], width: number): HeaderToken[][
   return lines;
 }
 
-/** The lines the header will take at `width`: full labels when each row fits on one line, else the short ones. */
+/** The lines the header will take at `width`: per row, the full labels when they fit on one line, else the short ones. */
 export function headerLayout(snap: EngineSnapshot, theme: Theme, readOnly: boolean, connection: string, width: number): HeaderToken[][] {
   const full = headerTokens(snap, theme, readOnly, connection, false);
-  const fits = (rows: HeaderToken[][]) => rows.every((r) => flowTokens(r.filter((t) => !t.cuttable), width).length === 1);
-  const rows = fits(full) ? full : headerTokens(snap, theme, readOnly, connection, true);
-  return rows.flatMap((r) => flowTokens(r, width));
+  const short = headerTokens(snap, theme, readOnly, connection, true);
+  const fits = (row: HeaderToken[]) => flowTokens(row.filter((t) => !t.cuttable), width).length === 1;
+  return full.flatMap((row, i) => flowTokens(fits(row) ? row : short[i]!, width));
 }
 
 export const Header = memo(function Header({ lines }: { lines: HeaderToken[][] }) {
