@@ -407,7 +407,7 @@ describe("terminal", () => {
     expect(exited).toBe(false);
     expect(s.frame()).toContain("waiting for 1 action(s) in flight");
     release();
-    await settle(50);
+    for (let i = 0; i < 40 && !exited; i++) await settle(25);
     expect(exited).toBe(true);
   });
 

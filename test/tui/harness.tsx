@@ -96,8 +96,10 @@ export class FakeTerminal extends EventEmitter {
   ) {
     super();
   }
-  write = (s: string) => {
+  // Like a real stream, the callback runs once the chunk is written: Ink ≥ 7 resolves waitUntilExit() on it.
+  write = (s: string, cb?: unknown) => {
     this.frames.push(s);
+    if (typeof cb === "function") queueMicrotask(cb as () => void);
     return true;
   };
   resize(columns: number, rows: number) {

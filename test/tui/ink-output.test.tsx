@@ -1,5 +1,5 @@
 /**
- * ot3c patches Ink's frame composer (patches/ink+6.8.0.patch, applied by `npm install`): rows are composed from their
+ * ot3c patches Ink's frame composer (patches/ink+8.0.0.patch, applied by `npm install`): rows are composed from their
  * write segments, and only rows whose writes overlap go through Ink's per-character grid. That took the Pending
  * view's idle CPU with countdowns ticking from 2–3 % to ~1 % of a core. These tests pin that the patch is in place
  * and that frames read the same in the cases where the two paths differ.

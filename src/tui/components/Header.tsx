@@ -28,12 +28,18 @@ export interface HeaderToken {
   ageSince?: number;
   /** May be truncated at the end of its line (only the DEGRADED reason). */
   cuttable?: boolean;
+  /**
+   * Width the token is laid out with, when more than its text: the sync state switches between OK and SYNCING on
+   * every sync, and a header that re-flowed each time would move every line below it (a full repaint on the wire).
+   */
+  reserve?: number;
 }
 
 /** Room the ticking age takes ("12h ago"). */
 const AGE_W = 8;
 
-const tokenWidth = (t: HeaderToken) => t.segs.reduce((n, s) => n + Array.from(s.text).length, 0) + (t.ageSince !== undefined ? AGE_W : 0);
+const tokenWidth = (t: HeaderToken) =>
+  Math.max(t.reserve ?? 0, t.segs.reduce((n, s) => n + Array.from(s.text).length, 0) + (t.ageSince !== undefined ? AGE_W : 0));
 
 /** "2026-11-01→11-30 day 22/30": the period's last day is shown (endDate itself is exclusive). */
 export function periodText(snap: EngineSnapshot, arrow: string, short = false): string {
@@ -93,6 +99,7 @@ export function headerTokens(snap: EngineSnapshot, theme: Theme, readOnly: boole
   }
   line3.push({
     segs: [{ text: `sync ${sync.glyph} ${sync.word}`, token: sync.token }],
+    reserve: `sync ${sync.glyph} DEGRADED`.length + AGE_W,
     ...(snap.sync.lastSuccessAt !== undefined ? { ageSince: snap.sync.lastSuccessAt } : {}),
   });
   if (snap.sync.state === "DEGRADED" && snap.sync.error) line3.push({ segs: [{ text: `: ${snap.sync.error}`, token: "warn" }], cuttable: true });
