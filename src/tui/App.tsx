@@ -118,7 +118,10 @@ function Screen(props: ScreenProps) {
   const [sort, sortRef, setSortState] = useRefState<SortOrder>(initial.sort);
   const [collapsed, collapsedRef, setCollapsed] = useRefState<ReadonlySet<string>>(new Set(initial.collapsed));
   const [modal, modalRef, setModal] = useRefState<Modal | undefined>(undefined);
-  const [status, setStatus] = useState<Status | undefined>(undefined);
+  // The demo says on its first screen where its banner went (the help overlay): state dir, attach, clock.
+  const [status, setStatus] = useState<Status | undefined>(
+    props.snapshotExtras?.demo ? { text: "DEMO: ? shows the state dir, how to attach and why the clock is ahead", token: "info" } : undefined,
+  );
 
   const { treeRows, planRows, units, pendingItems, events, counts, keys } = useViewData(snap, { sort, collapsed, filters, logs: props.logs });
   const theme = useMemo(() => makeTheme(props.themeName, props.ascii), [props.themeName, props.ascii]);
@@ -126,7 +129,8 @@ function Screen(props: ScreenProps) {
     () => (snap ? headerLayout(snap, theme, readOnly, handle.connection, columns) : []),
     [snap, theme, readOnly, handle.connection, columns],
   );
-  const statusLines = status ? wrapText(status.text, columns).slice(0, 2) : [" "];
+  // A result may wrap onto a second line, except on short terminals where the body needs every row.
+  const statusLines = status ? wrapText(status.text, columns).slice(0, rows >= 20 ? 2 : 1) : [" "];
   const chromeRows = headerLines.length + 1 /* tabs */ + statusLines.length + 1; /* hints */
   const bodyH = Math.max(1, rows - 1 - chromeRows);
   const ctx: DialogContext | undefined = useMemo(() => (snap ? { snap, units } : undefined), [snap, units]);

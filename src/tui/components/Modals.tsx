@@ -46,9 +46,16 @@ export const frameInner = (width: number) => Math.max(8, Math.min(width, 78) - 4
  * member lists scroll inside the dialog instead of overlapping it or being cut.
  */
 export function scrolled(lines: string[], width: number, rows: number, scroll: number, ascii = false): { shown: string[]; more: string } {
-  const wrapped = lines.flatMap((l) => wrapText(l, frameInner(width)));
-  const visible = Math.max(1, rows);
-  if (wrapped.length <= visible) return { shown: wrapped, more: "" };
+  // Continuation lines keep the line's indent (and hang under a "- " list marker), so members stay readable.
+  const wrapped = lines.flatMap((l) => {
+    const indent = " ".repeat((/^\s*(- )?/.exec(l)?.[0] ?? "").length);
+    const [first, ...rest] = wrapText(l, frameInner(width));
+    const more = rest.length ? wrapText(rest.join(" "), frameInner(width) - indent.length).map((r) => indent + r) : [];
+    return [first ?? "", ...more];
+  });
+  // `rows` includes the scroll marker's row when one is needed.
+  if (wrapped.length <= Math.max(1, rows)) return { shown: wrapped, more: "" };
+  const visible = Math.max(1, rows - 1);
   const start = Math.max(0, Math.min(scroll, wrapped.length - visible));
   return { shown: wrapped.slice(start, start + visible), more: `lines ${start + 1}-${start + visible} of ${wrapped.length} · ${ascii ? "Up/Down" : "↑/↓"} scroll` };
 }
@@ -59,17 +66,23 @@ export const ConfirmDialog = memo(function ConfirmDialog({ model, width, height,
     focused
       ? { text: `${theme.glyphs.cursor}[ ${label} ]`, bold: true, inverse: true, token: "accent" }
       : { text: ` [ ${label} ]`, token: "dim" };
-  const title = wrapText(model.title, frameInner(width));
-  // Borders 2, title, buttons, hint (and the scroll marker when needed).
-  const { shown, more } = scrolled(model.lines, width, height - 4 - title.length - 1, scroll, theme.ascii);
+  // The buttons are never pushed out of the box: on a short body the hint and the spacer go first, then the text
+  // scrolls inside whatever rows are left (at least one).
+  const roomy = height >= 9;
+  const title = roomy ? wrapText(model.title, frameInner(width)) : [model.title];
+  const fixed = 2 + title.length + 1 + (roomy ? 2 : 0);
+  const { shown, more } = scrolled(model.lines, width, Math.max(1, height - fixed), scroll, theme.ascii);
   return (
     <Frame title={title.join("\n")} width={width} token={model.dangerous ? "warn" : "info"}>
       {shown.map((l, i) => (
         <Plain key={i} text={l} />
       ))}
-      {more ? <Plain text={more} token="dim" /> : <Text> </Text>}
+      {more ? <Plain text={more} token="dim" /> : null}
+      {roomy ? <Text> </Text> : null}
       <Line segs={[button("Cancel", model.focus === "cancel"), { text: "   " }, button(model.confirmLabel, model.focus === "confirm")]} />
-      <Plain text={width < 70 ? "Tab switch · Enter press · Esc cancel" : "Tab switches · Enter presses the focused button · Esc cancels"} token="dim" />
+      {roomy ? (
+        <Plain text={width < 70 ? "Tab switch · Enter press · Esc cancel" : "Tab switches · Enter presses the focused button · Esc cancels"} token="dim" />
+      ) : null}
     </Frame>
   );
 });
@@ -187,8 +200,8 @@ export function helpRows(table: KeyBinding[], view: ViewId, ascii = false): Arra
 
 export const TextBox = memo(function TextBox({ title, lines, width, height, scroll }: { title: string; lines: string[]; width: number; height: number; scroll: number }) {
   const theme = useTheme();
-  // Borders 2, title, close hint, and one row for the scroll marker.
-  const { shown, more } = scrolled(lines, width, height - 4 - 1, scroll, theme.ascii);
+  // Borders 2, title, close hint; the scroll marker takes one of the remaining rows when needed.
+  const { shown, more } = scrolled(lines, width, height - 4, scroll, theme.ascii);
   return (
     <Frame title={title} width={width} token="info">
       {shown.map((l, i) => (
