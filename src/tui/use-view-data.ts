@@ -25,7 +25,7 @@ export function useViewData(snap: EngineSnapshot | undefined, o: { sort: SortOrd
   const allPlan = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
   const planRows = useMemo(() => filterPlan(allPlan, filters.pending, units), [allPlan, filters.pending, units]);
   const pendingItems = useMemo(() => allPlan.filter((p) => p.state === "PENDING"), [allPlan]);
-  const allEvents = useMemo(() => (snap ? eventRows(snap.events, logs?.recent()) : []), [snap, logs]);
+  const allEvents = useMemo(() => (snap ? eventRows(snap.events, logs?.recent(), (id) => units.get(id)?.name || undefined) : []), [snap, logs, units]);
   const events = useMemo(() => filterEvents(allEvents, filters.events), [allEvents, filters.events]);
   const cbKeys = useMemo(
     () => (snap?.chargeback ? filterChargeback(chargebackMatrix(snap.chargeback).rows, filters.chargeback).map((r) => r.principal) : []),

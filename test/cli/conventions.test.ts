@@ -98,6 +98,18 @@ describe("usage errors exit 2", () => {
   });
 });
 
+describe("time: zone named for people, UTC in JSON, one duration grammar", () => {
+  test("ot3c time", async () => {
+    const json = JSON.parse((await run(["--config", f.config, "time", "--at", "2026-11-22T12:00:00+01:00", "-o", "json"])).out);
+    expect(json.version).toBe(1);
+    expect(json.start).toBe("2026-10-31T23:00:00Z");
+    expect(json.end).toBe("2026-11-30T23:00:00Z");
+    const text = (await run(["--config", f.config, "time", "--at", "2026-11-22T12:00:00+01:00"])).out;
+    expect(text).toContain("Start: 2026-11-01 00:00 CET");
+    expect(text).toContain("Now:   day 22 of 30; 8d 12h00m left");
+  });
+});
+
 describe("--version and completion", () => {
   test("--version names the commit", async () => {
     const r = await run(["--version"]);

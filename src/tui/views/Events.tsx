@@ -37,14 +37,15 @@ function auditToken(action: string): Token | undefined {
   return undefined;
 }
 
-export function eventRows(events: AuditEvent[], logs: LogLine[] = []): EventRow[] {
+/** `names`: display names by virtual resource id, so a line reads "p-101 staging (GR_[…])", not only the id. */
+export function eventRows(events: AuditEvent[], logs: LogLine[] = [], names?: (vrId: string) => string | undefined): EventRow[] {
   const rows: EventRow[] = events.map((e) => ({
     key: `a${e.id}`,
     at: e.at,
     kind: "audit",
     who: `${e.actor}@${e.source}`,
     what: e.action,
-    detail: [e.itemId, e.vrId, e.detail].filter(Boolean).join(" "),
+    detail: [e.itemId, e.vrId ? (names?.(e.vrId) ? `${names(e.vrId)} (${e.vrId})` : e.vrId) : undefined, e.detail].filter(Boolean).join(" "),
     token: auditToken(e.action),
     ...(e.itemId ? { itemId: e.itemId } : {}),
     ...(e.vrId ? { vrId: e.vrId } : {}),

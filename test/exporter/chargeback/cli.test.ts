@@ -59,6 +59,9 @@ describe("ot3c chargeback", () => {
     const text = await cli("show");
     expect(text.out).toContain("By principal");
     expect(text.out).toContain("By product");
+    // People read cents with the currency, not six decimals.
+    expect(text.out).toMatch(/^total \d+\.\d\d USD {3}unallocated \d+\.\d\d USD$/m);
+    expect(text.out).not.toMatch(/\d\.\d{6}/);
     const yaml = parse((await cli("show", "--by", "product", "--output", "yaml")).out);
     expect(yaml.total.micros).toBe(billed);
   });
