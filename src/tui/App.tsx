@@ -470,6 +470,7 @@ function Screen(props: ScreenProps) {
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Header lines={headerLines} />
       <Tabs view={view} pendingCount={pendingItems.length} width={columns} />
+      {/* Views never squash their lines to fit (Ink would overlap them); what does not fit is clipped here. */}
       <Box flexDirection="column" height={bodyH} overflow="hidden">
         {body}
       </Box>

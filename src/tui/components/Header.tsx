@@ -33,6 +33,8 @@ export interface HeaderToken {
    * every sync, and a header that re-flowed each time would move every line below it (a full repaint on the wire).
    */
   reserve?: number;
+  /** Separator before the token when it is not first on its line (default two spaces). */
+  sep?: string;
 }
 
 /** Room the ticking age takes ("12h ago"). */
@@ -71,7 +73,8 @@ export function headerTokens(snap: EngineSnapshot, theme: Theme, readOnly: boole
     { segs: [{ text: snap.mode, token: snap.mode === "ENFORCE" ? "danger" : "info", bold: true }] },
     ...(snap.demo ? [{ segs: [{ text: "DEMO / SIMULATED", bold: true, token: "warn" as const }] }] : []),
     ...(readOnly ? [{ segs: [{ text: "READ-ONLY", bold: true, token: "warn" as const }] }] : []),
-    { segs: [{ text: connectionLabel(connection), token: "dim" as const }] },
+    // Short: "attached" without the socket path; in-process stays as it is.
+    { segs: [{ text: short ? connectionLabel(connection).split(" ")[0]! : connectionLabel(connection), token: "dim" as const }] },
   ];
 
   const line2: HeaderToken[] = [{ segs: [{ text: `${look.glyph} ${look.word}`, token: look.token, bold: true }] }];
@@ -105,7 +108,12 @@ export function headerTokens(snap: EngineSnapshot, theme: Theme, readOnly: boole
   if (snap.sync.state === "DEGRADED" && snap.sync.error) line3.push({ segs: [{ text: `: ${snap.sync.error}`, token: "warn" }], cuttable: true });
 
   const rows = [line1, line2, line3];
-  if (snap.notifyWarning) rows.push([{ segs: [{ text: `${theme.glyphs.warn} ${snap.notifyWarning}`, token: "warn", bold: true }] }]);
+  // Safety text: one token per word, so it wraps like prose instead of being cut.
+  if (snap.notifyWarning) {
+    // Short: without the parenthetical advice (config check and verify give it in full).
+    const text = short ? snap.notifyWarning.replace(/\s*\(.*\)\s*$/, "") : snap.notifyWarning;
+    rows.push(`${theme.glyphs.warn} ${text}`.split(/ +/).map((w) => ({ segs: [{ text: w, token: "warn" as const, bold: true }], sep: " " })));
+  }
   return rows;
 }
 
@@ -116,14 +124,14 @@ export function flowTokens(tokens: HeaderToken[], width: number): HeaderToken[][
   let used = 0;
   for (const t of tokens) {
     const w = tokenWidth(t);
-    const gap = line.length ? 2 : 0;
+    const gap = line.length ? (t.sep ?? "  ").length : 0;
     if (line.length && used + gap + w > width && !t.cuttable) {
       lines.push(line);
       line = [];
       used = 0;
     }
     // The DEGRADED reason continues the sync token ("DEGRADED 7m ago: dashboard 503"), no gap.
-    const sep = line.length && !t.cuttable ? "  " : "";
+    const sep = line.length && !t.cuttable ? (t.sep ?? "  ") : "";
     line.push(sep ? { ...t, segs: [{ text: sep }, ...t.segs] } : t);
     used += sep.length + w;
   }

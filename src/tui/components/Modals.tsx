@@ -20,6 +20,7 @@ function Frame({ title, width, token, children }: { title: string; width: number
       borderColor={token ? theme.colors[token] : undefined}
       width={Math.min(width, 78)}
       paddingX={1}
+      flexShrink={0}
     >
       {title.split("\n").map((t, i) => (
         <Plain key={i} text={t} bold token={token} />
@@ -71,7 +72,10 @@ export const ConfirmDialog = memo(function ConfirmDialog({ model, width, height,
   const roomy = height >= 9;
   const title = roomy ? wrapText(model.title, frameInner(width)) : [model.title];
   const fixed = 2 + title.length + 1 + (roomy ? 2 : 0);
-  const { shown, more } = scrolled(model.lines, width, Math.max(1, height - fixed), scroll, theme.ascii);
+  // On the smallest body (60×15 under a wrapped header) only the title and the buttons remain: the title names the
+  // item, and Cancel is still the focused choice.
+  const textRows = height - fixed;
+  const { shown, more } = textRows > 0 ? scrolled(model.lines, width, textRows, scroll, theme.ascii) : { shown: [], more: "" };
   return (
     <Frame title={title.join("\n")} width={width} token={model.dangerous ? "warn" : "info"}>
       {shown.map((l, i) => (

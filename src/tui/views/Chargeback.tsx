@@ -60,7 +60,7 @@ export const Chargeback = memo(function Chargeback({
   const matrix = useMemo(() => (full ? { ...full, rows: filterChargeback(full.rows, filter) } : undefined), [full, filter]);
   if (!cb || !matrix) {
     return (
-      <Box flexDirection="column" height={height}>
+      <Box flexDirection="column" flexShrink={0}>
         <Plain text="Chargeback is not configured or has no ledger yet (chargeback: in ot3c.yaml)." token="dim" />
       </Box>
     );
@@ -77,7 +77,7 @@ export const Chargeback = memo(function Chargeback({
   const head =
     "  " + cell(`principal (${CONFLUENT_CURRENCY})${filter ? ` "${filter}"` : ""}`, principalW) + shown.map((p) => cell(p, colW, "right")).join("") + (hasOther ? cell("other", colW, "right") : "") + cell("total", colW, "right") + cell("share", 7, "right");
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       <Plain
         text={
           `hour cursor ${cb.cursorHour !== undefined ? zonedTime(cb.cursorHour, "UTC") : "—"}` +

@@ -107,7 +107,7 @@ export const Events = memo(function Events({
   const whatW = width < 80 ? 16 : 22;
   const zone = zoneName(rows[0]?.at ?? Date.now(), timeZone);
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       <Plain text={`  ${cell(`time ${zone}`, 12)} ${cell("who", whoW)} ${cell("what", whatW)} detail${filter ? `  (filter "${filter}")` : ""}`} bold />
       {rows.length === 0 ? <Plain text={filter ? "  nothing matches the filter (Esc clears it)" : "  no events yet"} token="dim" /> : null}
       {rows.slice(start, start + listH).map((r, i) => {

@@ -29,7 +29,7 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
 
   if (!b) {
     return (
-      <Box flexDirection="column" height={height}>
+      <Box flexDirection="column" flexShrink={0}>
         <Plain text="No budget yet: waiting for the first successful sync." token="dim" />
         {snap.sync.error ? <Plain text={`${g.warn} ${snap.sync.error}`} token="warn" /> : null}
       </Box>
@@ -57,7 +57,7 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
 
   const nameW = Math.max(8, width - 8 - 14 - 12 - 12 - 6);
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       {alerts.map((a, i) => (
         <Plain key={i} text={a} token="warn" bold />
       ))}

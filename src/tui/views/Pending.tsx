@@ -168,7 +168,7 @@ export const Pending = memo(function Pending({
     `  ${cell("id", layout.id)} ${cell("state", layout.state)} ${layout.action ? cell("action", layout.action) + " " : ""}${cell(layout.action ? "resource" : "action resource", layout.vr)} ` +
     `${cell("prio", layout.prio, "right")} ${layout.owner ? cell("owner", layout.owner) + " " : ""}${cell(`saving ${currency}`, layout.saving, "right")} ${cell(width < 80 ? "left" : "countdown", layout.countdown, "right")}`;
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       {info.map((l, i) => (
         <Plain key={i} text={l} token="dim" />
       ))}

@@ -108,7 +108,7 @@ export const Resources = memo(function Resources({
     (filter ? `  filter: "${filter}"` : "") +
     `  sort: ${sort.key}${sort.reverse ? " reversed" : ""}`;
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       <Plain text={info} token="dim" />
       <Plain text={head} bold />
       {visible.length === 0 ? <Plain text={filter ? "  nothing matches the filter (Esc clears it)" : "  no resources"} token="dim" /> : null}
