@@ -143,6 +143,11 @@ export class Engine implements EngineHandle {
     return this.deps.settings;
   }
 
+  /** The budget of the last settle, without building a snapshot (replay reads it every simulated day). */
+  get budget(): BudgetSummary | undefined {
+    return this.evaluation?.budget;
+  }
+
   /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */
   async acquireLock(): Promise<void> {
     const now = this.deps.clock.now();
@@ -302,9 +307,7 @@ export class Engine implements EngineHandle {
   private itemsFingerprint(): string {
     const ev = this.evaluation;
     if (!ev) return "";
-    let fp = "";
-    for (const i of this.deps.store.listItems({ periodStart: ev.period.start })) fp += `${i.id}:${i.state}:${i.deadline}:${i.updatedAt};`;
-    return fp;
+    return this.deps.store.itemsFingerprint(ev.period.start);
   }
 
   /** The closed loop on the last sync with the current ledger, written to the store (same tick as the cause). */
@@ -336,6 +339,7 @@ export class Engine implements EngineHandle {
     for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
     for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
     for (const item of result.vetoed) this.deps.notifier?.itemEvent("cancelled", item);
+    for (const item of result.advanced) this.deps.notifier?.itemEvent("planned", item);
     if (result.created.length || result.cancelled.length || result.gone.length || result.vetoed.length) {
       this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length, vetoed: result.vetoed.length, uncovered: Math.round((ev.budget.coverage?.uncovered ?? 0) * 100) / 100 });
     }

@@ -108,6 +108,8 @@ export interface ResourceUnit {
   managed?: boolean;
   /** Why it is treated specially (unparsable prio, unmanaged, ghost, …), one sentence for operators. */
   note?: string;
+  /** GHOST only: the id of the vanished resource whose cost records it holds. */
+  ghostOf?: string;
   /**
    * ECS/RDS leaves: fraction (0..1) of the daily cost that a *stop* ends (compute; storage keeps billing),
    * estimated from the products in the cost records. Absent: the resource cannot be stopped.
@@ -392,6 +394,63 @@ export interface ResourceTerminator {
   delete(resource: CloudResource): Promise<void>;
   /** Re-read one resource right before acting on it; undefined when it no longer exists. */
   get(resource: CloudResource): Promise<CloudResource | undefined>;
+}
+
+/** Same contract as the executor's `TerminationHooks`: the job id, once the API accepted the request. */
+export interface ActionHooks {
+  onJob?(jobId: string): void;
+}
+
+/** What `park` changed, kept (in the store, phase 2) so `resume` can undo exactly that. */
+export interface ParkedState {
+  kind: ResourceKind;
+  id: string;
+  /** When the park completed (epoch ms). */
+  parkedAt: number;
+  /** CCE node pool: the node count and autoscaling it had, restored on resume. */
+  formerNodeCount?: number;
+  formerAutoscaling?: { enable: boolean; minNodeCount?: number; maxNodeCount?: number };
+}
+
+/** A copy of a resource's data taken before a deletion (EVS snapshot, RDS manual backup). */
+export interface SafetyCopy {
+  kind: "EVS_SNAPSHOT" | "RDS_BACKUP";
+  id: string;
+  /** The volume / instance it copies. */
+  resourceId: string;
+  name: string;
+  status: string;
+  /** Provider timestamp as reported. */
+  createdAt?: string;
+  sizeGb?: number;
+  /**
+   * Whether the copy outlives the deletion of its source. False for EVS snapshots: OTC deletes a disk's snapshots
+   * with the disk, so an EVS snapshot cannot make a deletion reversible. True for RDS manual backups.
+   */
+  survivesDeletion: boolean;
+}
+
+/**
+ * The reversible actions (the rungs below `delete`), beside `ResourceTerminator`. Each resolves when the cloud's
+ * asynchronous job finished and rejects with the API's own reason otherwise, like the terminator.
+ */
+export interface ResourceActions {
+  /**
+   * Stop now, to be resumed later: ECS stop, RDS stop (OTC restarts it after 7 days), CCE node pool → 0 nodes.
+   * `hooks.onJob` gets the job id as soon as the cloud accepted the call (ECS, RDS), for the execution journal.
+   */
+  park(resource: CloudResource, hooks?: ActionHooks): Promise<ParkedState>;
+  /** Undo a park: ECS/RDS start, CCE node pool back to its former count and autoscaling. */
+  resume(resource: CloudResource, parked: ParkedState, hooks?: ActionHooks): Promise<void>;
+  /** Start a stopped ECS or RDS (scheduled starts); resolves at once when it already runs. */
+  start(resource: CloudResource, hooks?: ActionHooks): Promise<void>;
+  /** EVS snapshot or RDS manual backup, waited for until usable (available / COMPLETED). */
+  copy(resource: CloudResource, name: string): Promise<SafetyCopy>;
+  /** The copies of one volume / instance (retention listing; never deleted by ot3c on its own). */
+  listCopies(resource: CloudResource): Promise<SafetyCopy[]>;
+  /** CCE cluster hibernation (no master fee; its nodes bill on) and wake-up, waited for. */
+  hibernateCluster(clusterId: string): Promise<void>;
+  awakeCluster(clusterId: string): Promise<void>;
 }
 
 /**

@@ -119,7 +119,7 @@ describe("compiled binary", () => {
     expect(r.err).toContain("ot3c: synced");
   });
 
-  test("plan -o writes a 0600 plan file; dump-data -o - prints CSV", async () => {
+  test("plan --out writes a 0600 plan file; dump-data --out - prints CSV", async () => {
     const file = join(work, "plan.yaml");
     const p = await ot3c(withState(["plan", "--out", file]));
     expect(p.code).toBe(0);

@@ -21,6 +21,7 @@ import { register as registerChargeback } from "./chargeback.ts";
 import { register as registerDemo } from "./demo.ts";
 import { register as registerCompletion } from "./completion.ts";
 import { register as registerNotify } from "./notify.ts";
+import { register as registerReplay } from "./replay.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -39,6 +40,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDumpData,
   registerChargeback,
   registerDemo,
+  registerReplay,
   registerNotify,
   registerCompletion,
 ];

@@ -42,7 +42,7 @@ export interface PlanDocument {
   };
   /** Virtual resources vetoed in this period (state DB): left out of the plan. */
   vetoed: string[];
-  /** Where `-o FILE` wrote the plan file, else null. */
+  /** Where `--out FILE` wrote the plan file, else null. */
   file: string | null;
 }
 

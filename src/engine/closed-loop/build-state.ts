@@ -42,12 +42,24 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     const prev = actedAt.get(e.leaf);
     if (prev === undefined || e.at < prev) actedAt.set(e.leaf, e.at);
   }
-  for (const [leaf, at] of actedAt) actedFrom.set(leaf, epochDay(isoDay(at, timeZone)));
+  // A resource the engine deleted is gone from the inventory: its cost records now form a ghost, which must carry
+  // the deletion (otherwise its forecast runs on until its empty days arrive — the cascade this loop exists to stop).
+  const alias = new Map<string, string>();
+  for (const r of inv.roots) {
+    if (r.kind !== "GHOST" || r.ghostOf === undefined) continue;
+    for (const kind of ["ECS", "EVS", "CCE", "RDS"]) {
+      const leaf = `${kind}_${r.ghostOf}`;
+      if (actedAt.has(leaf)) alias.set(leaf, r.id);
+    }
+  }
+  for (const [leaf, at] of actedAt) actedFrom.set(alias.get(leaf) ?? leaf, epochDay(isoDay(at, timeZone)));
 
   const main = forecastResources({ roots: inv.roots, period, lastCompleteDay: lcd, model: input.model, actedFrom, timeZone });
   collectIfLarge(input.costs.length);
   const ex = inv.excluded.length > 0 ? forecastResources({ roots: inv.excluded, period, lastCompleteDay: lcd, model: input.model, timeZone }) : undefined;
 
+  const ghostActedAt = new Map<string, number>();
+  for (const [leaf, ghost] of alias) ghostActedAt.set(ghost, actedAt.get(leaf)!);
   const units = new Map<string, UnitFigures>();
   const parent = new Map<string, string>();
   const stopShare = new Map<string, number>();
@@ -58,7 +70,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     const path = paths.get(vr.id) ?? new Float64Array(main.dates.length);
     units.set(vr.id, { soFar: f?.costSoFar ?? 0, path, monthEnd: f?.monthEnd ?? { p10: 0, p50: 0, p90: 0 }, ...(excluded ? { excluded } : {}) });
     if (vr.stopShare !== undefined) stopShare.set(vr.id, vr.stopShare);
-    const at = actedAt.get(vr.id);
+    const at = actedAt.get(vr.id) ?? (vr.kind === "GHOST" ? ghostActedAt.get(vr.id) : undefined);
     if (at !== undefined && vr.members.length === 0) actualsAfterAction.set(vr.id, billedFrom(vr.daily, at, period.startDate, period.endDate, timeZone));
   };
   const roots: ResourceUnit[] = [];
@@ -77,6 +89,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     units,
     parent,
     stopShare,
+    alias,
     total: { soFar: main.total.soFar, path: main.totalPath, monthEnd: main.total.monthEnd, band: main.total.band },
     ...(ex ? { excludedSpend: { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily: sumDailies(inv.excluded.map((r) => r.daily)) } } : {}),
     actualDaily,

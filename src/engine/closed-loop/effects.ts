@@ -29,24 +29,52 @@ export function stopUntil(a: { kind: ResourceKind; at: number }): number {
 }
 
 /**
- * Fraction of each remaining day's cost that is left after the action: 1 before `at`, the residual (0 for a
- * delete; the storage share for a stop) inside the action's window, pro rata on the days the window cuts.
+ * The leaf's billing rate over time given everything done to it, as a fraction of its untouched rate: 1 until the
+ * first action, the stop's residual inside a stop's window, 0 from a delete (or removal) on. Actions combine by
+ * time, not by multiplying day factors: a stop at 09:00 and a delete at 10:00 leave the day's cost up to 09:00.
  */
-export function dayFactors(state: ForecastState, a: LeafAction, stopShare: number | undefined): Float64Array | undefined {
-  const residual = a.action === "stop" ? 1 - (stopShare ?? 0) : 0;
-  if (residual >= 1) return undefined;
-  const from = a.at;
-  const until = a.action === "stop" ? stopUntil(a) : Infinity;
+export function rateAt(t: number, actions: LeafAction[], residual: number): number {
+  let rate = 1;
+  for (const a of actions) {
+    if (a.at > t) continue;
+    if (a.action !== "stop") return 0;
+    if (t < stopUntil(a)) rate = Math.min(rate, residual);
+  }
+  return rate;
+}
+
+/** Mean rate over [from, to): exact, integrating between the actions' instants and their windows' ends. */
+export function meanRate(from: number, to: number, actions: LeafAction[], residual: number): number {
+  const cuts = [from, to];
+  for (const a of actions) {
+    for (const t of [a.at, a.action === "stop" ? stopUntil(a) : Infinity]) if (t > from && t < to) cuts.push(t);
+  }
+  cuts.sort((x, y) => x - y);
+  let area = 0;
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    if (cuts[i + 1] <= cuts[i]) continue;
+    area += rateAt(cuts[i], actions, residual) * (cuts[i + 1] - cuts[i]);
+  }
+  return area / (to - from);
+}
+
+/** The residual rate of a stop: what keeps billing (the storage share). */
+export function residualOf(state: ForecastState, leaf: string): number {
+  return 1 - (state.stopShare.get(leaf) ?? 0);
+}
+
+/**
+ * Fraction of each remaining day's untouched cost that is left after `actions` (all on one leaf), or undefined
+ * when they leave every remaining day whole.
+ */
+export function dayFactors(state: ForecastState, actions: LeafAction[], residual: number): Float64Array | undefined {
+  if (actions.length === 0) return undefined;
   const n = state.dates.length;
   const f = new Float64Array(n);
   let touched = false;
   for (let k = 0; k < n; k++) {
-    const ds = state.dayStarts[k];
-    const de = state.dayStarts[k + 1];
-    const overlap = Math.max(0, Math.min(de, until) - Math.max(ds, from));
-    const frac = overlap / (de - ds);
-    f[k] = 1 - frac * (1 - residual);
-    if (frac > 0) touched = true;
+    f[k] = meanRate(state.dayStarts[k], state.dayStarts[k + 1], actions, residual);
+    if (f[k] < 1) touched = true;
   }
   return touched ? f : undefined;
 }
@@ -108,13 +136,15 @@ function shiftBand(q: { p10: number; p50: number; p90: number }, shift: number, 
 }
 
 /**
- * Applies one action to a leaf. Returns the month-end saving it causes (what the forecast of the remaining days
- * loses, plus — for a dry run — the cost data that arrived after the action and would not exist had it been made).
+ * Applies everything done to one leaf (all its actions at once, in time order). Returns the month-end saving it
+ * causes: what the forecast of the remaining days loses, plus — for dry runs — the cost data that arrived after
+ * the actions and would not exist had they been made.
  */
-export function applyAction(overlay: FigureOverlay, state: ForecastState, a: LeafAction): number {
-  const fig = overlay.get(a.leaf);
-  if (!fig) return 0;
-  const factors = dayFactors(state, a, state.stopShare.get(a.leaf));
+export function applyActions(overlay: FigureOverlay, state: ForecastState, leaf: string, actions: LeafAction[]): number {
+  const fig = overlay.get(leaf);
+  if (!fig || actions.length === 0) return 0;
+  const residual = residualOf(state, leaf);
+  const factors = dayFactors(state, actions, residual);
   const delta = new Float64Array(state.dates.length);
   let saved = 0;
   if (factors) {
@@ -124,39 +154,37 @@ export function applyAction(overlay: FigureOverlay, state: ForecastState, a: Lea
     }
   }
   let soFarDelta = 0;
-  if (a.dryRun) {
-    const after = counterfactualActuals(state, a);
+  const dry = actions.filter((a) => a.dryRun);
+  if (dry.length > 0) {
+    const after = counterfactualActuals(state, leaf, dry, residual);
     soFarDelta = -after;
     saved += after;
   }
-  if (saved !== 0) overlay.addToLeaf(a.leaf, delta, soFarDelta);
+  if (saved !== 0) overlay.addToLeaf(leaf, delta, soFarDelta);
   return saved;
 }
 
-/** Actual cost billed after a dry-run action's instant (within its window) that enforcement would have avoided. */
-function counterfactualActuals(state: ForecastState, a: LeafAction): number {
-  const days = state.actualsAfterAction.get(a.leaf);
+/** Actual cost billed after dry-run actions (within their windows) that enforcement would have avoided. */
+function counterfactualActuals(state: ForecastState, leaf: string, actions: LeafAction[], residual: number): number {
+  const days = state.actualsAfterAction.get(leaf);
   if (!days) return 0;
-  const residual = a.action === "stop" ? 1 - (state.stopShare.get(a.leaf) ?? 0) : 0;
-  const until = a.action === "stop" ? stopUntil(a) : Infinity;
   let sum = 0;
-  for (const d of days) {
-    const overlap = Math.max(0, Math.min(d.end, until) - Math.max(d.start, a.at));
-    sum += d.amount * (overlap / (d.end - d.start)) * (1 - residual);
-  }
+  for (const d of days) sum += d.amount * (1 - meanRate(d.start, d.end, actions, residual));
   return sum;
 }
 
 /**
- * The saving an action *would* bring if made at `at` (for open items): the forecast of the remaining days it
- * would remove, on the current (already adjusted) figures, without changing them.
+ * The saving one more action on a leaf *would* bring (for open items), given what was already done to it: the
+ * remaining days' forecast it would remove, measured on the untouched path so the two never count a day twice.
  */
-export function wouldSave(overlay: FigureOverlay, state: ForecastState, a: LeafAction): number {
-  const fig = overlay.get(a.leaf);
-  if (!fig) return 0;
-  const factors = dayFactors(state, a, state.stopShare.get(a.leaf));
-  if (!factors) return 0;
+export function wouldSave(state: ForecastState, leaf: string, done: LeafAction[], extra: LeafAction): number {
+  const base = state.units.get(leaf);
+  if (!base) return 0;
+  const residual = residualOf(state, leaf);
+  const without = dayFactors(state, done, residual);
+  const withIt = dayFactors(state, [...done, extra], residual);
+  if (!withIt) return 0;
   let saved = 0;
-  for (let k = 0; k < factors.length; k++) saved += fig.path[k] * (1 - factors[k]);
+  for (let k = 0; k < withIt.length; k++) saved += base.path[k] * ((without ? without[k] : 1) - withIt[k]);
   return saved;
 }

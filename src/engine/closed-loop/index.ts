@@ -32,7 +32,7 @@ import type {
   TerminationPlan,
   VirtualResource,
 } from "../types.ts";
-import { applyAction, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
+import { applyActions, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
 import { leafId, type ActionLedger, type OpenItem } from "./ledger.ts";
 import type { ForecastState } from "./state.ts";
 
@@ -57,6 +57,11 @@ export interface OpenItemDecision {
   saving: number;
   outcome: "keep" | "CANCELLED" | "GONE" | "VETOED";
   reason?: string;
+  /**
+   * A new, earlier deadline (never less than the grace from now): the forecast rose and no resource outside the
+   * open items can close the rest of the gap, so an item already announced acts sooner. The owner is told again.
+   */
+  advanceTo?: number;
 }
 
 export interface PlanDecision {
@@ -88,12 +93,17 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   const overlay = new FigureOverlay(state);
   const unitById = indexUnits(state.roots);
 
-  // 1. What was done enters the figures, in the order it was done (a stop, then the delete that escalated it).
+  // 1. What was done enters the figures: per leaf, all its actions at once, combined by time (a stop, then the
+  //    delete that escalated it, each day counted once).
   const stopped = new Set<string>();
   const acted = new Set<string>();
+  const done = new Map<string, LeafAction[]>();
   for (const e of ledger.executed.slice().sort((a, b) => a.at - b.at)) {
-    const a: LeafAction = { leaf: e.leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
-    applyAction(overlay, state, a);
+    const leaf = state.alias.get(e.leaf) ?? e.leaf;
+    const a: LeafAction = { leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
+    const list = done.get(leaf) ?? [];
+    list.push(a);
+    done.set(leaf, list);
     if (a.action === "stop") {
       if (now < stopUntil(a)) stopped.add(e.leaf);
       else stopped.delete(e.leaf);
@@ -102,6 +112,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       stopped.delete(e.leaf);
     }
   }
+  for (const [leaf, actions] of done) applyActions(overlay, state, leaf, actions);
   // Servers and databases their owners stopped: a stop saves nothing more.
   for (const u of unitById.values()) {
     const st = u.resource?.status;
@@ -156,7 +167,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       }
     }
     const at = item.state === "EXECUTING" ? now : Math.max(item.deadline, now);
-    d.saving = live.filter((l) => !claimed.has(l)).reduce((sum, leaf) => sum + savingOf(overlay, state, unitById.get(leaf), item.action, at, stopped), 0);
+    d.saving = live.filter((l) => !claimed.has(l)).reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, at, stopped, done.get(leaf) ?? []), 0);
     for (const l of live) claimed.add(l);
     keepers.push({ d, open });
   }
@@ -204,11 +215,49 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     currency: o.currency,
     timeZone: o.timeZone,
   });
+  // 5. Still uncovered and nobody else left: open items act sooner (least important first, as late as still
+  //    closes the gap, never before the grace from now).
+  let uncovered = gap - committed - plan.savings;
+  let advanced = 0;
+  if (uncovered > EPS) {
+    const days = candidateDays(state, now + o.graceMs);
+    const movable = keepers
+      .filter((k) => k.d.outcome === "keep" && cancellable(k))
+      .sort((a, b) => b.open.item.prio - a.open.item.prio || (a.open.item.id < b.open.item.id ? -1 : 1));
+    for (const k of movable) {
+      if (uncovered <= EPS) break;
+      const item = k.open.item;
+      const current = Math.max(item.deadline, now);
+      const live = k.open.leaves.filter((l) => liveLeaves.has(l));
+      const savingAt = (t: number) => live.reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, t, stopped, done.get(leaf) ?? []), 0);
+      // The latest day that closes what is left; when none does, the earliest (it closes the most).
+      const earlier = days.filter((t) => t < current);
+      let chosen: number | undefined;
+      let gain = 0;
+      for (let i = earlier.length - 1; i >= 0; i--) {
+        const g = savingAt(earlier[i]) - k.d.saving;
+        if (g >= uncovered - EPS) {
+          chosen = earlier[i];
+          gain = g;
+          break;
+        }
+      }
+      if (chosen === undefined && earlier.length > 0) {
+        chosen = earlier[0];
+        gain = savingAt(chosen) - k.d.saving;
+      }
+      if (chosen === undefined || gain <= EPS) continue;
+      k.d.advanceTo = chosen;
+      k.d.saving += gain;
+      uncovered -= gain;
+      advanced += gain;
+    }
+  }
   const coverage: PlanCoverage = {
     gap,
-    committed,
+    committed: committed + advanced,
     planned: plan.savings,
-    uncovered: Math.max(0, gap - committed - plan.savings),
+    uncovered: Math.max(0, uncovered),
   };
   plan.coverage = coverage;
   plan.gap = gap;
@@ -224,19 +273,22 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   };
 }
 
+/** Day starts inside the period at or after `from` (the instants a plan may act on), ascending. */
+function candidateDays(state: ForecastState, from: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < state.dates.length; k++) if (state.dayStarts[k] >= from && state.dayStarts[k] < state.period.end) out.push(state.dayStarts[k]);
+  return out;
+}
+
 /** PENDING items are cancelled as surplus before APPROVED ones. */
 function rank(open: OpenItem): number {
   return open.item.state === "PENDING" ? 0 : 1;
 }
 
-function savingOf(overlay: FigureOverlay, state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>): number {
-  if (!unit) return 0;
-  if (action === "stop") {
-    if ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id)) return 0;
-    return wouldSave(overlay, state, { leaf: unit.id, kind: unit.kind, action: "stop", at });
-  }
-  if (unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
-  return wouldSave(overlay, state, { leaf: unit.id, kind: unit.kind, action: "delete", at });
+function savingOf(state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>, done: LeafAction[]): number {
+  if (!unit || unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
+  if (action === "stop" && ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id))) return 0;
+  return wouldSave(state, unit.id, done, { leaf: unit.id, kind: unit.kind, action, at });
 }
 
 function indexUnits(roots: ResourceUnit[]): Map<string, ResourceUnit> {

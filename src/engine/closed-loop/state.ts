@@ -38,6 +38,11 @@ export interface ForecastState {
   parent: Map<string, string>;
   /** ECS/RDS leaf id → fraction of its cost a stop ends. */
   stopShare: Map<string, number>;
+  /**
+   * Leaf id of a resource the engine acted on → the ghost that now holds its cost records (the resource is gone
+   * from the inventory, its late cost days still arrive). Effects on the leaf apply to the ghost.
+   */
+  alias: Map<string, string>;
   /** The tree's total: so far, median path and month-end band (band per day for the chart). */
   total: { soFar: number; path: Float64Array; monthEnd: Quantiles; band: Array<{ date: IsoDate } & Quantiles> };
   /** Spend of other instances' resources (baseline), with its own band. */

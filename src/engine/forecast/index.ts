@@ -130,9 +130,23 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
   return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalScale, q, dates), totalScale, totalDiversification, dates, paths, totalPath };
 }
 
+/** Per creation instant and zone (the same resources come back every sync; the zone arithmetic is not cheap). */
+const partialCache = new Map<string, PartialFirstDay | null>();
+
 /** The creation day of a resource and the part of it the resource existed, when it was created after midnight. */
 function partialFirstDay(createdAt: string | undefined, timeZone: string): PartialFirstDay | undefined {
   if (!createdAt) return undefined;
+  const key = `${timeZone}|${createdAt}`;
+  let hit = partialCache.get(key);
+  if (hit === undefined) {
+    hit = computePartialFirstDay(createdAt, timeZone) ?? null;
+    if (partialCache.size > 200_000) partialCache.clear();
+    partialCache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+function computePartialFirstDay(createdAt: string, timeZone: string): PartialFirstDay | undefined {
   const t = Date.parse(createdAt);
   if (!Number.isFinite(t)) return undefined;
   const day = localIsoDay(t, timeZone);

@@ -306,6 +306,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       members: [],
       daily: costs.daily(rid),
       managed: false,
+      ghostOf: rid,
       note: "cost records without a resource in the inventory (deleted, or a type ot3c does not manage): baseline",
     });
   }

@@ -15,8 +15,20 @@ export interface OtcSimOptions {
   failJob?: (action: string, resourceId: string) => { failReason: string; errorCode?: string } | undefined;
   /** Serve ECS list entries without a `tags` field (older gateways), so clients must use the tags API. */
   ecsListOmitsTags?: boolean;
-  /** Reject X-Sdk-Date further than this from now (the real gateway: 15 minutes); default: no check. */
+  /** Reject X-Sdk-Date further than this from now; default 15 minutes, like the real gateway. */
   maxSkewMs?: number;
+  /**
+   * The simulated cloud's clock (epoch ms): live billing and the RDS 7-day restart run on it, so a replay on a
+   * virtual clock sees them without waiting. Default: real time.
+   */
+  now?: () => number;
+  /** How long OTC keeps an RDS instance stopped before it starts it by itself; default 7 days. */
+  rdsMaxStoppedMs?: number;
+}
+
+/** The simulator's clock. */
+export function simNow(ctx: SimContext): number {
+  return (ctx.opts.now ?? Date.now)();
 }
 
 export interface SimContext {

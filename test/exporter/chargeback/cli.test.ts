@@ -85,7 +85,7 @@ describe("ot3c chargeback", () => {
     expect(micros).toBe(report.total.micros);
   });
 
-  test("backfill -o FILE writes OpenMetrics ending in # EOF; export --format openmetrics is the same", async () => {
+  test("backfill --out FILE writes OpenMetrics ending in # EOF; export --format openmetrics is the same", async () => {
     const file = join(dir, "bf.om");
     const r = await cli("backfill", "--out", file);
     expect(r.code).toBe(0);
