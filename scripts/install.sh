@@ -55,7 +55,7 @@ if [ -e "$CONF_DIR/ot3c.yaml" ]; then
   echo "kept existing $CONF_DIR/ot3c.yaml"
 else
   # The binary writes its own commented example, so it always matches this version's schema.
-  "$BIN_DIR/ot3c" generate-config -o "$CONF_DIR/ot3c.yaml" >/dev/null
+  "$BIN_DIR/ot3c" generate-config --out "$CONF_DIR/ot3c.yaml" >/dev/null
   chmod 0640 "$CONF_DIR/ot3c.yaml"
   echo "wrote example $CONF_DIR/ot3c.yaml (edit it: credentials, target-budget; keep enforce: false until verified)"
 fi

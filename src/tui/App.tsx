@@ -137,6 +137,9 @@ function Screen(props: ScreenProps) {
 
   const cursor = (v: ViewId) => {
     const n = counts[v];
+    // The item under the cursor is remembered from the first time it is shown, not only after a move: a re-sort
+    // right after opening a view must not move the cursor to another item.
+    if (selectedRef.current[v] === undefined && n > 0) selectedRef.current[v] = keys[v](Math.max(0, Math.min(cursorsRef.current[v], n - 1)));
     const key = selectedRef.current[v];
     if (key !== undefined) {
       // Cheap when the item is still where it was; a scan only after a re-sort or a refresh moved it.

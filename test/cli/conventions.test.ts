@@ -98,6 +98,28 @@ describe("usage errors exit 2", () => {
   });
 });
 
+describe("list and plan: NAME columns, members, one money and time format", () => {
+  test("list text has a NAME column and currency-named columns; plan names every member", async () => {
+    const list = await run([...globals(f), "list"]);
+    expect(list.out).toMatch(/^ID +NAME +PRIO +SO FAR EUR +FORECAST EUR +TAGS$/m);
+    expect(list.out).not.toMatch(/\d,\d{3}\.\d\d/);
+    const plan = await run([...globals(f), "plan"]);
+    expect(plan.code).toBe(0);
+    expect(plan.out).toMatch(/^NAME +ACTION +MEMBERS +PRIO +OWNER +SAVING EUR +DATE +ID$/m);
+    expect(plan.out).toMatch(/ \d{4}-\d\d-\d\d \d\d:\d\d CES?T /);
+    expect(plan.out).toMatch(/^Members:\n {2}- (ECS|EVS|CCE|RDS) \S+ +id \S+ +prio (\d+|untagged) +owner \S+/m);
+    const doc = JSON.parse((await run([...globals(f), "plan", "-o", "json"])).out);
+    const item = doc.plan.items[0];
+    expect(item.tdate).toMatch(/Z$/);
+    expect(doc.plan.createdAt).toMatch(/Z$/);
+    expect(item.members.length).toBeGreaterThan(0);
+    expect(item.members[0]).toMatchObject({ kind: expect.any(String), name: expect.any(String), id: expect.any(String) });
+    // Group items name all their members: a server and its volumes.
+    const group = doc.plan.items.find((i: { vrId: string }) => i.vrId.startsWith("GR_"));
+    if (group) expect(group.members.length).toBeGreaterThan(1);
+  });
+});
+
 describe("time: zone named for people, UTC in JSON, one duration grammar", () => {
   test("ot3c time", async () => {
     const json = JSON.parse((await run(["--config", f.config, "time", "--at", "2026-11-22T12:00:00+01:00", "-o", "json"])).out);

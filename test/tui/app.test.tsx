@@ -544,3 +544,72 @@ describe("Esc followed quickly by a key", () => {
     expect(r.frame()).toContain("[5 Events]");
   });
 });
+
+describe("k9s habits", () => {
+  const selected = (f: string) => /^› (\S+)/m.exec(f)?.[1];
+
+  test("the cursor stays on its item when a postpone re-sorts Pending", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    expect(selected(r.frame())).toBe("p-101");
+    // p-101 is postponed past the others (the fake engine applies it and publishes the re-sorted plan).
+    await r.press("p", KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter, KEY.tab, KEY.enter);
+    await settle(30);
+    const f = r.frame();
+    expect(r.engine.commands.at(-1)).toMatchObject({ type: "postpone", ids: ["p-101"] });
+    // The list re-sorted (p-101 is no longer first), and the cursor followed it.
+    expect(f.indexOf("p-102")).toBeLessThan(f.indexOf("p-101"));
+    expect(selected(f)).toBe("p-101");
+  });
+
+  test("Space marks items; approve acts on the marked ones through one dialog that lists them all", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press(" ", KEY.down, " ");
+    let f = r.frame();
+    expect(f).toContain("2 marked");
+    expect(f).toMatch(/^ \*p-101 /m);
+    expect(f).toMatch(/^ \*p-103 /m);
+    await r.press("a");
+    f = r.frame();
+    expect(f).toContain("Approve termination of 2 marked items?");
+    expect(f).toContain("p-101: stop app-0");
+    expect(f).toContain("p-103: delete cce-ci-23");
+    await r.press(KEY.tab, KEY.enter);
+    await settle(30);
+    expect(r.engine.commands.at(-1)).toEqual({ type: "approve", ids: ["p-101", "p-103"], actor: "tester", source: "tui" });
+    expect(r.frame()).not.toContain("marked");
+  });
+
+  test("/ filters Pending and Events too; Esc clears", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("/");
+    await r.type("cce");
+    let f = r.frame();
+    expect(f).toContain('filter "cce"');
+    expect(f).toContain("p-103");
+    expect(f).not.toContain("p-101 ");
+    await r.press(KEY.enter, KEY.esc);
+    expect(r.frame()).toContain("p-101");
+    await r.press("5", "/");
+    await r.type("p-103");
+    f = r.frame();
+    const rows = f.split("\n").filter((l) => /^[ ›] \d\d-\d\d \d\d:\d\d/.test(l));
+    expect(rows.length).toBe(1);
+    expect(rows[0]).toContain("p-103 cce-ci-23 (CCE_");
+  });
+
+  test("Enter opens an Events line with the plan item and its members; d opens a resource", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "events" }) });
+    await r.press("/");
+    await r.type("p-101");
+    await r.press(KEY.enter, KEY.enter);
+    let f = r.frame();
+    expect(f).toContain("Event");
+    expect(f).toMatch(/plan item \(now PENDING\)/);
+    expect(f).toMatch(/- ECS ecs-1 +id 00000001/);
+    await r.press(KEY.esc, "2", "d");
+    f = r.frame();
+    expect(f).toContain("Resource app-0");
+    expect(f).toMatch(/members \(2\):/);
+    expect(f).toMatch(/tags: /);
+  });
+});
