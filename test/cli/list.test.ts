@@ -95,7 +95,7 @@ describe("ot3c list", () => {
     const r = await run([...globals(f), "list"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Project ${f.scenario.world.projectName} (eu-de) · period ${doc.period.start}`);
-    expect(r.out).toMatch(/^ID\s+PRIO\s+SO FAR\s+FORECAST\s+TAGS$/m);
+    expect(r.out).toMatch(/^ID\s+NAME\s+PRIO\s+SO FAR EUR\s+FORECAST EUR\s+TAGS$/m);
     expect(r.out).toContain(`Current total:    ${doc.budget!.spendSoFar.toFixed(2)} EUR`);
     expect(r.out).toContain(`Predicted total:  ${doc.budget!.forecast.p50.toFixed(2)} EUR`);
     expect(r.out).toMatch(/^Budget: .* (left|OVER) at P50 · status (OK|AT_RISK|OVER)$/m);
