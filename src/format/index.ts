@@ -156,6 +156,19 @@ export function parseDuration(text: string): number | undefined {
   return consumed > 0 && consumed === t.length ? total : undefined;
 }
 
+/**
+ * What a view shows in a unit's prio column: its prio when ot3c manages it, else why not — never `0` unless the
+ * resource really is tagged `ot3c_prio=0` ("untagged": no `ot3c_prio` tag; "prepaid"; "ghost": cost records
+ * only; "baseline": a group kept out by a member, another instance's resource, a volume held outside its unit).
+ */
+export function unitPrioLabel(u: { kind: string; prio: number; managed?: boolean; tags: Record<string, string>; resource?: { prepaid?: boolean } }): string {
+  if (u.kind === "GHOST") return "ghost";
+  if (u.managed !== false) return String(u.prio);
+  if (u.resource?.prepaid) return "prepaid";
+  if (u.kind !== "GROUP" && u.tags.ot3c_prio === undefined) return "untagged";
+  return "baseline";
+}
+
 /** Full priority: never abbreviated ("2147483647", not "2.1G"); "untagged" when the resource has none. */
 export function prioText(prio: number | undefined): string {
   if (prio === undefined) return "untagged";

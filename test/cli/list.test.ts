@@ -53,8 +53,20 @@ describe("ot3c list", () => {
     expect(doc.budget!.target).toBe(f.scenario.targetBudget);
     expect(doc.excluded).toEqual({ count: 0, costSoFar: 0, forecastP50: 0 });
     for (const r of doc.resources) {
-      expect(Object.keys(r).sort()).toEqual(["costSoFar", "forecast", "group", "id", "kind", "managed", "members", "name", "note", "owner", "prio", "tags"]);
+      expect(Object.keys(r).sort()).toEqual(["costSoFar", "forecast", "group", "id", "kind", "managed", "members", "name", "note", "owner", "prio", "prioLabel", "tags"]);
     }
+  });
+
+  test("an untagged resource is shown as untagged, never as prio 0; 0 only for a real ot3c_prio=0", () => {
+    const rows: Array<{ prio: number | null; prioLabel: string; tags: Record<string, string>; kind: string; managed: boolean }> = [];
+    walk(doc.resources, (r) => rows.push(r as never));
+    const untagged = rows.filter((r) => r.kind !== "GHOST" && r.kind !== "GROUP" && r.tags.ot3c_prio === undefined);
+    expect(untagged.length).toBeGreaterThan(0);
+    for (const r of untagged) {
+      expect(r.prio).toBeNull();
+      expect(r.prioLabel).toBe("untagged");
+    }
+    for (const r of rows) if (r.prio === 0 && r.kind !== "GHOST") expect(r.tags.ot3c_prio).toBeDefined();
   });
 
   test("every live resource of the simulated project appears exactly once in the tree, deleted ones as ghosts", () => {

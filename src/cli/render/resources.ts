@@ -4,13 +4,17 @@
  */
 import type { BillingPeriod, BudgetSummary, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
 import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
+import { unitPrioLabel } from "../../format/index.ts";
 import { amount } from "../../format/index.ts";
 
 export interface ListDocumentResource {
   id: string;
   kind: string;
   name: string;
-  prio: number;
+  /** `ot3c_prio` when ot3c manages the unit; null otherwise (see `prioLabel`) — never 0 for an untagged resource. */
+  prio: number | null;
+  /** What the prio column says: the prio, or untagged / prepaid / ghost / baseline. */
+  prioLabel: string;
   owner: string | null;
   group: string | null;
   managed: boolean;
@@ -45,7 +49,8 @@ function toDocResource(vr: ResourceUnit, forecasts: Record<string, ForecastSumma
     id: vr.id,
     kind: vr.kind,
     name: vr.name,
-    prio: vr.prio,
+    prio: isManaged(vr) || vr.tags.ot3c_prio !== undefined ? vr.prio : null,
+    prioLabel: unitPrioLabel(vr),
     owner: vr.owner ?? null,
     group: vr.group ?? null,
     managed: isManaged(vr),
@@ -110,7 +115,7 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
   lines.push("");
   lines.push(`${pad("ID", idW)} ${pad("NAME", nameW)} ${padL("PRIO", 10)} ${padL(`SO FAR ${c}`, 12)} ${padL(`FORECAST ${c}`, 12)}  TAGS`);
   const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
-    const prio = r.kind === "GHOST" ? "ghost" : r.managed ? String(r.prio) : r.prio === 0 && r.tags.ot3c_prio !== undefined ? "0" : "-";
+    const prio = r.prioLabel;
     const label = shortId(prefix + r.id, idW);
     lines.push(
       `${pad(label, idW)} ${pad(r.name, nameW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 12)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 12)}  ${tagText(r.tags)}`,

@@ -6,6 +6,7 @@ import { memo, useMemo } from "react";
 import { Box } from "ink";
 import type { TreeRow, SortOrder } from "../tree.ts";
 import { amount, cell } from "../format.ts";
+import { unitPrioLabel } from "../../format/index.ts";
 import { planStateLook, type Theme } from "../theme.ts";
 import { Line, Plain, useTheme, windowStart, type Seg } from "../components/Line.tsx";
 
@@ -34,11 +35,11 @@ export function treeLayout(width: number, prioWidth = 5): TreeLayout {
   return { ...fixed, id, owner, name: flex - id - owner };
 }
 
-/** Widest prio among the rows (digits), so the column shows every prio whole. */
+/** Widest prio label among the rows, so the column shows every prio (or "untagged") whole. */
 export function prioWidth(rows: TreeRow[]): number {
   let max = 0;
-  for (const r of rows) if (r.vr.prio > max) max = r.vr.prio;
-  return String(max).length;
+  for (const r of rows) max = Math.max(max, unitPrioLabel(r.vr).length);
+  return max;
 }
 
 function rowSegs(row: TreeRow, selected: boolean, l: TreeLayout, theme: Theme): Seg[] {
@@ -51,7 +52,7 @@ function rowSegs(row: TreeRow, selected: boolean, l: TreeLayout, theme: Theme): 
     (l.id ? `${cell(lead + row.vr.id, l.id, "left", g.ellipsis)} ` : "") +
     `${cell(row.vr.kind, l.type)} ` +
     `${cell((l.id ? "" : lead) + (row.vr.name || row.vr.id), l.name, "left", g.ellipsis)} ` +
-    `${cell(row.vr.managed === false ? "-" : String(row.vr.prio), l.prio, "right")} ` +
+    `${cell(unitPrioLabel(row.vr), l.prio, "right")} ` +
     (l.owner ? `${cell(row.vr.owner ?? "-", l.owner, "left", g.ellipsis)} ` : "") +
     (l.cost ? `${cell(amount(row.cost), l.cost, "right")} ` : "") +
     `${cell(amount(row.forecast), l.forecast, "right")} `;
