@@ -25,6 +25,8 @@ export interface PlanDocument {
     outcomeText: string;
     gap: number;
     savings: number;
+    /** How the gap is covered: by items already planned (the state database's), by these new items, and not at all. */
+    coverage: { committed: number; planned: number; uncovered: number } | null;
     items: Array<{
       vrId: string;
       action: PlanAction;
@@ -81,6 +83,7 @@ export function planDocument(input: {
       outcomeText: outcomeLine(p, input.currency),
       gap: round2(p.gap),
       savings: round2(p.savings),
+      coverage: p.coverage ? { committed: round2(p.coverage.committed), planned: round2(p.coverage.planned), uncovered: round2(p.coverage.uncovered) } : null,
       items: p.items.map((i) => ({
         vrId: i.vrId,
         action: i.action,
