@@ -74,7 +74,9 @@ export function resourceNames(resources: ResourceUnit[]): Map<string, string> {
 /** "staging (2 ECS, 2 EVS, 2 CCE)": the name and what it consists of. */
 function rowName(item: PlanItem, units: Map<string, ResourceUnit>): string {
   const unit = units.get(item.vrId);
-  const name = unit?.name || item.vrId;
+  // A unit that is gone (deleted by this item) is no longer in the tree: its resources, as the item saw them, still
+  // have their names.
+  const name = unit?.name || (item.resources?.length ? item.resources[0]!.name : "") || item.vrId;
   const members = planMembers(item, units);
   return members.length > 1 ? `${name} (${memberSummary(members)})` : name;
 }
