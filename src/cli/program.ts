@@ -54,7 +54,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     const code = exitCodeFor(err);
     if (!(err instanceof CommanderError)) {
-      const { redact } = await import("../providers/redact.ts");
+      const { redact } = await import("../util/redact.ts");
       process.stderr.write(`ot3c: ${redact((err as Error)?.message ?? String(err))}\n`);
     }
     return code;

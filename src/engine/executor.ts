@@ -16,7 +16,7 @@
  *    not re-planned: an operator checks the console and re-arms it with `approve`. A double delete is worse than
  *    a late one.
  */
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
 import {
