@@ -18,6 +18,10 @@ export interface JournalStep {
   /** pending: not called; calling: the call may have reached the API; done: finished; gone: vanished first. */
   phase: "pending" | "calling" | "done" | "gone";
   jobId?: string;
+  /** When the call was (last) sent: the bounded wait for its effect counts from here. */
+  calledAt?: number;
+  /** When the outcome was first found ambiguous (crash, reset, 5xx mid-call); cleared once resolved. */
+  ambiguousSince?: number;
 }
 
 export interface ExecutionJournal {

@@ -37,6 +37,8 @@ function serverJson(world: SimWorld, s: SimServer, withTags: boolean) {
     metadata: { charging_mode: "0", "metering.resourcespeccode": `${s.flavorId}.linux`, os_type: "Linux" },
     sys_tags: tagPairs(tags.filter((t) => t.startsWith("_sys_"))),
     "OS-EXT-STS:vm_state": s.status === "SHUTOFF" ? "stopped" : "active",
+    // The real API always sends task_state: null while idle, the running task otherwise (never during a job's INIT).
+    "OS-EXT-STS:task_state": s.taskState ?? null,
     "os-extended-volumes:volumes_attached": s.volumeIds.map((id, i) => ({
       id,
       device: `/dev/vd${String.fromCharCode(97 + (i % 26))}`,
@@ -85,7 +87,7 @@ function stopServers(ctx: SimContext, body: string): Response {
   if (stop.type !== undefined && stop.type !== "SOFT" && stop.type !== "HARD") return ecsError(400, "Ecs.0005", "type must be SOFT or HARD");
   const { world } = ctx;
   for (const id of ids) if (!world.servers.has(id)) return notFound(id);
-  const job = batchJob(ctx, "stopServer", "ECS.stop", ids, (s) => {
+  const job = batchJob(ctx, "stopServer", "ECS.stop", ids, "powering-off", (s) => {
     s.status = "SHUTOFF";
   });
   return json({ job_id: job.id });
@@ -98,7 +100,7 @@ function deleteServers(ctx: SimContext, body: string): Response {
   const deleteVolumes = req.delete_volume === true;
   const { world } = ctx;
   for (const id of ids) if (!world.servers.has(id)) return notFound(id);
-  const job = batchJob(ctx, "deleteServer", "ECS.delete", ids, (s) => {
+  const job = batchJob(ctx, "deleteServer", "ECS.delete", ids, "deleting", (s) => {
     world.servers.delete(s.id);
     for (const vid of s.volumeIds) {
       const v = world.volumes.get(vid);
@@ -113,21 +115,34 @@ function deleteServers(ctx: SimContext, body: string): Response {
   return json({ job_id: job.id });
 }
 
-function batchJob(ctx: SimContext, type: string, action: string, ids: string[], apply: (s: SimServer) => void) {
+function batchJob(ctx: SimContext, type: string, action: string, ids: string[], task: string, apply: (s: SimServer) => void) {
   const { world } = ctx;
   let failure: { failReason: string; errorCode?: string } | undefined;
   for (const id of ids) {
     recordMutation(world, `${action}:${id}`);
     failure ??= failureFor(ctx, action, id, tagMap(world.servers.get(id)!.tags));
   }
-  return createJob(ctx, "v1", type, ids, {
-    onSuccess: () => {
-      for (const id of ids) {
-        const s = world.servers.get(id);
-        if (s) apply(s);
-      }
+  const each = (fn: (s: SimServer) => void) => () => {
+    for (const id of ids) {
+      const s = world.servers.get(id);
+      if (s) fn(s);
+    }
+  };
+  return createJob(
+    ctx,
+    "v1",
+    type,
+    ids,
+    {
+      onStart: each((s) => (s.taskState = task)),
+      onSuccess: each((s) => {
+        s.taskState = null;
+        apply(s);
+      }),
+      onFail: each((s) => (s.taskState = null)),
     },
-  }, failure);
+    failure,
+  );
 }
 
 export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: URL): Route | undefined {
