@@ -13,7 +13,7 @@
  *    observation, never by re-sending: a known job is awaited; otherwise the resource is re-read — gone, already
  *    going (`deleting`, `task_state`) or already stopped → not re-sent. Unchanged proves nothing at once: OTC keeps
  *    an accepted job in INIT for a while with the resource exactly as before. The executor keeps observing for
- *    `ambiguousWaitMs` from the call; only a resource still unchanged after that wait, on an API where a started
+ *    `ambiguousWaitMs` from its first observation; only a resource still unchanged after that wait, on an API where a started
  *    job shows (`mutationVisible`), is provably untouched — then the re-send is audited
  *    (`terminate.resend-after-wait`) and happens once (`retried`). Anything else (RDS, whose running jobs do not
  *    show; a second ambiguity) FAILS with "outcome unknown" and is not re-planned: an operator checks the console
@@ -317,8 +317,11 @@ export class Executor {
     }
     if (stopUnderWay(journal.action, current)) return this.waitUnderWay(item, journal, step, current, now);
     if (step.jobId) return "wait"; // a job exists but this terminator cannot poll it: wait for its effect
-    // Unchanged. An accepted job may not have started yet: keep observing for the bounded wait.
-    const since = step.calledAt ?? step.ambiguousSince;
+    // Unchanged. An accepted job may not have started yet: keep observing for the bounded wait. It counts from the
+    // first observation, not from `calledAt`: that is the start of the tick that sent the call, which may lie well
+    // before the request actually went out (earlier steps of the tick awaited their jobs), while every observation
+    // happens after it.
+    const since = step.ambiguousSince;
     const limit = this.settings.ambiguousWaitMs ?? AMBIGUOUS_WAIT_MS;
     const waited = now - since;
     if (waited < limit) return "wait";
