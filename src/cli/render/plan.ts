@@ -3,6 +3,7 @@
  * outcome — and the stable JSON/YAML document (docs/output.md). Times in the document are RFC3339 with the
  * billing time zone's offset (as in plan files); money is rounded to cents.
  */
+import { terminalSafe } from "../../util/terminal-safe.ts";
 import { DEFAULT_TIME_ZONE } from "../../engine/period.ts";
 import { outcomeLine, renderPlanText, rfc3339 } from "../../engine/planner/plan-file.ts";
 import type { BudgetSummary, PlanAction, PlanOutcome, TerminationPlan } from "../../engine/types.ts";
@@ -104,9 +105,11 @@ export function renderPlanCommandText(input: {
   if (plan.outcome === "NOT_NEEDED") {
     lines.push(outcomeLine(plan, c));
   } else {
-    lines.push(renderPlanText(plan, c, input.timeZone ?? DEFAULT_TIME_ZONE).trimEnd());
+    // The seed's plan text (engine planner) quotes ids and owners: make every line safe on its own, so an injected
+    // line break cannot forge a line either.
+    lines.push(...renderPlanText(plan, c, input.timeZone ?? DEFAULT_TIME_ZONE).trimEnd().split("\n").map(terminalSafe));
   }
-  if (input.vetoed && input.vetoed.length > 0) lines.push("", `Vetoed this period, left out: ${input.vetoed.join(", ")}`);
+  if (input.vetoed && input.vetoed.length > 0) lines.push("", `Vetoed this period, left out: ${input.vetoed.map(terminalSafe).join(", ")}`);
   if (input.file) lines.push("", `Plan file written: ${input.file} (run it with \`ot3c exec -f ${input.file}\`)`);
   return lines.join("\n");
 }

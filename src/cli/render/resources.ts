@@ -4,6 +4,7 @@
  */
 import type { BillingPeriod, BudgetSummary, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
 import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
+import { terminalSafe } from "../../util/terminal-safe.ts";
 
 export interface ListDocumentResource {
   id: string;
@@ -92,7 +93,7 @@ function shortId(id: string, width: number): string {
 function tagText(tags: Record<string, string>): string {
   return Object.entries(tags)
     .filter(([k]) => k.startsWith("ot3c_"))
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${terminalSafe(k)}=${terminalSafe(v)}`)
     .join(" ");
 }
 
@@ -104,11 +105,11 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
   lines.push(`${pad("ID", idW)} ${padL("PRIO", 10)} ${padL("SO FAR", 10)} ${padL("FORECAST", 10)}  TAGS`);
   const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
     const prio = r.kind === "GHOST" ? "ghost" : r.managed ? String(r.prio) : r.prio === 0 && r.tags.ot3c_prio !== undefined ? "0" : "-";
-    const label = shortId(prefix + r.id, idW);
+    const label = shortId(prefix + terminalSafe(r.id), idW);
     lines.push(
       `${pad(label, idW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 10)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 10)}  ${tagText(r.tags)}`,
     );
-    if (r.note) lines.push(`${childPrefix}   note: ${r.note}`);
+    if (r.note) lines.push(`${childPrefix}   note: ${terminalSafe(r.note)}`);
     r.members.forEach((m, i) => {
       const last = i === r.members.length - 1;
       walk(m, childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  "));
