@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parse } from "yaml";
 import { cleanupTempDirs, globals, run, startSimFixture, type SimFixture } from "./helpers.ts";
 import { textSummary } from "../../src/tui/summary.ts";
-import { buildSnapshot } from "../tui/fixtures.ts";
+import { buildSnapshot, T0 } from "../tui/fixtures.ts";
 
 const CLEAR = "\u001b[2J\u001b[H"; // clear screen, cursor home
 const TITLE = "\u001b]0;pwned\u0007"; // set the window title
@@ -94,7 +94,7 @@ describe("hostile tag values in every output format", () => {
     snap.plan[0]!.vrId = `ECS_${RLO}evil`;
     snap.alerts = [`budget ${TITLE}alert\r\nforged`];
     (snap.sync as { error?: string }).error = `dashboard said ${CLEAR}`;
-    const out = textSummary(snap, "in-process", snap.generatedAt ?? Date.now());
+    const out = textSummary(snap, "in-process", T0);
     assertTerminalSafe(out, true);
     expect(out).toContain("owner mallory\\x1b[2J\\x1b[H@ex\\u202eample.com");
     expect(out).toContain("alert: budget \\x1b]0;pwned\\x07alert\\x0d\\x0aforged");
