@@ -13,7 +13,7 @@ export function buildProgram(): Command {
   program
     .name("ot3c")
     .description(
-      "Open Telekom Cloud cost control (forecast, budget, termination plan, grace, termination)\n" +
+      "T Cloud Public cost control (forecast, budget, termination plan, grace, termination)\n" +
         "and a Confluent Cloud chargeback exporter, in one binary.",
     )
     .version(VERSION, "-V, --version", "print the version")

@@ -37,6 +37,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
     forecast: { ...c.forecast },
     planner: { ...c.planner },
     ...(c.instance ? { instance: c.instance } : {}),
+    ...(c.notify.owners ? { owners: { ...c.notify.owners } } : {}),
     notify: {
       ...(c.notify.smtp ? { smtp: { ...c.notify.smtp, ...(c.notify.smtp.password ? { password: MASK } : {}) } } : {}),
       ...(c.notify.webhook
@@ -48,6 +49,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
           }
         : {}),
       ...(c.notify.defaultOwner ? { "default-owner": c.notify.defaultOwner } : {}),
+      ...(c.notify.ownerDomain ? { "owner-domain": c.notify.ownerDomain } : {}),
       "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
     },
     metrics: { ...c.metrics },
@@ -68,6 +70,15 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       "cku-usage-ratio": cb.ckuUsageRatio,
       "sync-interval": formatGoDuration(cb.syncIntervalMs),
     };
+  }
+  if (c.actions) {
+    if (Object.keys(c.actions.schedules).length > 0) out.schedules = c.actions.schedules;
+    out.actions = {
+      default: c.actions.defaultLimit,
+      "copy-before-delete": c.actions.copyBeforeDelete,
+      "copy-retention": formatGoDuration(c.actions.copyRetentionMs),
+    };
+    out.resume = c.actions.resume;
   }
   return out;
 }

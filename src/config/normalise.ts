@@ -159,6 +159,8 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
         : {}),
       ...(webhook ? { webhook: { url: webhook.url, ...(o.secrets.webhookHeaders ? { headers: o.secrets.webhookHeaders } : {}) } } : {}),
       ...(raw.notify["default-owner"] ? { defaultOwner: raw.notify["default-owner"] } : {}),
+      ...(raw.owners ? { owners: { ...raw.owners } } : {}),
+      ...(raw.notify["owner-domain"] ? { ownerDomain: raw.notify["owner-domain"] } : {}),
       reminderBeforeMs: ms(raw.notify["reminder-before"]),
     },
     metrics: { listen: raw.metrics.listen },
@@ -168,6 +170,13 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
     ...(raw["socket-group"] ? { socketGroup: raw["socket-group"] } : {}),
     ...(chargeback ? { chargeback } : {}),
     logLevel: raw["log-level"],
+    actions: {
+      schedules: raw.schedules ?? {},
+      defaultLimit: raw.actions.default,
+      copyBeforeDelete: raw.actions["copy-before-delete"],
+      copyRetentionMs: ms(raw.actions["copy-retention"]),
+      resume: raw.resume,
+    },
   };
   return config;
 }

@@ -30,12 +30,21 @@ interface JsonSchemaNode {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  items?: JsonSchemaNode;
+}
+
+/** The value schema of a mapping with free keys (e.g. `schedules.<name>`), when it is itself a mapping. */
+function namedEntries(n: JsonSchemaNode): JsonSchemaNode | undefined {
+  const ap = n.additionalProperties;
+  return ap && typeof ap === "object" && (ap as JsonSchemaNode).properties ? (ap as JsonSchemaNode) : undefined;
 }
 
 function typeOf(n: JsonSchemaNode): string {
   if (n.enum) return n.enum.map((v) => `\`${v}\``).join(" \\| ");
   if (n.pattern === GO_DURATION_PATTERN) return "duration";
-  if (n.type === "object") return n.properties ? "mapping" : "mapping of strings";
+  if (n.type === "object") return n.properties ? "mapping" : namedEntries(n) ? "mapping of names" : "mapping of strings";
+  if (n.type === "array" && n.items?.properties) return "list of mappings";
+  if (n.type === "array" && n.items?.type) return `list of ${n.items.type}s`;
   if (n.type === "integer") return "integer";
   return n.type ?? "any";
 }
@@ -67,6 +76,9 @@ export function configMarkdownReference(): string {
         `| \`${dotted}\` | ${typeOf(child)}${constraint(child)} | ${def} | ${escapeCell(child.description ?? "")}${secret ? " *(secret)*" : ""} | ${alternatives} |`,
       );
       if (child.properties) walk(child, path, new Set(child.required ?? []));
+      const named = namedEntries(child);
+      if (named) walk(named, [...path, "<name>"], new Set(named.required ?? []));
+      if (child.type === "array" && child.items?.properties) walk(child.items, [...path.slice(0, -1), `${key}[]`], new Set(child.items.required ?? []));
     }
   };
   const root = configJsonSchema() as JsonSchemaNode;

@@ -9,7 +9,9 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
+import { compileSchedule } from "../engine/actions/index.ts";
 import { GO_DURATION_PATTERN, parseGoDuration } from "./duration.ts";
+import { OWNER_DOMAIN, OWNER_HANDLE, SINGLE_ADDRESS } from "../notify/owners.ts";
 
 /** How an offending value is quoted in a message. Never used for secret keys (see `secretString`). */
 export function describeInput(v: unknown): string {
@@ -130,6 +132,18 @@ const email = () =>
     .max(254, { error: () => "expected an email address of at most 254 characters", abort: true })
     .regex(EMAIL, { error: expected("one email address") });
 
+/** Exactly one plain address (no list, no display name, no CR/LF): what an owner handle may resolve to. */
+const singleAddress = () =>
+  z.string({ error: expected("one email address") }).regex(SINGLE_ADDRESS, { error: expected("one plain email address such as alice@example.com") });
+
+const owners = z
+  .record(
+    z.string().regex(OWNER_HANDLE, { error: expected("an owner handle (letters, digits, . - _)") }),
+    singleAddress(),
+    { error: expected("a mapping of owner handle: email address") },
+  )
+  .describe("ot3c_owner handles and their addresses (an ECS tag cannot hold an address: alice: alice.schmidt@example.com)");
+
 const endpoints = z
   .strictObject({
     iam: url().optional().describe("IAM API root including /v3 (same as identityendpoint)"),
@@ -161,7 +175,7 @@ const otccreds = z
     },
     { error: expected("a mapping with identityendpoint, projectid/projectname, accesskey, secretkey") },
   )
-  .describe("Open Telekom Cloud AK/SK credentials and project (seed)");
+  .describe("T Cloud Public AK/SK credentials and project (seed)");
 
 const smtp = z
   .strictObject(
@@ -198,6 +212,11 @@ const notify = z
       smtp: smtp.optional(),
       webhook: webhook.optional(),
       "default-owner": email().optional().describe("Who is told when a resource has no ot3c_owner tag"),
+      "owner-domain": z
+        .string({ error: expected("a mail domain such as example.com") })
+        .regex(OWNER_DOMAIN, { error: expected("a mail domain such as example.com") })
+        .optional()
+        .describe("A handle in ot3c_owner without an owners: entry is mailed at handle@owner-domain"),
       "reminder-before": duration({ allowZero: true }).default("1h").describe("How long before a deadline the reminder goes out"),
     },
     { error: expected("a mapping") },
@@ -264,13 +283,95 @@ const chargeback = z
   )
   .describe("Confluent Cloud chargeback exporter; omit to disable");
 
+// --- parking (issue #17): schedules, the ladder's default, resume ----------------------------------------------------
+
+const DAY_ITEM = /^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))?$/i;
+const CLOCK = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+const scheduleWindow = z
+  .strictObject(
+    {
+      days: z
+        .array(z.string({ error: expected("a day such as mon or a range such as mon-fri") }).regex(DAY_ITEM, { error: expected("a day such as mon or a range such as mon-fri") }), {
+          error: expected("a list of days such as [mon-fri]"),
+        })
+        .min(1, { error: () => "name at least one day" })
+        .describe("Days the window starts on: mon … sun, or ranges such as mon-fri (fri-mon wraps around the week)"),
+      from: z.string({ error: expected('a time "HH:MM"') }).regex(CLOCK, { error: expected('a time "HH:MM" (00:00–23:59)') }).describe("Start, local time (HH:MM)"),
+      to: z
+        .string({ error: expected('a time "HH:MM"') })
+        .regex(CLOCK, { error: expected('a time "HH:MM" (00:00–24:00)') })
+        .describe("End, local time; not after `from` = overnight into the next day; 24:00 = midnight"),
+    },
+    { error: expected("a mapping with days, from, to") },
+  )
+  .describe("A window in which the resources run");
+
+const schedule = z
+  .strictObject(
+    {
+      timezone: str("an IANA time zone such as Europe/Berlin").describe("IANA time zone of the hours and holidays, e.g. Europe/Berlin"),
+      hours: z.array(scheduleWindow, { error: expected("a list of windows") }).min(1, { error: () => "at least one window is needed" }).describe("Windows in which the resources run; outside them they are stopped"),
+      holidays: z
+        .array(z.string({ error: expected("a date YYYY-MM-DD") }).regex(DATE, { error: expected("a date YYYY-MM-DD") }), { error: expected("a list of dates") })
+        .optional()
+        .describe("Dates (in the schedule's zone) on which no window starts"),
+      enforce: enumOf(["stop-and-start", "stop-only", "start-only"] as const)
+        .default("stop-and-start")
+        .describe("stop-only = stop after hours, people start by hand; start-only = only start"),
+    },
+    { error: expected("a mapping with timezone and hours") },
+  )
+  .superRefine((spec, ctx) => {
+    // The checks the shape above cannot express (a real zone, a real date, from ≠ to) come from the engine that runs
+    // schedules; its format checks repeat the shape's, so only these three kinds are taken over.
+    for (const issue of compileSchedule("x", spec).issues) {
+      if (!/^schedules\.x\.(timezone|holidays):|from and to are both/.test(issue)) continue;
+      ctx.addIssue({ code: "custom", message: issue.replace(/^schedules\.x\./, "") });
+    }
+  })
+  .describe("An office-hours schedule, applied to resources tagged ot3c_schedule=<name>");
+
+const SCHEDULE_NAME = /^[A-Za-z0-9_-]{1,43}$/;
+
+const schedules = z
+  .record(
+    z.string().regex(SCHEDULE_NAME, { error: () => "schedule names are 1–43 letters, digits, - or _ (they are tag values)" }),
+    schedule,
+    {
+      error: (iss) =>
+        iss.code === "invalid_key"
+          ? `schedule names are 1–43 letters, digits, - or _ (they are tag values), got ${describeInput(iss.input)}`
+          : expected("a mapping of schedule names to schedules")(iss),
+    },
+  )
+  .describe("Named office-hours schedules (tag a resource ot3c_schedule=<name>); validated, not yet run by the daemon (issue #17 phase 2)");
+
+const actions = z
+  .strictObject(
+    {
+      default: enumOf(["delete", "never-delete", "park", "schedule"] as const)
+        .default("delete")
+        .describe("Most harmful action allowed for resources without an ot3c_action tag (ladder: schedule < park < snapshot-delete < delete)"),
+      "copy-before-delete": bool()
+        .default(true)
+        .describe("Never delete a kind that can keep a copy (RDS: manual backup) without one first"),
+      "copy-retention": duration({ allowZero: false })
+        .default("720h0m0s")
+        .describe("Copies ot3c made that are older than this are listed for review (never deleted by ot3c)"),
+    },
+    { error: expected("a mapping") },
+  )
+  .prefault({})
+  .describe("Ladder of actions (parking before deleting); validated, not yet used by the planner (issue #17 phase 2)");
+
 export const configSchema = z
   .strictObject(
     {
-      "dashboard-secret": secretString().optional().describe("Enterprise Dashboard API key (seed)"),
-      "dashboard-secret-file": filePath().optional().describe("File holding the Enterprise Dashboard API key"),
-      "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Enterprise Dashboard base URL (override for ot3c sim)"),
-      "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Enterprise Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
+      "dashboard-secret": secretString().optional().describe("Financial Dashboard API key (seed)"),
+      "dashboard-secret-file": filePath().optional().describe("File holding the Financial Dashboard API key"),
+      "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Financial Dashboard base URL (override for ot3c sim)"),
+      "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Financial Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
       otccreds,
       "target-budget": z
         .number({ error: expected("a number > 0") })
@@ -318,6 +419,7 @@ export const configSchema = z
         .prefault({})
         .describe("Termination planner"),
       instance: str().optional().describe("Only manage resources whose ot3c_instance tag equals this (when set)"),
+      owners: owners.optional(),
       notify,
       metrics: z
         .strictObject(
@@ -334,6 +436,11 @@ export const configSchema = z
       "socket-group": str("a group name").optional().describe("Group allowed to use the control socket (else owner only)"),
       "log-level": enumOf(["debug", "info", "warn", "error"] as const).default("info").describe("Log level (--log-level wins)"),
       chargeback: chargeback.optional(),
+      schedules: schedules.optional(),
+      actions,
+      resume: enumOf(["period-start", "on-recovery"] as const)
+        .default("period-start")
+        .describe("When parked resources start again: at the next period start, or as soon as the budget is safe without them (issue #17 phase 2)"),
     },
     { error: expected("a mapping of configuration keys") },
   )

@@ -4,6 +4,7 @@
  * from the file, environment variables or `*-file` paths. Durations are milliseconds, money is in the billing
  * currency.
  */
+import type { ActionsConfig } from "../engine/actions/index.ts";
 import type { ForecastModelName, QuantileName } from "../engine/types.ts";
 
 export interface OtcEndpoints {
@@ -38,6 +39,10 @@ export interface NotifyConfig {
   smtp?: SmtpConfig;
   webhook?: { url: string; headers?: Record<string, string> };
   defaultOwner?: string;
+  /** `owners:` — ot3c_owner handle → address. */
+  owners?: Record<string, string>;
+  /** `notify.owner-domain` — a handle without an `owners:` entry becomes handle@domain. */
+  ownerDomain?: string;
   /** How long before a deadline the reminder goes out. */
   reminderBeforeMs: number;
 }
@@ -91,6 +96,8 @@ export interface Config {
   socketGroup?: string;
   chargeback?: ChargebackConfig;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Schedules, the ladder's default and resume (issue #17); absent in configs built by hand = the defaults. */
+  actions?: ActionsConfig & { copyRetentionMs: number };
 }
 
 /** Thrown for any configuration problem; the CLI prints `message` and exits 78. */

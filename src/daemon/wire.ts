@@ -45,7 +45,7 @@ export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProvide
   return {
     inventory: sources.inventory,
     terminator: new JournaledOtcTerminator(sources.otc.session, sources.terminator, jobs),
-    evaluate: ({ resources, costs, now, vetoed }) => evaluate({ resources, costs, now, vetoed, options }),
+    evaluate: ({ resources, costs, now, ledger }) => evaluate({ resources, costs, now, ledger, options }),
     apiStats: () => httpStats(),
   };
 }

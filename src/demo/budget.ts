@@ -4,6 +4,7 @@
  * list". The demo should show a plan that works, so the budget is set from the engine's own first evaluation: the
  * forecast month-end minus a third of what can still be cut from tomorrow on (today is billed already).
  */
+import { emptyLedger } from "../engine/closed-loop/index.ts";
 import type { Config } from "../config/types.ts";
 import { wireProviders } from "../daemon/wire.ts";
 import { addDays, billingPeriod, isoDay } from "../engine/period.ts";
@@ -19,7 +20,7 @@ export async function demoTargetBudget(cfg: Config, now: number, fallback: numbe
     providers.inventory.listResources(),
     providers.inventory.listCosts(addDays(period.startDate, -28), addDays(isoDay(now), 1)),
   ]);
-  const { budget } = providers.evaluate({ resources, costs, now, vetoed: [] });
+  const { budget } = providers.evaluate({ resources, costs, now, ledger: emptyLedger(period.start) });
   const today = isoDay(now);
   const restFromTomorrow = budget.forecastBand.filter((d) => d.date > today).reduce((s, d) => s + d.p50, 0);
   const rest = budget.forecast.p50 - budget.spendSoFar;

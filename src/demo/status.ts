@@ -23,7 +23,7 @@ export function shortDuration(ms: number): string {
 
 export function demoBanner(d: RunningDemo, mode: "headless" | "tui"): string {
   const lines = [
-    "ot3c demo: simulated OTC, Enterprise Dashboard, Confluent Cloud and Prometheus",
+    "ot3c demo: simulated OTC, Financial Dashboard, Confluent Cloud and Prometheus",
     `  simulator    ${d.urls.sim}`,
     `  metrics      ${d.urls.metrics ?? "(metrics port unavailable, see the alerts)"}`,
     `  chargeback   ${d.urls.chargebackMetrics ?? "-"}`,

@@ -16,7 +16,7 @@ import type {
   QuantileName,
   Quantiles,
   ResourceForecast,
-  VirtualResource,
+  ResourceUnit,
 } from "./types.ts";
 
 export interface ForecastTotal {
@@ -32,7 +32,8 @@ export interface ExcludedSpend extends ForecastTotal {
 }
 
 export interface BudgetInput {
-  roots: VirtualResource[];
+  /** Root units; their `daily` histories are only read when `actualDaily` is absent. */
+  roots: Array<ResourceUnit & { daily?: DailyCost[] }>;
   forecasts: Record<string, ResourceForecast>;
   /** The forecaster's total over `roots`. */
   total: ForecastTotal;
@@ -43,13 +44,15 @@ export interface BudgetInput {
   excludedSpend?: ExcludedSpend;
   /** The newest complete day of data; derived from the roots' data when absent. */
   lastCompleteDay?: IsoDate;
+  /** Actual spend per day of the whole bill (tree + excluded), when the caller already summed it. */
+  actualDaily?: DailyCost[];
   timeZone?: string;
 }
 
 /** Days averaged for the burn rate: recent enough to show a change, long enough to smooth one odd day. */
 export const BURN_WINDOW_DAYS = 3;
 
-export function isBaseline(vr: VirtualResource): boolean {
+export function isBaseline(vr: ResourceUnit): boolean {
   return vr.managed === false || vr.prio === 0 || vr.kind === "GHOST";
 }
 
@@ -95,8 +98,11 @@ export function computeBudget(input: BudgetInput): BudgetSummary {
       byDay.set(d.date, (byDay.get(d.date) ?? 0) + d.amount);
     }
   };
-  for (const r of roots) addDaily(r.daily);
-  if (ex) addDaily(ex.daily);
+  if (input.actualDaily) addDaily(input.actualDaily);
+  else {
+    for (const r of roots) if (r.daily) addDaily(r.daily);
+    if (ex) addDaily(ex.daily);
+  }
   let lcd = input.lastCompleteDay;
   if (lcd === undefined) for (const d of byDay.keys()) if (lcd === undefined || d > lcd) lcd = d;
   const dailyTotals: DailyCost[] = [];

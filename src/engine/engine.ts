@@ -10,7 +10,8 @@ import { redact } from "../util/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
 import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
 import { billingPeriod } from "./period.ts";
-import { applyCommand, reconcile } from "./lifecycle.ts";
+import { applyCommand, applyDecision, reconcile } from "./lifecycle.ts";
+import { ledgerFromItems, type ActionLedger, type PlanDecision } from "./closed-loop/index.ts";
 import { Executor } from "./executor.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
@@ -44,9 +45,13 @@ export interface Evaluation {
   forecasts: Record<string, ForecastSummary>;
   budget: BudgetSummary;
   plan: TerminationPlan;
+  decision: PlanDecision;
+  vetoedLeaves: Map<string, { itemId: string; reason: string }>;
+  /** The closed loop again on the same sync, with a newer ledger (after a command or an execution). */
+  resettle(ledger: ActionLedger, now: number): Evaluation;
 }
 
-export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; vetoed: string[] }) => Evaluation;
+export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; ledger: ActionLedger }) => Evaluation;
 
 export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 
@@ -118,6 +123,10 @@ export class Engine implements EngineHandle {
   private stopped = false;
   private planFileError?: string;
   private extras?: () => SnapshotExtras;
+  /** Open items the last settle kept or created: the only ones the executor may start (planner origin). */
+  private wantedIds = new Set<string>();
+  /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
+  private settledOn = "";
 
   constructor(private readonly deps: EngineDeps) {
     this.executor = new Executor(deps.store, deps.terminator, deps.settings, {
@@ -129,6 +138,11 @@ export class Engine implements EngineHandle {
 
   get settings(): EngineSettings {
     return this.deps.settings;
+  }
+
+  /** The budget of the last settle, without building a snapshot (replay reads it every simulated day). */
+  get budget(): BudgetSummary | undefined {
+    return this.evaluation?.budget;
   }
 
   /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */
@@ -179,17 +193,21 @@ export class Engine implements EngineHandle {
       }
       if (this.stopped) return;
       const now = clock.now();
+      const fresh = this.evaluation !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileError;
+      // Something changed the items since the last settle (an execution finished, another process approved): the
+      // figures and the plan follow at once, before anything new starts.
+      if (fresh && !this.deps.planFile && this.itemsFingerprint() !== this.settledOn) this.resettle(now);
       const ev = this.evaluation;
-      const fresh = ev !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileError;
-      const wanted = new Set(this.desired(ev).map((d) => d.vrId));
+      const wanted = this.deps.planFile ? new Set(this.desired(ev).map((d) => d.vrId)) : undefined;
       const tick = await this.executor.tick({
         now,
         dataFresh: fresh,
-        isWanted: (item) => item.origin === this.origin() && wanted.has(item.vrId),
+        isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
         origin: this.origin(),
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
+      if (tick.started.length > 0 && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
@@ -241,7 +259,7 @@ export class Engine implements EngineHandle {
     const now = clock.now();
     let ev: Evaluation;
     try {
-      ev = this.deps.evaluate({ resources, costs, now, vetoed: store.vetoedVrIds(billingPeriod(now, settings.billingBeginDay).start) });
+      ev = this.deps.evaluate({ resources, costs, now, ledger: this.ledger(now) });
     } catch (err) {
       this.degrade(started, `evaluation failed: ${redact(String((err as Error)?.message ?? err))}`, durationMs);
       return;
@@ -254,8 +272,12 @@ export class Engine implements EngineHandle {
     this.lastGoodSyncAt = now;
     collectAfterSync(costs.length); // see memory.ts: the records are garbage once this frame is gone
     this.sync = { state: "OK", lastAttemptAt: started, lastSuccessAt: now, durationMs };
+    if (!this.deps.planFile) {
+      this.applyPlan(ev, now);
+      return;
+    }
     const desired = this.desired(ev);
-    if (this.deps.planFile && this.planFileError) return; // an unreadable plan file must not cancel its items
+    if (this.planFileError) return; // an unreadable plan file must not cancel its items
     const result = reconcile(store, {
       now,
       graceMs: settings.graceMs,
@@ -270,6 +292,52 @@ export class Engine implements EngineHandle {
     for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
     if (result.created.length || result.cancelled.length || result.gone.length) {
       this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length });
+    }
+  }
+
+  /** The ledger of the current period: what the engine did and promised (engine/closed-loop/ledger.ts). */
+  private ledger(now: number): ActionLedger {
+    const start = billingPeriod(now, this.deps.settings.billingBeginDay).start;
+    return ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
+  }
+
+  private itemsFingerprint(): string {
+    const ev = this.evaluation;
+    if (!ev) return "";
+    return this.deps.store.itemsFingerprint(ev.period.start);
+  }
+
+  /** The closed loop on the last sync with the current ledger, written to the store (same tick as the cause). */
+  private resettle(now: number): void {
+    if (!this.evaluation || this.deps.planFile) return;
+    try {
+      this.evaluation = this.evaluation.resettle(this.ledger(now), now);
+    } catch (err) {
+      this.deps.log?.("error", "re-planning failed", { error: redact(String((err as Error)?.message ?? err)) });
+      return;
+    }
+    this.applyPlan(this.evaluation, now);
+    this.markDirty();
+  }
+
+  private applyPlan(ev: Evaluation, now: number): void {
+    const { store, settings } = this.deps;
+    const result = applyDecision(store, {
+      now,
+      graceMs: settings.graceMs,
+      periodStart: ev.period.start,
+      origin: this.origin(),
+      roots: new Map(ev.roots.map((r) => [r.id, r])),
+      decision: ev.decision,
+    });
+    this.wantedIds = result.wanted;
+    this.settledOn = this.itemsFingerprint();
+    for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
+    for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
+    for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
+    for (const item of result.vetoed) this.deps.notifier?.itemEvent("cancelled", item);
+    if (result.created.length || result.cancelled.length || result.gone.length || result.vetoed.length) {
+      this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length, vetoed: result.vetoed.length, uncovered: Math.round((ev.budget.coverage?.uncovered ?? 0) * 100) / 100 });
     }
   }
 
@@ -327,7 +395,11 @@ export class Engine implements EngineHandle {
       await this.step();
       return { ok: this.sync.state === "OK", results: [{ id: "-", ok: this.sync.state === "OK", message: this.sync.state === "OK" ? "synced" : (this.sync.error ?? "sync failed") }] };
     }
-    const result = applyCommand(this.deps.store, command, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    const period = this.evaluation?.period ?? billingPeriod(now, this.deps.settings.billingBeginDay);
+    const result = applyCommand(this.deps.store, command, now, { periodEnd: period.end });
+    // Replan in the same tick: Overview, Pending, /metrics and the notifications agree at once.
+    if (result.results.some((r) => r.ok)) this.resettle(now);
     this.markDirty();
     return result;
   }
@@ -381,6 +453,7 @@ export class Engine implements EngineHandle {
       alerts: [...this.alerts, ...(extra?.alerts ?? [])],
       ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
       counters: store.counters(),
+      ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
     };
     return deepFreeze(snap);
   }

@@ -16,6 +16,7 @@ import type {
   ResourceUnit,
 } from "./types.ts";
 import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
+import type { PlanDecision } from "./closed-loop/index.ts";
 
 /** Leaf cloud resources of a VR in termination order: a group's server precedes its volumes. */
 export function leavesOf(vr: ResourceUnit): CloudResource[] {
@@ -50,13 +51,7 @@ export function reconcile(store: Store, input: ReconcileInput): ReconcileResult 
     store.audit({ at: now, actor: "ot3c", source: "engine", action, itemId: item.id, vrId: item.vrId, ...(detail ? { detail } : {}) });
 
   store.tx(() => {
-    // Items from an earlier billing period can no longer save anything in this one.
-    for (const item of store.listItems({ states: OPEN })) {
-      if (item.periodStart === input.periodStart) continue;
-      audit("item.cancelled", item, "billing period ended");
-      store.updateItem(item.id, { state: "CANCELLED", error: "billing period ended" }, now);
-      result.cancelled.push({ ...item, state: "CANCELLED" });
-    }
+    cancelEarlierPeriods(store, input.periodStart, now, result);
 
     const inPeriod = store.listItems({ periodStart: input.periodStart }).filter((i) => i.origin === input.origin);
     const wanted = new Map(input.desired.map((d) => [d.vrId, d]));
@@ -126,8 +121,13 @@ export function findItem(store: Store, ref: string): StoredPlanItem | undefined 
   return open[open.length - 1];
 }
 
+export interface CommandContext {
+  /** End of the current billing period: a postpone past it needs `force` (the item would save nothing). */
+  periodEnd?: number;
+}
+
 /** approve / veto / postpone, from any source. `refresh` is the engine's business and is rejected here. */
-export function applyCommand(store: Store, cmd: EngineCommand, now: number): CommandResult {
+export function applyCommand(store: Store, cmd: EngineCommand, now: number, ctx: CommandContext = {}): CommandResult {
   if (cmd.type === "refresh") return { ok: false, results: [{ id: "-", ok: false, message: "refresh needs a running engine" }] };
   if (cmd.type === "veto" && !cmd.reason?.trim()) {
     return { ok: false, results: cmd.ids.map((id) => ({ id, ok: false, message: "a veto needs a reason" })) };
@@ -139,7 +139,7 @@ export function applyCommand(store: Store, cmd: EngineCommand, now: number): Com
     store.tx(() => {
       const item = findItem(store, ref);
       if (!item) return { id: ref, ok: false, message: "no such plan item" };
-      return { id: item.id, ...applyOne(store, item, cmd, now) };
+      return { id: item.id, ...applyOne(store, item, cmd, now, ctx) };
     }),
   );
   return { ok: results.every((r) => r.ok), results };
@@ -150,6 +150,7 @@ function applyOne(
   item: StoredPlanItem,
   cmd: Exclude<EngineCommand, { type: "refresh" }>,
   now: number,
+  ctx: CommandContext,
 ): { ok: boolean; message: string } {
   const base = { at: now, actor: cmd.actor, source: cmd.source as ActorSource, itemId: item.id, vrId: item.vrId };
   const open = item.state === "PENDING" || item.state === "APPROVED";
@@ -176,9 +177,111 @@ function applyOne(
     case "postpone": {
       if (!open) return { ok: false, message: `cannot postpone: item is ${item.state}` };
       const deadline = Math.max(item.deadline, now) + cmd.byMs;
+      const periodEnd = ctx.periodEnd;
+      if (periodEnd !== undefined && deadline >= periodEnd && !cmd.force) {
+        return {
+          ok: false,
+          message:
+            `refused: the new deadline ${new Date(deadline).toISOString()} is after the billing period ends (${new Date(periodEnd).toISOString()}), ` +
+            `so the item would save nothing this period and the gap would no longer be covered by it; postpone with --force to do it anyway`,
+        };
+      }
       store.audit({ ...base, action: "item.postponed", detail: `deadline ${new Date(item.deadline).toISOString()} → ${new Date(deadline).toISOString()}` });
       store.updateItem(item.id, { deadline }, now);
-      return { ok: true, message: `deadline now ${new Date(deadline).toISOString()}` };
+      const past = periodEnd !== undefined && deadline >= periodEnd;
+      return { ok: true, message: `deadline now ${new Date(deadline).toISOString()}${past ? " — after the period end: it saves nothing this period; the plan is rebuilt for the gap it leaves" : ""}` };
     }
+  }
+}
+
+export interface ApplyDecisionInput {
+  now: number;
+  graceMs: number;
+  periodStart: number;
+  origin: ItemOrigin;
+  /** Current root VRs by id, from the last complete sync. */
+  roots: Map<string, ResourceUnit>;
+  decision: PlanDecision;
+}
+
+export interface ApplyDecisionResult extends ReconcileResult {
+  vetoed: StoredPlanItem[];
+  /** Ids of the open items that stay, and of the new ones: what the executor may act on. */
+  wanted: Set<string>;
+}
+
+/**
+ * Writes a closed-loop decision (engine/closed-loop `settle`): new items for the uncovered part of the gap, the
+ * re-projected saving of the items that stay, and the end of those no longer needed, gone, regrouped or covered by
+ * a veto. Deadlines of items that stay are never touched.
+ */
+export function applyDecision(store: Store, input: ApplyDecisionInput): ApplyDecisionResult {
+  const { now, decision } = input;
+  const result: ApplyDecisionResult = { created: [], cancelled: [], gone: [], vetoed: [], wanted: new Set() };
+  const audit = (action: string, item: StoredPlanItem, detail?: string) =>
+    store.audit({ at: now, actor: "ot3c", source: "engine", action, itemId: item.id, vrId: item.vrId, ...(detail ? { detail } : {}) });
+
+  store.tx(() => {
+    cancelEarlierPeriods(store, input.periodStart, now, result);
+    for (const d of decision.open) {
+      const item = store.getItem(d.id);
+      if (!item || item.origin !== input.origin) continue;
+      if (item.state !== "PENDING" && item.state !== "APPROVED" && item.state !== "EXECUTING") continue;
+      if (d.outcome === "keep" || item.state === "EXECUTING") {
+        result.wanted.add(item.id);
+        if (item.state !== "EXECUTING" && Math.abs(item.tsave - d.saving) > 0.005) {
+          const vr = input.roots.get(item.vrId);
+          store.updateItem(item.id, { tsave: d.saving, ...(vr ? { resources: leavesOf(vr) } : {}) }, now);
+        }
+        continue;
+      }
+      const why = d.reason ?? d.outcome.toLowerCase();
+      if (d.outcome === "GONE") {
+        audit("item.gone", item, why);
+        store.updateItem(item.id, { state: "GONE" }, now);
+        result.gone.push({ ...item, state: "GONE" });
+      } else if (d.outcome === "VETOED") {
+        audit("item.vetoed", item, why);
+        store.updateItem(item.id, { state: "VETOED", vetoReason: why }, now);
+        result.vetoed.push({ ...item, state: "VETOED", vetoReason: why });
+      } else {
+        audit("item.cancelled", item, why);
+        store.updateItem(item.id, { state: "CANCELLED", error: why }, now);
+        result.cancelled.push({ ...item, state: "CANCELLED", error: why });
+      }
+    }
+    const openVrs = new Set(store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }).map((i) => i.vrId));
+    for (const d of decision.create) {
+      const vr = input.roots.get(d.vrId);
+      if (!vr || openVrs.has(d.vrId)) continue; // the planner only plans existing, uncovered units
+      const item: StoredPlanItem = {
+        ...d,
+        id: uniqueId(store),
+        state: "PENDING",
+        deadline: Math.max(d.tdate, now + input.graceMs),
+        createdAt: now,
+        updatedAt: now,
+        periodStart: input.periodStart,
+        origin: input.origin,
+        dryRun: false,
+        resources: leavesOf(vr),
+      };
+      if (d.owner === undefined) delete item.owner;
+      audit("item.created", item, `${d.action} ${d.vrId}, deadline ${new Date(item.deadline).toISOString()}`);
+      store.insertItem(item);
+      result.created.push(item);
+      result.wanted.add(item.id);
+    }
+  });
+  return result;
+}
+
+/** Items from an earlier billing period can no longer save anything in this one. */
+function cancelEarlierPeriods(store: Store, periodStart: number, now: number, result: ReconcileResult): void {
+  for (const item of store.listItems({ states: OPEN })) {
+    if (item.periodStart === periodStart) continue;
+    store.audit({ at: now, actor: "ot3c", source: "engine", action: "item.cancelled", itemId: item.id, vrId: item.vrId, detail: "billing period ended" });
+    store.updateItem(item.id, { state: "CANCELLED", error: "billing period ended" }, now);
+    result.cancelled.push({ ...item, state: "CANCELLED" });
   }
 }

@@ -1,29 +1,23 @@
 /**
- * The one pure evaluation every consumer shares (CLI `list`/`plan`, the daemon, the demo): inventory + cost
- * records → virtual resources → forecast → budget → termination plan. No I/O, no clock: `now` is passed in.
+ * The one pure evaluation every consumer shares (CLI `list`/`plan`, the daemon, the demo, replay): inventory + cost
+ * records + what the engine did (its ledger) → virtual resources → forecast → the closed loop's budget, commitments
+ * and plan (engine/closed-loop). No I/O, no clock: `now` is passed in.
  */
 import type { Config } from "../config/types.ts";
-import { computeBudget, type ExcludedSpend } from "./budget.ts";
-import { forecastResources } from "./forecast/index.ts";
-import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "./period.ts";
-import { collectIfLarge } from "./memory.ts";
-import { planTerminations } from "./planner/index.ts";
+import { buildForecastState, emptyLedger, settle, type ActionLedger, type ForecastState, type PlanDecision } from "./closed-loop/index.ts";
+import { addDays, billingPeriod, daysBetween, DEFAULT_TIME_ZONE, isoDay } from "./period.ts";
 import type {
   BillingPeriod,
   BudgetSummary,
   CloudResource,
   CostRecord,
-  DailyCost,
   ForecastModelName,
   ForecastSummary,
   IsoDate,
   QuantileName,
-  ResourceForecast,
   ResourceUnit,
   TerminationPlan,
-  VirtualResource,
 } from "./types.ts";
-import { buildVirtualInventory, sumDailies } from "./virtual/index.ts";
 
 export interface EvaluateOptions {
   targetBudget: number;
@@ -42,7 +36,9 @@ export interface EvaluateInput {
   costs: CostRecord[];
   options: EvaluateOptions;
   now: number;
-  /** Vetoed virtual resource ids (a vetoed member protects its group). */
+  /** What the engine did and promised this period (its plan items); empty when absent. */
+  ledger?: ActionLedger;
+  /** Extra ids no plan may touch (virtual resource or leaf ids), e.g. from a plan file's vetoes. */
   vetoed?: Iterable<string>;
 }
 
@@ -54,9 +50,17 @@ export interface Evaluation {
   excluded: ResourceUnit[];
   /** Per virtual resource id (roots, group members and excluded resources): cost so far and month-end band. */
   forecasts: Record<string, ForecastSummary>;
+  /** After the engine's own actions (closed loop); `coverage` says how the gap is covered. */
   budget: BudgetSummary;
+  /** New items for the part of the gap no open item covers. */
   plan: TerminationPlan;
   lastCompleteDay: IsoDate;
+  /** What the lifecycle should do with open items and which items to add. */
+  decision: PlanDecision;
+  /** Leaf id → the veto that protects it. */
+  vetoedLeaves: Map<string, { itemId: string; reason: string }>;
+  /** Settles again on the same sync with a newer ledger (after an approve, veto, postpone or execution). */
+  resettle(ledger: ActionLedger, now: number): Evaluation;
 }
 
 export function optionsFromConfig(config: Config): EvaluateOptions {
@@ -72,84 +76,61 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
   };
 }
 
+/**
+ * The heavy half (virtual resources, forecast: once per sync) and the light half (the closed loop's `settle`:
+ * effects, budget, commitments, plan — again after every operator command or execution).
+ */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { options: o, now } = input;
   const timeZone = o.timeZone ?? DEFAULT_TIME_ZONE;
   const period = billingPeriod(now, o.billingBeginDay, timeZone);
-  const inv = buildVirtualInventory({ resources: input.resources, costs: input.costs, period, instance: o.instance });
-
-  const dataDays = new Set<IsoDate>();
-  for (const c of input.costs) dataDays.add(c.date);
-  // No data before today at all (new project, or the dashboard has nothing yet): forecast from yesterday on.
-  const lcd = lastCompleteDay(now, dataDays, timeZone) ?? addDays(isoDay(now, timeZone), -1);
-
-  const main = forecastResources({ roots: inv.roots, period, lastCompleteDay: lcd, model: o.model });
-  // The forecast leaves ~13k series' worth of scratch behind; with a large input, collecting it before the planner
-  // runs lowers the sync's peak (~25 MB of ~330 MB with 10,000 resources) for ~60 ms.
-  collectIfLarge(input.costs.length);
-  const forecasts: Record<string, ResourceForecast> = { ...main.perResource };
-  let excludedSpend: ExcludedSpend | undefined;
-  if (inv.excluded.length > 0) {
-    const ex = forecastResources({ roots: inv.excluded, period, lastCompleteDay: lcd, model: o.model });
-    Object.assign(forecasts, ex.perResource);
-    const daily: DailyCost[] = sumDailies(inv.excluded.map((r) => r.daily));
-    excludedSpend = { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily };
-  }
-
-  const budget = computeBudget({
-    roots: inv.roots,
-    forecasts,
-    total: main.total,
-    target: o.targetBudget,
-    quantile: o.quantile,
-    period,
+  const ledger = withExtraVetoes(input.ledger ?? emptyLedger(period.start), input.vetoed);
+  const state = buildForecastState({
+    resources: input.resources,
+    costs: input.costs,
     now,
-    excludedSpend,
-    lastCompleteDay: lcd,
+    model: o.model,
+    billingBeginDay: o.billingBeginDay,
+    instance: o.instance,
     timeZone,
+    ledger,
   });
+  return settleOn(state, ledger, now, o, timeZone);
+}
 
-  const plan = planTerminations({
-    roots: inv.roots,
-    forecasts,
-    gap: budget.gap,
-    period,
-    now,
+function settleOn(state: ForecastState, ledger: ActionLedger, now: number, o: EvaluateOptions, timeZone: string): Evaluation {
+  const s = settle(state, ledger, now, {
+    targetBudget: o.targetBudget,
+    quantile: o.quantile,
+    plannerMode: o.plannerMode,
     graceMs: o.graceMs,
-    mode: o.plannerMode,
-    vetoed: input.vetoed ? new Set(input.vetoed) : undefined,
-    baselineExceedsBudget: budget.baselineExceedsBudget,
     currency: o.currency,
     timeZone,
   });
-  // Again before the figures that are kept are built, so they land in memory the planner's garbage freed rather
-  // than in fresh pages (another ~10 MB off the peak, ~60 ms).
-  collectIfLarge(input.costs.length);
-
-  // What is kept (the daemon's state between syncs, snapshots sent to attached TUIs) is the figures, not the daily
-  // histories and paths they were computed from: with 10,000 resources those were most of the daemon's memory.
+  s.budget.lagDays = lagDays(state.lastCompleteDay, now, timeZone);
   return {
-    period,
-    roots: inv.roots.map(toUnit),
-    excluded: inv.excluded.map(toUnit),
-    forecasts: summarise(forecasts),
-    budget,
-    plan,
-    lastCompleteDay: lcd,
+    period: state.period,
+    roots: state.roots,
+    excluded: state.excluded,
+    forecasts: s.forecasts,
+    budget: s.budget,
+    plan: s.plan,
+    lastCompleteDay: state.lastCompleteDay,
+    decision: s.decision,
+    vetoedLeaves: s.vetoedLeaves,
+    resettle: (next, at) => settleOn(state, next, at, o, timeZone),
   };
 }
 
-/** The unit without its (and its members') daily history. */
-function toUnit(vr: VirtualResource): ResourceUnit {
-  const { daily: _history, members, ...unit } = vr;
-  return { ...unit, members: members.map(toUnit) };
+/** Days between the last complete cost day and yesterday: forecast although already past. */
+function lagDays(lcd: IsoDate, now: number, timeZone: string): number {
+  const yesterday = addDays(isoDay(now, timeZone), -1);
+  return Math.max(0, daysBetween(lcd, yesterday));
 }
 
-function summarise(forecasts: Record<string, ResourceForecast>): Record<string, ForecastSummary> {
-  const out: Record<string, ForecastSummary> = {};
-  for (const id in forecasts) {
-    const f = forecasts[id];
-    out[id] = { vrId: f.vrId, costSoFar: f.costSoFar, monthEnd: f.monthEnd };
-  }
-  return out;
+function withExtraVetoes(ledger: ActionLedger, ids: Iterable<string> | undefined): ActionLedger {
+  if (!ids) return ledger;
+  const vetoed = new Map(ledger.vetoed);
+  for (const id of ids) if (!vetoed.has(id)) vetoed.set(id, { itemId: "-", vrId: id, reason: "vetoed" });
+  return { ...ledger, vetoed };
 }

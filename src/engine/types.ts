@@ -51,6 +51,11 @@ export interface CloudResource {
   /** CCE node pool: the cluster it belongs to. */
   clusterId?: string;
   flavor?: string;
+  /**
+   * Billed as a prepaid (monthly/yearly) package (ECS `metadata.charging_mode` "1" and its equivalents): OTC refuses
+   * to delete it and stopping saves nothing, so no plan touches it and its spend is baseline.
+   */
+  prepaid?: boolean;
 }
 
 export interface CostRecord {
@@ -103,6 +108,8 @@ export interface ResourceUnit {
   managed?: boolean;
   /** Why it is treated specially (unparsable prio, unmanaged, ghost, …), one sentence for operators. */
   note?: string;
+  /** GHOST only: the id of the vanished resource whose cost records it holds. */
+  ghostOf?: string;
   /**
    * ECS/RDS leaves: fraction (0..1) of the daily cost that a *stop* ends (compute; storage keeps billing),
    * estimated from the products in the cost records. Absent: the resource cannot be stopped.
@@ -178,6 +185,25 @@ export interface BudgetSummary {
   forecastBand: Array<{ date: IsoDate } & Quantiles>;
   /** Up to the last complete day of data. */
   lastCompleteDay?: IsoDate;
+  /**
+   * Days before today whose cost data was not complete yet (the dashboard lags about a day): they are forecast,
+   * not measured. Absent or 0 when the data reaches yesterday.
+   */
+  lagDays?: number;
+  /** How the gap is covered: by open items, by newly planned ones, and what no plan covers (closed loop). */
+  coverage?: PlanCoverage;
+}
+
+/** How the gap is covered at one moment (engine/closed-loop). */
+export interface PlanCoverage {
+  /** Month-end forecast (after the engine's own actions) minus the target. */
+  gap: number;
+  /** Projected saving of the items already planned (PENDING, APPROVED, EXECUTING). */
+  committed: number;
+  /** Saving of the items the planner adds now. */
+  planned: number;
+  /** What neither covers: > 0 means the plan does not reach the budget. */
+  uncovered: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,6 +240,8 @@ export interface TerminationPlan {
   savings: number;
   outcome: PlanOutcome;
   items: PlannedTermination[];
+  /** With the closed loop: how the gap is split between open items and these new ones. */
+  coverage?: PlanCoverage;
 }
 
 export type PlanState =
@@ -304,6 +332,8 @@ export interface EngineSnapshot {
   chargeback?: ChargebackSummary;
   /** Monotonic counters since the state was created (exported as `_total` metrics). */
   counters?: EngineCounters;
+  /** Leaf id (`ECS_<id>`, …) → the veto that protects that resource for the rest of the period. */
+  vetoedResources?: Record<string, { itemId: string; reason: string }>;
 }
 
 export interface EngineCounters {
@@ -316,7 +346,8 @@ export interface EngineCounters {
 export type EngineCommand =
   | { type: "approve"; ids: string[]; actor: string; source: ActorSource }
   | { type: "veto"; ids: string[]; reason: string; actor: string; source: ActorSource }
-  | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource }
+  /** `force`: allow a deadline after the period end (the item then saves nothing this period). */
+  | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource; force?: boolean }
   | { type: "refresh"; actor: string; source: ActorSource };
 
 export interface CommandResult {
@@ -342,6 +373,63 @@ export interface ResourceTerminator {
   delete(resource: CloudResource): Promise<void>;
   /** Re-read one resource right before acting on it; undefined when it no longer exists. */
   get(resource: CloudResource): Promise<CloudResource | undefined>;
+}
+
+/** Same contract as the executor's `TerminationHooks`: the job id, once the API accepted the request. */
+export interface ActionHooks {
+  onJob?(jobId: string): void;
+}
+
+/** What `park` changed, kept (in the store, phase 2) so `resume` can undo exactly that. */
+export interface ParkedState {
+  kind: ResourceKind;
+  id: string;
+  /** When the park completed (epoch ms). */
+  parkedAt: number;
+  /** CCE node pool: the node count and autoscaling it had, restored on resume. */
+  formerNodeCount?: number;
+  formerAutoscaling?: { enable: boolean; minNodeCount?: number; maxNodeCount?: number };
+}
+
+/** A copy of a resource's data taken before a deletion (EVS snapshot, RDS manual backup). */
+export interface SafetyCopy {
+  kind: "EVS_SNAPSHOT" | "RDS_BACKUP";
+  id: string;
+  /** The volume / instance it copies. */
+  resourceId: string;
+  name: string;
+  status: string;
+  /** Provider timestamp as reported. */
+  createdAt?: string;
+  sizeGb?: number;
+  /**
+   * Whether the copy outlives the deletion of its source. False for EVS snapshots: OTC deletes a disk's snapshots
+   * with the disk, so an EVS snapshot cannot make a deletion reversible. True for RDS manual backups.
+   */
+  survivesDeletion: boolean;
+}
+
+/**
+ * The reversible actions (the rungs below `delete`), beside `ResourceTerminator`. Each resolves when the cloud's
+ * asynchronous job finished and rejects with the API's own reason otherwise, like the terminator.
+ */
+export interface ResourceActions {
+  /**
+   * Stop now, to be resumed later: ECS stop, RDS stop (OTC restarts it after 7 days), CCE node pool → 0 nodes.
+   * `hooks.onJob` gets the job id as soon as the cloud accepted the call (ECS, RDS), for the execution journal.
+   */
+  park(resource: CloudResource, hooks?: ActionHooks): Promise<ParkedState>;
+  /** Undo a park: ECS/RDS start, CCE node pool back to its former count and autoscaling. */
+  resume(resource: CloudResource, parked: ParkedState, hooks?: ActionHooks): Promise<void>;
+  /** Start a stopped ECS or RDS (scheduled starts); resolves at once when it already runs. */
+  start(resource: CloudResource, hooks?: ActionHooks): Promise<void>;
+  /** EVS snapshot or RDS manual backup, waited for until usable (available / COMPLETED). */
+  copy(resource: CloudResource, name: string): Promise<SafetyCopy>;
+  /** The copies of one volume / instance (retention listing; never deleted by ot3c on its own). */
+  listCopies(resource: CloudResource): Promise<SafetyCopy[]>;
+  /** CCE cluster hibernation (no master fee; its nodes bill on) and wake-up, waited for. */
+  hibernateCluster(clusterId: string): Promise<void>;
+  awakeCluster(clusterId: string): Promise<void>;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Store, StoredPlanItem } from "../store/store.ts";
 import { redact } from "../util/redact.ts";
 import { alertMessage, itemMessage, type Message, type NotificationKind } from "./message.ts";
 import { smtpChannel, webhookChannel, type Delivery } from "./channels.ts";
+import { resolveOwner } from "./owners.ts";
 
 export interface NotifierOptions {
   store: Store;
@@ -27,6 +28,8 @@ export interface NotifierOptions {
 export class Notifier implements EngineNotifier {
   private readonly sessionStart: number;
   private inFlight = new Set<Promise<void>>();
+  /** Items whose unusable owner tag was already noted in this process. */
+  private readonly noted = new Set<string>();
   private timers = new Set<ReturnType<typeof setTimeout>>();
   private closed = false;
 
@@ -57,7 +60,20 @@ export class Notifier implements EngineNotifier {
       event: kind,
       item: { id: item.id, vrId: item.vrId, action: item.action, state: item.state, deadline: new Date(item.deadline).toISOString(), tsave: item.tsave, owner: item.owner ?? null, dryRun: item.dryRun, error: item.error ?? null },
     };
-    this.dispatch(key, item.id, kind, item.owner ?? this.opts.config.defaultOwner, message, event);
+    this.dispatch(key, item.id, kind, this.recipientOf(item), message, event);
+  }
+
+  /** The one address the item's ot3c_owner resolves to (see owners.ts); an unusable tag is noted once per item. */
+  private recipientOf(item: StoredPlanItem): string | undefined {
+    const { config } = this.opts;
+    const owner = resolveOwner(item.owner, { owners: config.owners, ownerDomain: config.ownerDomain, defaultOwner: config.defaultOwner });
+    if (owner.note && !this.noted.has(item.id)) {
+      this.noted.add(item.id);
+      const detail = `${owner.note}; ${owner.to ? `notifying notify.default-owner ${owner.to}` : "no notify.default-owner, nobody is mailed"}`;
+      this.opts.log?.("warn", `owner of ${item.vrId}: ${detail}`, { item: item.id });
+      this.opts.store.audit({ at: this.opts.clock.now(), actor: "ot3c", source: "engine", action: "notify.owner-unusable", itemId: item.id, vrId: item.vrId, detail });
+    }
+    return owner.to;
   }
 
   alert(message: string, key: string): void {

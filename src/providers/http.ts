@@ -116,14 +116,27 @@ export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, r
   return Math.round(random() * ceiling);
 }
 
+/**
+ * RFC 3986 percent-encoding of one query key or value: only A–Z a–z 0–9 - _ . ~ stay as they are, so a space is
+ * `%20`, never `+` (URLSearchParams would send `+`, which a gateway reads as a literal plus), and the bytes on the
+ * wire are the bytes an AK/SK signer canonicalises.
+ */
+export function encodeQueryComponent(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
 function buildUrl(baseURL: string, path: string, query?: RequestOptions["query"]): URL {
   const url = /^https?:\/\//.test(path) ? new URL(path) : new URL(baseURL.replace(/\/+$/, "") + path);
   if (query) {
+    // Pairs already in the path stay byte for byte; a scalar option replaces a pair of the same name.
+    let parts = url.search.slice(1).split("&").filter((p) => p !== "");
     for (const [k, v] of Object.entries(query)) {
       if (v === undefined) continue;
-      if (Array.isArray(v)) for (const item of v) url.searchParams.append(k, String(item));
-      else url.searchParams.set(k, String(v));
+      const key = encodeQueryComponent(k);
+      if (!Array.isArray(v)) parts = parts.filter((p) => p.split("=")[0] !== key);
+      for (const item of Array.isArray(v) ? v : [v]) parts.push(`${key}=${encodeQueryComponent(String(item))}`);
     }
+    url.search = parts.length > 0 ? `?${parts.join("&")}` : "";
   }
   return url;
 }

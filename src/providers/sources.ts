@@ -31,7 +31,7 @@ export interface CloudSourcesOptions {
 }
 
 export interface CloudSources {
-  /** OTC resources + Enterprise Dashboard daily costs; each call all-or-nothing. */
+  /** OTC resources + Financial Dashboard daily costs; each call all-or-nothing. */
   inventory: InventorySource;
   terminator: OtcTerminator;
   /** Dashboard first, then OTC IAM, ECS, EVS, CCE, RDS; never throws, never contains a secret. */
@@ -41,7 +41,7 @@ export interface CloudSources {
   dashboard: DashboardClient;
 }
 
-export const DASHBOARD_CHECK = "Enterprise Dashboard";
+export const DASHBOARD_CHECK = "Financial Dashboard";
 
 export function createCloudSources(config: Config, opts: CloudSourcesOptions = {}): CloudSources {
   const otc = createOtcProvider(config.otc, opts.otc);
@@ -107,13 +107,13 @@ export class SyncError extends Error {
 export async function syncAll(inventory: InventorySource, range: CostRange, progress?: (line: string) => void): Promise<SyncResult> {
   const t0 = performance.now();
   const days = `${range.from} … ${addDays(range.toExclusive, -1)}`;
-  progress?.(`syncing OTC inventory and Enterprise Dashboard costs ${days} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)`);
+  progress?.(`syncing OTC inventory and Financial Dashboard costs ${days} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)`);
   const why = (what: string) => (err: unknown) => {
     throw new SyncError(`sync failed: ${what}: ${redact(err instanceof Error ? err.message : String(err))}`);
   };
   const [resources, costs] = await Promise.all([
     inventory.listResources().catch(why("OTC inventory")),
-    inventory.listCosts(range.from, range.toExclusive).catch(why(`Enterprise Dashboard costs ${days}`)),
+    inventory.listCosts(range.from, range.toExclusive).catch(why(`Financial Dashboard costs ${days}`)),
   ]);
   const durationMs = Math.round(performance.now() - t0);
   progress?.(`synced ${resources.length} resources and ${costs.length} cost records in ${(durationMs / 1000).toFixed(1)} s`);

@@ -8,6 +8,7 @@ import { FaultInjector } from "./faults.ts";
 import type { FaultProfile } from "./world.ts";
 import { dashboardSimRoutes, type DashboardSimStats, type SimRoute } from "./dashboard/index.ts";
 import { otcSimRoutes, type OtcSimOptions } from "./otc/index.ts";
+import { OWNER_HANDLES } from "./scenario/catalog.ts";
 
 export type { SimRoute } from "./dashboard/index.ts";
 
@@ -109,6 +110,9 @@ export function simConfigYaml(world: SimWorld, url: string, targetBudget?: numbe
     `    rds: ${q(url)}`,
     targetBudget !== undefined ? `target-budget: ${targetBudget}` : "# target-budget: <your monthly budget>",
     "enforce: false",
+    "# Simulated servers carry owner handles (an ECS tag cannot hold an address); this maps them.",
+    "owners:",
+    ...Object.entries(OWNER_HANDLES).map(([handle, address]) => `  ${q(handle)}: ${q(address)}`),
     "",
   ].join("\n");
 }

@@ -284,6 +284,17 @@ export class Store {
     return (this.db.query(sql).all(...vals) as ItemRow[]).map(rowToItem);
   }
 
+  /**
+   * A cheap fingerprint of one period's items (ids, states, deadlines, update times) without reading their JSON:
+   * the engine compares it every tick to notice a change made elsewhere (an execution, another process's approve).
+   */
+  itemsFingerprint(periodStart: number): string {
+    const row = this.db
+      .query("SELECT COUNT(*) AS n, group_concat(id || ':' || state || ':' || deadline || ':' || updated_at, ';') AS fp FROM plan_items WHERE period_start = ?")
+      .get(periodStart) as { n: number; fp: string | null };
+    return `${row.n}|${row.fp ?? ""}`;
+  }
+
   /** What a snapshot shows: the items of this period, plus any still open from an earlier one. */
   itemsForSnapshot(periodStart: number): StoredPlanItem[] {
     const rows = this.db

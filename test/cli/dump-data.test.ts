@@ -53,7 +53,7 @@ describe("ot3c dump-data", () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe("");
     const { range, records } = expectedRecords();
-    expect(r.err).toContain(`reading Enterprise Dashboard costs ${range.from} … `);
+    expect(r.err).toContain(`reading Financial Dashboard costs ${range.from} … `);
     expect(r.err).toContain(`wrote ${records.length} cost records to ${join(cwd, "output.csv")}`);
     const text = readFileSync(join(cwd, "output.csv"), "utf8");
     expect(text.split("\n")[0]).toBe(HEADER);

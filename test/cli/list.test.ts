@@ -43,7 +43,7 @@ describe("ot3c list", () => {
   });
 
   test("progress on stderr, stdout clean JSON of the documented shape", () => {
-    expect(err).toContain("ot3c: syncing OTC inventory and Enterprise Dashboard costs");
+    expect(err).toContain("ot3c: syncing OTC inventory and Financial Dashboard costs");
     expect(err).toMatch(/synced \d+ resources and \d+ cost records/);
     expect(doc.version).toBe(1);
     const p = billingPeriod(Date.now(), 1);
@@ -160,7 +160,7 @@ describe("ot3c list", () => {
     const r = await run([...globals(f, badToken), "list", "--output", "json"]);
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
-    expect(r.err).toMatch(/^ot3c: sync failed: Enterprise Dashboard costs .*401/m);
+    expect(r.err).toMatch(/^ot3c: sync failed: Financial Dashboard costs .*401/m);
     expect(r.err).not.toContain("wrong-token-for-the-dashboard");
 
     const sk = f.scenario.world.credentials.secretKey;

@@ -12,7 +12,7 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-const CHECKS = ["Enterprise Dashboard", "OTC IAM", "OTC ECS", "OTC EVS", "OTC CCE", "OTC RDS"];
+const CHECKS = ["Financial Dashboard", "OTC IAM", "OTC ECS", "OTC EVS", "OTC CCE", "OTC RDS"];
 
 describe("ot3c verify", () => {
   test("all GO against the simulator: exit 0, config path shown, one GO line per check", async () => {
@@ -49,7 +49,7 @@ describe("ot3c verify", () => {
     const doc = parse(r.out) as VerifyDocument;
     expect(doc.ok).toBe(false);
     const byName = Object.fromEntries(doc.checks.map((c) => [c.name, c]));
-    expect(byName["Enterprise Dashboard"]!.status).toBe("GO");
+    expect(byName["Financial Dashboard"]!.status).toBe("GO");
     for (const name of CHECKS.slice(1)) expect(byName[name]!.status).toBe("NO-GO");
     expect(byName["OTC IAM"]!.detail).toMatch(/401/);
     expect(doc.summary).toEqual({ go: 1, noGo: 5 });
@@ -65,7 +65,7 @@ describe("ot3c verify", () => {
     const cfg = f.variant((y) => y.replace(JSON.stringify(token), JSON.stringify(wrong)));
     const r = await run([...globals(f, cfg), "verify"]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^NO-GO\s+Enterprise Dashboard\s+.*401/m);
+    expect(r.out).toMatch(/^NO-GO\s+Financial Dashboard\s+.*401/m);
     expect(r.out).toMatch(/^GO\s+OTC RDS/m);
     expect(r.out.trimEnd().split("\n").at(-1)).toBe("Result: NO-GO — 1 of 6 checks failed.");
     expect(r.out + r.err).not.toContain(wrong);

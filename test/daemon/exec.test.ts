@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { emptyLedger } from "../../src/engine/closed-loop/index.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,7 +42,7 @@ describe("exec -f FILE: a plan file through the lifecycle", () => {
     const period = billingPeriod(T0, cfg.billingBeginDay);
     const range = costRange(T0, cfg);
     const [resources, costs] = await Promise.all([providers.inventory.listResources(), providers.inventory.listCosts(range.from, range.toExclusive)]);
-    const plan = providers.evaluate({ resources, costs, now: T0, vetoed: [] }).plan;
+    const plan = providers.evaluate({ resources, costs, now: T0, ledger: emptyLedger(period.start) }).plan;
     expect(plan.items.length).toBeGreaterThan(3);
     const planPath = join(dir, "plan.yaml");
     writeFileSync(planPath, serializePlan(plan, { createdAt: T0 }));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { emptyLedger, ledgerFromItems } from "../../src/engine/closed-loop/index.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,7 +105,7 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     expect(snap.alerts.filter((a) => a.startsWith("sync degraded"))).toEqual([]);
     const now = costRange(clock.now(), cfg);
     const [resources, costs] = await Promise.all([reference.inventory.listResources(), reference.inventory.listCosts(now.from, now.toExclusive)]);
-    const ref = reference.evaluate({ resources, costs, now: clock.now(), vetoed: store.vetoedVrIds(period.start) });
+    const ref = reference.evaluate({ resources, costs, now: clock.now(), ledger: ledgerFromItems(store.listItems({ periodStart: period.start }), period.start) });
     expect(snap.budget!.gap).toBeCloseTo(ref.budget.gap, 6);
     const tracked = new Set(store.listItems().filter((i) => i.state !== "CANCELLED" && i.state !== "GONE").map((i) => i.vrId));
     for (const p of ref.plan.items) expect(tracked.has(p.vrId)).toBe(true);

@@ -7,6 +7,7 @@ import { Engine, type EngineNotifier, type EngineSettings, type Evaluation, type
 import { billingPeriod } from "../../src/engine/period.ts";
 import { ManualClock, type CloudResource, type CostRecord, type InventorySource, type VirtualResource } from "../../src/engine/types.ts";
 import type { ExecTerminator } from "../../src/engine/execution.ts";
+import type { ActionLedger, PlanDecision } from "../../src/engine/closed-loop/index.ts";
 
 export const H = 3600_000;
 export const MIN = 60_000;
@@ -36,21 +37,51 @@ export class MemoryCloud implements InventorySource, ExecTerminator {
   }
 }
 
-/** Every resource saves 10; the plan deletes resources (in order) until `gap` is covered. */
+/**
+ * Every resource saves 10. A closed loop in miniature: each resource the ledger shows deleted (or stopped, or
+ * gone) lowers the gap by 10, each open item covers 10, and the plan deletes further resources (in order) only for
+ * the part of the gap still uncovered; open items are cancelled when the gap is gone, GONE when their resource is.
+ */
 export function evaluator(state: { gap: number }): EvaluateFn {
-  return ({ resources, now, vetoed }) => {
+  const settleOn = (resources: CloudResource[], ledger: ActionLedger, now: number): Evaluation => {
     const period = billingPeriod(now, 1);
     const roots: VirtualResource[] = resources.map((r) => ({ id: `ECS_${r.id}`, kind: "ECS", name: r.name, prio: 5, owner: r.tags.ot3c_owner, tags: r.tags, members: [], daily: [], resource: r }));
-    let left = state.gap;
+    const live = new Set(roots.map((r) => r.id));
+    const acted = new Set(ledger.executed.map((e) => e.leaf));
+    const gap = state.gap - 10 * acted.size;
+    const open: PlanDecision["open"] = [];
+    let committed = 0;
+    const covered = new Set<string>();
+    for (const o of ledger.open) {
+      if (o.item.state !== "EXECUTING" && !live.has(o.item.vrId)) open.push({ id: o.item.id, saving: 0, outcome: "GONE", reason: "resource no longer exists" });
+      else if (o.item.state !== "EXECUTING" && gap <= 0) open.push({ id: o.item.id, saving: 0, outcome: "CANCELLED", reason: "budget no longer at risk" });
+      else {
+        open.push({ id: o.item.id, saving: 10, outcome: "keep" });
+        committed += 10;
+        covered.add(o.item.vrId);
+      }
+    }
+    let left = gap - committed;
     const items = [];
     for (const vr of roots) {
-      if (left <= 0 || vetoed.includes(vr.id)) continue;
+      if (left <= 0 || ledger.vetoed.has(vr.id) || covered.has(vr.id) || acted.has(vr.id)) continue;
       items.push({ vrId: vr.id, action: "delete" as const, prio: 5, ...(vr.owner ? { owner: vr.owner } : {}), tdate: now, tsave: 10, tasap: true, reason: "over budget" });
       left -= 10;
     }
-    const budget = { target: 100, spendSoFar: 0, forecast: { p10: 0, p50: 0, p90: 0 }, baseline: { spendSoFar: 0, monthEnd: 0 }, gap: state.gap, quantile: "p50", status: state.gap > 0 ? "OVER" : "OK", baselineExceedsBudget: false, burnPerHour: 0, burnPerDay: 0, dailyTotals: [], forecastBand: [] } as Evaluation["budget"];
-    return { period, roots, forecasts: {}, budget, plan: { createdAt: now, period, mode: "optimal", gap: state.gap, savings: 0, outcome: items.length ? "OK" : "NOT_NEEDED", items } };
+    const budget = { target: 100, spendSoFar: 0, forecast: { p10: 0, p50: 0, p90: 0 }, baseline: { spendSoFar: 0, monthEnd: 0 }, gap, quantile: "p50", status: gap > 0 ? "OVER" : "OK", baselineExceedsBudget: false, burnPerHour: 0, burnPerDay: 0, dailyTotals: [], forecastBand: [] } as Evaluation["budget"];
+    const plan = { createdAt: now, period, mode: "optimal" as const, gap, savings: items.length * 10, outcome: items.length ? ("OK" as const) : ("NOT_NEEDED" as const), items };
+    return {
+      period,
+      roots,
+      forecasts: {},
+      budget,
+      plan,
+      decision: { create: items, open },
+      vetoedLeaves: new Map([...ledger.vetoed].map(([k, v]) => [k, { itemId: v.itemId, reason: v.reason }])),
+      resettle: (next, at) => settleOn(resources, next, at),
+    };
   };
+  return ({ resources, now, ledger }) => settleOn(resources, ledger, now);
 }
 
 export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettings {

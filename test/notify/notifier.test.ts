@@ -151,6 +151,63 @@ describe("Notifier (real SMTP server + webhook receiver)", () => {
     await notifier.close();
   });
 
+  test("ot3c_owner is one address or a handle: owners: map, then notify.owner-domain, then default-owner; anything else is a note, never a recipient", async () => {
+    const cases: Array<[string, string[], boolean]> = [
+      ["alice", ["alice.schmidt@example.com"], false], // owners: map
+      ["bob_m", ["bob_m@corp.example"], false], // owner-domain
+      ["carla@example.com", ["carla@example.com"], false], // a full address where the service allows one
+      ["a@example.com, b@example.com", ["ops@example.com"], true],
+      ["Eve <eve@example.com>", ["ops@example.com"], true],
+      ["x@example.com\r\nBcc: spy@example.com", ["ops@example.com"], true],
+      ["two words", ["ops@example.com"], true],
+    ];
+    for (const [tag, to, noted] of cases) {
+      mails.length = 0;
+      const f = makeEngine({ ids: ["h"], gap: 5, owner: tag });
+      dirs.push(f.dir);
+      const cfg = { ...config(), webhook: undefined, owners: { alice: "alice.schmidt@example.com" }, ownerDomain: "corp.example" };
+      const notifier = await Notifier.create({ store: f.store, clock: f.clock, config: cfg, project: "p" });
+      f.engine.setNotifier(notifier);
+      await f.engine.step();
+      await notifier.flush();
+      expect({ tag, to: mails.map((m) => m.to).flat() }).toEqual({ tag, to });
+      expect(mails.some((m) => /spy@|Bcc:/i.test(m.raw.split("\r\n\r\n")[0]!))).toBe(false);
+      const notes = f.store.auditEvents().filter((e) => e.action === "notify.owner-unusable");
+      expect({ tag, noted: notes.length === 1 }).toEqual({ tag, noted });
+      if (noted) expect(notes[0]!.detail).not.toMatch(/[\r\n]/);
+      await notifier.close();
+    }
+  });
+
+  test("a handle that resolves nowhere and no default-owner: nobody is mailed, the note says so", async () => {
+    mails.length = 0;
+    const f = makeEngine({ ids: ["k"], gap: 5, owner: "dora" });
+    dirs.push(f.dir);
+    const notifier = await Notifier.create({ store: f.store, clock: f.clock, config: { ...config(), webhook: undefined, defaultOwner: undefined }, project: "p" });
+    f.engine.setNotifier(notifier);
+    await f.engine.step();
+    await notifier.flush();
+    expect(mails).toHaveLength(0);
+    const note = f.store.auditEvents().find((e) => e.action === "notify.owner-unusable");
+    expect(note?.detail).toContain('handle "dora" has no entry in owners:');
+    expect(note?.detail).toContain("nobody is mailed");
+    await notifier.close();
+  });
+
+  test("a default-owner that is not one plain address is never a recipient either", async () => {
+    mails.length = 0;
+    const f = makeEngine({ ids: ["m"], gap: 5 });
+    dirs.push(f.dir);
+    const cfg = { ...config(), webhook: undefined, defaultOwner: "ops@example.com,boss@example.com" };
+    const notifier = await Notifier.create({ store: f.store, clock: f.clock, config: cfg, project: "p" });
+    f.engine.setNotifier(notifier);
+    await f.engine.step();
+    await notifier.flush();
+    expect(mails).toHaveLength(0);
+    expect(f.store.auditEvents().find((e) => e.action === "notify.owner-unusable")?.detail).toContain("is not one plain address");
+    await notifier.close();
+  });
+
   test("countdown text", () => {
     expect(formatCountdown(24 * H)).toBe("1d");
     expect(formatCountdown(90 * MIN)).toBe("1h 30m");

@@ -47,6 +47,10 @@ test("configYaml is a ready-to-use ot3c.yaml pointing every endpoint at the simu
   });
   expect(cfg["target-budget"]).toBe(scenario.targetBudget);
   expect(cfg.enforce).toBe(false);
+  // Servers carry owner handles; the printed config resolves every one of them.
+  const handles = new Set([...scenario.world.servers.values()].flatMap((s) => s.tags.filter((t) => t.startsWith("ot3c_owner=")).map((t) => t.slice(11))));
+  expect(handles.size).toBeGreaterThan(0);
+  for (const h of handles) expect(cfg.owners[h]).toMatch(/^[^@\s]+@example\.com$/);
 });
 
 test("routes: dashboard answers, extra routes come after, anything else is 404", async () => {

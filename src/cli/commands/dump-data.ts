@@ -1,5 +1,5 @@
 /**
- * `ot3c dump-data [-o FILE]`: every Enterprise Dashboard cost record of the billing period and of the history the
+ * `ot3c dump-data [-o FILE]`: every Financial Dashboard cost record of the billing period and of the history the
  * forecast reads (the same range `list` and `plan` fetch), as CSV with a header row. Default file `output.csv`
  * as in the seed; `-o -` prints to stdout. Only the dashboard is asked (no OTC inventory needed).
  */
@@ -22,7 +22,7 @@ export function register(program: Command): void {
       const range = sources.costRange(Date.now(), config);
       const { addDays } = await import("../../engine/period.ts");
       const last = addDays(range.toExclusive, -1);
-      process.stderr.write(`ot3c: reading Enterprise Dashboard costs ${range.from} … ${last} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)\n`);
+      process.stderr.write(`ot3c: reading Financial Dashboard costs ${range.from} … ${last} (period ${range.period.startDate} … ${range.period.endDate}, end exclusive)\n`);
       let records;
       try {
         records = csv.sortCostRecords(await cloud.inventory.listCosts(range.from, range.toExclusive));

@@ -19,6 +19,7 @@ import { register as registerPlan } from "./plan.ts";
 import { register as registerDumpData } from "./dump-data.ts";
 import { register as registerChargeback } from "./chargeback.ts";
 import { register as registerDemo } from "./demo.ts";
+import { register as registerReplay } from "./replay.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -37,4 +38,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerDumpData,
   registerChargeback,
   registerDemo,
+  registerReplay,
 ];

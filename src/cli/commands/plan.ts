@@ -30,9 +30,10 @@ export function register(program: Command): void {
       const cloud = sources.createCloudSources(config);
       const now = Date.now();
       const range = sources.costRange(now, config);
-      const vetoed = await vetoedInPeriod(config.stateDir, range.period.start);
+      const ledger = await ledgerInPeriod(config.stateDir, range.period.start);
+      const vetoed = [...new Set([...ledger.vetoed.values()].map((v) => v.vrId))].sort();
       const data = await sources.syncAll(cloud.inventory, range, (line) => process.stderr.write(`ot3c: ${line}\n`));
-      const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now, vetoed });
+      const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now, ledger });
 
       let file: string | undefined;
       if (opts.out) {
@@ -46,15 +47,20 @@ export function register(program: Command): void {
     });
 }
 
-/** Vetoed virtual resource ids of the period from `<state-dir>/ot3c.db`; none when there is no state yet (never creates it). */
-async function vetoedInPeriod(stateDir: string, periodStart: number): Promise<string[]> {
+/**
+ * What the engine did and promised this period, from `<state-dir>/ot3c.db` (executed actions, open items, vetoes by
+ * resource), so `plan` accounts for them exactly as the daemon does; empty when there is no state yet (never
+ * creates it).
+ */
+async function ledgerInPeriod(stateDir: string, periodStart: number) {
   const { existsSync } = await import("node:fs");
   const { join } = await import("node:path");
-  if (!existsSync(join(stateDir, "ot3c.db"))) return [];
+  const { emptyLedger, ledgerFromItems } = await import("../../engine/closed-loop/index.ts");
+  if (!existsSync(join(stateDir, "ot3c.db"))) return emptyLedger(periodStart);
   const { Store } = await import("../../store/store.ts");
   const store = Store.open(stateDir);
   try {
-    return store.vetoedVrIds(periodStart).sort();
+    return ledgerFromItems(store.listItems({ periodStart }), periodStart);
   } finally {
     store.close();
   }

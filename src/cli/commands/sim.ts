@@ -1,5 +1,5 @@
 /**
- * `ot3c sim`: serve the simulated clouds (OTC + Enterprise Dashboard) on one local port until SIGINT/SIGTERM, and
+ * `ot3c sim`: serve the simulated clouds (OTC + Financial Dashboard) on one local port until SIGINT/SIGTERM, and
  * print a ready-to-use ot3c.yaml for them — so ot3c can be tried with a real config and no cloud account.
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
@@ -35,7 +35,7 @@ interface SimOptions {
 export function register(program: Command): void {
   program
     .command("sim")
-    .description("serve simulated OTC, Enterprise Dashboard, Confluent Cloud and Prometheus APIs locally and print an ot3c.yaml for them")
+    .description("serve simulated OTC, Financial Dashboard, Confluent Cloud and Prometheus APIs locally and print an ot3c.yaml for them")
     .option("--port <port>", "port to listen on (0 = any free port)", port, 0)
     .option("--hostname <host>", "address to listen on", "127.0.0.1")
     .addOption(new Option("--scenario <name>", "generated scenario").choices(["default", "demo", "large"]).default("default"))

@@ -1,6 +1,7 @@
 /**
- * Daily (or longer) billing rows → hours. A row covers [start_date, end_date) in UTC; its amount is divided by
- * its *real* number of hours (24 for a daily row, 744 for a 31-day row — v1 always divided by 24), the first
+ * Daily (or longer, or shorter) billing rows → hours. A row covers [start_date, end_date) in UTC — with the time of
+ * day and offset they carry, not cut to their dates; its amount is divided by its *real* number of hours (24 for a
+ * daily row, 12 for a 12-hour row, 744 for a 31-day row — v1 always divided by 24), the first
  * |amount| mod H hours getting one micro more. The hours are then grouped per calendar day, because the ledger
  * stores and recomputes per day.
  */
@@ -37,10 +38,14 @@ export function daysBetween(from: string, toExclusive: string): string[] {
   return out;
 }
 
-/** [start, end) of a row in ms; a row whose end is not after its start is taken as one day (bad data, not lost). */
+/**
+ * [start, end) of a row in ms, on whole hours: the exact instants when the row carries them (a row from 23:00Z to
+ * 23:00Z the next day starts at 23:00, a 12-hour row has 12 hours), else the UTC midnights of its dates. A row
+ * whose end is not after its start is taken as one day (bad data, not lost).
+ */
 export function rowPeriod(row: BillingRow): { start: number; end: number } {
-  const start = dayStart(row.startDate);
-  let end = dayStart(row.endDate);
+  const start = Math.floor((row.startMs ?? dayStart(row.startDate)) / HOUR_MS) * HOUR_MS;
+  let end = Math.ceil((row.endMs ?? dayStart(row.endDate)) / HOUR_MS) * HOUR_MS;
   if (!(end > start)) end = start + DAY_MS;
   return { start, end };
 }

@@ -135,17 +135,30 @@ export class ObjectsIndex {
     return t;
   }
 
-  /** A key counts while the key and its owner live; an owner we never saw counts as alive. */
+  /**
+   * A key counts while the key *and* its owner live (ALLOCATION.md rule 2). An owner the objects API never listed
+   * has no known lifetime, so it is unknown, not "alive in every hour": its keys do not count.
+   */
   private keyMembers(resourceIds: readonly string[]): Array<{ id: string; lifetimes: Lifetime[] }> {
     const out: Array<{ id: string; lifetimes: Lifetime[] }> = [];
     for (const r of resourceIds) {
       for (const k of this.keysByResource.get(r) ?? []) {
         if (!k.ownerId) continue;
         const owner = this.identities.get(k.ownerId);
-        out.push({ id: k.ownerId, lifetimes: owner ? [k, owner] : [k] });
+        if (owner) out.push({ id: k.ownerId, lifetimes: [k, owner] });
       }
     }
     return out;
+  }
+
+  /** Does any key on `resourceId` name an owner the objects API never listed? (Reason code of the fallback.) */
+  hasUnlistedKeyOwner(resourceId: string): boolean {
+    return (this.keysByResource.get(resourceId) ?? []).some((k) => !!k.ownerId && !this.identities.has(k.ownerId));
+  }
+
+  /** Was this principal ever listed by the objects API? */
+  isListed(id: string): boolean {
+    return this.identities.has(id);
   }
 
   /** Owners of API keys on `resourceId` whose key and owner were alive in [from, to). */
@@ -169,11 +182,9 @@ export class ObjectsIndex {
   connectorOwnersOnCluster(clusterId: string, from: number, to: number = from + HOUR_MS): IdSet {
     return this.temporalSet(`cco|${clusterId}`, () =>
       (this.connectorsByCluster.get(clusterId) ?? [])
-        .filter((c) => c.ownerId)
-        .map((c) => {
-          const owner = this.identities.get(c.ownerId!);
-          return { id: c.ownerId!, lifetimes: owner ? [c, owner] : [c] };
-        }),
+        // A connector counts while it and its (listed) owner live; an owner never listed is unknown.
+        .filter((c) => c.ownerId && this.identities.has(c.ownerId))
+        .map((c) => ({ id: c.ownerId!, lifetimes: [c, this.identities.get(c.ownerId!)!] })),
     ).get(from, to);
   }
 
@@ -182,10 +193,10 @@ export class ObjectsIndex {
     return this.connectors.get(resourceId) ?? this.connectorsByEnvName.get(`${envId}|${displayName.replace(/\s+/g, "")}`);
   }
 
-  /** Is this principal (owner of a connector/ksqlDB) usable in [from, to)? Unknown ids are taken as alive. */
+  /** Is this principal (owner of a connector/ksqlDB) usable in [from, to)? One never listed is not (unknown). */
   principalAlive(id: string, from: number, to: number = from + HOUR_MS): boolean {
     const who = this.identities.get(id);
-    return who ? aliveDuring(who, from, to) : true;
+    return who ? aliveDuring(who, from, to) : false;
   }
 
   /** Metric principal → owner: API keys map to their owner, everything else is already a principal. */

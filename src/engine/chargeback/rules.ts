@@ -107,17 +107,18 @@ export class Rules {
    * active → period → resource (or UNALLOCATED when `orgWide`). `activeReason` says why the active set is used
    * (the rule's own even split, or a usage rule without usage).
    */
-  private chain(active: IdSet, period: () => IdSet, resourceId: string, activeReason: ReasonCode, orgWide = false): Share {
+  private chain(active: IdSet, period: () => IdSet, resourceId: string, activeReason: ReasonCode, orgWide = false, unknownOwners = false): Share {
     if (active.length > 0) return this.even(active, activeReason, "SHARED");
     const p = period();
     if (p.length > 0) return this.even(p, "NO_ACTIVE_EVEN_SPLIT_PERIOD", "SHARED");
     if (orgWide) return this.even(this.idx.single(UNALLOCATED), "NO_IDENTITIES_UNALLOCATED", "SHARED");
-    return this.toResource(resourceId, "NO_IDENTITIES_TO_RESOURCE");
+    // Say so when keys were there but their owners were never listed: the owners are unknown, not absent.
+    return this.toResource(resourceId, unknownOwners ? "OWNER_UNKNOWN_TO_RESOURCE" : "NO_IDENTITIES_TO_RESOURCE");
   }
 
   private clusterChain(seg: RowDaySegment, hour: number, reason: ReasonCode): Share {
     const r = seg.row.resourceId;
-    return this.chain(this.idx.keyOwners(r, hour), () => this.idx.keyOwners(r, seg.periodStart, seg.periodEnd), r, reason);
+    return this.chain(this.idx.keyOwners(r, hour), () => this.idx.keyOwners(r, seg.periodStart, seg.periodEnd), r, reason, false, this.idx.hasUnlistedKeyOwner(r));
   }
 
   private usageShare(seg: RowDaySegment, hour: number, which: "request" | "response"): Share | undefined {
@@ -182,7 +183,7 @@ export class Rules {
         const k = this.idx.ksql.get(row.resourceId);
         if (k?.ownerId && this.idx.principalAlive(k.ownerId, hour))
           return this.single(this.even(this.idx.single(k.ownerId), "DIRECT_OWNER", "USAGE"));
-        return this.single(this.toResource(row.resourceId, "OWNER_UNRESOLVED_TO_RESOURCE"));
+        return this.single(this.toResource(row.resourceId, k?.ownerId && !this.idx.isListed(k.ownerId) ? "OWNER_UNKNOWN_TO_RESOURCE" : "OWNER_UNRESOLVED_TO_RESOURCE"));
       }
       case "governance": {
         const env = row.envId || this.idx.envOf(row.resourceId) || "";
@@ -217,6 +218,6 @@ export class Rules {
     const c = this.idx.findConnector(row.resourceId, row.envId, row.resourceName);
     if (c?.ownerId && this.idx.principalAlive(c.ownerId, hour, hour + HOUR_MS))
       return this.even(this.idx.single(c.ownerId), "DIRECT_OWNER", capacity ? "SHARED" : "USAGE");
-    return this.toResource(row.resourceId, "OWNER_UNRESOLVED_TO_RESOURCE");
+    return this.toResource(row.resourceId, c?.ownerId && !this.idx.isListed(c.ownerId) ? "OWNER_UNKNOWN_TO_RESOURCE" : "OWNER_UNRESOLVED_TO_RESOURCE");
   }
 }

@@ -35,6 +35,8 @@ export type ReasonCode =
   | "DIRECT_OWNER"
   /** The resource exists but its owner cannot be resolved (masked/unknown API key, missing credential). */
   | "OWNER_UNRESOLVED_TO_RESOURCE"
+  /** The owner (of the resource, or of every key on it) was never listed by the objects API: unknown, to the resource id. */
+  | "OWNER_UNKNOWN_TO_RESOURCE"
   /** Line types that are charged to the resource by rule (cluster linking, Flink pools, Tableflow). */
   | "RESOURCE_DIRECT"
   /** A line type we have no rule for: charged to its resource, or UNALLOCATED when it has none. */
@@ -44,10 +46,16 @@ export type ReasonCode =
 export interface BillingRow {
   /** Stable key: the API's `id` when present, else a hash of the identifying fields. */
   key: string;
-  /** `YYYY-MM-DD`, inclusive. */
+  /** `YYYY-MM-DD` (UTC) of the first hour, inclusive. */
   startDate: string;
-  /** `YYYY-MM-DD`, exclusive. */
+  /** `YYYY-MM-DD` (UTC), exclusive: the day after the last hour. */
   endDate: string;
+  /**
+   * Exact [start, end) instants (epoch ms) when `start_date`/`end_date` carry a time of day or an offset that is
+   * not UTC midnight; absent for the usual midnight-to-midnight rows (then the dates are the bounds).
+   */
+  startMs?: number;
+  endMs?: number;
   product: string;
   lineType: string;
   resourceId: string;

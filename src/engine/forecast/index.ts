@@ -15,7 +15,8 @@ import { epochDay, isoDay } from "./dates.ts";
 import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, quantilesByStratum, stratumOf, totalStratumOf, type CalibrationTable, type QuantileRow } from "./intervals.ts";
 import { forecastPath } from "./model.ts";
 import { getModel } from "./models/index.ts";
-import { prepareSeries, seriesContext, sumDaily, type PreparedSeries, type SeriesContext } from "./series.ts";
+import { prepareSeries, seriesContext, sumDaily, type PartialFirstDay, type PreparedSeries, type SeriesContext } from "./series.ts";
+import { addDays as localAddDays, dayStart, DEFAULT_TIME_ZONE, isoDay as localIsoDay } from "../period.ts";
 
 export interface ForecastInput {
   roots: VirtualResource[];
@@ -25,11 +26,24 @@ export interface ForecastInput {
   model: ForecastModelName;
   /** Interval table; defaults to the committed calibration. Tests and the backtest pass their own. */
   calibration?: CalibrationTable;
+  /**
+   * Leaves the engine stopped or deleted (leaf id → epoch day of the call). Their path is forecast from the history
+   * *before* that day — what they would cost untouched — so that the closed loop (engine/closed-loop) can apply
+   * the action once, whether or not the cost data has caught up with it yet.
+   */
+  actedFrom?: Map<string, number>;
+  /** Time zone of the cost days (creation instants are placed in it); default Europe/Berlin. */
+  timeZone?: string;
 }
 
 export interface ForecastResult {
   perResource: Record<string, ResourceForecast>;
   total: { soFar: number; monthEnd: Quantiles; band: Array<{ date: IsoDate } & Quantiles> };
+  /** The remaining days (the index of every path). */
+  dates: IsoDate[];
+  /** Per unit: the median path over `dates` (what `rest` holds, without the per-day objects). */
+  paths: Map<string, Float64Array>;
+  totalPath: Float64Array;
 }
 
 interface Node {
@@ -46,8 +60,8 @@ function sumPath(p: Float64Array): number {
 }
 
 export function forecastResources(input: ForecastInput): ForecastResult {
-  const { perResource, total } = forecastWithScale(input);
-  return { perResource, total };
+  const { perResource, total, dates, paths, totalPath } = forecastWithScale(input);
+  return { perResource, total, dates, paths, totalPath };
 }
 
 /** As forecastResources, plus the total's error scale (the calibration needs it to normalise errors). */
@@ -60,6 +74,8 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
   for (let k = 0; k < ctx.horizon; k++) dates.push(isoDay(firstDay + k));
   const qResource = quantilesByStratum(table, "resource", input.model, ctx.elapsed);
   const perResource: Record<string, ResourceForecast> = {};
+  const paths = new Map<string, Float64Array>();
+  const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
 
   /** Records the forecast; returns its unclamped P10–P90 width (the total's scale adds these in quadrature). */
   const emit = (vr: VirtualResource, node: Node, s: PreparedSeries): number => {
@@ -69,6 +85,7 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
     const scale = ctx.horizon * errorLevel(s, predicted);
     const q = qResource[stratumOf(table, s.y)];
     perResource[vr.id] = { vrId: vr.id, costSoFar: node.soFar, rest, monthEnd: monthEndBand(node.soFar, predicted, scale, q) };
+    paths.set(vr.id, node.path);
     return scale * (q[2] - q[0]);
   };
 
@@ -86,8 +103,11 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
       node.width = emit(vr, node, prepareSeries(own, ctx));
       return node;
     }
-    const s = prepareSeries(vr.daily, ctx);
-    const node = { soFar: s.soFar, path: forecastPath(model, s), width: 0 };
+    const partial = partialFirstDay(vr.resource?.createdAt, timeZone);
+    const s = prepareSeries(vr.daily, ctx, partial);
+    const acted = input.actedFrom?.get(vr.id);
+    const path = acted !== undefined && acted <= ctx.lastCompleteDay ? pathBefore(vr.daily, acted, input.period, model, ctx, partial) : forecastPath(model, s);
+    const node = { soFar: s.soFar, path, width: 0 };
     node.width = emit(vr, node, s);
     return node;
   };
@@ -107,7 +127,45 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
   const totalScale = ctx.horizon * errorLevel(totalSeries, sumPath(totalPath));
   const totalDiversification = totalScale > 0 ? Math.sqrt(widthSquares) / totalScale : NaN;
   const q = quantilesAt(table, "total", input.model, totalStratumOf(table, totalDiversification), ctx.elapsed);
-  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalScale, q, dates), totalScale, totalDiversification };
+  return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalScale, q, dates), totalScale, totalDiversification, dates, paths, totalPath };
+}
+
+/** Per creation instant and zone (the same resources come back every sync; the zone arithmetic is not cheap). */
+const partialCache = new Map<string, PartialFirstDay | null>();
+
+/** The creation day of a resource and the part of it the resource existed, when it was created after midnight. */
+function partialFirstDay(createdAt: string | undefined, timeZone: string): PartialFirstDay | undefined {
+  if (!createdAt) return undefined;
+  const key = `${timeZone}|${createdAt}`;
+  let hit = partialCache.get(key);
+  if (hit === undefined) {
+    hit = computePartialFirstDay(createdAt, timeZone) ?? null;
+    if (partialCache.size > 200_000) partialCache.clear();
+    partialCache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+function computePartialFirstDay(createdAt: string, timeZone: string): PartialFirstDay | undefined {
+  const t = Date.parse(createdAt);
+  if (!Number.isFinite(t)) return undefined;
+  const day = localIsoDay(t, timeZone);
+  const start = dayStart(day, timeZone);
+  const end = dayStart(localAddDays(day, 1), timeZone);
+  const fraction = (end - t) / (end - start);
+  return fraction > 0 && fraction < 0.999 ? { day: epochDay(day), fraction } : undefined;
+}
+
+/**
+ * The path of the remaining days as the resource's history before `actedDay` predicts it: what it would cost had
+ * nothing been done (the days since show the action itself).
+ */
+function pathBefore(daily: DailyCost[], actedDay: number, period: BillingPeriod, model: ReturnType<typeof getModel>, ctx: SeriesContext, partial?: PartialFirstDay): Float64Array {
+  const before = daily.filter((d) => epochDay(d.date) < actedDay);
+  const ctxBefore = seriesContext(period, isoDay(actedDay - 1));
+  const full = forecastPath(model, prepareSeries(before, ctxBefore, partial));
+  // ctxBefore's path starts earlier (at actedDay or the period start); the last `horizon` days are ours.
+  return full.slice(Math.max(0, full.length - ctx.horizon));
 }
 
 /** The total series over the history window, built densely (one pass over all records, no per-date maps). */

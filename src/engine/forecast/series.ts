@@ -86,7 +86,17 @@ function median(values: number[]): number {
 
 const windowScratch = new Float64Array(HISTORY_DAYS);
 
-export function prepareSeries(daily: DailyCost[], ctx: SeriesContext): PreparedSeries {
+/**
+ * A resource created during a day is billed only for the hours it existed: read as a day's rate, that first day
+ * would pull the forecast down (by an eighth for a resource created at 03:00, for a week of history). `fraction`
+ * is the part of the creation day (`day`, an epoch day) the resource existed.
+ */
+export interface PartialFirstDay {
+  day: number;
+  fraction: number;
+}
+
+export function prepareSeries(daily: DailyCost[], ctx: SeriesContext, partialFirst?: PartialFirstDay): PreparedSeries {
   const last = ctx.lastCompleteDay;
   let soFar = 0;
   let first = Infinity;
@@ -124,6 +134,12 @@ export function prepareSeries(daily: DailyCost[], ctx: SeriesContext): PreparedS
         break;
       }
     }
+  }
+  // The creation day: dropped from the model's view when later days exist (it stays in soFar), else scaled to a
+  // full day's rate.
+  if (partialFirst && first === partialFirst.day && partialFirst.fraction > 0 && partialFirst.fraction < 1) {
+    if (first < last) first++;
+    else scratch[first - ctx.windowStart] /= partialFirst.fraction;
   }
   const n = first === Infinity ? 0 : last - first + 1;
   const y = n === 0 ? new Float64Array(0) : scratch.slice(first - ctx.windowStart);

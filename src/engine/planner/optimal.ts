@@ -163,7 +163,7 @@ function repair(ctx: Ctx, units: Unit[], chosen: Unit[], plan: TerminationPlan, 
   const prios = new Set(plan.items.filter((i) => i.action === "delete").map((i) => i.prio));
   const pool = new Map<number, Array<{ unit: Unit; stop0: number }>>();
   for (const u of units) {
-    if (!prios.has(u.prio) || u.maxSave <= 0 || !canStop(u.vr)) continue;
+    if (!prios.has(u.prio) || u.maxSave <= 0 || !canStop(u.vr, ctx.input.stopped)) continue;
     const list = pool.get(u.prio) ?? [];
     list.push({ unit: u, stop0: 0 });
     pool.set(u.prio, list);

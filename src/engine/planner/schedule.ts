@@ -46,16 +46,26 @@ export function schedule(ctx: Ctx, unit: Unit): Scheduled {
     if (j !== undefined) del[j] += d.amount;
   }
   const s: Scheduled = { unit, del: suffix(del), action: "delete", j: 0 };
-  if (canStop(unit.vr)) {
-    const stop = new Float64Array(cands.length);
-    for (const d of stopDays(unit.vr, input.forecasts, input.period, input.timeZone)) {
-      const j = candIndex.get(d.date);
-      if (j !== undefined) stop[j] += d.amount;
-    }
-    if (stop.some((x) => x > 0)) s.stop = suffix(stop);
+  if (canStop(unit.vr, input.stopped)) {
+    const perDay = (kinds: "RDS" | "not-RDS") => {
+      const out = new Float64Array(cands.length);
+      for (const d of stopDays(unit.vr, input.forecasts, input.period, input.timeZone, { stopped: input.stopped, kinds })) {
+        const j = candIndex.get(d.date);
+        if (j !== undefined) out[j] += d.amount;
+      }
+      return out;
+    };
+    const stop = suffix(perDay("not-RDS"));
+    // OTC starts a stopped RDS instance again by itself after 7 days: a stop saves at most the 7 days after it.
+    const rds = perDay("RDS");
+    for (let j = 0; j < cands.length; j++) for (let k = j; k < Math.min(cands.length, j + RDS_STOP_DAYS); k++) stop[j] += rds[k];
+    if (stop.some((x) => x > 0)) s.stop = stop;
   }
   return s;
 }
+
+/** Days an RDS stop lasts before OTC restarts the instance (engine/closed-loop/effects.ts). */
+const RDS_STOP_DAYS = 7;
 
 export const saving = (s: Scheduled, action = s.action, j = s.j): number => (action === "stop" ? s.stop![j] : s.del[j]);
 

@@ -25,8 +25,13 @@ export interface PlannerInput {
   now: number;
   graceMs: number;
   mode: PlannerMode;
-  /** Virtual resource ids the operator vetoed; a vetoed group member protects its whole group. */
+  /**
+   * Ids no plan may touch: vetoed resources, resources an open item already acts on, resources already deleted.
+   * Any such id inside a unit (the unit itself, a member, a leaf) keeps the whole unit out of the plan.
+   */
   vetoed?: Set<string>;
+  /** Leaf ids already stopped (by ot3c or their owner): a stop of them saves nothing more. */
+  stopped?: Set<string>;
   /**
    * Minimum lead from now for any termination date. Optimal always uses max(grace, minLeadMs). Classic uses it
    * only when given (the seed let "later" dates fall inside the grace window; see classic.ts).
@@ -90,10 +95,10 @@ export function isPlannable(vr: VirtualResource, vetoed: Set<string> | undefined
  * Whether a stop makes sense for this unit: a server or database, or a group made only of servers, databases
  * and volumes with at least one server or database (stopping a group stops its servers/databases, volumes stay).
  */
-export function canStop(vr: VirtualResource): boolean {
+export function canStop(vr: VirtualResource, stopped?: Set<string>): boolean {
   const ls = leaves(vr);
   if (!ls.every((l) => l.kind === "ECS" || l.kind === "RDS" || l.kind === "EVS")) return false;
-  return ls.some((l) => (l.kind === "ECS" || l.kind === "RDS") && l.stopShare !== undefined);
+  return ls.some((l) => (l.kind === "ECS" || l.kind === "RDS") && l.stopShare !== undefined && !stopped?.has(l.id));
 }
 
 /**
@@ -101,14 +106,23 @@ export function canStop(vr: VirtualResource): boolean {
  * forecast of its own (a forecaster that only forecasts roots) gets the unit's path scaled by the leaf's share
  * of the unit's recent history.
  */
-export function stopDays(vr: VirtualResource, forecasts: Record<string, ResourceForecast>, period: BillingPeriod, timeZone?: string): DayPoint[] {
+export function stopDays(
+  vr: VirtualResource,
+  forecasts: Record<string, ResourceForecast>,
+  period: BillingPeriod,
+  timeZone?: string,
+  opts: { stopped?: Set<string>; kinds?: "RDS" | "not-RDS" } = {},
+): DayPoint[] {
   const unitDays = restDays(forecasts[vr.id]?.rest, period, timeZone);
   const byDate = new Map<string, DayPoint>();
   for (const d of unitDays) byDate.set(d.date, { ...d, amount: 0 });
-  const recent = (daily: DailyCost[]) => daily.slice(-7).reduce((s, d) => s + d.amount, 0);
+  const recent = (daily: DailyCost[] | undefined) => (daily ?? []).slice(-7).reduce((s, d) => s + d.amount, 0);
   const unitRecent = recent(vr.daily);
   for (const l of leaves(vr)) {
     if ((l.kind !== "ECS" && l.kind !== "RDS") || l.stopShare === undefined) continue;
+    if (opts.stopped?.has(l.id)) continue;
+    if (opts.kinds === "RDS" && l.kind !== "RDS") continue;
+    if (opts.kinds === "not-RDS" && l.kind === "RDS") continue;
     const own = l === vr ? unitDays : forecasts[l.id] ? restDays(forecasts[l.id].rest, period, timeZone) : undefined;
     if (own) {
       for (const d of own) {

@@ -100,9 +100,10 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, stor
     members: [],
     resource: r,
     daily: costs.daily(r.id),
-    managed: p.managed,
+    managed: p.managed && !r.prepaid,
   };
-  if (p.note) vr.note = p.note;
+  if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
+  else if (p.note) vr.note = p.note;
   if (r.kind === "ECS" || r.kind === "RDS") vr.stopShare = stopShareOf(costs, r.id, period, storage);
   return vr;
 }
@@ -117,25 +118,54 @@ function sumMemberDailies(members: VirtualResource[], days: DayAccumulator): Dai
 }
 
 /**
- * A group: one unit for the planner. Prio = the minimum prio of its managed members (the most protected member
- * wins; a prio-0 member makes the whole group 0). Managed: for a server group, only when the server itself is
- * (its untagged volumes follow their server, but a tagged volume does not drag an untagged server into a plan);
- * for an `ot3c_group` group, when any member is (the members opted in together by sharing the group tag).
+ * Why a member keeps its whole `ot3c_group` group out of every plan, or undefined when it does not. A group made
+ * by `ot3c_group` is plannable only when every member is managed with prio > 0 (a server group counts as its
+ * server: volumes attached to a managed server are part of that server). The seed gave a group its minimum member
+ * prio, so an untagged member made the group untouchable; a group is never more expendable than its most
+ * protected member.
+ */
+function protectingNote(m: VirtualResource): string | undefined {
+  if (m.managed === false) {
+    if (m.resource?.prepaid) return `member ${m.id} (${m.name}) is prepaid`;
+    return `member ${m.id} (${m.name}) has no ot3c_prio tag`;
+  }
+  if (m.prio === 0) return `member ${m.id} (${m.name}) has prio 0`;
+  return undefined;
+}
+
+/**
+ * A group: one unit for the planner. Prio = the minimum prio of its members. Managed:
+ * - a server group (a server with its attached volumes) when the server itself is — its untagged volumes follow
+ *   their server, but a tagged volume does not drag an untagged server into a plan;
+ * - an `ot3c_group` group only when every member is managed with prio > 0; otherwise the whole group is baseline
+ *   and its note names the member that protects it.
  */
 function makeGroup(members: VirtualResource[], kind: GroupKind, days: DayAccumulator, groupName?: string): VirtualResource {
-  const managedMembers = members.filter((m) => m.managed !== false);
-  const managed = kind === "server" ? members[0].managed !== false : managedMembers.length > 0;
-  let prio = 0;
+  let managed: boolean;
   let note: string | undefined;
-  if (managed) {
-    prio = Math.min(...managedMembers.map((m) => m.prio));
-    const zero = managedMembers.find((m) => m.prio === 0);
-    if (zero) note = `member ${zero.id} has prio 0: the group is never terminated`;
+  let prio = 0;
+  if (kind === "server") {
+    const server = members[0];
+    managed = server.managed !== false;
+    if (managed) {
+      prio = Math.min(...members.filter((m) => m.managed !== false).map((m) => m.prio));
+      if (prio === 0) note = `member ${members.find((m) => m.managed !== false && m.prio === 0)!.id} has prio 0: the group is never terminated`;
+    } else {
+      note = server.resource?.prepaid
+        ? "the server is prepaid: OTC refuses to delete it and stopping saves nothing; its spend is baseline"
+        : "the server has no ot3c_prio tag: unmanaged, its spend is baseline";
+    }
   } else {
-    note =
-      kind === "server"
-        ? "the server has no ot3c_prio tag: unmanaged, its spend is baseline"
-        : "no member has an ot3c_prio tag: unmanaged, its spend is baseline";
+    const unmanagedMember = members.find((m) => m.managed === false);
+    const zeroMember = members.find((m) => m.managed !== false && m.prio === 0);
+    managed = unmanagedMember === undefined;
+    if (unmanagedMember) {
+      note = `${protectingNote(unmanagedMember)}: the whole ot3c_group is unmanaged, its spend is baseline`;
+    } else if (zeroMember) {
+      note = `${protectingNote(zeroMember)}: the group is never terminated`;
+    } else {
+      prio = Math.min(...members.map((m) => m.prio));
+    }
   }
   const owner = members.find((m) => m.owner)?.owner;
   const group = groupName ?? members[0].group;
@@ -276,6 +306,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       members: [],
       daily: costs.daily(rid),
       managed: false,
+      ghostOf: rid,
       note: "cost records without a resource in the inventory (deleted, or a type ot3c does not manage): baseline",
     });
   }

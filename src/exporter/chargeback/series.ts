@@ -47,6 +47,22 @@ function clustersFor(resourceId: string, envId: string, idx: ObjectsIndex, objec
   return { ids: [], reason: "unknown_resource_type" };
 }
 
+/**
+ * One spelling per line type in the `product_type` label: the Costs API bills CKUs and CSUs under a singular and a
+ * plural name, which would otherwise be two series for one cost. The plural is the one the original tool (v1.0.4)
+ * matched, so dashboards written for it keep working; case differences fold into upper case.
+ */
+const PRODUCT_TYPE_SPELLING: Readonly<Record<string, string>> = {
+  KAFKA_NUM_CKU: "KAFKA_NUM_CKUS",
+  KSQL_NUM_CSU: "KSQL_NUM_CSUS",
+  KAFKA_PARTITIONS: "KAFKA_PARTITION",
+};
+
+export function productTypeLabel(lineType: string): string {
+  const upper = lineType.toUpperCase();
+  return PRODUCT_TYPE_SPELLING[upper] ?? upper;
+}
+
 export class HourlySeries {
   private cache = new Map<string, DayData>();
 
@@ -111,9 +127,10 @@ export class HourlySeries {
     // chargeback_details: both UsageCost and SharedCost per (principal, product_type, env_id), as v1 emitted them.
     const cb = new Map<string, { principal: string; lineType: string; envId: string; usage: number; shared: number }>();
     for (const p of data?.chargeback.get(hour) ?? []) {
-      const key = `${p.principal}\u0000${p.lineType}\u0000${p.envId}`;
+      const lineType = productTypeLabel(p.lineType);
+      const key = `${p.principal}\u0000${lineType}\u0000${p.envId}`;
       let e = cb.get(key);
-      if (!e) cb.set(key, (e = { principal: p.principal, lineType: p.lineType, envId: p.envId, usage: 0, shared: 0 }));
+      if (!e) cb.set(key, (e = { principal: p.principal, lineType, envId: p.envId, usage: 0, shared: 0 }));
       if (p.costType === "USAGE") e.usage += p.micros;
       else e.shared += p.micros;
     }

@@ -18,13 +18,33 @@ export function lifetime(meta: ObjectMeta | undefined): { createdAt?: number; de
   return { createdAt: parseTime(meta?.created_at), deletedAt: parseTime(meta?.deleted_at) };
 }
 
+const DAY = 86_400_000;
+const utcDay = (ms: number) => new Date(Math.floor(ms / DAY) * DAY).toISOString().slice(0, 10);
+
+/**
+ * `start_date`/`end_date` as UTC bounds. A plain date (or UTC midnight) stays a date; a value with a time of day or
+ * an offset keeps its exact instant, and its date becomes the UTC day of that instant — never the string's prefix,
+ * which for `2026-05-01T00:00:00+02:00` would be a day late.
+ */
+function rowBounds(startText: string, endText: string): Pick<BillingRow, "startDate" | "endDate" | "startMs" | "endMs"> {
+  const start = Date.parse(startText);
+  const end = Date.parse(endText);
+  if (Number.isNaN(start) || Number.isNaN(end)) return { startDate: startText.slice(0, 10), endDate: endText.slice(0, 10) };
+  const exact = start % DAY !== 0 || end % DAY !== 0;
+  return {
+    startDate: utcDay(start),
+    // Exclusive: the day after the one holding the last instant of the row.
+    endDate: end % DAY === 0 ? utcDay(end) : utcDay(end + DAY),
+    ...(exact ? { startMs: start, endMs: end } : {}),
+  };
+}
+
 /** A Costs row → BillingRow; missing fields get neutral defaults (never a crash, never a dropped row). */
 export function costToRow(c: WireCost): BillingRow {
   const amountMicros = toMicros(c.amount);
   const originalAmountMicros = c.original_amount === undefined ? amountMicros : toMicros(c.original_amount);
   const row: Omit<BillingRow, "key"> = {
-    startDate: String(c.start_date ?? "").slice(0, 10),
-    endDate: String(c.end_date ?? "").slice(0, 10),
+    ...rowBounds(String(c.start_date ?? ""), String(c.end_date ?? "")),
     product: c.product ?? "UNKNOWN",
     lineType: c.line_type ?? "UNKNOWN",
     resourceId: c.resource?.id ?? "",
@@ -44,7 +64,7 @@ export function costToRow(c: WireCost): BillingRow {
 
 /** Rows without an `id` are keyed by what identifies them (not by amount, so a restatement replaces the row). */
 function rowKey(r: Omit<BillingRow, "key">, tiers: unknown): string {
-  const ident = [r.startDate, r.endDate, r.product, r.lineType, r.resourceId, r.envId, r.networkAccessType ?? "", r.unit, r.price, JSON.stringify(tiers ?? null)];
+  const ident = [r.startMs ?? r.startDate, r.endMs ?? r.endDate, r.product, r.lineType, r.resourceId, r.envId, r.networkAccessType ?? "", r.unit, r.price, JSON.stringify(tiers ?? null)];
   return "h-" + createHash("sha1").update(ident.join("|")).digest("hex").slice(0, 20);
 }
 

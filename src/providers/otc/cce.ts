@@ -25,7 +25,7 @@ export interface CceNodePool {
   metadata: { uid: string; name: string; creationTimestamp?: string };
   spec?: {
     initialNodeCount?: number;
-    nodeTemplate?: { flavor?: string; userTags?: Array<{ key: string; value: string }> };
+    nodeTemplate?: { flavor?: string; billingMode?: number; userTags?: Array<{ key: string; value: string }> };
   };
   status?: { phase?: string; currentNode?: number; message?: string };
 }
@@ -50,6 +50,8 @@ export function normaliseNodePool(np: CceNodePool, clusterId: string): CloudReso
     createdAt: np.metadata.creationTimestamp,
     clusterId,
     flavor: np.spec?.nodeTemplate?.flavor,
+    // `nodeTemplate.billingMode`: 0 pay-per-use, 1 yearly/monthly.
+    ...(Number(np.spec?.nodeTemplate?.billingMode ?? 0) === 1 ? { prepaid: true } : {}),
   };
 }
 

@@ -79,6 +79,8 @@ export function normaliseServer(s: EcsServer, tags: Record<string, string>): Clo
     createdAt: s.created,
     attachedVolumeIds: attachedVolumeIds(s),
     flavor: s.flavor?.id ?? s.flavor?.name,
+    // `charging_mode`: "0" pay-per-use, "1" yearly/monthly, "2" spot.
+    ...(String(s.metadata?.charging_mode ?? "") === "1" ? { prepaid: true } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ export interface EvsVolume {
   bootable?: string | boolean;
   created_at?: string;
   tags?: Record<string, string> | null;
+  metadata?: Record<string, string> | null;
   attachments?: Array<{ server_id?: string }>;
 }
 
@@ -34,6 +35,8 @@ export function normaliseVolume(v: EvsVolume): CloudResource {
     createdAt: v.created_at,
     attachedServerIds: (v.attachments ?? []).map((a) => a.server_id).filter((s): s is string => !!s),
     flavor: v.volume_type,
+    // A yearly/monthly disk carries the id of its order in `metadata.orderID`; pay-per-use disks have none.
+    ...(v.metadata?.orderID ? { prepaid: true } : {}),
   };
 }
 

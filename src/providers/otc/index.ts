@@ -1,5 +1,5 @@
 /**
- * The Open Telekom Cloud provider: inventory (ECS + EVS + CCE node pools + RDS, normalised to `CloudResource`),
+ * The T Cloud Public provider: inventory (ECS + EVS + CCE node pools + RDS, normalised to `CloudResource`),
  * the terminator the executor uses, and the preflight checks of `ot3c verify`.
  */
 import type { OtcCredentials } from "../../config/types.ts";
@@ -14,7 +14,9 @@ import type { JobPollOptions } from "./jobs.ts";
 import { listInstances, RDS_MAX_LIMIT } from "./rds.ts";
 import { OtcSession } from "./session.ts";
 import { OtcTerminator } from "./terminator.ts";
+import { OtcResourceActions } from "./actions/index.ts";
 
+export { OtcResourceActions } from "./actions/index.ts";
 export { deriveEndpoints } from "./endpoints.ts";
 export { OtcTerminator } from "./terminator.ts";
 export { OtcSession } from "./session.ts";
@@ -37,6 +39,8 @@ export interface PreflightCheck {
 export interface OtcProvider {
   listResources: InventorySource["listResources"];
   terminator: OtcTerminator;
+  /** Park / resume / start / safety copies / cluster hibernation (issue #17). */
+  actions: OtcResourceActions;
   checks(): Promise<PreflightCheck[]>;
   projectId(): Promise<string>;
   session: OtcSession;
@@ -111,6 +115,7 @@ export function createOtcProvider(otc: OtcCredentials, opts: OtcProviderOptions 
   return {
     listResources,
     terminator: new OtcTerminator(session, opts.jobs),
+    actions: new OtcResourceActions(session, { jobs: opts.jobs, now: opts.now }),
     checks,
     projectId: () => session.projectId(),
     session,

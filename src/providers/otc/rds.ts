@@ -20,6 +20,7 @@ export interface RdsInstance {
   flavor_ref?: string;
   datastore?: { type?: string; version?: string };
   tags?: Array<{ key: string; value: string }>;
+  charge_info?: { charge_mode?: string };
 }
 
 export function normaliseInstance(i: RdsInstance): CloudResource {
@@ -31,6 +32,8 @@ export function normaliseInstance(i: RdsInstance): CloudResource {
     tags: parseKeyValueTags(i.tags),
     createdAt: i.created,
     flavor: i.flavor_ref,
+    // `charge_info.charge_mode`: "prePaid" (yearly/monthly) or "postPaid" (pay-per-use).
+    ...(i.charge_info?.charge_mode === "prePaid" ? { prepaid: true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * AK/SK request signing for Open Telekom Cloud, the API Gateway variant of `SDK-HMAC-SHA256`
+ * AK/SK request signing for T Cloud Public, the API Gateway variant of `SDK-HMAC-SHA256`
  * (reference/otc-and-ot3c.md §3; Huawei "devg-apisign", huaweicloud-sdk-go-v3 core/auth/signer):
  *
  *   CanonicalRequest = METHOD \n URI(always ending in "/") \n sorted query \n "name:value\n"… \n signed;names \n hex(sha256(body))
@@ -11,10 +11,12 @@
  * receives, so a signing bug shows up as a 401 in our tests exactly as it would against the real gateway.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { PreparedRequest } from "../http.ts";
+import { encodeQueryComponent, type PreparedRequest } from "../http.ts";
 
 export const ALGORITHM = "SDK-HMAC-SHA256";
 export const DATE_HEADER = "x-sdk-date";
+/** The API gateway rejects a request whose `X-Sdk-Date` is further than this from its own clock. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 /** Which headers a signer puts into SignedHeaders. */
 export type HeaderSelection =
@@ -38,8 +40,8 @@ export interface SignOptions {
 
 /** The unreserved set of the APIG signer: A–Z a–z 0–9 - _ . ~ ; everything else is %XX (upper case). */
 export function escapeComponent(value: string): string {
-  // encodeURIComponent leaves ! ' ( ) * unescaped; the signer wants them escaped.
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  // The same rule the HTTP layer encodes queries with, so what is signed is what is sent.
+  return encodeQueryComponent(value);
 }
 
 function safeDecode(s: string): string {
@@ -66,6 +68,27 @@ export function canonicalQuery(params: URLSearchParams): string {
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   return pairs.map(([k, v]) => `${k}=${v}`).join("&");
 }
+
+/**
+ * The canonical query of a query string exactly as it goes on the wire (`?` optional): split at `&` and the first
+ * `=`, percent-decoded — a `+` stays a literal plus, as the gateway reads it —, then escaped and sorted like
+ * `canonicalQuery`. Signing and verifying both start from these bytes, so a client that puts a space on the wire
+ * as `+` but signs it as `%20` is caught here exactly as the gateway catches it.
+ */
+export function canonicalQueryOfSearch(search: string): string {
+  const raw = search.startsWith("?") ? search.slice(1) : search;
+  const params = new URLSearchParams();
+  for (const part of raw.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    params.append(safeDecode(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? "" : safeDecode(part.slice(eq + 1)));
+  }
+  return canonicalQuery(params);
+}
+
+/** `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` signs that literal instead of the body's hash (APIG, the SDKs). */
+export const CONTENT_SHA256_HEADER = "x-sdk-content-sha256";
+export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 function selectHeaders(headers: Headers, rule: HeaderSelection): string[] {
   const pick =
@@ -97,10 +120,10 @@ export function canonicalRequest(
   return [
     method.toUpperCase(),
     canonicalUri(url.pathname),
-    canonicalQuery(url.searchParams),
+    canonicalQueryOfSearch(url.search),
     headerLines,
     signedHeaders.join(";"),
-    hexSha256(body),
+    headers.get(CONTENT_SHA256_HEADER) === UNSIGNED_PAYLOAD ? UNSIGNED_PAYLOAD : hexSha256(body),
   ].join("\n");
 }
 
@@ -177,7 +200,7 @@ export type VerifyResult =
 export interface VerifyOptions {
   /** Secret key for an access key, or undefined when the AK is unknown. */
   secretFor: (accessKey: string) => string | undefined;
-  /** Reject dates further than this from `now` (the gateway allows 15 minutes); default: no check. */
+  /** Reject dates further than this from `now` (the gateway allows 15 minutes, `MAX_CLOCK_SKEW_MS`); default: no check. */
   maxSkewMs?: number;
   now?: () => number;
 }

@@ -41,7 +41,27 @@ export class OtcTerminator implements ResourceTerminator {
     }
   }
 
+  /**
+   * Deletes and waits. A delete whose target is already gone counts as done: on the real cloud a server's system
+   * disk goes with the server, so the disk's own delete answers 404 although everything is as wanted. Any failure
+   * (404, a failed job, a lost answer) is therefore followed by one re-read; only a target that still exists fails.
+   */
   async delete(resource: CloudResource): Promise<void> {
+    try {
+      await this.deleteOnce(resource);
+    } catch (err) {
+      let current: CloudResource | undefined;
+      try {
+        current = await this.get(resource);
+      } catch {
+        throw err; // cannot tell: the original error stands
+      }
+      if (current === undefined) return;
+      throw err;
+    }
+  }
+
+  private async deleteOnce(resource: CloudResource): Promise<void> {
     const c = await this.session.clients();
     const { id } = resource;
     switch (resource.kind) {

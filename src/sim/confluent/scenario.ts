@@ -137,7 +137,8 @@ export function generateConfluentScenario(options: ConfluentScenarioOptions = {}
     const name = `conn-${i}`;
     const config: Record<string, string> =
       mode === 0
-        ? { name, "connector.class": "S3_SINK", "kafka.auth.mode": "SERVICE_ACCOUNT", "kafka.service.account.id": sas[i % sas.length]!.obj.id }
+        ? // The service account of a connector exists for as long as the connector does (the first two live throughout).
+          { name, "connector.class": "S3_SINK", "kafka.auth.mode": "SERVICE_ACCOUNT", "kafka.service.account.id": sas[i % 2]!.obj.id }
         : mode === 1
           ? { name, "connector.class": "PostgresSource", "kafka.auth.mode": "KAFKA_API_KEY", "kafka.api.key": clusterKeys[0]!.obj.id, "kafka.api.secret": "****************" }
           : { name, "connector.class": "DatagenSource", "kafka.api.key": "****************", "kafka.api.secret": "****************" };
@@ -156,7 +157,9 @@ export function generateConfluentScenario(options: ConfluentScenarioOptions = {}
     return lived(
       {
         id: `lksqlc-${pad(i)}`,
-        spec: { display_name: `ksql-${i}`, csu: 4, environment: { id: e.obj.id }, kafka_cluster: { id: cluster.obj.id }, ...(i % 2 === 0 ? { credential_identity: { id: sas[1]!.obj.id } } : {}) },
+        // Every ksqlDB cluster has a credential identity in the real API. On every other one it is an account no listing
+        // contains (deleted before anyone listed it): the "owner unknown" case.
+        spec: { display_name: `ksql-${i}`, csu: 4, environment: { id: e.obj.id }, kafka_cluster: { id: cluster.obj.id }, credential_identity: { id: i % 2 === 0 ? sas[1]!.obj.id : `sa-x${pad(i, 4)}` } },
         metadata: meta(l),
       },
       l,

@@ -3,21 +3,22 @@
  * the pool in phase "Deleting"; each read of that pool is one poll; when done the pool is gone (404), or in phase
  * "Error" when the deletion failed.
  */
-import type { SimJob, SimNodePool, SimWorld } from "../world.ts";
+import type { SimCluster, SimJob, SimNodePool, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
 import { advanceJob, cceError, createJob, failureFor, jobFamily, json, type Route, type SimContext } from "./common.ts";
 
-function clusterJson(world: SimWorld, uid: string, name: string) {
+export function clusterJson(world: SimWorld, c: SimCluster) {
+  const { uid, name } = c;
   return {
     kind: "Cluster",
     apiVersion: "v3",
     metadata: { uid, name },
     spec: { type: "VirtualMachine", flavor: "cce.s1.small", version: "v1.29" },
-    status: { phase: "Available", endpoints: [{ url: `https://${uid}.cce.${world.region}.example`, type: "Internal" }] },
+    status: { phase: c.phase ?? "Available", endpoints: [{ url: `https://${uid}.cce.${world.region}.example`, type: "Internal" }] },
   };
 }
 
-function poolJson(np: SimNodePool, message?: string) {
+export function poolJson(np: SimNodePool, message?: string) {
   return {
     kind: "NodePool",
     apiVersion: "v3",
@@ -29,11 +30,13 @@ function poolJson(np: SimNodePool, message?: string) {
         flavor: np.flavor,
         az: "random",
         os: "EulerOS 2.9",
+        // 0 pay-per-use, 1 yearly/monthly.
+        billingMode: np.prepaid ? 1 : 0,
         userTags: Object.entries(np.tags).map(([key, value]) => ({ key, value })),
       },
-      autoscaling: { enable: false },
+      autoscaling: np.autoscaling ?? { enable: false },
     },
-    status: { currentNode: np.initialNodeCount, phase: np.phase, ...(message ? { message } : {}) },
+    status: { currentNode: np.currentNode ?? np.initialNodeCount, phase: np.phase, ...(message ? { message } : {}) },
   };
 }
 
@@ -48,6 +51,7 @@ function deletionOf(world: SimWorld, uid: string): SimJob | undefined {
 function deletePool(ctx: SimContext, np: SimNodePool): Response {
   const { world } = ctx;
   recordMutation(world, `CCE.delete:${np.uid}`);
+  if (np.prepaid) return cceError(400, "CCE.01400013", `node pool ${np.uid} is billed yearly/monthly and cannot be deleted; unsubscribe it instead`);
   if (np.phase === "Deleting") return cceError(409, "CCE.01409001", `node pool ${np.uid} is already being deleted`);
   np.phase = "Deleting";
   createJob(
@@ -76,7 +80,7 @@ export function cceRoute(ctx: SimContext, method: string, seg: string[]): Route 
     return {
       name: "CCE.clusters",
       handle: guard(["GET"], () =>
-        json({ kind: "List", apiVersion: "v3", items: [...world.clusters.values()].map((c) => clusterJson(world, c.uid, c.name)) }),
+        json({ kind: "List", apiVersion: "v3", items: [...world.clusters.values()].map((c) => clusterJson(world, c)) }),
       ),
     };
   }

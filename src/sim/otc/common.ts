@@ -15,7 +15,7 @@ export interface OtcSimOptions {
   failJob?: (action: string, resourceId: string) => { failReason: string; errorCode?: string } | undefined;
   /** Serve ECS list entries without a `tags` field (older gateways), so clients must use the tags API. */
   ecsListOmitsTags?: boolean;
-  /** Reject X-Sdk-Date further than this from now (the real gateway: 15 minutes); default: no check. */
+  /** Reject X-Sdk-Date further than this from now; default 15 minutes, like the real gateway. */
   maxSkewMs?: number;
   /**
    * The real timing of OTC jobs: an accepted job may sit in INIT for a while, and until it runs the resource reads
@@ -28,8 +28,18 @@ export interface OtcSimOptions {
    * lost the job id after a crash never polls). Default: only polls move it (`pollsUntilDone`).
    */
   jobRunMs?: number;
-  /** The simulator's clock for job timing; default Date.now (tests on a manual clock pass theirs). */
+  /**
+   * The simulated cloud's clock (epoch ms): live billing, the RDS 7-day restart and job timing run on it, so a
+   * replay on a virtual clock sees them without waiting. Default: real time.
+   */
   now?: () => number;
+  /** How long OTC keeps an RDS instance stopped before it starts it by itself; default 7 days. */
+  rdsMaxStoppedMs?: number;
+}
+
+/** The simulator's clock. */
+export function simNow(ctx: SimContext): number {
+  return (ctx.opts.now ?? Date.now)();
 }
 
 export interface SimContext {
@@ -97,10 +107,6 @@ const effects = new WeakMap<SimJob, JobEffect & { startedAt?: number; ctx: SimCo
 const families = new WeakMap<SimJob, "v1" | "rds" | "cce">();
 /** Jobs not yet finished, per world, so time-driven progress does not walk every job ever created. */
 const open = new WeakMap<SimWorld, Set<SimJob>>();
-
-export function simNow(ctx: SimContext): number {
-  return ctx.opts.now ? ctx.opts.now() : Date.now();
-}
 
 export function failureFor(ctx: SimContext, action: string, resourceId: string, tags: Record<string, string>) {
   const tagged = tags.ot3c_sim_fail;

@@ -1,9 +1,12 @@
 /**
  * Simulated ECS v1: `cloudservers/detail` (page-number `offset` from 1, `limit` ≤ 1000, `{count, servers}`),
- * one server, its tags (TMS form), batch stop (`os-stop`) and batch delete, both answered with a job.
+ * one server, its tags (TMS form), batch stop (`os-stop`), batch start (`os-start`) and batch delete, each answered
+ * with a job.
  */
 import type { SimServer, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
+import { ECS_TAG_RULES, tagViolations } from "./tag-rules.ts";
+import { dropSnapshotsOf } from "./snapshots.ts";
 import { createJob, ecsError, failureFor, intParam, json, parseJson, type Route, type SimContext } from "./common.ts";
 
 function tagPairs(tags: string[]): Array<{ key: string; value: string }> {
@@ -21,6 +24,12 @@ function withSysTag(tags: string[]): string[] {
   return tags.some((t) => t.startsWith("_sys_")) ? tags : [...tags, "_sys_enterprise_project_id=0"];
 }
 
+/** The system disk: the first attached volume when it is bootable (a server built from an image has one). */
+export function systemDiskOf(world: SimWorld, s: SimServer): string | undefined {
+  const first = s.volumeIds[0];
+  return first !== undefined && world.volumes.get(first)?.bootable ? first : undefined;
+}
+
 function serverJson(world: SimWorld, s: SimServer, withTags: boolean) {
   const tags = withSysTag(s.tags);
   const out: Record<string, unknown> = {
@@ -34,16 +43,18 @@ function serverJson(world: SimWorld, s: SimServer, withTags: boolean) {
     locked: false,
     description: "",
     addresses: {},
-    metadata: { charging_mode: "0", "metering.resourcespeccode": `${s.flavorId}.linux`, os_type: "Linux" },
+    // "0" pay-per-use, "1" yearly/monthly (prepaid: OTC refuses to delete it before expiry), "2" spot.
+    metadata: { charging_mode: s.prepaid ? "1" : "0", "metering.resourcespeccode": `${s.flavorId}.linux`, os_type: "Linux" },
     sys_tags: tagPairs(tags.filter((t) => t.startsWith("_sys_"))),
     "OS-EXT-STS:vm_state": s.status === "SHUTOFF" ? "stopped" : "active",
     // The real API always sends task_state: null while idle, the running task otherwise (never during a job's INIT).
     "OS-EXT-STS:task_state": s.taskState ?? null,
+    // The docs type bootIndex as a string: "0" for the system disk, any other value for a data disk.
     "os-extended-volumes:volumes_attached": s.volumeIds.map((id, i) => ({
       id,
       device: `/dev/vd${String.fromCharCode(97 + (i % 26))}`,
-      bootIndex: i === 0 ? "0" : null,
-      delete_on_termination: "false",
+      bootIndex: id === systemDiskOf(world, s) ? "0" : String(i + 1),
+      delete_on_termination: id === systemDiskOf(world, s) ? "true" : "false",
     })),
   };
   if (withTags) out.tags = tags;
@@ -79,8 +90,7 @@ function serverIdsOf(body: any, key?: string): string[] | undefined {
   return ids.every((id: unknown) => typeof id === "string" && id !== "") ? ids : undefined;
 }
 
-function stopServers(ctx: SimContext, body: string): Response {
-  const req = parseJson(body);
+function stopServers(ctx: SimContext, req: any): Response {
   const stop = req?.["os-stop"];
   const ids = serverIdsOf(req, "os-stop");
   if (!stop || !ids) return ecsError(400, "Ecs.0005", 'body must be {"os-stop":{"type":"SOFT|HARD","servers":[{"id"}]}}');
@@ -93,6 +103,31 @@ function stopServers(ctx: SimContext, body: string): Response {
   return json({ job_id: job.id });
 }
 
+/**
+ * `os-start`: a batch job like stop. Like the real ECS, the request is accepted for any existing server and a
+ * server that is not SHUTOFF makes the job fail (its sub-job reports why), so a client must read the job.
+ */
+function startServers(ctx: SimContext, req: any): Response {
+  const ids = serverIdsOf(req, "os-start");
+  if (!req?.["os-start"] || !ids) return ecsError(400, "Ecs.0005", 'body must be {"os-start":{"servers":[{"id"}]}}');
+  const { world } = ctx;
+  for (const id of ids) if (!world.servers.has(id)) return notFound(id);
+  const notStopped = ids.find((id) => world.servers.get(id)!.status !== "SHUTOFF");
+  const refusal = notStopped
+    ? { failReason: `Ecs.0103: server ${notStopped} is ${world.servers.get(notStopped)!.status}, only a SHUTOFF server can be started`, errorCode: "Ecs.0103" }
+    : undefined;
+  const job = batchJob(ctx, "startServer", "ECS.start", ids, "powering-on", (s) => {
+    s.status = "ACTIVE";
+  }, refusal);
+  return json({ job_id: job.id });
+}
+
+function serverAction(ctx: SimContext, body: string): Response {
+  const req = parseJson(body);
+  if (req && typeof req === "object" && "os-start" in req) return startServers(ctx, req);
+  return stopServers(ctx, req);
+}
+
 function deleteServers(ctx: SimContext, body: string): Response {
   const req = parseJson(body);
   const ids = serverIdsOf(req);
@@ -100,12 +135,22 @@ function deleteServers(ctx: SimContext, body: string): Response {
   const deleteVolumes = req.delete_volume === true;
   const { world } = ctx;
   for (const id of ids) if (!world.servers.has(id)) return notFound(id);
+  // A yearly/monthly server is only removed by unsubscribing in the billing centre; the API refuses.
+  // (The error code is the simulator's own; the real gateway's wording differs.)
+  const prepaid = ids.find((id) => world.servers.get(id)!.prepaid);
+  if (prepaid) return ecsError(400, "Ecs.0219", `Instance[${prepaid}] is billed yearly/monthly and cannot be deleted; unsubscribe it instead.`);
+  // Like ECS: `delete_volume: false` keeps the DATA disks (detached, "available"); the system disk always goes
+  // with its server.
   const job = batchJob(ctx, "deleteServer", "ECS.delete", ids, "deleting", (s) => {
+    const systemDisk = systemDiskOf(world, s);
     world.servers.delete(s.id);
     for (const vid of s.volumeIds) {
       const v = world.volumes.get(vid);
       if (!v) continue;
-      if (deleteVolumes) world.volumes.delete(vid);
+      if (deleteVolumes || vid === systemDisk) {
+        world.volumes.delete(vid);
+        dropSnapshotsOf(world, vid);
+      }
       else {
         v.serverIds = v.serverIds.filter((sid) => sid !== s.id);
         if (v.serverIds.length === 0) v.status = "available";
@@ -115,9 +160,18 @@ function deleteServers(ctx: SimContext, body: string): Response {
   return json({ job_id: job.id });
 }
 
-function batchJob(ctx: SimContext, type: string, action: string, ids: string[], task: string, apply: (s: SimServer) => void) {
+/** `task` is the `task_state` the servers show while the job runs (not while it waits in INIT). */
+function batchJob(
+  ctx: SimContext,
+  type: string,
+  action: string,
+  ids: string[],
+  task: string,
+  apply: (s: SimServer) => void,
+  refusal?: { failReason: string; errorCode?: string },
+) {
   const { world } = ctx;
-  let failure: { failReason: string; errorCode?: string } | undefined;
+  let failure: { failReason: string; errorCode?: string } | undefined = refusal;
   for (const id of ids) {
     recordMutation(world, `${action}:${id}`);
     failure ??= failureFor(ctx, action, id, tagMap(world.servers.get(id)!.tags));
@@ -145,9 +199,32 @@ function batchJob(ctx: SimContext, type: string, action: string, ids: string[], 
   );
 }
 
+/**
+ * `POST /cloudservers/{id}/tags/action` (TMS batch create/delete). A create that would leave the server with a
+ * tag ECS cannot store (tag-rules.ts) is refused as a whole, as the real API does.
+ */
+function tagAction(ctx: SimContext, id: string, body: string): Response {
+  const s = ctx.world.servers.get(id);
+  if (!s || s.status === "DELETED") return notFound(id);
+  const req = parseJson(body);
+  const tags = req?.tags;
+  if ((req?.action !== "create" && req?.action !== "delete") || !Array.isArray(tags) || tags.some((t: any) => typeof t?.key !== "string")) {
+    return ecsError(400, "Ecs.0005", 'body must be {"action":"create|delete","tags":[{"key","value"}]}');
+  }
+  const current = tagMap(s.tags);
+  if (req.action === "delete") for (const t of tags) delete current[t.key];
+  else for (const t of tags) current[t.key] = typeof t.value === "string" ? t.value : "";
+  const problems = tagViolations(current, ECS_TAG_RULES);
+  if (problems.length > 0) return ecsError(400, "Ecs.0005", `Invalid tags: ${problems.join("; ")}`);
+  recordMutation(ctx.world, `ECS.tags:${id}`);
+  s.tags = Object.entries(current).map(([k, v]) => (v === "" ? k : `${k}=${v}`));
+  return new Response(null, { status: 204 });
+}
+
 export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: URL): Route | undefined {
   // /v1/{project_id}/cloudservers/…
-  if (seg[0] !== "v1" || seg[2] !== "cloudservers" || seg.length < 4 || seg.length > 5) return undefined;
+  if (seg[0] !== "v1" || seg[2] !== "cloudservers" || seg.length < 4 || seg.length > 6) return undefined;
+  if (seg.length === 6 && (seg[4] !== "tags" || seg[5] !== "action")) return undefined;
   const { world } = ctx;
   const wrongProject = () => seg[1] !== world.projectId;
   const route = (name: string, want: string, fn: (body: string) => Response): Route => ({
@@ -160,7 +237,7 @@ export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: UR
   });
   const third = seg[3]!;
   if (seg.length === 4 && third === "detail") return route("ECS.list", "GET", () => listServers(ctx, url));
-  if (seg.length === 4 && third === "action") return route("ECS.action", "POST", (b) => stopServers(ctx, b));
+  if (seg.length === 4 && third === "action") return route("ECS.action", "POST", (b) => serverAction(ctx, b));
   if (seg.length === 4 && third === "delete") return route("ECS.delete", "POST", (b) => deleteServers(ctx, b));
   if (seg.length === 4) {
     return route("ECS.get", "GET", () => {
@@ -168,6 +245,7 @@ export function ecsRoute(ctx: SimContext, method: string, seg: string[], url: UR
       return s && s.status !== "DELETED" ? json({ server: serverJson(world, s, true) }) : notFound(third);
     });
   }
+  if (seg.length === 6) return route("ECS.tagAction", "POST", (b) => tagAction(ctx, third, b));
   if (seg[4] === "tags") {
     return route("ECS.tags", "GET", () => {
       const s = world.servers.get(third);

@@ -5,12 +5,20 @@
 import type { SimJob } from "../world.ts";
 import { advanceJob, ecsError, isoSeconds, jobFamily, json, rdsError, type Route, type SimContext } from "./common.ts";
 
+/** The ECS/EVS job types as the job API names them. */
+const V1_JOB_TYPES: Record<string, string> = {
+  deleteVolume: "deleteVolume",
+  stopServer: "batchStopServers",
+  startServer: "batchStartServers",
+  deleteServer: "deleteServers",
+};
+
 function v1JobJson(job: SimJob) {
   const done = job.status === "SUCCESS" || job.status === "FAIL";
   const entityKey = job.type === "deleteVolume" ? "volume_id" : "server_id";
   return {
     job_id: job.id,
-    job_type: job.type === "deleteVolume" ? "deleteVolume" : job.type === "stopServer" ? "batchStopServers" : "deleteServers",
+    job_type: V1_JOB_TYPES[job.type] ?? "deleteServers",
     status: job.status,
     begin_time: isoSeconds(job.createdAt),
     end_time: done ? isoSeconds(Date.now()) : "",
@@ -20,7 +28,8 @@ function v1JobJson(job: SimJob) {
       sub_jobs_total: job.entities.length,
       sub_jobs: job.entities.map((id) => ({
         job_id: `${job.id}-${id.slice(0, 8)}`,
-        job_type: job.type,
+        // The ECS job docs list a batch delete's sub-jobs as `deleteVM`.
+        job_type: job.type === "deleteServer" ? "deleteVM" : job.type,
         status: job.status,
         begin_time: isoSeconds(job.createdAt),
         end_time: done ? isoSeconds(Date.now()) : "",

@@ -1,17 +1,17 @@
 /**
- * A Prometheus-compatible query API over the simulated Kafka byte counters, for the demo and tests. It evaluates
- * exactly the PromQL the chargeback client sends —
- *   sum by (kafka_id, principal_id) (sum_over_time(confluent_kafka_server_{request,response}_bytes[1h]))
- * — as a real Prometheus (3.x, left-open ranges) would over the 1-minute deltas of the export endpoint, each stamped
- * at its minute's start: the value at t sums the samples stamped in (t − 1h, t]. Anything else gets Prometheus' own
- * 400 `bad_data` answer.
+ * A Prometheus-compatible query API (`/api/v1/query`, `/api/v1/query_range`, GET or POST form) over the simulated
+ * Kafka byte counters, for the demo, tests and other clients (dashboards, the original chargeback tool). It
+ * evaluates the PromQL subset of promql.ts — vector selectors with label matchers, `sum [by]`, `sum_over_time`,
+ * `increase`, `rate` — with Prometheus 3 semantics (evaluate.ts). Like Prometheus, an unknown metric is an empty
+ * success; an expression outside the subset is an empty success too, with a warning saying so, never an error a
+ * real Prometheus would not give. Parameter errors are Prometheus' own 400 `bad_data`.
  */
 import type { SimRoute } from "../confluent/routes.ts";
 import { FaultInjector } from "../faults.ts";
 import type { FaultProfile } from "../world.ts";
-import { rangeBytes, streamPresent, type ConfluentSimState, type TrafficStream } from "../confluent/state.ts";
-
-const QUERY = /^sum\s+by\s*\(\s*kafka_id\s*,\s*principal_id\s*\)\s*\(\s*sum_over_time\s*\(\s*confluent_kafka_server_(request|response)_bytes\s*\[\s*1h\s*\]\s*\)\s*\)$/;
+import type { ConfluentSimState } from "../confluent/state.ts";
+import { evaluateInstant, evaluateRangeSelector, storedSeries, type StoredSeries } from "./evaluate.ts";
+import { parsePromQL, Unsupported, type Expr } from "./promql.ts";
 const MAX_POINTS = 11_000;
 
 function bad(error: string, status = 400): Response {
@@ -43,33 +43,6 @@ function authorised(req: Request, state: ConfluentSimState): boolean {
   return h === `Basic ${Buffer.from(`${a.username}:${a.password}`).toString("base64")}`;
 }
 
-function groups(state: ConfluentSimState): Map<string, TrafficStream[]> {
-  const g = new Map<string, TrafficStream[]>();
-  for (const s of state.traffic) {
-    const key = `${s.kafkaId}\u0000${s.principalId}`;
-    let list = g.get(key);
-    if (!list) g.set(key, (list = []));
-    list.push(s);
-  }
-  return g;
-}
-
-/** The value of one series at t (seconds), or undefined when no sample falls in the window. */
-function evaluate(streams: TrafficStream[], t: number, which: "request" | "response"): number | undefined {
-  const end = Math.round(t * 1000);
-  // Minute stamps m with end − 1h < m ≤ end, as a half-open range [from, to) of minute starts.
-  const from = Math.floor((end - 3_600_000) / 60_000) * 60_000 + 60_000;
-  const to = Math.floor(end / 60_000) * 60_000 + 60_000;
-  let present = false;
-  let sum = 0;
-  for (const s of streams) {
-    if (!streamPresent(s, from, to)) continue;
-    present = true;
-    sum += rangeBytes(s, from, to, which);
-  }
-  return present ? sum : undefined;
-}
-
 async function params(req: Request, url: URL): Promise<URLSearchParams> {
   const p = new URLSearchParams(url.searchParams);
   if (req.method === "POST") {
@@ -91,44 +64,57 @@ export function prometheusSimRoutes(state: ConfluentSimState, faults?: FaultProf
   };
 }
 
+/** Prometheus prints sample values as Go's strconv.FormatFloat(v, 'f', -1, 64) does for ordinary magnitudes. */
+const num = (v: number) => String(v);
+
 async function answer(req: Request, url: URL, state: ConfluentSimState, path: string): Promise<Response> {
   const p = await params(req, url);
   const query = (p.get("query") ?? "").trim();
-  const m = QUERY.exec(query);
-  if (!m) return bad(`simulated Prometheus only evaluates the chargeback byte queries, not: ${query}`);
-  const which = m[1] as "request" | "response";
-  const series = groups(state);
-  const label = (key: string) => {
-    const [kafka_id, principal_id] = key.split("\u0000");
-    return { kafka_id: kafka_id!, principal_id: principal_id! };
-  };
+  if (query === "") return bad('invalid parameter "query": 1:1: parse error: no expression found in input');
+  let expr: Expr | undefined;
+  let warning: string | undefined;
+  try {
+    expr = parsePromQL(query);
+  } catch (err) {
+    if (!(err instanceof Unsupported)) throw err;
+    warning = `simulated Prometheus does not evaluate this expression (${err.message}); the result is empty`;
+  }
+  const series = expr ? storedSeries(state) : [];
+  const warnings = warning ? { warnings: [warning] } : {};
 
   if (path === "/api/v1/query") {
     const t = parseTime(p.get("time"), Date.now() / 1000);
-    if (t === undefined) return bad("invalid parameter \"time\"");
-    const result = [];
-    for (const [key, streams] of series) {
-      const v = evaluate(streams, t, which);
-      if (v !== undefined) result.push({ metric: label(key), value: [t, String(v)] });
+    if (t === undefined) return bad('invalid parameter "time"');
+    if (expr?.kind === "selector" && expr.rangeMs !== undefined) {
+      const result = evaluateRangeSelector(series, expr, t * 1000).map((s) => ({ metric: s.labels, values: s.samples.map(([at, v]) => [at / 1000, num(v)]) }));
+      return Response.json({ status: "success", data: { resultType: "matrix", result } });
     }
-    return Response.json({ status: "success", data: { resultType: "vector", result } });
+    const result = expr ? evaluateInstant(series, expr, t * 1000).map((s) => ({ metric: s.labels, value: [t, num(s.value)] })) : [];
+    return Response.json({ status: "success", data: { resultType: "vector", result }, ...warnings });
   }
 
   const start = parseTime(p.get("start"));
   const end = parseTime(p.get("end"));
   const step = parseStep(p.get("step"));
-  if (start === undefined || end === undefined) return bad("invalid parameter \"start\" or \"end\"");
+  if (start === undefined || end === undefined) return bad('invalid parameter "start" or "end"');
   if (!step || step <= 0) return bad("zero or negative query resolution step widths are not accepted");
   if (end < start) return bad("end timestamp must not be before start time");
   if ((end - start) / step > MAX_POINTS) return bad("exceeded maximum resolution of 11,000 points per timeseries");
-  const result = [];
-  for (const [key, streams] of series) {
-    const values: Array<[number, string]> = [];
-    for (let t = start; t <= end; t += step) {
-      const v = evaluate(streams, t, which);
-      if (v !== undefined) values.push([t, String(v)]);
-    }
-    if (values.length > 0) result.push({ metric: label(key), values });
+  if (expr?.kind === "selector" && expr.rangeMs !== undefined) {
+    return bad(`invalid expression type "range vector" for range query, must be Scalar or instant Vector`);
   }
-  return Response.json({ status: "success", data: { resultType: "matrix", result } });
+  return Response.json({ status: "success", data: { resultType: "matrix", result: expr ? rangeResult(series, expr, start, end, step) : [] }, ...warnings });
+}
+
+function rangeResult(series: StoredSeries[], expr: Expr, start: number, end: number, step: number) {
+  const byKey = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
+  for (let t = start; t <= end; t += step) {
+    for (const s of evaluateInstant(series, expr, t * 1000)) {
+      const key = JSON.stringify(Object.entries(s.labels).sort());
+      let row = byKey.get(key);
+      if (!row) byKey.set(key, (row = { metric: s.labels, values: [] }));
+      row.values.push([t, num(s.value)]);
+    }
+  }
+  return [...byKey.values()];
 }

@@ -74,15 +74,21 @@ export const UNTAGGED_PRODUCTS = [
   { product: "OTC_ELB_ENH", description: "Elastic Load Balancer enhanced", quantityType: "h", daily: [0.6, 0.7] },
 ] as const;
 
-export const OWNERS = [
-  "alice.schmidt@example.com",
-  "bob.meyer@example.com",
-  "carla.weber@example.com",
-  "deniz.yilmaz@example.com",
-  "eva.fischer@example.com",
-  "frank.wagner@example.com",
-  "platform-team@example.com",
-];
+/**
+ * Owners as handles and addresses. An ECS tag value cannot hold an address (≤ 43 letters, digits, - and _), so
+ * servers carry the handle and `ot3c sim` prints this map as `owners:`; other services carry the address.
+ */
+export const OWNER_HANDLES: Readonly<Record<string, string>> = {
+  alice: "alice.schmidt@example.com",
+  bob: "bob.meyer@example.com",
+  carla: "carla.weber@example.com",
+  deniz: "deniz.yilmaz@example.com",
+  eva: "eva.fischer@example.com",
+  frank: "frank.wagner@example.com",
+  "platform-team": "platform-team@example.com",
+};
+
+export const OWNERS = Object.values(OWNER_HANDLES);
 
 export const GROUPS = ["web-shop", "ci-runners", "analytics", "staging", "data-lake", "monitoring", "sandbox"];
 

@@ -24,7 +24,7 @@ import type { SimCluster, SimCostRecord, SimNodePool, SimRdsInstance, SimServer,
 import { Rng, randomToken } from "./random.ts";
 import { addDays, berlinDate, dayNumber } from "./calendar.ts";
 import { buildCosts, suggestTargetBudget, type Biller } from "./costs.ts";
-import { ecsTagStrings, ot3cTags, type TagMix } from "./tags.ts";
+import { ecsTagStrings, ot3cTags, withOwnerHandle, type TagMix } from "./tags.ts";
 import {
   CCE_CLUSTER_PRODUCT, CCE_NODE_FLAVORS, ECS_FLAVORS, ECS_FLAVOR_WEIGHTS, EVS_TYPES, NAME_STEMS, RDS_FLAVORS,
   RDS_STORAGE, UNTAGGED_PRODUCTS,
@@ -132,7 +132,7 @@ export function generateScenario(partial: Partial<ScenarioOptions> = {}): Scenar
   for (let i = 0; i < o.ecs + deletedServers; i++) {
     const live = i < o.ecs;
     const flavor = rng.weighted(ECS_FLAVORS.map((f, k) => [f, ECS_FLAVOR_WEIGHTS[k]!] as const));
-    const tags = ot3cTags(rng, mix);
+    const tags = withOwnerHandle(ot3cTags(rng, mix));
     const [from, to] = lifetime(live && rng.chance(o.createdShare), !live);
     const stopped = live && rng.chance(o.stoppedShare);
     const rc = live && !stopped && rng.chance(o.rcShare);
@@ -140,6 +140,8 @@ export function generateScenario(partial: Partial<ScenarioOptions> = {}): Scenar
     const server: SimServer = {
       id, name: `${rng.pick(NAME_STEMS)}-${String(i).padStart(3, "0")}`, status: stopped ? "SHUTOFF" : "ACTIVE",
       flavorId: flavor.flavor, created: createdAt(from), tags: ecsTagStrings(tags, rng.chance(0.5)), volumeIds: [],
+      // Recurring (RC) consumption is a yearly/monthly subscription: `metadata.charging_mode` "1".
+      ...(rc ? { prepaid: true } : {}),
     };
     if (live) {
       servers.set(id, server);

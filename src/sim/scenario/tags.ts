@@ -1,10 +1,19 @@
 /**
  * The ot3c tags a generated resource carries. The mix is deliberate: every case the engine must handle appears —
  * prio 0 (never touch), ordinary prios, an unparsable prio (counts as 0), resources with no ot3c tags at all
- * (untagged spend), shared `ot3c_group` values, owner e-mails, and a few `ot3c_instance` values.
+ * (untagged spend), shared `ot3c_group` values, owners (handles on ECS, addresses elsewhere), and a few
+ * `ot3c_instance` values.
  */
 import type { Rng } from "./random.ts";
-import { GROUPS, OWNERS } from "./catalog.ts";
+import { GROUPS, OWNER_HANDLES, OWNERS } from "./catalog.ts";
+
+const HANDLE_OF = new Map(Object.entries(OWNER_HANDLES).map(([handle, address]) => [address, handle]));
+
+/** The same tags as an ECS can store them: the owner address replaced by its handle. */
+export function withOwnerHandle(tags: Record<string, string>): Record<string, string> {
+  const handle = tags.ot3c_owner === undefined ? undefined : HANDLE_OF.get(tags.ot3c_owner);
+  return handle === undefined ? tags : { ...tags, ot3c_owner: handle };
+}
 
 export interface TagMix {
   /** Share of resources without any ot3c tag. */

@@ -121,7 +121,8 @@ export async function syncChargeback(ledger: Ledger, source: ChargebackSource, o
   const byDay = new Map<string, Map<string, BillingRow>>();
   const add = (row: BillingRow) => {
     const { start, end } = rowPeriod(row);
-    for (let t = Math.max(start, Date.parse(`${fetchFrom}T00:00:00Z`)); t < end; t += DAY_MS) {
+    // From the midnight of the first day: a row starting at 23:00 also covers the hours of the next day.
+    for (let t = Math.floor(Math.max(start, Date.parse(`${fetchFrom}T00:00:00Z`)) / DAY_MS) * DAY_MS; t < end; t += DAY_MS) {
       const day = dayOf(t);
       if (day >= today) break;
       let m = byDay.get(day);

@@ -43,17 +43,20 @@ function allLeaves(vr: VirtualResource): VirtualResource[] {
   return vr.members.length === 0 ? [vr] : vr.members.flatMap(allLeaves);
 }
 
-/** Independent recomputation of what an item avoids. */
+/**
+ * Independent recomputation of what an item avoids. A stopped RDS instance is started again by OTC after 7 days,
+ * so its stop avoids at most the 7 days from the stop date.
+ */
 function avoided(inst: Instance, item: PlannedTermination): number {
   const root = inst.roots.find((r) => r.id === item.vrId)!;
-  const sumFrom = (id: string, factor: number) =>
+  const sumFrom = (id: string, factor: number, days = Infinity) =>
     inst.forecasts[id].rest
-      .filter((d) => d.date < inst.period.endDate && dayStart(d.date) >= item.tdate)
+      .filter((d) => d.date < inst.period.endDate && dayStart(d.date) >= item.tdate && dayStart(d.date) < item.tdate + days * 86_400_000 - 3_600_000)
       .reduce((s, d) => s + d.amount * factor, 0);
   if (item.action === "delete") return sumFrom(root.id, 1);
   return allLeaves(root)
     .filter((l) => (l.kind === "ECS" || l.kind === "RDS") && l.stopShare !== undefined)
-    .reduce((s, l) => s + sumFrom(l.id, l.stopShare!), 0);
+    .reduce((s, l) => s + sumFrom(l.id, l.stopShare!, l.kind === "RDS" ? 7 : Infinity), 0);
 }
 
 function run(inst: Instance, mode: "classic" | "optimal", minLeadMs?: number): TerminationPlan {

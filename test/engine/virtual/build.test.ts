@@ -103,6 +103,54 @@ describe("buildVirtualResources", () => {
     for (const r of roots) for (const m of walkVirtual(r.members)) expect(rootIds.has(m.id)).toBe(false);
   });
 
+  test("an ot3c_group with an untagged member is baseline as a whole, and its note names the member", () => {
+    const roots = buildVirtualResources({
+      resources: [
+        ecs("s1", { ot3c_group: "staging", ot3c_prio: "10" }),
+        // a node pool without ot3c_prio in the same group (the demo's cce-prod-pool-2)
+        { kind: "CCE", id: "np2", name: "cce-prod-pool-2", status: "Active", tags: { ot3c_group: "staging" }, clusterId: "c1" },
+      ],
+      costs: [],
+      period,
+    });
+    const g = roots.find((r) => r.group === "staging")!;
+    expect(g.kind).toBe("GROUP");
+    expect(g.managed).toBe(false);
+    expect(g.note).toContain("CCE_np2");
+    expect(g.note).toContain("no ot3c_prio");
+    expect(g.tags.ot3c_prio).toBeUndefined();
+  });
+
+  test("a volume attached to a managed server counts as part of that server inside an ot3c_group", () => {
+    const roots = buildVirtualResources({
+      resources: [ecs("s1", { ot3c_group: "web", ot3c_prio: "40" }, ["v1"]), evs("v1", {}, ["s1"]), ecs("s2", { ot3c_group: "web", ot3c_prio: "30" })],
+      costs: [],
+      period,
+    });
+    const g = roots.find((r) => r.group === "web")!;
+    expect(g.managed).toBe(true);
+    expect(g.prio).toBe(30);
+  });
+
+  test("prepaid resources are baseline with a note, and protect their ot3c_group", () => {
+    const roots = buildVirtualResources({
+      resources: [
+        { ...ecs("p1", { ot3c_prio: "50" }), prepaid: true },
+        { ...ecs("p2", { ot3c_prio: "50", ot3c_group: "g" }), prepaid: true },
+        ecs("s3", { ot3c_prio: "60", ot3c_group: "g" }),
+      ],
+      costs: [],
+      period,
+    });
+    const p1 = roots.find((r) => r.id === "ECS_p1")!;
+    expect(p1.managed).toBe(false);
+    expect(p1.note).toContain("prepaid");
+    const g = roots.find((r) => r.group === "g")!;
+    expect(g.managed).toBe(false);
+    expect(g.note).toContain("ECS_p2");
+    expect(g.note).toContain("prepaid");
+  });
+
   test("a single-member ot3c_group keeps the resource's own id", () => {
     const roots = buildVirtualResources({ resources: [ecs("s1", { ot3c_group: "solo", ot3c_prio: "3" })], costs: [], period });
     expect(roots.map((r) => r.id)).toEqual(["ECS_s1"]);

@@ -100,6 +100,22 @@ describe("hourly series", () => {
     }
   });
 
+  test("product_type has one spelling per line type: KAFKA_NUM_CKU and KAFKA_NUM_CKUS are one series", async () => {
+    // The simulated bill uses both spellings on the same days.
+    const billed = new Set(sim.state.costs.filter((c) => c.start_date.startsWith("2026-07-06")).map((c) => c.line_type));
+    expect(billed.has("KAFKA_NUM_CKU") && billed.has("KAFKA_NUM_CKUS")).toBe(true);
+    let out = "";
+    await writeBackfill(ledger, { fromHour: Date.parse("2026-07-06T00:00:00Z"), toHour: Date.parse("2026-07-07T00:00:00Z") }, (c) => void (out += c));
+    const types = new Set([...out.matchAll(/product_type="([^"]+)"/g)].map((m) => m[1]));
+    expect(types.has("KAFKA_NUM_CKUS")).toBe(true);
+    expect(types.has("KAFKA_NUM_CKU")).toBe(false);
+    expect(types.has("KSQL_NUM_CSU")).toBe(false);
+    // One series per (principal, product_type, env, cost_type) and hour, even where both spellings were billed.
+    const lines = out.split("\n").filter((l) => l.startsWith(`${CHARGEBACK_METRIC}{`));
+    const keys = lines.map((l) => l.slice(0, l.lastIndexOf(" ", l.lastIndexOf(" ") - 1)) + l.slice(l.lastIndexOf(" ")));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   test("backfill: one block per family, series samples ascending, # EOF", async () => {
     let out = "";
     const res = await writeBackfill(ledger, { fromHour: Date.parse("2026-07-06T00:00:00Z"), toHour: Date.parse("2026-07-08T00:00:00Z") }, (c) => void (out += c));

@@ -41,7 +41,7 @@ describe("OTC inventory against the simulator", () => {
     const srv = world.servers.get("srv-00000005-0000-4000-8000-000000000000")!;
     const ecs = all.find((r) => r.id === srv.id)!;
     // "k=v" parsed, `_sys_*` skipped; i=5 has ot3c_group=web.
-    expect(ecs.tags).toEqual({ ot3c_prio: "6", ot3c_owner: "owner1@example.com", ot3c_group: "web" });
+    expect(ecs.tags).toEqual({ ot3c_prio: "6", ot3c_owner: "owner1", ot3c_group: "web" });
     expect(ecs.attachedVolumeIds).toEqual(srv.volumeIds);
     expect(ecs.flavor).toBe("s3.large.2");
     // A bare "key" tag means an empty value.
@@ -104,7 +104,7 @@ describe("OTC inventory against the simulator", () => {
     const all = await createOtcProvider(credsFor(world, sim.baseUrl), noWait).listResources();
     expect(sim.handler.counts.get("ECS.tags")).toBe(3);
     const ecs = all.find((r) => r.id === "srv-00000002-0000-4000-8000-000000000000")!;
-    expect(ecs.tags).toEqual({ ot3c_prio: "3", ot3c_owner: "owner2@example.com", standalone: "" });
+    expect(ecs.tags).toEqual({ ot3c_prio: "3", ot3c_owner: "owner2", standalone: "" });
   });
 
   test("429 with Retry-After is retried and then succeeds", async () => {

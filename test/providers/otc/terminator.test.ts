@@ -39,14 +39,14 @@ describe("OtcTerminator against the simulator", () => {
     expect(body?.method).toBe("POST");
   });
 
-  test("ECS delete removes the server, keeps and detaches its volumes; get() then says gone", async () => {
+  test("ECS delete removes the server and its system disk, keeps and detaches its data disks; get() then says gone", async () => {
     const { world, provider, t } = setup({ servers: 1, dataVolumesPerServer: 1 });
     const srv = await find(provider, "srv-00000001-0000-4000-8000-000000000000");
     const [boot, data] = srv.attachedVolumeIds!;
     await t.delete(srv);
     expect(world.servers.has(srv.id)).toBe(false);
     expect(world.volumes.get(data!)).toMatchObject({ status: "available", serverIds: [] });
-    expect(world.volumes.has(boot!)).toBe(true);
+    expect(world.volumes.has(boot!)).toBe(false);
     expect(await t.get(srv)).toBeUndefined();
     expect(world.mutations.calls.get(`ECS.delete:${srv.id}`)).toBe(1);
   });

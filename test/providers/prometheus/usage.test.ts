@@ -51,11 +51,16 @@ describe("Prometheus usage", () => {
     }
   });
 
-  test("the simulator rejects PromQL it does not evaluate, like Prometheus (400 bad_data)", async () => {
+  test("the simulator answers PromQL it does not evaluate with an empty success and a warning, as a real Prometheus answers unknown series", async () => {
     const prom = new PrometheusClient({ url: sim.url, http: { retries: 0 } });
-    const err = await prom.query("up").catch((e) => e);
-    expect(err).toBeInstanceOf(HttpError);
-    expect(err.status).toBe(400);
+    expect(await prom.query("up")).toEqual([]);
+    const res = await fetch(`${sim.url}/api/v1/query?query=${encodeURIComponent("histogram_quantile(0.9, x)")}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; data: { result: unknown[] }; warnings?: string[] };
+    expect(body).toMatchObject({ status: "success", data: { result: [] } });
+    expect(body.warnings?.[0]).toContain("does not evaluate");
+    // An empty query is an error, as in Prometheus.
+    expect((await fetch(`${sim.url}/api/v1/query?query=`)).status).toBe(400);
   });
 
   test("Metrics export endpoint: OpenMetrics with 1-minute deltas in seconds and # EOF", async () => {

@@ -1,4 +1,4 @@
-// The simulated Enterprise Dashboard on the wire, read with plain fetch (no ot3c client involved).
+// The simulated Financial Dashboard on the wire, read with plain fetch (no ot3c client involved).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateScenario } from "../../../src/sim/scenario/index.ts";
 import { startSim, type RunningSim } from "../../../src/sim/server.ts";
@@ -17,7 +17,7 @@ afterAll(async () => {
   await sim.stop();
 });
 
-describe("simulated Enterprise Dashboard v2", () => {
+describe("simulated Financial Dashboard v2", () => {
   test("401 without or with a wrong Bearer token; health needs none", async () => {
     expect((await get("/v2/daily/consumption/", {})).status).toBe(401);
     expect((await get("/v2/daily/consumption/", { authorization: "Bearer nope" })).status).toBe(401);
@@ -97,7 +97,7 @@ describe("simulated Enterprise Dashboard v2", () => {
   });
 });
 
-describe("simulated Enterprise Dashboard v1", () => {
+describe("simulated Financial Dashboard v1", () => {
   test("Collection pages: limit default 10, max 100; date filter returns the whole day", async () => {
     const page = (await (await get("/v1/consumption?offset=20")).json()) as any;
     expect(page).toMatchObject({ offset: 20, limit: 10, kind: "Collection", total: world.costs.length });

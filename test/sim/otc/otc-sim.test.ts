@@ -121,3 +121,49 @@ describe("simulated OTC", () => {
     expect(faults.injected["429"]).toBe(1);
   });
 });
+
+describe("simulated OTC enforces each service's tag rules", () => {
+  const world = makeWorld({ servers: 1, freeVolumes: 1 });
+  const sim = startSim(world);
+  sims.push(sim);
+  const pid = world.projectId;
+  const c = client(sim, world.credentials.secretKey);
+  const srv = [...world.servers.keys()][0]!;
+  const vol = [...world.volumes.values()].find((v) => v.serverIds.length === 0)!.id;
+  const post = (path: string, body: unknown) => c.raw("POST", path, { body, acceptStatus: [400] });
+
+  test("ECS: an owner address cannot be stored on a server, a handle can", async () => {
+    const bad = await post(`/v1/${pid}/cloudservers/${srv}/tags/action`, { action: "create", tags: [{ key: "ot3c_owner", value: "alice@example.com" }] });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("only letters, digits, - and _");
+    const ok = await post(`/v1/${pid}/cloudservers/${srv}/tags/action`, { action: "create", tags: [{ key: "ot3c_owner", value: "alice" }] });
+    expect(ok.status).toBe(204);
+    const tags = await c.get<{ tags: Array<{ key: string; value: string }> }>(`/v1/${pid}/cloudservers/${srv}/tags`);
+    expect(tags.tags).toContainEqual({ key: "ot3c_owner", value: "alice" });
+  });
+
+  test("ECS: value ≤ 43 characters, key ≤ 36, at most 10 tags", async () => {
+    const create = (tags: Array<{ key: string; value: string }>) => post(`/v1/${pid}/cloudservers/${srv}/tags/action`, { action: "create", tags });
+    expect((await create([{ key: "k", value: "v".repeat(44) }])).status).toBe(400);
+    expect((await create([{ key: "k".repeat(37), value: "v" }])).status).toBe(400);
+    expect((await create([{ key: "k", value: "v".repeat(43) }])).status).toBe(204);
+    const many = Array.from({ length: 10 }, (_, i) => ({ key: `t${i}`, value: "x" }));
+    const res = await create(many);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("at most 10");
+  });
+
+  test("EVS: an address fits on a volume; the 11th tag does not", async () => {
+    const create = (tags: Array<{ key: string; value: string }>) => post(`/v2/${pid}/cloudvolumes/${vol}/tags/action`, { action: "create", tags });
+    expect((await create([{ key: "ot3c_owner", value: "alice.schmidt@example.com" }])).status).toBe(204);
+    expect(world.volumes.get(vol)!.tags.ot3c_owner).toBe("alice.schmidt@example.com");
+    const many = Array.from({ length: 10 }, (_, i) => ({ key: `t${i}`, value: "x" }));
+    expect((await create(many)).status).toBe(400);
+  });
+
+  test("a world holding a tag the cloud cannot store is refused at mount", () => {
+    const w = makeWorld({ servers: 1 });
+    w.servers.values().next().value!.tags.push("ot3c_owner=alice@example.com");
+    expect(() => otcSimRoutes(w)).toThrow(/cannot store/);
+  });
+});

@@ -65,7 +65,7 @@ export function makeWorld(spec: WorldSpec = {}): SimWorld {
       status: "ACTIVE",
       flavorId: i % 2 ? "s3.large.2" : "c4.xlarge.2",
       created,
-      tags: [`ot3c_prio=${(i % 9) + 1}`, `ot3c_owner=owner${i % 4}@example.com`, i % 5 === 0 ? "ot3c_group=web" : "standalone", "_sys_enterprise_project_id=0"],
+      tags: [`ot3c_prio=${(i % 9) + 1}`, `ot3c_owner=owner${i % 4}`, i % 5 === 0 ? "ot3c_group=web" : "standalone", "_sys_enterprise_project_id=0"],
       volumeIds,
     });
   }

@@ -2,6 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { generateScenario, presetScenario } from "../../../src/sim/scenario/index.ts";
 import { berlinDate, berlinTimestamp, isoWeek, weekday } from "../../../src/sim/scenario/calendar.ts";
 import type { SimWorld } from "../../../src/sim/world.ts";
+import { OWNER_HANDLES } from "../../../src/sim/scenario/catalog.ts";
+import { worldTagViolations } from "../../../src/sim/otc/tag-rules.ts";
 
 const NOW = Date.parse("2026-04-10T10:00:00Z");
 
@@ -91,17 +93,34 @@ describe("scenario generator", () => {
     for (const srv of stopped) expect(w.costs.some((c) => c.resourceId === srv.id && c.date === s.facts.lastDay)).toBe(false);
   });
 
-  test("tag mix: prio 0, unparsable prio, shared groups, owner e-mails, instances, ECS _sys_ tags", () => {
+  test("tag mix: prio 0, unparsable prio, shared groups, owners, instances, ECS _sys_ tags", () => {
     const tagsOf = [...w.servers.values()].map((x) => Object.fromEntries(x.tags.map((t) => t.split("=") as [string, string])));
     const all = [...tagsOf, ...[...w.volumes.values()].map((v) => v.tags), ...[...w.rds.values()].map((r) => r.tags)];
     expect(all.some((t) => t.ot3c_prio === "0")).toBe(true);
     expect(all.some((t) => t.ot3c_prio !== undefined && !/^\d+$/.test(t.ot3c_prio))).toBe(true);
     const groups = all.map((t) => t.ot3c_group).filter(Boolean);
     expect(groups.length).toBeGreaterThan(new Set(groups).size);
-    expect(all.filter((t) => t.ot3c_owner).every((t) => /@/.test(t.ot3c_owner!))).toBe(true);
+    // ECS carries owner handles (a server tag cannot hold an address); volumes of loose disks and RDS carry addresses.
+    const ecsOwners = tagsOf.map((t) => t.ot3c_owner).filter(Boolean) as string[];
+    expect(ecsOwners.length).toBeGreaterThan(0);
+    expect(ecsOwners.every((o) => /^[A-Za-z0-9_-]{1,43}$/.test(o) && OWNER_HANDLES[o] !== undefined)).toBe(true);
+    expect(all.filter((t) => t.ot3c_owner && !tagsOf.includes(t)).some((t) => /@/.test(t.ot3c_owner!))).toBe(true);
     expect(all.some((t) => t.ot3c_instance)).toBe(true);
     expect(all.some((t) => Object.keys(t).filter((k) => k.startsWith("ot3c_")).length === 0)).toBe(true);
     expect([...w.servers.values()].some((x) => x.tags.some((t) => t.startsWith("_sys_")))).toBe(true);
+  });
+
+  test("every tag is one the real services can store (ECS: ≤ 10 tags of letters, digits, - and _; EVS ≤ 10)", () => {
+    expect(worldTagViolations(w)).toEqual([]);
+    expect(worldTagViolations(presetScenario("demo", { now: NOW }).world)).toEqual([]);
+  });
+
+  test("recurring-billed servers are prepaid (charging_mode 1) and only those", () => {
+    const prepaid = [...w.servers.values()].filter((x) => x.prepaid);
+    expect(prepaid.length).toBeGreaterThan(0);
+    for (const srv of prepaid) expect(w.costs.some((c) => c.resourceId === srv.id && c.consumptionType === "RC")).toBe(true);
+    const rcIds = new Set(w.costs.filter((c) => c.consumptionType === "RC").map((c) => c.resourceId));
+    for (const srv of w.servers.values()) if (rcIds.has(srv.id)) expect(srv.prepaid).toBe(true);
   });
 
   test("demo preset overruns its suggested budget", () => {

@@ -1,0 +1,121 @@
+/**
+ * From one sync's inventory and cost records to the ForecastState the closed loop keeps (state.ts): the heavy
+ * half of an evaluation (virtual resources, every unit's forecast), done once per sync. Leaves the engine already
+ * acted on are forecast from their history before the action (forecast/index.ts `actedFrom`), so effects.ts can
+ * apply the action exactly once whether or not the dashboard has caught up with it.
+ */
+import { forecastResources } from "../forecast/index.ts";
+import { epochDay } from "../forecast/dates.ts";
+import { collectIfLarge } from "../memory.ts";
+import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "../period.ts";
+import type { CloudResource, CostRecord, DailyCost, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
+import { buildVirtualInventory, sumDailies } from "../virtual/index.ts";
+import type { ActionLedger } from "./ledger.ts";
+import { dayStartsOf, linkTree, type DayAmount, type ForecastState, type UnitFigures } from "./state.ts";
+
+export interface ForecastStateInput {
+  resources: CloudResource[];
+  costs: CostRecord[];
+  now: number;
+  model: ForecastModelName;
+  billingBeginDay: number;
+  instance?: string;
+  timeZone?: string;
+  /** What the engine did this period (only `executed` is read here). */
+  ledger?: ActionLedger;
+}
+
+export function buildForecastState(input: ForecastStateInput): ForecastState {
+  const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  const { now } = input;
+  const period = billingPeriod(now, input.billingBeginDay, timeZone);
+  const inv = buildVirtualInventory({ resources: input.resources, costs: input.costs, period, instance: input.instance });
+
+  const dataDays = new Set<IsoDate>();
+  for (const c of input.costs) dataDays.add(c.date);
+  // No data before today at all (new project, or the dashboard has nothing yet): forecast from yesterday on.
+  const lcd = lastCompleteDay(now, dataDays, timeZone) ?? addDays(isoDay(now, timeZone), -1);
+
+  const actedFrom = new Map<string, number>();
+  const actedAt = new Map<string, number>();
+  for (const e of input.ledger?.executed ?? []) {
+    const prev = actedAt.get(e.leaf);
+    if (prev === undefined || e.at < prev) actedAt.set(e.leaf, e.at);
+  }
+  // A resource the engine deleted is gone from the inventory: its cost records now form a ghost, which must carry
+  // the deletion (otherwise its forecast runs on until its empty days arrive — the cascade this loop exists to stop).
+  const alias = new Map<string, string>();
+  for (const r of inv.roots) {
+    if (r.kind !== "GHOST" || r.ghostOf === undefined) continue;
+    for (const kind of ["ECS", "EVS", "CCE", "RDS"]) {
+      const leaf = `${kind}_${r.ghostOf}`;
+      if (actedAt.has(leaf)) alias.set(leaf, r.id);
+    }
+  }
+  for (const [leaf, at] of actedAt) actedFrom.set(alias.get(leaf) ?? leaf, epochDay(isoDay(at, timeZone)));
+
+  const main = forecastResources({ roots: inv.roots, period, lastCompleteDay: lcd, model: input.model, actedFrom, timeZone });
+  collectIfLarge(input.costs.length);
+  const ex = inv.excluded.length > 0 ? forecastResources({ roots: inv.excluded, period, lastCompleteDay: lcd, model: input.model, timeZone }) : undefined;
+
+  const ghostActedAt = new Map<string, number>();
+  for (const [leaf, ghost] of alias) ghostActedAt.set(ghost, actedAt.get(leaf)!);
+  const units = new Map<string, UnitFigures>();
+  const parent = new Map<string, string>();
+  const stopShare = new Map<string, number>();
+  const actualsAfterAction = new Map<string, DayAmount[]>();
+  const dayStarts = dayStartsOf(main.dates, timeZone);
+  const record = (vr: VirtualResource, paths: Map<string, Float64Array>, perResource: typeof main.perResource, excluded: boolean) => {
+    const f = perResource[vr.id];
+    const path = paths.get(vr.id) ?? new Float64Array(main.dates.length);
+    units.set(vr.id, { soFar: f?.costSoFar ?? 0, path, monthEnd: f?.monthEnd ?? { p10: 0, p50: 0, p90: 0 }, ...(excluded ? { excluded } : {}) });
+    if (vr.stopShare !== undefined) stopShare.set(vr.id, vr.stopShare);
+    const at = actedAt.get(vr.id) ?? (vr.kind === "GHOST" ? ghostActedAt.get(vr.id) : undefined);
+    if (at !== undefined && vr.members.length === 0) actualsAfterAction.set(vr.id, billedFrom(vr.daily, at, period.startDate, period.endDate, timeZone));
+  };
+  const roots: ResourceUnit[] = [];
+  linkTree(inv.roots, parent, (u) => record(u as VirtualResource, main.paths, main.perResource, false));
+  for (const r of inv.excluded) record(r, ex!.paths, ex!.perResource, true);
+
+  const actualDaily = sumDailies([...inv.roots.map((r) => r.daily), ...inv.excluded.map((r) => r.daily)].filter((d) => d.length > 0));
+  const state: ForecastState = {
+    period,
+    lastCompleteDay: lcd,
+    timeZone,
+    dates: main.dates,
+    dayStarts,
+    roots,
+    excluded: [],
+    units,
+    parent,
+    stopShare,
+    alias,
+    total: { soFar: main.total.soFar, path: main.totalPath, monthEnd: main.total.monthEnd, band: main.total.band },
+    ...(ex ? { excludedSpend: { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily: sumDailies(inv.excluded.map((r) => r.daily)) } } : {}),
+    actualDaily,
+    actualsAfterAction,
+  };
+  // What is kept is the figures, not the histories (see pipeline.ts).
+  state.roots = inv.roots.map(toUnit);
+  state.excluded = inv.excluded.map(toUnit);
+  collectIfLarge(input.costs.length);
+  return state;
+}
+
+/** The unit without its (and its members') daily history. */
+export function toUnit(vr: VirtualResource): ResourceUnit {
+  const { daily: _history, members, ...unit } = vr;
+  return { ...unit, members: members.map(toUnit) };
+}
+
+/** A leaf's billed days of the period from the day of `at` on, with each day's start and end instant. */
+function billedFrom(daily: DailyCost[], at: number, startDate: IsoDate, endDate: IsoDate, timeZone: string): DayAmount[] {
+  const firstDay = isoDay(at, timeZone);
+  const out: DayAmount[] = [];
+  for (const d of daily) {
+    if (d.date < firstDay || d.date < startDate || d.date >= endDate) continue;
+    const s = dayStartsOf([d.date], timeZone);
+    out.push({ start: s[0], end: s[1], amount: d.amount });
+  }
+  return out;
+}

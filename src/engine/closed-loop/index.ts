@@ -1,0 +1,288 @@
+/**
+ * The closed loop: the engine accounts for its own actions. Entry point `settle()` takes the forecast state of the
+ * last good sync (state.ts) and the ledger of what the engine did and promised this period (ledger.ts), and
+ * returns the figures every view shows and the plan decision the lifecycle applies:
+ *
+ *  1. **Executed actions enter the forecast** (effects.ts): a deleted resource's forecast is zero from the instant of
+ *     the call, a stopped server keeps its disks, a stopped RDS instance its storage until OTC restarts it after
+ *     7 days, a resource removed by someone else (GONE) costs nothing from when it was noticed.
+ *  2. **The budget and the gap** are computed on those figures.
+ *  3. **Open items are commitments**: each one's saving is re-projected from its deadline (or now) on the adjusted
+ *     forecast. Items whose resources are gone become GONE, items touching a vetoed resource are vetoed too, items
+ *     whose group changed are cancelled (their resources are planned afresh), and when the commitments cover more
+ *     than the gap, the ones not needed are cancelled — those sparing the most important resources first.
+ *  4. **Only what no item covers is planned**: the planner gets the gap minus the commitments, and may not touch a
+ *     resource that is vetoed, already acted on, or part of an open item.
+ *
+ * Pure: no store, no clock (`now` is passed), no I/O. The lifecycle (lifecycle.ts `applyDecision`) writes the
+ * decision; the engine re-settles after every sync, operator command and execution, so Overview, Pending,
+ * /metrics and the notifications agree at every moment.
+ */
+import { computeBudget } from "../budget.ts";
+import { planTerminations } from "../planner/index.ts";
+import type {
+  BudgetSummary,
+  ForecastSummary,
+  PlanAction,
+  PlannedTermination,
+  PlanCoverage,
+  QuantileName,
+  ResourceForecast,
+  ResourceUnit,
+  TerminationPlan,
+  VirtualResource,
+} from "../types.ts";
+import { applyActions, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
+import { leafId, type ActionLedger, type OpenItem } from "./ledger.ts";
+import type { ForecastState } from "./state.ts";
+
+export { emptyLedger, leafId, ledgerFromItems, type ActionLedger, type ExecutedEffect, type OpenItem, type VetoCover } from "./ledger.ts";
+export { buildForecastState } from "./build-state.ts";
+export type { ForecastState, UnitFigures } from "./state.ts";
+export { RDS_AUTO_RESTART_MS } from "./effects.ts";
+
+export interface SettleOptions {
+  targetBudget: number;
+  quantile: QuantileName;
+  plannerMode: "classic" | "optimal";
+  graceMs: number;
+  currency?: string;
+  timeZone?: string;
+}
+
+/** What happens to one open item. */
+export interface OpenItemDecision {
+  id: string;
+  /** Its projected month-end saving on the adjusted forecast (0 when it is cancelled). */
+  saving: number;
+  outcome: "keep" | "CANCELLED" | "GONE" | "VETOED";
+  reason?: string;
+}
+
+export interface PlanDecision {
+  /** New items, for the part of the gap no open item covers. */
+  create: PlannedTermination[];
+  open: OpenItemDecision[];
+}
+
+export interface Settled {
+  budget: BudgetSummary;
+  /** The planner's output for the uncovered part (the new items), with the coverage of the whole gap. */
+  plan: TerminationPlan;
+  forecasts: Record<string, ForecastSummary>;
+  decision: PlanDecision;
+  /** Leaf id → the veto that protects it (the TUI marks these resources). */
+  vetoedLeaves: Map<string, { itemId: string; reason: string }>;
+}
+
+/** Below this the gap counts as closed (money is shown with two decimals). */
+const EPS = 0.005;
+/**
+ * An open item is cancelled as surplus only when the others still cover the gap with this much to spare (as a
+ * share of the gap): forecasts move a little every day, and an owner should not see their item cancelled one day
+ * and planned again the next.
+ */
+const SURPLUS_MARGIN = 0.02;
+
+export function settle(state: ForecastState, ledger: ActionLedger, now: number, o: SettleOptions): Settled {
+  const overlay = new FigureOverlay(state);
+  const unitById = indexUnits(state.roots);
+
+  // 1. What was done enters the figures: per leaf, all its actions at once, combined by time (a stop, then the
+  //    delete that escalated it, each day counted once).
+  const stopped = new Set<string>();
+  const acted = new Set<string>();
+  const done = new Map<string, LeafAction[]>();
+  for (const e of ledger.executed.slice().sort((a, b) => a.at - b.at)) {
+    const leaf = state.alias.get(e.leaf) ?? e.leaf;
+    const a: LeafAction = { leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
+    const list = done.get(leaf) ?? [];
+    list.push(a);
+    done.set(leaf, list);
+    if (a.action === "stop") {
+      if (now < stopUntil(a)) stopped.add(e.leaf);
+      else stopped.delete(e.leaf);
+    } else {
+      acted.add(e.leaf);
+      stopped.delete(e.leaf);
+    }
+  }
+  for (const [leaf, actions] of done) applyActions(overlay, state, leaf, actions);
+  // Servers and databases their owners stopped: a stop saves nothing more.
+  for (const u of unitById.values()) {
+    const st = u.resource?.status;
+    if (u.members.length === 0 && (st === "SHUTOFF" || st === "SHUTDOWN")) stopped.add(u.id);
+  }
+
+  // 2. Figures and budget.
+  const forecasts = buildForecasts(state, overlay);
+  const budget = computeBudget({
+    roots: state.roots,
+    forecasts,
+    total: totalOf(state, overlay),
+    target: o.targetBudget,
+    quantile: o.quantile,
+    period: state.period,
+    now,
+    excludedSpend: state.excludedSpend,
+    lastCompleteDay: state.lastCompleteDay,
+    actualDaily: state.actualDaily,
+    timeZone: o.timeZone,
+  });
+
+  // 3. Commitments.
+  const vetoedLeaves = new Map([...ledger.vetoed].map(([k, v]) => [k, { itemId: v.itemId, reason: v.reason }]));
+  const liveLeaves = new Set<string>();
+  for (const u of unitById.values()) if (u.members.length === 0) liveLeaves.add(u.id);
+  const rootIds = new Set(state.roots.map((r) => r.id));
+  const decisions: OpenItemDecision[] = [];
+  const claimed = new Set<string>();
+  const keepers: Array<{ d: OpenItemDecision; open: OpenItem }> = [];
+  for (const open of ledger.open.slice().sort((a, b) => a.item.deadline - b.item.deadline || (a.item.id < b.item.id ? -1 : 1))) {
+    const { item } = open;
+    const d: OpenItemDecision = { id: item.id, saving: 0, outcome: "keep" };
+    decisions.push(d);
+    const live = open.leaves.filter((l) => liveLeaves.has(l));
+    if (item.state !== "EXECUTING") {
+      if (item.resources.every((r) => !liveLeaves.has(leafId(r)))) {
+        d.outcome = "GONE";
+        d.reason = "resource no longer exists";
+        continue;
+      }
+      const veto = [item.vrId, ...item.resources.map(leafId)].map((id) => ledger.vetoed.get(id)).find((v) => v !== undefined && v.itemId !== item.id);
+      if (veto) {
+        d.outcome = "VETOED";
+        d.reason = `touches a resource vetoed with item ${veto.itemId} (${veto.reason})`;
+        continue;
+      }
+      if (!rootIds.has(item.vrId)) {
+        d.outcome = "CANCELLED";
+        d.reason = "its resources were regrouped (a volume attached, or a tag changed); planned afresh if still needed";
+        continue;
+      }
+    }
+    const at = item.state === "EXECUTING" ? now : Math.max(item.deadline, now);
+    d.saving = live.filter((l) => !claimed.has(l)).reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, at, stopped, done.get(leaf) ?? []), 0);
+    for (const l of live) claimed.add(l);
+    keepers.push({ d, open });
+  }
+  const gap = budget.gap;
+  const cancellable = (k: { open: OpenItem }) => k.open.item.state === "PENDING" || k.open.item.state === "APPROVED";
+  if (!(gap > EPS)) {
+    for (const k of keepers) {
+      if (!cancellable(k)) continue;
+      k.d.outcome = "CANCELLED";
+      k.d.reason = "budget no longer at risk";
+      k.d.saving = 0;
+    }
+  } else {
+    let committed = keepers.reduce((s, k) => s + k.d.saving, 0);
+    // Surplus: spare the most important resources first (PENDING before APPROVED — an approval is a decision).
+    const order = keepers
+      .filter((k) => cancellable(k) && k.d.saving > 0)
+      .sort((a, b) => rank(a.open) - rank(b.open) || a.open.item.prio - b.open.item.prio || a.d.saving - b.d.saving);
+    for (const k of order) {
+      if (committed - k.d.saving >= gap * (1 + SURPLUS_MARGIN)) {
+        committed -= k.d.saving;
+        k.d.outcome = "CANCELLED";
+        k.d.reason = "no longer needed: the other planned items cover the gap";
+        k.d.saving = 0;
+      }
+    }
+  }
+  const committed = decisions.reduce((s, d) => s + (d.outcome === "keep" ? d.saving : 0), 0);
+
+  // 4. The rest of the gap, with everything covered, vetoed or done kept out of the planner's reach.
+  const blocked = new Set<string>([...vetoedLeaves.keys(), ...acted, ...ledger.held]);
+  for (const k of keepers) if (k.d.outcome === "keep") for (const r of k.open.item.resources) blocked.add(leafId(r));
+  const remaining = gap - committed;
+  const plan = planTerminations({
+    roots: state.roots as VirtualResource[],
+    forecasts,
+    gap: remaining > EPS ? remaining : 0,
+    period: state.period,
+    now,
+    graceMs: o.graceMs,
+    mode: o.plannerMode,
+    vetoed: blocked,
+    stopped,
+    baselineExceedsBudget: budget.baselineExceedsBudget,
+    currency: o.currency,
+    timeZone: o.timeZone,
+  });
+  const coverage: PlanCoverage = {
+    gap,
+    committed,
+    planned: plan.savings,
+    uncovered: Math.max(0, gap - committed - plan.savings),
+  };
+  plan.coverage = coverage;
+  plan.gap = gap;
+  if (gap > EPS && remaining <= EPS && plan.outcome === "NOT_NEEDED") plan.outcome = "OK";
+  budget.coverage = coverage;
+
+  return {
+    budget,
+    plan,
+    forecasts: summaries(forecasts),
+    decision: { create: plan.items, open: decisions },
+    vetoedLeaves,
+  };
+}
+
+/** PENDING items are cancelled as surplus before APPROVED ones. */
+function rank(open: OpenItem): number {
+  return open.item.state === "PENDING" ? 0 : 1;
+}
+
+function savingOf(state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>, done: LeafAction[]): number {
+  if (!unit || unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
+  if (action === "stop" && ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id))) return 0;
+  return wouldSave(state, unit.id, done, { leaf: unit.id, kind: unit.kind, action, at });
+}
+
+function indexUnits(roots: ResourceUnit[]): Map<string, ResourceUnit> {
+  const out = new Map<string, ResourceUnit>();
+  const walk = (u: ResourceUnit) => {
+    out.set(u.id, u);
+    u.members.forEach(walk);
+  };
+  roots.forEach(walk);
+  return out;
+}
+
+/** Per-unit forecasts (with the per-day path the planner reads) from the adjusted figures. */
+function buildForecasts(state: ForecastState, overlay: FigureOverlay): Record<string, ResourceForecast> {
+  const out: Record<string, ResourceForecast> = {};
+  for (const id of state.units.keys()) {
+    const f = overlay.get(id)!;
+    const rest = new Array(state.dates.length);
+    for (let k = 0; k < state.dates.length; k++) rest[k] = { date: state.dates[k], amount: f.path[k] };
+    out[id] = { vrId: id, costSoFar: f.soFar, rest, monthEnd: f.monthEnd };
+  }
+  return out;
+}
+
+function summaries(forecasts: Record<string, ResourceForecast>): Record<string, ForecastSummary> {
+  const out: Record<string, ForecastSummary> = {};
+  for (const id in forecasts) {
+    const f = forecasts[id];
+    out[id] = { vrId: f.vrId, costSoFar: f.costSoFar, monthEnd: f.monthEnd };
+  }
+  return out;
+}
+
+/** The tree's total after the actions: median shifted by what they removed, the band shifted with it. */
+function totalOf(state: ForecastState, overlay: FigureOverlay): ForecastState["total"] {
+  const t = state.total;
+  const shift = overlay.totalShift;
+  const soFar = overlay.totalSoFar;
+  const p50 = Math.max(soFar, t.monthEnd.p50 + shift);
+  const monthEnd = { p10: Math.min(p50, Math.max(soFar, t.monthEnd.p10 + shift)), p50, p90: Math.max(p50, t.monthEnd.p90 + shift) };
+  const band = t.band.map((b, k) => {
+    const d = overlay.totalPath[k] - t.path[k];
+    const m = Math.max(0, b.p50 + d);
+    return { date: b.date, p10: Math.min(m, Math.max(0, b.p10 + d)), p50: m, p90: Math.max(m, b.p90 + d) };
+  });
+  return { soFar, path: overlay.totalPath, monthEnd, band };
+}

@@ -1,0 +1,122 @@
+/**
+ * What the engine has done and promised in the current billing period, read from its plan items: the input that
+ * lets the forecast and the gap account for the engine's own actions (see index.ts).
+ *
+ * - **Executed**: every resource a finished (or partly finished) item stopped or deleted, with the instant of the
+ *   call. A dry run counts as executed: `enforce: false` shows what enforcement would do, so its figures must be
+ *   those of a world where the call was made (see effects.ts for the spend that still arrives meanwhile).
+ * - **Gone**: resources an item found removed by someone else.
+ * - **Open**: items still PENDING, APPROVED or EXECUTING — savings already promised, which new items must not
+ *   promise again.
+ * - **Vetoed**: every resource an operator vetoed, by resource, not by the item's group id, so a veto survives
+ *   regrouping (a volume attached later, a changed tag) and restarts.
+ */
+import type { StoredPlanItem } from "../../store/store.ts";
+import type { CloudResource, PlanAction, ResourceKind } from "../types.ts";
+
+/** The id a leaf has in the virtual tree (`ECS_<id>`, `EVS_<id>`, …). */
+export function leafId(r: { kind: ResourceKind | CloudResource["kind"]; id: string }): string {
+  return `${r.kind}_${r.id}`;
+}
+
+export interface ExecutedEffect {
+  /** Leaf id in the virtual tree. */
+  leaf: string;
+  kind: ResourceKind;
+  /** `gone`: removed by someone else (noticed at `at`); its cost ends like a delete's. */
+  action: PlanAction | "gone";
+  /** Instant the call was made (or the removal noticed), epoch ms. */
+  at: number;
+  itemId: string;
+  dryRun: boolean;
+}
+
+export interface OpenItem {
+  item: StoredPlanItem;
+  /** Leaf ids the item acts on (what it still has to act on, for an EXECUTING item). */
+  leaves: string[];
+}
+
+export interface VetoCover {
+  itemId: string;
+  /** The vetoed item's unit, as it was when vetoed. */
+  vrId: string;
+  reason: string;
+  by?: string;
+}
+
+export interface ActionLedger {
+  periodStart: number;
+  executed: ExecutedEffect[];
+  open: OpenItem[];
+  /** Leaf id → the veto that protects it for the rest of the period. */
+  vetoed: Map<string, VetoCover>;
+  /**
+   * Leaves of items that FAILED with an unknown outcome (the call may have reached the API): no new item may act on
+   * them until an operator has looked (re-planning would send the call again).
+   */
+  held: Set<string>;
+}
+
+export function emptyLedger(periodStart: number): ActionLedger {
+  return { periodStart, executed: [], open: [], vetoed: new Map(), held: new Set() };
+}
+
+/** Does the action of an item touch this leaf? A stop only reaches servers and databases; volumes keep billing. */
+function acted(action: PlanAction, kind: ResourceKind): boolean {
+  return action === "delete" || kind === "ECS" || kind === "RDS";
+}
+
+/**
+ * Builds the ledger from the items of one period (any origin). Items of other periods are ignored: an earlier
+ * period's deletion shows in the cost data itself, and its vetoes have expired.
+ */
+export function ledgerFromItems(items: Iterable<StoredPlanItem>, periodStart: number): ActionLedger {
+  const ledger = emptyLedger(periodStart);
+  for (const item of items) {
+    if (item.periodStart !== periodStart) continue;
+    const at = item.journal?.startedAt ?? item.updatedAt;
+    switch (item.state) {
+      case "DONE":
+        for (const r of item.resources) {
+          const step = item.journal?.steps.find((s) => s.resourceId === r.id);
+          if (step && step.phase !== "done" && step.phase !== "gone") continue;
+          if (!acted(item.action, r.kind)) continue;
+          ledger.executed.push({ leaf: leafId(r), kind: r.kind, action: step?.phase === "gone" ? "gone" : item.action, at, itemId: item.id, dryRun: item.dryRun });
+        }
+        break;
+      case "FAILED":
+      case "EXECUTING": {
+        // Steps that completed are effects; the rest of an EXECUTING item is still promised.
+        const pending: string[] = [];
+        for (const step of item.journal?.steps ?? []) {
+          if (!acted(item.action, step.kind)) continue;
+          if (step.phase === "done" || step.phase === "gone") {
+            ledger.executed.push({ leaf: leafId({ kind: step.kind, id: step.resourceId }), kind: step.kind, action: step.phase === "gone" ? "gone" : item.action, at, itemId: item.id, dryRun: false });
+          } else if (item.state === "EXECUTING") {
+            pending.push(leafId({ kind: step.kind, id: step.resourceId }));
+          }
+        }
+        if (item.state === "EXECUTING") ledger.open.push({ item, leaves: pending });
+        else if (item.journal?.ambiguous) for (const r of item.resources) ledger.held.add(leafId(r));
+        break;
+      }
+      case "GONE":
+        for (const r of item.resources) ledger.executed.push({ leaf: leafId(r), kind: r.kind, action: "gone", at: item.updatedAt, itemId: item.id, dryRun: false });
+        break;
+      case "PENDING":
+      case "APPROVED":
+        ledger.open.push({ item, leaves: item.resources.filter((r) => acted(item.action, r.kind)).map(leafId) });
+        break;
+      case "VETOED":
+        // The unit's id too: an item written without its resources (older state) still protects what it named.
+        for (const id of [item.vrId, ...item.resources.map(leafId)]) {
+          if (!ledger.vetoed.has(id)) ledger.vetoed.set(id, { itemId: item.id, vrId: item.vrId, reason: item.vetoReason ?? "vetoed" });
+        }
+        break;
+      case "CANCELLED":
+        break;
+    }
+  }
+  return ledger;
+}

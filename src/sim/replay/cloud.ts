@@ -1,0 +1,324 @@
+/**
+ * The simulated cloud of `ot3c replay`: a project's resources and a cost process on a virtual clock, in process
+ * (no HTTP, no sleeping), implementing the engine's InventorySource and terminator interfaces.
+ *
+ * - **Costs continue the history.** Each (resource, product) bills on as its last two weeks did: the mean of its
+ *   weekdays and of its weekend days, with seeded day-to-day noise; a recurring (RC) fee is charged again on the
+ *   period's first day. A series that ended before the replay starts (a deleted resource) stays ended.
+ * - **Costs respond to what the engine does.** A delete ends every product of the resource at the instant of the
+ *   call (that day is billed pro rata); a stop ends the compute products and keeps storage; OTC starts a stopped
+ *   RDS instance again after 7 days, and its compute bills again.
+ * - **Cost data lags** like the Financial Dashboard's: the records of a day appear `lagHours` after it ended.
+ * - **Every mutating call is recorded** with what the resource was when it arrived (prio 0, untagged, vetoed), so
+ *   the replay can report violations and double calls from the cloud's side, not the engine's.
+ */
+import { dayStart, isoDay, addDays, DAY_MS } from "../../engine/period.ts";
+import type { CloudResource, CostRecord, InventorySource, IsoDate } from "../../engine/types.ts";
+import type { ExecTerminator } from "../../engine/execution.ts";
+import { isStorageProduct } from "../../engine/virtual/tags.ts";
+
+export const RDS_RESTART_MS = 7 * DAY_MS;
+
+export interface ReplayCloudInput {
+  resources: CloudResource[];
+  /** Cost records before the replay starts (the history the process continues). */
+  history: CostRecord[];
+  /** Instant the replay starts (the clock never goes below it). */
+  start: number;
+  lagHours: number;
+  /** Relative day-to-day noise of continued costs (0.03 = ±3 %). */
+  noise: number;
+  seed: number;
+  /** Day of the month a billing period starts on (RC fees are charged then). */
+  periodStartDay?: number;
+  timeZone?: string;
+}
+
+interface Series {
+  resourceId: string;
+  product: string;
+  consumptionType: string;
+  weekday: number;
+  weekend: number;
+  /** The last RC fee (charged again on a period's first day). */
+  rc: number;
+  storage: boolean;
+  projectId?: string;
+  projectName?: string;
+  region?: string;
+}
+
+interface ResourceState {
+  r: CloudResource;
+  deletedAt?: number;
+  stoppedAt?: number;
+}
+
+export interface MutationRecord {
+  at: number;
+  call: "stop" | "delete";
+  kind: CloudResource["kind"];
+  id: string;
+  name: string;
+  /** What made this call a violation when it arrived, if anything. */
+  violation?: "prio 0" | "untagged" | "vetoed" | "prepaid" | "double call";
+}
+
+export class ReplayCloud implements InventorySource, ExecTerminator {
+  readonly calls: MutationRecord[] = [];
+  /** Leaf ids the replay's operator vetoed (`ECS_<id>`, …): a call to one is a violation. */
+  readonly vetoedLeaves = new Set<string>();
+  private readonly state = new Map<string, ResourceState>();
+  private readonly series: Series[] = [];
+  private readonly billed: CostRecord[];
+  /** Days generated so far (ascending). */
+  private lastGenerated: IsoDate;
+  private readonly tz: string;
+  private readonly historyEnd: IsoDate;
+  private callCounts = new Map<string, number>();
+  private readonly seriesByResource = new Map<string, Series[]>();
+  /** Start and end instant of each generated day (the zone arithmetic once per day, not per series). */
+  private readonly dayBounds = new Map<IsoDate, [number, number]>();
+
+  constructor(
+    private readonly input: ReplayCloudInput,
+    private readonly clock: { now(): number },
+  ) {
+    this.tz = input.timeZone ?? "Europe/Berlin";
+    for (const r of input.resources) this.state.set(r.id, { r: structuredClone(r) });
+    this.billed = input.history.slice().sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    this.historyEnd = this.billed.reduce((m, c) => (c.date > m ? c.date : m), "0000-00-00");
+    this.lastGenerated = this.historyEnd;
+    this.series = fitSeries(input.history, this.historyEnd);
+    for (const s of this.series) {
+      const list = this.seriesByResource.get(s.resourceId);
+      if (list) list.push(s);
+      else this.seriesByResource.set(s.resourceId, [s]);
+    }
+  }
+
+  // -- InventorySource ------------------------------------------------------------------------------------------
+
+  async listResources(): Promise<CloudResource[]> {
+    const now = this.clock.now();
+    const out: CloudResource[] = [];
+    for (const s of this.state.values()) {
+      if (s.deletedAt !== undefined) continue;
+      out.push(this.view(s, now));
+    }
+    return out;
+  }
+
+  async listCosts(from: IsoDate, toExclusive: IsoDate): Promise<CostRecord[]> {
+    const visible = this.visibleUntil(this.clock.now());
+    this.generateUpTo(visible);
+    const end = visible < toExclusive ? addDays(visible, 1) : toExclusive;
+    // `billed` is in date order (history sorted, then generated day by day): slice it.
+    return this.billed.slice(this.firstIndexOf(from), this.firstIndexOf(end));
+  }
+
+  // -- terminator -----------------------------------------------------------------------------------------------
+
+  async get(r: CloudResource): Promise<CloudResource | undefined> {
+    const s = this.state.get(r.id);
+    if (!s || s.deletedAt !== undefined) return undefined;
+    return this.view(s, this.clock.now());
+  }
+
+  async stop(r: CloudResource): Promise<void> {
+    this.record("stop", r);
+    const s = this.state.get(r.id);
+    if (!s || s.deletedAt !== undefined) throw Object.assign(new Error(`${r.kind} ${r.id} not found`), { status: 404 });
+    if (r.kind !== "ECS" && r.kind !== "RDS") throw Object.assign(new Error(`${r.kind} cannot be stopped`), { status: 400 });
+    s.stoppedAt = this.clock.now();
+  }
+
+  async delete(r: CloudResource): Promise<void> {
+    this.record("delete", r);
+    const s = this.state.get(r.id);
+    if (!s || s.deletedAt !== undefined) throw Object.assign(new Error(`${r.kind} ${r.id} not found`), { status: 404 });
+    if (r.kind === "EVS" && this.attachedToLiveServer(s)) throw Object.assign(new Error(`volume ${r.id} is in use`), { status: 400 });
+    const now = this.clock.now();
+    s.deletedAt = now;
+    if (r.kind === "ECS") {
+      for (const o of this.state.values()) {
+        if (o.r.kind === "EVS" && o.r.attachedServerIds?.includes(r.id)) o.r.attachedServerIds = o.r.attachedServerIds.filter((x) => x !== r.id);
+      }
+    }
+  }
+
+  // -- what the replay reads ------------------------------------------------------------------------------------
+
+  /** Every record billed in [from, toExclusive), visible or not yet (the month-end truth). */
+  billedBetween(from: IsoDate, toExclusive: IsoDate): CostRecord[] {
+    const last = addDays(toExclusive, -1);
+    this.generateUpTo(last);
+    return this.billed.filter((c) => c.date >= from && c.date < toExclusive);
+  }
+
+  /** What a resource would bill on `date` had nothing been done to it (for the hindsight optimum). */
+  untouchedCost(resourceId: string, date: IsoDate): number {
+    let sum = 0;
+    for (const s of this.seriesByResource.get(resourceId) ?? []) sum += this.amount(s, date, undefined);
+    return sum;
+  }
+
+  /** Index of the first billed record on or after `date`. */
+  private firstIndexOf(date: IsoDate): number {
+    let lo = 0;
+    let hi = this.billed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.billed[mid].date < date) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  initialResources(): CloudResource[] {
+    return this.input.resources;
+  }
+
+  // -- internals ------------------------------------------------------------------------------------------------
+
+  private record(call: "stop" | "delete", r: CloudResource): void {
+    const key = `${call}:${r.kind}:${r.id}`;
+    const n = (this.callCounts.get(key) ?? 0) + 1;
+    this.callCounts.set(key, n);
+    const cur = this.state.get(r.id)?.r ?? r;
+    const prio = cur.tags.ot3c_prio;
+    let violation: MutationRecord["violation"];
+    if (n > 1) violation = "double call";
+    else if (this.vetoedLeaves.has(`${r.kind}_${r.id}`)) violation = "vetoed";
+    else if (cur.prepaid) violation = "prepaid";
+    else if (prio === undefined) violation = r.kind === "EVS" ? undefined : "untagged";
+    else if (/^\d+$/.test(prio.trim()) && Number(prio) === 0) violation = "prio 0";
+    this.calls.push({ at: this.clock.now(), call, kind: r.kind, id: r.id, name: cur.name, ...(violation ? { violation } : {}) });
+  }
+
+  private attachedToLiveServer(s: ResourceState): boolean {
+    return (s.r.attachedServerIds ?? []).some((sid) => {
+      const srv = this.state.get(sid);
+      return srv !== undefined && srv.deletedAt === undefined;
+    });
+  }
+
+  private view(s: ResourceState, now: number): CloudResource {
+    const r = { ...s.r, tags: { ...s.r.tags } };
+    if (s.stoppedAt !== undefined && (r.kind !== "RDS" || now < s.stoppedAt + RDS_RESTART_MS)) r.status = r.kind === "RDS" ? "SHUTDOWN" : "SHUTOFF";
+    if (r.kind === "EVS") r.status = (r.attachedServerIds ?? []).length > 0 ? "in-use" : "available";
+    if (r.kind === "ECS") r.attachedVolumeIds = (r.attachedVolumeIds ?? []).filter((v) => this.state.get(v)?.deletedAt === undefined);
+    return r;
+  }
+
+  /** The newest day whose records the dashboard shows at `now`. */
+  private visibleUntil(now: number): IsoDate {
+    let day = isoDay(now - this.input.lagHours * 3_600_000, this.tz);
+    day = addDays(day, -1);
+    return day;
+  }
+
+  private generateUpTo(last: IsoDate): void {
+    while (this.lastGenerated < last) {
+      const date = addDays(this.lastGenerated, 1);
+      for (const s of this.series) {
+        const st = this.state.get(s.resourceId);
+        const amount = this.amount(s, date, st);
+        if (amount <= 0) continue;
+        this.billed.push({
+          date,
+          resourceId: s.resourceId,
+          product: s.product,
+          amount: Math.round(amount * 1e6) / 1e6,
+          consumptionType: s.consumptionType,
+          ...(s.projectId ? { projectId: s.projectId } : {}),
+          ...(s.projectName ? { projectName: s.projectName } : {}),
+          ...(s.region ? { region: s.region } : {}),
+        });
+      }
+      this.lastGenerated = date;
+    }
+  }
+
+  /** One series' bill on `date`, given what happened to its resource (none: untouched). */
+  private amount(s: Series, date: IsoDate, st: ResourceState | undefined): number {
+    if (s.consumptionType === "RC") {
+      if (Number(date.slice(8, 10)) !== (this.input.periodStartDay ?? 1)) return 0;
+      if (st?.deletedAt !== undefined && st.deletedAt < dayStart(date, this.tz)) return 0;
+      return s.rc;
+    }
+    const wd = new Date(`${date}T12:00:00Z`).getUTCDay();
+    let amount = (wd === 0 || wd === 6 ? s.weekend : s.weekday) * (1 + this.input.noise * (2 * unit(hash(`${this.input.seed}|${s.resourceId}|${s.product}|${date}`)) - 1));
+    if (!st) return amount;
+    let bounds = this.dayBounds.get(date);
+    if (!bounds) this.dayBounds.set(date, (bounds = [dayStart(date, this.tz), dayStart(addDays(date, 1), this.tz)]));
+    const [ds, de] = bounds;
+    const part = (from: number, until: number) => Math.max(0, Math.min(de, until) - Math.max(ds, from)) / (de - ds);
+    let factor = 1;
+    if (st.deletedAt !== undefined) factor -= part(st.deletedAt, Infinity);
+    if (st.stoppedAt !== undefined && !s.storage) {
+      const until = st.r.kind === "RDS" ? st.stoppedAt + RDS_RESTART_MS : Infinity;
+      const stoppedPart = part(st.stoppedAt, until);
+      const deletedPart = st.deletedAt !== undefined ? part(Math.max(st.deletedAt, st.stoppedAt), until) : 0;
+      factor -= stoppedPart - deletedPart;
+    }
+    amount *= Math.max(0, factor);
+    return amount;
+  }
+}
+
+/** The process each (resource, product) continues: its last two weeks' weekday and weekend means, its RC fee. */
+function fitSeries(history: CostRecord[], historyEnd: IsoDate): Series[] {
+  const since = addDays(historyEnd, -13);
+  const endedBefore = addDays(historyEnd, -1);
+  const by = new Map<string, { s: Series; days: Map<IsoDate, number>; last: IsoDate }>();
+  for (const c of history) {
+    const key = `${c.resourceId}|${c.product}|${c.consumptionType ?? "EL"}`;
+    let e = by.get(key);
+    if (!e) {
+      e = {
+        s: { resourceId: c.resourceId, product: c.product, consumptionType: c.consumptionType ?? "EL", weekday: 0, weekend: 0, rc: 0, storage: isStorageProduct(c.product), projectId: c.projectId, projectName: c.projectName, region: c.region },
+        days: new Map(),
+        last: c.date,
+      };
+      by.set(key, e);
+    }
+    if (c.date > e.last) e.last = c.date;
+    if (e.s.consumptionType === "RC") e.s.rc = c.amount;
+    else if (c.date >= since) e.days.set(c.date, (e.days.get(c.date) ?? 0) + c.amount);
+  }
+  const out: Series[] = [];
+  for (const e of by.values()) {
+    if (e.s.consumptionType !== "RC") {
+      if (e.last < endedBefore) continue; // ended (deleted or stopped) before the replay
+      let wdSum = 0, wdN = 0, weSum = 0, weN = 0;
+      for (let d = since; d <= historyEnd; d = addDays(d, 1)) {
+        const v = e.days.get(d) ?? 0;
+        const wd = new Date(`${d}T12:00:00Z`).getUTCDay();
+        if (wd === 0 || wd === 6) { weSum += v; weN++; } else { wdSum += v; wdN++; }
+      }
+      e.s.weekday = wdN ? wdSum / wdN : 0;
+      e.s.weekend = weN ? weSum / weN : e.s.weekday;
+      if (e.s.weekday <= 0 && e.s.weekend <= 0) continue;
+    }
+    out.push(e.s);
+  }
+  out.sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : a.product < b.product ? -1 : 1));
+  return out;
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, 0x5bd1e995);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
+function unit(h: number): number {
+  return h / 4294967296;
+}
