@@ -252,6 +252,14 @@ export class Executor {
         this.persist(item, journal, now);
       } catch (err) {
         const message = redact(String((err as Error)?.message ?? err));
+        // A delete answered 404: the resource is already gone (e.g. a system disk that went with its server, or
+        // someone else deleted it since the re-check). Nothing was deleted twice; the step is done as "gone".
+        if (journal.action === "delete" && step.phase === "calling" && (err as { status?: number })?.status === 404) {
+          step.phase = "gone";
+          this.persist(item, journal, now);
+          this.events.log?.("info", `${step.kind} ${step.resourceId} was already gone (404 on delete)`, { item: item.id });
+          continue;
+        }
         // A network error or 5xx after the call may have been accepted is not a failed termination: the step stays
         // `calling` and the next tick resolves it like a restart would (await the job, or read the resource).
         if (step.phase === "calling" && isTransient(err) && (journal.transientErrors ?? 0) < MAX_TRANSIENT_ERRORS) {

@@ -398,6 +398,24 @@ describe("Executor: transient errors mid-call", () => {
     expect(cloud.calls).toEqual(["delete:a"]);
   });
 
+  test("a delete answered 404 (the system disk went with its server) counts as gone; the item finishes DONE", async () => {
+    const g = group(vr("s"), vr("v", "EVS"));
+    const { store, cloud, ex, ctx } = setup([g], [p(g.id)]);
+    const realDelete = cloud.delete.bind(cloud);
+    cloud.delete = async (r: CloudResource, hooks?: TerminationHooks) => {
+      if (r.id === "v") {
+        cloud.calls.push(`delete:${r.id}`);
+        throw Object.assign(new Error("HTTP 404 EVS.2004: Volume v could not be found."), { status: 404 });
+      }
+      return realDelete(r, hooks);
+    };
+    await ex.tick(ctx(H));
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("DONE");
+    expect(item.journal!.steps.map((st) => st.phase)).toEqual(["done", "gone"]);
+    expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
+  });
+
   test("a definite API error fails the item", async () => {
     const { store, cloud, ex, ctx } = setup([vr("a")], [p("ECS_a")]);
     cloud.delete = async () => {
