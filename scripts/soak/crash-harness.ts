@@ -54,6 +54,8 @@ export interface CrashReport {
   items: Record<string, number>;
   /** Why items FAILED (API errors the simulator injects, or "outcome unknown" after a kill mid-call). */
   failures: string[];
+  /** Items still EXECUTING at the end, with their journal and last audit events (for diagnosis). */
+  stuck: string[];
   deleteCalls: number;
   /** Calls whose answer the simulator dropped after accepting them (502 / reset). */
   lostAnswers: number;
@@ -113,6 +115,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     deadlineViolations: [],
     items: {},
     failures: [],
+    stuck: [],
     deleteCalls: 0,
     lostAnswers: 0,
     ambiguous: 0,
@@ -201,6 +204,10 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     const items = store.listItems();
     for (const i of items) report.items[i.state] = (report.items[i.state] ?? 0) + 1;
     for (const i of items) if (i.state === "FAILED") report.failures.push(`${i.id} ${i.vrId.slice(0, 40)}: ${(i.error ?? "").slice(0, 400)}`);
+    for (const i of items.filter((x) => x.state === "EXECUTING")) {
+      const trail = store.auditEvents({ itemId: i.id, limit: 5 }).map((e) => `${e.action}: ${e.detail ?? ""}`);
+      report.stuck.push(`${i.id} ${JSON.stringify(i.journal)} | ${trail.join(" | ")}`);
+    }
     for (const e of store.auditEvents({ limit: 100_000 })) {
       if (e.action === "terminate.ambiguous") report.ambiguous++;
       else if (e.action === "terminate.resolved") report.resolvedByObservation++;

@@ -31,6 +31,7 @@ for (let done = 0, round = 0; done < total; round++) {
   );
   for (const d of [...r.doubleCalls, ...r.vetoViolations, ...r.approvalViolations, ...r.deadlineViolations]) console.log(`  ! ${d}`);
   for (const f of r.failures) console.log(`  FAILED ${f}`);
+  for (const x of r.stuck) console.log(`  STILL EXECUTING ${x}`);
 }
 const sum = (f: (r: CrashReport) => number) => rounds.reduce((a, r) => a + f(r), 0);
 const bad = sum((r) => r.doubleCalls.length + r.vetoViolations.length + r.approvalViolations.length + r.deadlineViolations.length + (r.cleanExitCode === 0 ? 0 : 1));
