@@ -34,7 +34,7 @@ export interface CrashOptions {
   keep?: boolean;
   /** Share of mutations accepted and then answered with a 502 or a reset (default 0.15). */
   lostAnswerRate?: number;
-  /** How long an accepted job sits in INIT with the resource unchanged (default 600 ms). */
+  /** How long an accepted job sits in INIT with the resource unchanged (default 2 s: longer than a restart). */
   jobInitHoldMs?: number;
 }
 
@@ -79,7 +79,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
   // The default scenario (~300 resources) gives enough terminations for every kill to land in one; jobs that need
   // a few polls keep each call in flight long enough for kills to land before, during and after it.
   const scenario = presetScenario("default", { seed: 1 });
-  const hold = opts.jobInitHoldMs ?? 600;
+  const hold = opts.jobInitHoldMs ?? 2000;
   const lost = new FaultInjector({ rate: opts.lostAnswerRate ?? 0.15, kinds: ["accept-502", "accept-reset"], retryAfterSeconds: 0, slowMs: 0, seed: opts.seed ?? 1 });
   const sim = startSim({
     world: scenario.world,
@@ -188,7 +188,8 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     // Final run without kills: everything due finishes; then a clean SIGTERM.
     d = spawnOt3c(["daemon", "--config", cfg], env);
     await d.waitFor(/engine started/);
-    for (let i = 0; i < 300; i++) {
+    // One tick runs every due item in turn, and each deletion now takes its INIT hold plus its run: allow 2 min.
+    for (let i = 0; i < 1200; i++) {
       const store = Store.open(stateDir);
       const open = store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }).filter((x) => x.deadline <= Date.now());
       store.close();
@@ -197,6 +198,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     }
     d.proc.kill("SIGTERM");
     report.cleanExitCode = await d.proc.exited;
+    const finalLog = [...d.out, ...d.err].filter((l) => !/"msg":"(plan reconciled|sync)/.test(l)).slice(-25);
     d = undefined;
     observe();
 
@@ -208,6 +210,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
       const trail = store.auditEvents({ itemId: i.id, limit: 5 }).map((e) => `${e.action}: ${e.detail ?? ""}`);
       report.stuck.push(`${i.id} ${JSON.stringify(i.journal)} | ${trail.join(" | ")}`);
     }
+    if (report.stuck.length > 0) report.stuck.push(`last lines of the final run:\n${finalLog.join("\n")}`);
     for (const e of store.auditEvents({ limit: 100_000 })) {
       if (e.action === "terminate.ambiguous") report.ambiguous++;
       else if (e.action === "terminate.resolved") report.resolvedByObservation++;

@@ -22,5 +22,5 @@ describe("crash safety (real daemon, enforce: true, simulator)", () => {
     expect(r.items.DONE ?? 0, context).toBeGreaterThan(0);
     expect(r.items.EXECUTING ?? 0, context).toBe(0);
     expect(r.cleanExitCode, context).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });
