@@ -336,6 +336,7 @@ export class Engine implements EngineHandle {
     for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
     for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
     for (const item of result.vetoed) this.deps.notifier?.itemEvent("cancelled", item);
+    for (const item of result.advanced) this.deps.notifier?.itemEvent("planned", item);
     if (result.created.length || result.cancelled.length || result.gone.length || result.vetoed.length) {
       this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length, vetoed: result.vetoed.length, uncovered: Math.round((ev.budget.coverage?.uncovered ?? 0) * 100) / 100 });
     }

@@ -206,6 +206,8 @@ export interface ApplyDecisionInput {
 
 export interface ApplyDecisionResult extends ReconcileResult {
   vetoed: StoredPlanItem[];
+  /** Items whose deadline moved earlier (the owner is told the new one). */
+  advanced: StoredPlanItem[];
   /** Ids of the open items that stay, and of the new ones: what the executor may act on. */
   wanted: Set<string>;
 }
@@ -217,7 +219,7 @@ export interface ApplyDecisionResult extends ReconcileResult {
  */
 export function applyDecision(store: Store, input: ApplyDecisionInput): ApplyDecisionResult {
   const { now, decision } = input;
-  const result: ApplyDecisionResult = { created: [], cancelled: [], gone: [], vetoed: [], wanted: new Set() };
+  const result: ApplyDecisionResult = { created: [], cancelled: [], gone: [], vetoed: [], advanced: [], wanted: new Set() };
   const audit = (action: string, item: StoredPlanItem, detail?: string) =>
     store.audit({ at: now, actor: "ot3c", source: "engine", action, itemId: item.id, vrId: item.vrId, ...(detail ? { detail } : {}) });
 
@@ -229,6 +231,12 @@ export function applyDecision(store: Store, input: ApplyDecisionInput): ApplyDec
       if (item.state !== "PENDING" && item.state !== "APPROVED" && item.state !== "EXECUTING") continue;
       if (d.outcome === "keep" || item.state === "EXECUTING") {
         result.wanted.add(item.id);
+        if (d.advanceTo !== undefined && item.state !== "EXECUTING" && d.advanceTo < item.deadline && d.advanceTo >= now + input.graceMs) {
+          audit("item.advanced", item, `deadline ${new Date(item.deadline).toISOString()} → ${new Date(d.advanceTo).toISOString()}: the forecast rose and no other resource can close the rest of the gap`);
+          store.updateItem(item.id, { deadline: d.advanceTo, tdate: d.advanceTo, tsave: d.saving }, now);
+          result.advanced.push({ ...item, deadline: d.advanceTo, tdate: d.advanceTo, tsave: d.saving });
+          continue;
+        }
         if (item.state !== "EXECUTING" && Math.abs(item.tsave - d.saving) > 0.005) {
           const vr = input.roots.get(item.vrId);
           store.updateItem(item.id, { tsave: d.saving, ...(vr ? { resources: leavesOf(vr) } : {}) }, now);

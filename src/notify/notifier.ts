@@ -53,7 +53,8 @@ export class Notifier implements EngineNotifier {
 
   itemEvent(kind: NotificationKind, item: StoredPlanItem): void {
     // A postponed deadline deserves its own reminder.
-    const key = kind === "reminder" ? `${item.id}:reminder:${item.deadline}` : `${item.id}:${kind}`;
+    // A reminder, and a "planned" notice whose deadline moved (the closed loop can advance it), are per deadline.
+    const key = kind === "reminder" || kind === "planned" ? `${item.id}:${kind}:${item.deadline}` : `${item.id}:${kind}`;
     const now = this.opts.clock.now();
     const message = itemMessage(kind, item, now, { project: this.opts.project, currency: this.opts.currency, approval: this.opts.approval });
     const event = {

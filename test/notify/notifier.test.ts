@@ -145,9 +145,9 @@ describe("Notifier (real SMTP server + webhook receiver)", () => {
     f.engine.setNotifier(notifier);
     await f.engine.step();
     const item = f.store.listItems()[0]!;
-    await until(() => f.store.notificationStatus(`${item.id}:planned:webhook`)?.status === "sent");
+    await until(() => f.store.notificationStatus(`${item.id}:planned:${item.deadline}:webhook`)?.status === "sent");
     expect(hooks.length).toBe(1);
-    expect(f.store.notificationStatus(`${item.id}:planned:webhook`)).toMatchObject({ status: "sent", attempts: 3 });
+    expect(f.store.notificationStatus(`${item.id}:planned:${item.deadline}:webhook`)).toMatchObject({ status: "sent", attempts: 3 });
     await notifier.close();
   });
 

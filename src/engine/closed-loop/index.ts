@@ -57,6 +57,11 @@ export interface OpenItemDecision {
   saving: number;
   outcome: "keep" | "CANCELLED" | "GONE" | "VETOED";
   reason?: string;
+  /**
+   * A new, earlier deadline (never less than the grace from now): the forecast rose and no resource outside the
+   * open items can close the rest of the gap, so an item already announced acts sooner. The owner is told again.
+   */
+  advanceTo?: number;
 }
 
 export interface PlanDecision {
@@ -210,11 +215,49 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     currency: o.currency,
     timeZone: o.timeZone,
   });
+  // 5. Still uncovered and nobody else left: open items act sooner (least important first, as late as still
+  //    closes the gap, never before the grace from now).
+  let uncovered = gap - committed - plan.savings;
+  let advanced = 0;
+  if (uncovered > EPS) {
+    const days = candidateDays(state, now + o.graceMs);
+    const movable = keepers
+      .filter((k) => k.d.outcome === "keep" && cancellable(k))
+      .sort((a, b) => b.open.item.prio - a.open.item.prio || (a.open.item.id < b.open.item.id ? -1 : 1));
+    for (const k of movable) {
+      if (uncovered <= EPS) break;
+      const item = k.open.item;
+      const current = Math.max(item.deadline, now);
+      const live = k.open.leaves.filter((l) => liveLeaves.has(l));
+      const savingAt = (t: number) => live.reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, t, stopped, done.get(leaf) ?? []), 0);
+      // The latest day that closes what is left; when none does, the earliest (it closes the most).
+      const earlier = days.filter((t) => t < current);
+      let chosen: number | undefined;
+      let gain = 0;
+      for (let i = earlier.length - 1; i >= 0; i--) {
+        const g = savingAt(earlier[i]) - k.d.saving;
+        if (g >= uncovered - EPS) {
+          chosen = earlier[i];
+          gain = g;
+          break;
+        }
+      }
+      if (chosen === undefined && earlier.length > 0) {
+        chosen = earlier[0];
+        gain = savingAt(chosen) - k.d.saving;
+      }
+      if (chosen === undefined || gain <= EPS) continue;
+      k.d.advanceTo = chosen;
+      k.d.saving += gain;
+      uncovered -= gain;
+      advanced += gain;
+    }
+  }
   const coverage: PlanCoverage = {
     gap,
-    committed,
+    committed: committed + advanced,
     planned: plan.savings,
-    uncovered: Math.max(0, gap - committed - plan.savings),
+    uncovered: Math.max(0, uncovered),
   };
   plan.coverage = coverage;
   plan.gap = gap;
@@ -228,6 +271,13 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     decision: { create: plan.items, open: decisions },
     vetoedLeaves,
   };
+}
+
+/** Day starts inside the period at or after `from` (the instants a plan may act on), ascending. */
+function candidateDays(state: ForecastState, from: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < state.dates.length; k++) if (state.dayStarts[k] >= from && state.dayStarts[k] < state.period.end) out.push(state.dayStarts[k]);
+  return out;
 }
 
 /** PENDING items are cancelled as surplus before APPROVED ones. */

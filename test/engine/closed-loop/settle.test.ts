@@ -162,6 +162,23 @@ describe("open items are commitments: only the uncovered part of the gap is plan
   });
 });
 
+describe("when nothing else is left, an open item acts sooner", () => {
+  test("the forecast rose and every other unit is taken: the item's deadline moves earlier, never inside the grace", () => {
+    const f = fixture();
+    f.resources = f.resources.filter((r) => r.id === "a");
+    const total = evaluate({ ...f, options: { ...options, targetBudget: 0 }, now }).budget.forecast.p50;
+    const late = dayStart("2026-11-29");
+    const pending = item({ vrId: "ECS_a", action: "delete", state: "PENDING", prio: 90, resources: [res(f, "a")], deadline: late, tdate: late });
+    const ev = evaluate({ ...f, options: { ...options, targetBudget: total - 100 }, now, ledger: ledgerOf(pending) });
+    const d = ev.decision.open.find((x) => x.id === pending.id)!;
+    expect(d.outcome).toBe("keep");
+    // 100 needs 10 days of a: the latest day that still closes it is Nov 21.
+    expect(d.advanceTo).toBe(dayStart("2026-11-21"));
+    expect(d.advanceTo!).toBeGreaterThanOrEqual(now + options.graceMs);
+    expect(ev.budget.coverage!.uncovered).toBeCloseTo(0, 6);
+  });
+});
+
 describe("vetoes hold for the resources they name", () => {
   test("after a volume is attached to the vetoed server and its tags change, no item touches it; an open item that does is vetoed too", () => {
     const f = fixture();
