@@ -265,6 +265,11 @@ export interface PlanItem extends PlannedTermination {
   approvedBy?: string;
   vetoReason?: string;
   error?: string;
+  /**
+   * Leaf cloud resources in termination order, as last seen (the store keeps them with every item; snapshots pass
+   * them on). Optional for producers that do not have them; renderers then fall back to the resource tree.
+   */
+  resources?: CloudResource[];
 }
 
 export type ActorSource = "tui" | "cli" | "socket" | "daemon" | "engine" | "plan-file";
@@ -318,6 +323,14 @@ export interface EngineSnapshot {
   project: { name: string; region: string; id?: string };
   mode: "DRY-RUN" | "ENFORCE";
   approval: "none" | "required";
+  /** Billing currency of the OTC amounts (config `currency`); renderers assume EUR when absent. */
+  currency?: string;
+  /** Billing time zone (deadlines and billing days are shown in it); Europe/Berlin when absent. */
+  timeZone?: string;
+  /** Set by `ot3c demo`: the header says DEMO / SIMULATED and the help overlay shows how to attach. */
+  demo?: DemoInfo;
+  /** Owners cannot be told (no SMTP, no webhook, `notify.none` not set): the TUI shows this warning. */
+  notifyWarning?: string;
   period: BillingPeriod;
   budget?: BudgetSummary;
   /** Root virtual resources, most expendable first (prio descending, 0 last). */
@@ -334,6 +347,35 @@ export interface EngineSnapshot {
   counters?: EngineCounters;
   /** Leaf id (`ECS_<id>`, …) → the veto that protects that resource for the rest of the period. */
   vetoedResources?: Record<string, { itemId: string; reason: string }>;
+  /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
+  lease?: LeaseView;
+}
+
+/** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */
+export interface LeaseView {
+  role: "LEADER" | "FOLLOWER";
+  /** "pid@host" of the leader, when one holds an unexpired lease. */
+  holder?: string;
+  epoch: number;
+  expiresAt?: number;
+  /** This instance's own id ("pid@host"). */
+  self: string;
+}
+
+/** The link of an attached handle (control-socket client) to its daemon. */
+export interface ConnectionState {
+  state: "connected" | "disconnected" | "stopped";
+  /** Why the link is down: "daemon stopped" (clean shutdown), "no heartbeat", "connection lost", … */
+  reason?: string;
+  since: number;
+}
+
+export interface DemoInfo {
+  stateDir: string;
+  /** How to attach a second TUI or CLI to the demo's daemon. */
+  attach: string;
+  /** Why the demo clock is ahead of the wall clock. */
+  clockNote: string;
 }
 
 export interface EngineCounters {
@@ -443,4 +485,7 @@ export interface EngineHandle {
   send(command: EngineCommand): Promise<CommandResult>;
   /** "in-process" or "attached:<socket path>". */
   readonly connection: string;
+  /** Attached handles only: the link's state, and a listener for its changes (returns an unsubscribe function). */
+  connectionState?(): ConnectionState;
+  onConnectionChange?(listener: (state: ConnectionState) => void): () => void;
 }

@@ -13,12 +13,15 @@ import { register as registerDaemon } from "./daemon.ts";
 import { register as registerRun } from "./run.ts";
 import { register as registerExec } from "./exec.ts";
 import { register as registerAct } from "./act.ts";
+import { register as registerStatus } from "./status.ts";
 import { register as registerVerify } from "./verify.ts";
 import { register as registerList } from "./list.ts";
 import { register as registerPlan } from "./plan.ts";
 import { register as registerDumpData } from "./dump-data.ts";
 import { register as registerChargeback } from "./chargeback.ts";
 import { register as registerDemo } from "./demo.ts";
+import { register as registerCompletion } from "./completion.ts";
+import { register as registerNotify } from "./notify.ts";
 import { register as registerReplay } from "./replay.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -32,6 +35,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
   registerExec,
   registerAct,
+  registerStatus,
   registerVerify,
   registerList,
   registerPlan,
@@ -39,4 +43,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerChargeback,
   registerDemo,
   registerReplay,
+  registerNotify,
+  registerCompletion,
 ];
