@@ -97,20 +97,29 @@ export function hindsight(h: HindsightInput) {
     }
   }
 
-  // Realised saving of the unit touched last: what it would have cost untouched minus what it was billed.
+  // Realised saving of the unit acted on last: what it would have cost untouched minus what it was billed. Items
+  // that run at the same tick are one batch: the last item is the batch's largest (any of them was "the last").
   const billed = new Map<string, number>();
   for (const c of cloud.billedBetween(period.startDate, period.endDate) as CostRecord[]) billed.set(c.resourceId, (billed.get(c.resourceId) ?? 0) + c.amount);
-  const last = cloud.calls[cloud.calls.length - 1];
-  let lastItemSaving = 0;
-  const lastUnit = last ? unitOf.get(last.id) : undefined;
-  if (lastUnit) {
-    for (const l of leaves(lastUnit)) {
+  const realised = (u: ResourceUnit) => {
+    let s = 0;
+    for (const l of leaves(u)) {
       const id = l.resource!.id;
-      let u = 0;
-      for (const d of days) u += untouched.untouchedCost(id, d);
-      lastItemSaving += u - (billed.get(id) ?? 0);
+      let untouchedCost = 0;
+      for (const d of days) untouchedCost += untouched.untouchedCost(id, d);
+      s += untouchedCost - (billed.get(id) ?? 0);
     }
+    return s;
+  };
+  const lastAt = cloud.calls.length > 0 ? cloud.calls[cloud.calls.length - 1]!.at : undefined;
+  const lastUnits = new Map<string, ResourceUnit>();
+  for (const c of cloud.calls) {
+    if (c.at !== lastAt) continue;
+    const u = unitOf.get(c.id);
+    if (u) lastUnits.set(u.id, u);
   }
+  let lastItemSaving = 0;
+  for (const u of lastUnits.values()) lastItemSaving = Math.max(lastItemSaving, realised(u));
 
   return {
     summary(monthEnd: number): ReplaySummary {

@@ -24,7 +24,7 @@ export interface ReplaySummary {
   overBudget: number;
   /** Budget − month-end spend, when the budget was reachable and spend ended under it. */
   excessCut: number;
-  /** Realised month-end saving of the unit acted on last. */
+  /** Realised month-end saving of the unit acted on last (of the last batch's units that ran together, the largest). */
   lastItemSaving: number;
   /** Untouched month-end − actual month-end. */
   realisedSaving: number;

@@ -183,6 +183,10 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
 
   private record(call: "stop" | "delete", r: CloudResource): void {
     const key = `${call}:${r.kind}:${r.id}`;
+    // A stopped RDS instance that OTC started again by itself (after 7 days) may be stopped again: that second stop
+    // acts on a running instance, so it is a new call, not the same one twice.
+    const st = this.state.get(r.id);
+    if (call === "stop" && r.kind === "RDS" && st?.stoppedAt !== undefined && this.clock.now() >= st.stoppedAt + RDS_RESTART_MS) this.callCounts.delete(key);
     const n = (this.callCounts.get(key) ?? 0) + 1;
     this.callCounts.set(key, n);
     const cur = this.state.get(r.id)?.r ?? r;
