@@ -17,6 +17,8 @@
  *    a late one.
  */
 import { redact } from "../providers/redact.ts";
+import { ensureCopy, needsCopy, pastOf, verbOf } from "./actions/execute.ts";
+import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
 import {
@@ -40,7 +42,7 @@ const ACTOR = { actor: "ot3c", source: "engine" as const };
 const MAX_TRANSIENT_ERRORS = 20;
 
 function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
-  if (action === "stop") return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
+  if (isPark(action)) return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
   return /delet/i.test(r.status);
 }
 
@@ -146,12 +148,12 @@ export class Executor {
       }
       if (current) currentOf.set(r.id, current);
       // Already stopped, or already being deleted by someone else: nothing to send for this one.
-      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) ? (item.action === "stop" ? "done" : "gone") : "pending";
+      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) ? (isPark(item.action) ? "done" : "gone") : "pending";
       steps.push({ resourceId: r.id, kind: r.kind, phase });
     }
     // A volume still attached to a server that this item does not delete first cannot be deleted (the API refuses);
     // say so instead of sending a call that must fail.
-    if (item.action === "delete") {
+    if (isRemoval(item.action)) {
       const serversFirst = new Set(targets.filter((r) => r.kind === "ECS").map((r) => r.id));
       for (const [i, r] of targets.entries()) {
         const attached = (r.kind === "EVS" && steps[i]!.phase === "pending" ? currentOf.get(r.id)?.attachedServerIds : undefined) ?? [];
@@ -165,7 +167,7 @@ export class Executor {
     if (steps.every((s) => s.phase !== "pending")) {
       return finish("GONE", "item.gone", "resource already removed or stopped by someone else", "gone");
     }
-    const verb = item.action === "stop" ? "stop" : "delete";
+    const verb = verbOf(item.action);
     const list = targets.map((r) => `${r.kind} ${r.id}`).join(", ");
     // The re-checks above awaited the API: a veto or postpone may have landed meanwhile (socket, CLI, TUI).
     // Decide again inside the transaction that commits to acting.
@@ -225,6 +227,8 @@ export class Executor {
           if (settled === "failed") return;
           if (settled === "settled") continue;
         }
+        // snapshot-delete: the copy first (not a mutation of the resource; a failure fails the item, nothing deleted).
+        if (needsCopy(journal.action, resource)) await ensureCopy(this.t.actions, resource, item.id);
         step.phase = "calling";
         this.persist(item, journal, now);
         const hooks: TerminationHooks = {
@@ -233,7 +237,7 @@ export class Executor {
             this.persist(item, journal, now);
           },
         };
-        if (journal.action === "stop") await this.t.stop(resource, hooks);
+        if (isPark(journal.action)) await this.t.stop(resource, hooks);
         else await this.t.delete(resource, hooks);
         step.phase = "done";
         this.persist(item, journal, now);
@@ -251,7 +255,7 @@ export class Executor {
         return;
       }
     }
-    const verb = journal.action === "stop" ? "stopped" : "deleted";
+    const verb = pastOf(journal.action);
     this.store.tx(() => {
       this.store.audit({ at: now, ...ACTOR, action: `terminate.${verb}`, itemId: item.id, vrId: item.vrId, detail: journal.steps.map((s) => `${s.kind} ${s.resourceId}: ${s.phase}`).join(", ") });
       this.store.updateItem(item.id, { state: "DONE", journal }, now);
@@ -279,12 +283,12 @@ export class Executor {
     }
     const current = await this.t.get(resource);
     if (!current) {
-      step.phase = journal.action === "delete" ? "done" : "gone";
+      step.phase = isRemoval(journal.action) ? "done" : "gone";
       this.persist(item, journal, now);
       return "settled";
     }
     if (looksAlreadyDone(journal.action, current)) {
-      if (journal.action === "stop") {
+      if (isPark(journal.action)) {
         step.phase = "done";
         this.persist(item, journal, now);
         return "settled";

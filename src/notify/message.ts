@@ -2,6 +2,7 @@
  * What owners read: one subject and plain-text body per event. Deadlines are printed as absolute UTC timestamps
  * plus a countdown, and every mail says how to stop the termination (veto / postpone) before it happens.
  */
+import { pastOf } from "../engine/actions/execute.ts";
 import type { StoredPlanItem } from "../store/store.ts";
 
 export type NotificationKind = "planned" | "reminder" | "executed" | "cancelled" | "failed" | "gone";
@@ -54,8 +55,9 @@ export interface MessageContext {
 
 export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: number, ctx: MessageContext | string): Message {
   const { project, currency = "EUR", approval = "none" } = typeof ctx === "string" ? { project: ctx } : ctx;
-  const verb = item.action === "stop" ? "stop" : "delete";
-  const past = item.action === "stop" ? "stopped" : "deleted";
+  // A park says when it comes back; a snapshot-delete that a backup is kept.
+  const verb = item.action === "park" ? "park (stop until the next period)" : item.action === "snapshot-delete" ? "back up and delete" : item.action;
+  const past = pastOf(item.action);
   const head = `[ot3c ${project}]`;
   const howToStop =
     `To keep it:      ot3c veto ${item.id} --reason "why"   (or ask your ot3c operator to veto item ${item.id})\n` +

@@ -30,6 +30,25 @@ export interface ExecutionJournal {
   /** Transient errors (timeouts, 5xx) met while a call was in flight; each is resolved on the next tick. */
   transientErrors?: number;
   startedAt: number;
+  /**
+   * A park's way back (engine/actions/resume-tick.ts): each parked resource's outcome at the next period start (or
+   * earlier: `ot3c resume`, `resume: on-recovery`). `dueAt` is an operator's earlier resume time.
+   */
+  resume?: ResumeJournal;
+}
+
+export interface ResumeJournal {
+  dueAt?: number;
+  steps: Array<{
+    resourceId: string;
+    kind: CloudResource["kind"];
+    /** started: ot3c started it; left-alone: someone else started or deleted it meanwhile; failed: try again. */
+    outcome: "started" | "left-alone" | "failed";
+    at: number;
+    note?: string;
+  }>;
+  /** Every parked resource has an outcome other than `failed`. */
+  doneAt?: number;
 }
 
 export interface StoredPlanItem extends PlanItem {

@@ -2,6 +2,7 @@
  * What each dangerous action asks before it is sent: pure builders of the modal models, so the wording and the
  * command that a dialog will send can be tested without rendering. Every dialog opens with Cancel focused.
  */
+import { pastOf } from "../engine/actions/execute.ts";
 import type { ActorSource, EngineCommand, EngineSnapshot, PlanItem } from "../engine/types.ts";
 import type { ConfirmModel } from "./components/Modals.tsx";
 import { countdown, formatDuration, money, timestamp } from "./format.ts";
@@ -25,7 +26,7 @@ export interface Actor {
 
 function effectLine(snap: EngineSnapshot, item: PlanItem, name?: string): string {
   return snap.mode === "ENFORCE"
-    ? `ENFORCE: ${label(item, name)} will really be ${item.action === "stop" ? "stopped" : "deleted"} at its deadline.`
+    ? `ENFORCE: ${label(item, name)} will really be ${pastOf(item.action)} at its deadline.`
     : `DRY-RUN: the engine only records what it would ${item.action}; nothing is touched.`;
 }
 

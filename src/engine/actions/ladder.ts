@@ -111,3 +111,18 @@ export function ladderFor(r: LadderInput, config: LadderConfig): Ladder {
   if (config.copyBeforeDelete && rungs.includes("snapshot-delete")) rungs = rungs.filter((rung) => rung !== "delete");
   return { rungs, schedule: tags.schedule, issues: tags.issues };
 }
+
+/** A park (or its older name `stop`): stopped now, started again later. */
+export function isPark(action: string): boolean {
+  return action === "park" || action === "stop";
+}
+
+/** A deletion, with or without a copy first. */
+export function isRemoval(action: string): boolean {
+  return action === "delete" || action === "snapshot-delete";
+}
+
+/** The rung of a plan action (`stop` is a park). */
+export function rungOf(action: "stop" | "park" | "snapshot-delete" | "delete"): Rung {
+  return action === "stop" ? "park" : action;
+}

@@ -4,6 +4,7 @@
  * acted on are forecast from their history before the action (forecast/index.ts `actedFrom`), so effects.ts can
  * apply the action exactly once whether or not the dashboard has caught up with it.
  */
+import { annotateLadders, type CompiledActions } from "../actions/index.ts";
 import { forecastResources } from "../forecast/index.ts";
 import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
@@ -23,6 +24,8 @@ export interface ForecastStateInput {
   timeZone?: string;
   /** What the engine did this period (only `executed` is read here). */
   ledger?: ActionLedger;
+  /** The ladder and schedules: every unit gets its `ladder` (and a leaf its `schedule`). */
+  actions?: CompiledActions;
 }
 
 export function buildForecastState(input: ForecastStateInput): ForecastState {
@@ -98,6 +101,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   // What is kept is the figures, not the histories (see pipeline.ts).
   state.roots = inv.roots.map(toUnit);
   state.excluded = inv.excluded.map(toUnit);
+  if (input.actions) annotateLadders(state.roots, input.actions.ladder);
   collectIfLarge(input.costs.length);
   return state;
 }

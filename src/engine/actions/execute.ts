@@ -1,0 +1,50 @@
+/**
+ * The executor's rungs beyond stop and delete (issue #17), kept out of executor.ts so its hooks stay one line each:
+ *
+ * - `park` (and its older name `stop`) is the terminator's stop of each server and database — the same API call
+ *   (ECS `os-stop`, RDS `action/shutdown`); what makes it a park is that ot3c starts them again (resume.ts tick).
+ * - `snapshot-delete` makes a copy that outlives the deletion first (RDS manual backup), waits until it is usable,
+ *   then deletes. No copy, no deletion: a failed or unusable copy fails the item before its delete is sent. The copy
+ *   is named after the item, so a retry after a restart finds the copy it already made instead of making another.
+ */
+import type { CloudResource, PlanAction, ResourceActions, SafetyCopy } from "../types.ts";
+import { isPark } from "./ladder.ts";
+
+/** Verb for audit actions and log lines: `terminate.about-to-<verb>`, `terminate.would-<verb>`. */
+export function verbOf(action: PlanAction): string {
+  return isPark(action) ? (action === "stop" ? "stop" : "park") : action;
+}
+
+/** Past tense for `terminate.<past>` and messages. */
+export function pastOf(action: PlanAction): string {
+  return isPark(action) ? (action === "stop" ? "stopped" : "parked") : action === "snapshot-delete" ? "snapshot-deleted" : "deleted";
+}
+
+/** The name of the copy an item makes (RDS: 4–64 characters, a letter first, letters, digits, `-`, `_`). */
+export function copyName(itemId: string, resource: CloudResource): string {
+  return `ot3c-${itemId}-${resource.id.replace(/[^A-Za-z0-9_-]/g, "").slice(0, 40)}`;
+}
+
+/** Which kinds get a copy before their deletion (the ones whose copy survives it). */
+export function needsCopy(action: PlanAction, resource: CloudResource): boolean {
+  return action === "snapshot-delete" && resource.kind === "RDS";
+}
+
+export class CopyRefused extends Error {}
+
+/**
+ * Makes sure a usable copy of `resource` that outlives its deletion exists before the delete: reuses the item's
+ * copy when a retry finds it, otherwise makes one and waits for it. Throws (and nothing is deleted) otherwise.
+ */
+export async function ensureCopy(actions: Pick<ResourceActions, "copy" | "listCopies"> | undefined, resource: CloudResource, itemId: string): Promise<SafetyCopy> {
+  if (!actions) throw new CopyRefused(`snapshot-delete of ${resource.kind} ${resource.id}: this terminator cannot make copies; nothing deleted`);
+  const name = copyName(itemId, resource);
+  const existing = (await actions.listCopies(resource)).find((c) => c.name === name);
+  const copy = existing && usable(existing) ? existing : await actions.copy(resource, name);
+  if (!usable(copy)) throw new CopyRefused(`copy ${copy.name} of ${resource.kind} ${resource.id} is ${copy.status}${copy.survivesDeletion ? "" : " and would not survive the deletion"}; nothing deleted`);
+  return copy;
+}
+
+function usable(c: SafetyCopy): boolean {
+  return c.survivesDeletion && /^(available|completed)$/i.test(c.status);
+}
