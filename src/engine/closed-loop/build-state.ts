@@ -12,6 +12,7 @@ import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } fr
 import type { CloudResource, CostRecord, DailyCost, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
 import { buildVirtualInventory, sumDailies } from "../virtual/index.ts";
 import type { ActionLedger } from "./ledger.ts";
+import { applySchedules, type ScheduledLeaf } from "./schedules.ts";
 import { dayStartsOf, linkTree, type DayAmount, type ForecastState, type UnitFigures } from "./state.ts";
 
 export interface ForecastStateInput {
@@ -101,9 +102,41 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   // What is kept is the figures, not the histories (see pipeline.ts).
   state.roots = inv.roots.map(toUnit);
   state.excluded = inv.excluded.map(toUnit);
-  if (input.actions) annotateLadders(state.roots, input.actions.ladder);
+  if (input.actions) {
+    annotateLadders(state.roots, input.actions.ladder);
+    state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions));
+    syncStopShares(state.roots, state, new Set(state.schedules.map((e) => e.leaf)));
+  }
   collectIfLarge(input.costs.length);
   return state;
+}
+
+/**
+ * Leaves that follow a schedule (their ladder has `schedule`, the schedule compiled) and that a stop reaches, with
+ * their history. Their unit's stop share is replaced by what a stop still ends once the schedule runs (schedules.ts).
+ */
+function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions: CompiledActions): ScheduledLeaf[] {
+  const history = new Map<string, DailyCost[]>();
+  const walkVr = (v: VirtualResource) => (v.members.length === 0 ? history.set(v.id, v.daily) : v.members.forEach(walkVr));
+  vrs.forEach(walkVr);
+  const out: ScheduledLeaf[] = [];
+  const walk = (u: ResourceUnit) => {
+    if (u.members.length > 0) return u.members.forEach(walk);
+    const schedule = u.schedule ? actions.schedules.get(u.schedule) : undefined;
+    if (!schedule || u.stopShare === undefined || (u.kind !== "ECS" && u.kind !== "RDS")) return;
+    out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: history.get(u.id) ?? [] });
+  };
+  units.forEach(walk);
+  return out;
+}
+
+/** The planner reads a leaf's stop share from its unit: give scheduled leaves theirs from the state. */
+function syncStopShares(units: ResourceUnit[], state: ForecastState, leaves: Set<string>): void {
+  const walk = (u: ResourceUnit) => {
+    if (leaves.has(u.id)) u.stopShare = state.stopShare.get(u.id);
+    u.members.forEach(walk);
+  };
+  units.forEach(walk);
 }
 
 /** The unit without its (and its members') daily history. */
