@@ -16,7 +16,7 @@ export interface ActOptions {
   configPath?: string;
   stateDir?: string;
   ids: string[];
-  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number };
+  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number } | { type: "resume" };
   actor?: string;
   now?: number;
 }
@@ -50,8 +50,8 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
   const client = await ControlSocketClient.tryConnect(join(stateDir, "ot3c.sock"));
   const base = { ids: o.ids, actor, source: "cli" as const };
   const cmd: EngineCommand =
-    o.action.type === "approve"
-      ? { type: "approve", ...base }
+    o.action.type === "approve" || o.action.type === "resume"
+      ? { type: o.action.type, ...base }
       : o.action.type === "veto"
         ? { type: "veto", ...base, reason: o.action.reason }
         : { type: "postpone", ...base, byMs: o.action.byMs };

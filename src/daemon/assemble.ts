@@ -55,6 +55,7 @@ export function engineSettingsFrom(cfg: Config): EngineSettings {
     staleAfterMs: cfg.staleAfterMs,
     billingBeginDay: cfg.billingBeginDay,
     reminderBeforeMs: cfg.notify.reminderBeforeMs,
+    resumeMode: cfg.actions?.resume ?? "period-start",
   };
 }
 
@@ -108,6 +109,9 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
       delete: (r, h) => providers.terminator.delete(r, h),
       awaitJob: (r, job) => (providers.terminator.awaitJob ? providers.terminator.awaitJob(r, job) : Promise.reject(new Error("cannot resume jobs"))),
       mutationVisible: (r) => providers.terminator.mutationVisible?.(r) === true,
+      get actions() {
+        return providers.terminator.actions;
+      },
     },
     evaluate: (input) => providers.evaluate(input),
     settings: engineSettingsFrom(cfg),

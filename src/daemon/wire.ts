@@ -44,7 +44,8 @@ export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProvide
   const options = optionsFromConfig(cfg);
   return {
     inventory: sources.inventory,
-    terminator: new JournaledOtcTerminator(sources.otc.session, sources.terminator, jobs),
+    // With the ladder's calls: backups before a snapshot-delete, starts when a park ends.
+    terminator: Object.assign(new JournaledOtcTerminator(sources.otc.session, sources.terminator, jobs), { actions: sources.otc.actions }),
     evaluate: ({ resources, costs, now, ledger }) => evaluate({ resources, costs, now, ledger, options }),
     apiStats: () => httpStats(),
   };

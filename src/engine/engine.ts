@@ -13,6 +13,7 @@ import { billingPeriod } from "./period.ts";
 import { applyCommand, applyDecision, reconcile } from "./lifecycle.ts";
 import { ledgerFromItems, type ActionLedger, type PlanDecision } from "./closed-loop/index.ts";
 import { Executor } from "./executor.ts";
+import { resumeTick } from "./parking/index.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
@@ -57,7 +58,7 @@ export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string
 
 /** Where notifications go (src/notify); the engine only reports what happened. */
 export interface EngineNotifier {
-  itemEvent(kind: "planned" | "reminder" | ItemEventKind, item: StoredPlanItem): void;
+  itemEvent(kind: "planned" | "reminder" | "resumed" | ItemEventKind, item: StoredPlanItem): void;
   alert(message: string, key: string): void;
   /** Resolves when sends in flight are done (shutdown). */
   flush(): Promise<void>;
@@ -77,6 +78,8 @@ export interface EngineSettings extends ExecutorSettings {
   reminderBeforeMs: number;
   /** Days of cost history before today handed to the forecast; default the forecast's own window. */
   historyDays?: number;
+  /** When parked resources come back (config `actions.resume`); default at the next period start. */
+  resumeMode?: "period-start" | "on-recovery";
 }
 
 export interface EngineDeps {
@@ -207,7 +210,8 @@ export class Engine implements EngineHandle {
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
-      if (tick.started.length > 0 && !this.deps.planFile) this.resettle(clock.now());
+      const resumed = await this.resumeParked(now);
+      if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
@@ -218,6 +222,22 @@ export class Engine implements EngineHandle {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
     }
     this.markDirty();
+  }
+
+  /** Parks that are due come back (engine/parking); their owners are told. */
+  private resumeParked(now: number): Promise<string[]> {
+    const ev = this.evaluation;
+    return resumeTick(
+      this.deps.store,
+      this.deps.terminator as ExecTerminator,
+      {
+        now,
+        period: ev?.period ?? billingPeriod(now, this.deps.settings.billingBeginDay),
+        mode: this.deps.settings.resumeMode ?? "period-start",
+        ...(ev && this.sync.state === "OK" ? { headroom: -ev.budget.gap } : {}),
+      },
+      { onResumed: (item) => this.deps.notifier?.itemEvent("resumed", item), log: this.deps.log },
+    );
   }
 
   private origin(): ItemOrigin {

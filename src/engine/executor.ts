@@ -17,7 +17,7 @@
  *    a late one.
  */
 import { redact } from "../providers/redact.ts";
-import { ensureCopy, needsCopy, pastOf, verbOf } from "./actions/execute.ts";
+import { ensureCopy, needsCopy, pastOf, verbOf } from "./parking/execute.ts";
 import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";

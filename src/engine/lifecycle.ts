@@ -15,6 +15,7 @@ import type {
   PlannedTermination,
   ResourceUnit,
 } from "./types.ts";
+import { requestResume } from "./parking/resume.ts";
 import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
 import type { PlanDecision } from "./closed-loop/index.ts";
 
@@ -129,6 +130,14 @@ export interface CommandContext {
 /** approve / veto / postpone, from any source. `refresh` is the engine's business and is rejected here. */
 export function applyCommand(store: Store, cmd: EngineCommand, now: number, ctx: CommandContext = {}): CommandResult {
   if (cmd.type === "refresh") return { ok: false, results: [{ id: "-", ok: false, message: "refresh needs a running engine" }] };
+  if (cmd.type === "resume") {
+    const r = requestResume(store, cmd.ids, now, { actor: cmd.actor, source: cmd.source });
+    const results = [
+      ...r.accepted.map((id) => ({ id, ok: true, message: "resumes at the next tick (what someone else started or deleted is left alone)" })),
+      ...r.refused.map((x) => ({ id: x.id, ok: false, message: x.reason })),
+    ];
+    return { ok: r.refused.length === 0, results };
+  }
   if (cmd.type === "veto" && !cmd.reason?.trim()) {
     return { ok: false, results: cmd.ids.map((id) => ({ id, ok: false, message: "a veto needs a reason" })) };
   }
@@ -148,7 +157,7 @@ export function applyCommand(store: Store, cmd: EngineCommand, now: number, ctx:
 function applyOne(
   store: Store,
   item: StoredPlanItem,
-  cmd: Exclude<EngineCommand, { type: "refresh" }>,
+  cmd: Exclude<EngineCommand, { type: "refresh" } | { type: "resume" }>,
   now: number,
   ctx: CommandContext,
 ): { ok: boolean; message: string } {

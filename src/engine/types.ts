@@ -361,7 +361,9 @@ export type EngineCommand =
   | { type: "veto"; ids: string[]; reason: string; actor: string; source: ActorSource }
   /** `force`: allow a deadline after the period end (the item then saves nothing this period). */
   | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource; force?: boolean }
-  | { type: "refresh"; actor: string; source: ActorSource };
+  | { type: "refresh"; actor: string; source: ActorSource }
+  /** Bring parked items back now (engine/parking): the next tick starts what they parked. */
+  | { type: "resume"; ids: string[]; actor: string; source: ActorSource };
 
 export interface CommandResult {
   ok: boolean;

@@ -2,7 +2,7 @@
  * What each dangerous action asks before it is sent: pure builders of the modal models, so the wording and the
  * command that a dialog will send can be tested without rendering. Every dialog opens with Cancel focused.
  */
-import { pastOf } from "../engine/actions/execute.ts";
+import { pastOf } from "../engine/parking/execute.ts";
 import type { ActorSource, EngineCommand, EngineSnapshot, PlanItem } from "../engine/types.ts";
 import type { ConfirmModel } from "./components/Modals.tsx";
 import { countdown, formatDuration, money, timestamp } from "./format.ts";

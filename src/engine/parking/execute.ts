@@ -8,7 +8,7 @@
  *   is named after the item, so a retry after a restart finds the copy it already made instead of making another.
  */
 import type { CloudResource, PlanAction, ResourceActions, SafetyCopy } from "../types.ts";
-import { isPark } from "./ladder.ts";
+import { isPark } from "../actions/ladder.ts";
 
 /** Verb for audit actions and log lines: `terminate.about-to-<verb>`, `terminate.would-<verb>`. */
 export function verbOf(action: PlanAction): string {
