@@ -7,6 +7,7 @@
  * engine on the same state directory must refuse with the holder's pid (EngineLockedError).
  */
 import type { Config } from "../config/types.ts";
+import { compileActions } from "../engine/actions/index.ts";
 import { Engine, type EngineLog, type EngineSettings } from "../engine/engine.ts";
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
 import { getLogger, type Logger } from "../log/logger.ts";
@@ -56,6 +57,7 @@ export function engineSettingsFrom(cfg: Config): EngineSettings {
     billingBeginDay: cfg.billingBeginDay,
     reminderBeforeMs: cfg.notify.reminderBeforeMs,
     resumeMode: cfg.actions?.resume ?? "period-start",
+    ...(cfg.actions ? { schedules: compileActions(cfg.actions).schedules } : {}),
   };
 }
 

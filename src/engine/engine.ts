@@ -13,7 +13,8 @@ import { billingPeriod } from "./period.ts";
 import { applyCommand, applyDecision, reconcile } from "./lifecycle.ts";
 import { ledgerFromItems, type ActionLedger, type PlanDecision } from "./closed-loop/index.ts";
 import { Executor } from "./executor.ts";
-import { resumeTick } from "./parking/index.ts";
+import { parkedResourceIds, resumeTick, scheduledResources, scheduleTick } from "./parking/index.ts";
+import type { Schedule } from "./actions/schedule.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
@@ -80,6 +81,8 @@ export interface EngineSettings extends ExecutorSettings {
   historyDays?: number;
   /** When parked resources come back (config `actions.resume`); default at the next period start. */
   resumeMode?: "period-start" | "on-recovery";
+  /** Compiled `schedules:` (config): tagged servers and databases are stopped and started by them. */
+  schedules?: ReadonlyMap<string, Schedule>;
 }
 
 export interface EngineDeps {
@@ -211,6 +214,7 @@ export class Engine implements EngineHandle {
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
       const resumed = await this.resumeParked(now);
+      await this.runSchedules(now, fresh);
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
@@ -237,6 +241,20 @@ export class Engine implements EngineHandle {
         ...(ev && this.sync.state === "OK" ? { headroom: -ev.budget.gap } : {}),
       },
       { onResumed: (item) => this.deps.notifier?.itemEvent("resumed", item), log: this.deps.log },
+    );
+  }
+
+  /** Office-hours schedules: stops and starts at their edges, whatever the budget (engine/parking/schedules.ts). */
+  private async runSchedules(now: number, fresh: boolean): Promise<void> {
+    const ev = this.evaluation;
+    const schedules = this.deps.settings.schedules;
+    if (!ev || !schedules || schedules.size === 0) return;
+    await scheduleTick(
+      this.deps.store,
+      this.deps.terminator as ExecTerminator,
+      scheduledResources(ev.roots, schedules),
+      { now, enforce: this.deps.settings.enforce, vetoed: new Set(ev.vetoedLeaves.keys()), parked: parkedResourceIds(this.deps.store), complete: fresh },
+      { log: this.deps.log },
     );
   }
 

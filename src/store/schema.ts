@@ -87,6 +87,20 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX audit_events_action ON audit_events(action);
   `,
+  // 4: office-hours schedules (engine/parking/schedules.ts): per resource the absolute instants of its next stop
+  // and start, and whether ot3c stopped it (only then does ot3c start it), so schedules survive restarts.
+  `
+  CREATE TABLE schedule_runs (
+    resource_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    next_stop_at INTEGER,
+    next_start_at INTEGER,
+    stopped_at INTEGER,
+    pending TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database): number {

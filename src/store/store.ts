@@ -141,6 +141,20 @@ export type ItemPatch = Partial<
   >
 >;
 
+/** A resource's schedule state (engine/parking/schedules.ts). */
+export interface ScheduleRun {
+  resourceId: string;
+  kind: CloudResource["kind"];
+  schedule: string;
+  nextStopAt?: number;
+  nextStartAt?: number;
+  /** ot3c stopped it for its schedule at this instant (only then does ot3c start it again). */
+  stoppedAt?: number;
+  /** A call that may have gone out when the process died: re-read before anything else. */
+  pending?: "stop" | "start";
+  updatedAt: number;
+}
+
 export class Store {
   readonly db: Database;
   readonly path: string;
@@ -273,6 +287,30 @@ export class Store {
     }
     vals.push(id);
     this.db.query(`UPDATE plan_items SET ${cols.join(", ")} WHERE id = ?`).run(...vals);
+  }
+
+  scheduleRuns(): ScheduleRun[] {
+    const rows = this.db.query("SELECT * FROM schedule_runs ORDER BY resource_id").all() as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      resourceId: r.resource_id as string,
+      kind: r.kind as CloudResource["kind"],
+      schedule: r.schedule as string,
+      ...(r.next_stop_at !== null ? { nextStopAt: r.next_stop_at as number } : {}),
+      ...(r.next_start_at !== null ? { nextStartAt: r.next_start_at as number } : {}),
+      ...(r.stopped_at !== null ? { stoppedAt: r.stopped_at as number } : {}),
+      ...(r.pending !== null ? { pending: r.pending as "stop" | "start" } : {}),
+      updatedAt: r.updated_at as number,
+    }));
+  }
+
+  putScheduleRun(r: ScheduleRun): void {
+    this.db
+      .query("INSERT OR REPLACE INTO schedule_runs(resource_id, kind, schedule, next_stop_at, next_start_at, stopped_at, pending, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(r.resourceId, r.kind, r.schedule, r.nextStopAt ?? null, r.nextStartAt ?? null, r.stoppedAt ?? null, r.pending ?? null, r.updatedAt);
+  }
+
+  deleteScheduleRun(resourceId: string): void {
+    this.db.query("DELETE FROM schedule_runs WHERE resource_id = ?").run(resourceId);
   }
 
   getItem(id: string): StoredPlanItem | undefined {

@@ -3,4 +3,5 @@
  * snapshot-delete (execute.ts) and the way back from a park (resume.ts). Entry point for the engine and CLI.
  */
 export { copyName, CopyRefused, ensureCopy, needsCopy, pastOf, verbOf } from "./execute.ts";
-export { parkedItems, requestResume, RESUME_RETRY_MS, resumeReason, resumeTick, type ResumeContext, type ResumeEvents } from "./resume.ts";
+export { scheduledResources, scheduleTick, type ScheduledResource, type ScheduleTickContext } from "./schedules.ts";
+export { parkedItems, parkedResourceIds, requestResume, RESUME_RETRY_MS, resumeReason, resumeTick, type ResumeContext, type ResumeEvents } from "./resume.ts";

@@ -56,6 +56,13 @@ export function parkedItems(store: Store): StoredPlanItem[] {
     .filter((i) => isPark(i.action) && i.journal?.resume?.doneAt === undefined && (i.dryRun || (i.journal?.steps ?? []).some((s) => s.phase === "done")));
 }
 
+/** Resource ids that park items hold stopped (not yet brought back). */
+export function parkedResourceIds(store: Store): Set<string> {
+  const out = new Set<string>();
+  for (const i of parkedItems(store)) for (const s of i.journal?.steps ?? []) if (s.phase === "done") out.add(s.resourceId);
+  return out;
+}
+
 /** One pass: brings back every due park. Returns the ids of items whose resume completed. */
 export async function resumeTick(store: Store, terminator: ExecTerminator, ctx: ResumeContext, events: ResumeEvents = {}): Promise<string[]> {
   const finished: string[] = [];
