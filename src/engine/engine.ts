@@ -336,7 +336,10 @@ export class Engine implements EngineHandle {
   /** The ledger of the current period: what the engine did and promised (engine/closed-loop/ledger.ts). */
   private ledger(now: number): ActionLedger {
     const start = billingPeriod(now, this.deps.settings.billingBeginDay).start;
-    return ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
+    const ledger = ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
+    const runs = this.deps.store.scheduleRuns();
+    if (runs.length > 0) ledger.scheduledSince = new Map(runs.map((r) => [`${r.kind}_${r.resourceId}`, r.since]));
+    return ledger;
   }
 
   private itemsFingerprint(): string {

@@ -98,6 +98,8 @@ export const MIGRATIONS: string[] = [
     next_start_at INTEGER,
     stopped_at INTEGER,
     pending TEXT,
+    -- when ot3c began to follow this schedule for the resource: its cost history before is unscheduled
+    since INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
   );
   `,

@@ -152,6 +152,8 @@ export interface ScheduleRun {
   stoppedAt?: number;
   /** A call that may have gone out when the process died: re-read before anything else. */
   pending?: "stop" | "start";
+  /** When ot3c began to follow this schedule for the resource (its history before is unscheduled). */
+  since: number;
   updatedAt: number;
 }
 
@@ -299,14 +301,15 @@ export class Store {
       ...(r.next_start_at !== null ? { nextStartAt: r.next_start_at as number } : {}),
       ...(r.stopped_at !== null ? { stoppedAt: r.stopped_at as number } : {}),
       ...(r.pending !== null ? { pending: r.pending as "stop" | "start" } : {}),
+      since: r.since as number,
       updatedAt: r.updated_at as number,
     }));
   }
 
   putScheduleRun(r: ScheduleRun): void {
     this.db
-      .query("INSERT OR REPLACE INTO schedule_runs(resource_id, kind, schedule, next_stop_at, next_start_at, stopped_at, pending, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .run(r.resourceId, r.kind, r.schedule, r.nextStopAt ?? null, r.nextStartAt ?? null, r.stoppedAt ?? null, r.pending ?? null, r.updatedAt);
+      .query("INSERT OR REPLACE INTO schedule_runs(resource_id, kind, schedule, next_stop_at, next_start_at, stopped_at, pending, since, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(r.resourceId, r.kind, r.schedule, r.nextStopAt ?? null, r.nextStartAt ?? null, r.stoppedAt ?? null, r.pending ?? null, r.since, r.updatedAt);
   }
 
   deleteScheduleRun(resourceId: string): void {

@@ -57,6 +57,12 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     }
   }
   for (const [leaf, at] of actedAt) actedFrom.set(alias.get(leaf) ?? leaf, epochDay(isoDay(at, timeZone)));
+  // A leaf ot3c runs a schedule for is forecast from its history before the schedule began (schedules.ts).
+  for (const [leaf, since] of input.ledger?.scheduledSince ?? []) {
+    const day = epochDay(isoDay(since, timeZone));
+    const prev = actedFrom.get(leaf);
+    if (prev === undefined || day < prev) actedFrom.set(leaf, day);
+  }
 
   const main = forecastResources({ roots: inv.roots, period, lastCompleteDay: lcd, model: input.model, actedFrom, timeZone });
   collectIfLarge(input.costs.length);
@@ -104,7 +110,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   state.excluded = inv.excluded.map(toUnit);
   if (input.actions) {
     annotateLadders(state.roots, input.actions.ladder);
-    state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions));
+    state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions, input.ledger?.scheduledSince));
     syncStopShares(state.roots, state, new Set(state.schedules.map((e) => e.leaf)));
   }
   collectIfLarge(input.costs.length);
@@ -115,7 +121,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
  * Leaves that follow a schedule (their ladder has `schedule`, the schedule compiled) and that a stop reaches, with
  * their history. Their unit's stop share is replaced by what a stop still ends once the schedule runs (schedules.ts).
  */
-function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions: CompiledActions): ScheduledLeaf[] {
+function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions: CompiledActions, since?: Map<string, number>): ScheduledLeaf[] {
   const history = new Map<string, DailyCost[]>();
   const walkVr = (v: VirtualResource) => (v.members.length === 0 ? history.set(v.id, v.daily) : v.members.forEach(walkVr));
   vrs.forEach(walkVr);
@@ -124,7 +130,8 @@ function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions:
     if (u.members.length > 0) return u.members.forEach(walk);
     const schedule = u.schedule ? actions.schedules.get(u.schedule) : undefined;
     if (!schedule || u.stopShare === undefined || (u.kind !== "ECS" && u.kind !== "RDS")) return;
-    out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: history.get(u.id) ?? [] });
+    const from = since?.get(u.id);
+    out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: history.get(u.id) ?? [], ...(from !== undefined ? { since: from } : {}) });
   };
   units.forEach(walk);
   return out;

@@ -59,6 +59,11 @@ export interface ActionLedger {
    * them until an operator has looked (re-planning would send the call again).
    */
   held: Set<string>;
+  /**
+   * Leaf id → when ot3c began to follow its schedule (engine/parking/schedules.ts): its history before that instant
+   * is unscheduled, so the forecast is made from it and the schedule applied on top (closed-loop/schedules.ts).
+   */
+  scheduledSince?: Map<string, number>;
 }
 
 export function emptyLedger(periodStart: number): ActionLedger {

@@ -9,7 +9,8 @@
  * - history without the schedule (the usual case when a schedule is new): path_k × g_k;
  * - history that already followed it: the model has already learnt the scheduled level (a seasonal model even
  *   its weekly shape), so the forecast is left as it is — scaling it again would count the schedule twice.
- * Which one is chosen by the data: the scheduled model (cost_d ≈ full × g_d) is taken when it explains the last
+ * When ot3c runs the schedule, it knows since when (`since`): the leaf is then forecast from its history before
+ * that day (build-state.ts, like an action) and scaled. Otherwise the data decides: the scheduled model (cost_d ≈ full × g_d) is taken when it explains the last
  * two weeks at least as well as a flat one. On a tie (the schedule cannot show in the data), the forecast is left
  * alone — the safe side of a promise to the operator.
  *
@@ -30,6 +31,8 @@ export interface ScheduledLeaf {
   schedule: Schedule;
   stopShare: number;
   history: DailyCost[];
+  /** When ot3c began to run this schedule: the forecast was made from the history before it (not scheduled). */
+  since?: number;
 }
 
 export interface ScheduleEffect {
@@ -52,7 +55,7 @@ export function scheduleFactors(l: ScheduledLeaf, dates: IsoDate[], lastComplete
   const byDate = new Map(l.history.map((d) => [d.date, d.amount]));
   const cost = histDates.map((d) => byDate.get(d) ?? 0);
   const gh = histDates.map((d) => g(past.get(d) ?? 1));
-  const inHistory = followsSchedule(cost, gh);
+  const inHistory = l.since === undefined && followsSchedule(cost, gh);
   const factors = new Float64Array(dates.length).fill(1);
   if (!inHistory) for (let k = 0; k < dates.length; k++) factors[k] = g(ahead.get(dates[k]) ?? 1);
   return { factors, inHistory };

@@ -75,6 +75,7 @@ export async function scheduleTick(store: Store, t: ExecTerminator, scheduled: S
         schedule: s.schedule.name,
         nextStopAt: isRunningAt(s.schedule, now) ? nextStop(s.schedule, now) : s.schedule.enforce === "start-only" ? undefined : now,
         nextStartAt: nextStart(s.schedule, now),
+        since: now,
         updatedAt: now,
       };
       store.putScheduleRun(run);

@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { compileActions, runningShareByDay } from "../../../src/engine/actions/index.ts";
+import { emptyLedger } from "../../../src/engine/closed-loop/index.ts";
 import { followsSchedule } from "../../../src/engine/closed-loop/schedules.ts";
 import { addDays } from "../../../src/engine/period.ts";
 import { evaluate, type EvaluateOptions } from "../../../src/engine/pipeline.ts";
@@ -80,6 +81,29 @@ describe("schedules in the forecast", () => {
     expect(deeper.plan.savings).toBeGreaterThanOrEqual(10 - 1e-6);
     const parked = deeper.plan.items.find((i) => i.vrId === "ECS_s" && i.action === "park");
     if (parked) expect(parked.tsave).toBeLessThanOrEqual(scheduleSaves);
+  });
+
+  test("once ot3c runs the schedule, the forecast comes from the history before it began, scaled by the schedule", () => {
+    const { resources, costs } = world({ followed: false, tags: { ot3c_schedule: "office" } });
+    const days: string[] = [];
+    for (let d = "2026-11-10"; d <= "2026-11-19"; d = addDays(d, 1)) days.push(d);
+    const share = runningShareByDay(office, days, "Europe/Berlin");
+    // From Nov 10 on ot3c stopped it outside office hours: the data shows it.
+    const scheduled = costs.map((c) => (c.resourceId === "s" && c.product === "OTC_S3M_LI" && c.date >= "2026-11-10" ? { ...c, amount: 10 * share.get(c.date)! } : c));
+    const ledger = { ...emptyLedger(Date.parse("2026-10-31T23:00:00Z")), scheduledSince: new Map([["ECS_s", Date.parse("2026-11-10T06:00:00Z")]]) };
+    const ev = evaluate({ resources, costs: scheduled, options: { ...base, targetBudget: 1e6, actions }, now, ledger });
+    const dates: string[] = [];
+    for (let d = "2026-11-20"; d < "2026-12-01"; d = addDays(d, 1)) dates.push(d);
+    const ahead = runningShareByDay(office, dates, "Europe/Berlin");
+    const expected = dates.reduce((sum, d) => sum + 1 + 10 * ahead.get(d)!, 0);
+    // The stop share is read from the last week's products, where the schedule already thinned the compute: it comes
+    // out lower, so the forecast errs a little towards spending (never towards a saving that does not happen).
+    const rest = ev.forecasts["ECS_s"].monthEnd.p50 - ev.forecasts["ECS_s"].costSoFar;
+    expect(rest).toBeGreaterThanOrEqual(expected - 1e-6);
+    expect(rest).toBeLessThan(expected * 1.1);
+    // Without knowing when the schedule began, the thinned history alone is taken as the level: far lower.
+    const blind = evaluate({ resources, costs: scheduled, options: { ...base, targetBudget: 1e6, actions }, now });
+    expect(blind.forecasts["ECS_s"].monthEnd.p50 - blind.forecasts["ECS_s"].costSoFar).toBeLessThan(rest);
   });
 
   test("followsSchedule: the scheduled model must explain the days at least as well as a flat level", () => {
