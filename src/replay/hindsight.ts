@@ -91,7 +91,7 @@ export function hindsight(h: HindsightInput) {
     if (c.call === "stop") {
       stops++;
       stopped.add(c.id);
-    } else {
+    } else if (c.call === "delete") {
       deletes++;
       if (stopped.has(c.id)) escalations++;
     }

@@ -55,6 +55,8 @@ export interface LadderConfig {
   copyBeforeDelete: boolean;
   /** Names of the configured schedules. */
   schedules: ReadonlySet<string>;
+  /** Only these rungs, whatever the tags allow (`ot3c replay`'s delete-only comparison). */
+  only?: readonly Rung[];
 }
 
 export interface ActionTags {
@@ -105,7 +107,7 @@ export function ladderFor(r: LadderInput, config: LadderConfig): Ladder {
   const invalidLimit = r.tags[ACTION_TAG] !== undefined && tags.limit === undefined;
   const limit: ActionLimit = invalidLimit ? "schedule" : (tags.limit ?? config.defaultLimit);
   const allowed = new Set(ALLOWED_BY_LIMIT[limit]);
-  let rungs = KIND_RUNGS[r.kind].filter((rung) => allowed.has(rung));
+  let rungs = KIND_RUNGS[r.kind].filter((rung) => allowed.has(rung) && (!config.only || config.only.includes(rung)));
   // The schedule rung needs a schedule to follow.
   if (!tags.schedule) rungs = rungs.filter((rung) => rung !== "schedule");
   if (config.copyBeforeDelete && rungs.includes("snapshot-delete")) rungs = rungs.filter((rung) => rung !== "delete");
