@@ -339,6 +339,7 @@ export class Engine implements EngineHandle {
     const ledger = ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
     const runs = this.deps.store.scheduleRuns();
     if (runs.length > 0) ledger.scheduledSince = new Map(runs.map((r) => [`${r.kind}_${r.resourceId}`, r.since]));
+    if (this.deps.settings.schedules && this.deps.settings.schedules.size > 0) ledger.schedulesRunFrom = now;
     return ledger;
   }
 

@@ -15,7 +15,7 @@ import type { ReplayReport } from "./report.ts";
 
 export { renderReplayText, replayDocument, type ReplayDay, type ReplayReport } from "./report.ts";
 export { runReplay, type ReplayInput } from "./run.ts";
-export { renderLadderText, type LadderComparison } from "./ladder.ts";
+export { deleteOnly, fullLadder, renderLadderText, withOfficeHours, type LadderComparison } from "./ladder.ts";
 
 export interface ReplayCommon {
   options: Omit<EvaluateOptions, "targetBudget"> & { targetBudget?: number };
@@ -45,16 +45,20 @@ export async function replayScenario(
   return runReplay(input);
 }
 
-/** The same scenario month under delete-only and under the full ladder (ladder.ts), with the same budget. */
-export async function compareLadderScenario(
-  c: ReplayCommon & { scenario: ScenarioPreset; month: string; scenarioOverrides?: Partial<ScenarioOptions> },
-): Promise<LadderComparison> {
+/** A scenario month as the replay's input: resources, history before the period, the period. */
+export function scenarioInputs(c: ReplayCommon & { scenario: ScenarioPreset; month: string; scenarioOverrides?: Partial<ScenarioOptions> }) {
   const periodOf = periodOfMonth(c.month, c.options.billingBeginDay);
   const period = billingPeriod(periodOf, c.options.billingBeginDay);
   const sc = generateScenario({ ...SCENARIO_PRESETS[c.scenario], seed: c.seed, now: period.start + 6 * 3_600_000, days: 70, ...c.scenarioOverrides });
   const history = costsOfWorld(sc.world).filter((r) => r.date < period.startDate && r.date >= addDays(period.startDate, -70));
-  const resources = resourcesOfWorld(sc.world);
-  const label = `scenario ${c.scenario} seed ${c.seed}`;
+  return { resources: resourcesOfWorld(sc.world), history, periodOf, label: `scenario ${c.scenario} seed ${c.seed}` };
+}
+
+/** The same scenario month under delete-only and under the full ladder (ladder.ts), with the same budget. */
+export async function compareLadderScenario(
+  c: ReplayCommon & { scenario: ScenarioPreset; month: string; scenarioOverrides?: Partial<ScenarioOptions> },
+): Promise<LadderComparison> {
+  const { resources, history, periodOf, label } = scenarioInputs(c);
   const a = await runReplay({ ...c, options: { ...c.options, actions: deleteOnly() }, resources, history, periodOf, label });
   const b = await runReplay({ ...c, options: { ...c.options, targetBudget: a.budget, actions: fullLadder() }, resources: withOfficeHours(resources, history), history, periodOf, label });
   return { deleteOnly: a, ladder: b };

@@ -4,7 +4,7 @@
  * acted on are forecast from their history before the action (forecast/index.ts `actedFrom`), so effects.ts can
  * apply the action exactly once whether or not the dashboard has caught up with it.
  */
-import { annotateLadders, type CompiledActions } from "../actions/index.ts";
+import { annotateLadders, ladderFor, type CompiledActions } from "../actions/index.ts";
 import { forecastResources } from "../forecast/index.ts";
 import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
@@ -58,7 +58,8 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   }
   for (const [leaf, at] of actedAt) actedFrom.set(alias.get(leaf) ?? leaf, epochDay(isoDay(at, timeZone)));
   // A leaf ot3c runs a schedule for is forecast from its history before the schedule began (schedules.ts).
-  for (const [leaf, since] of input.ledger?.scheduledSince ?? []) {
+  const sinceOf = scheduleStarts(inv.roots, input.ledger, input.actions);
+  for (const [leaf, since] of sinceOf) {
     const day = epochDay(isoDay(since, timeZone));
     const prev = actedFrom.get(leaf);
     if (prev === undefined || day < prev) actedFrom.set(leaf, day);
@@ -110,7 +111,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   state.excluded = inv.excluded.map(toUnit);
   if (input.actions) {
     annotateLadders(state.roots, input.actions.ladder);
-    state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions, input.ledger?.scheduledSince));
+    state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions, sinceOf));
     syncStopShares(state.roots, state, new Set(state.schedules.map((e) => e.leaf)));
   }
   collectIfLarge(input.costs.length);
@@ -134,6 +135,24 @@ function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions:
     out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: history.get(u.id) ?? [], ...(from !== undefined ? { since: from } : {}) });
   };
   units.forEach(walk);
+  return out;
+}
+
+/**
+ * Since when each scheduled leaf follows its schedule: the engine's record, or — when the engine runs schedules
+ * and has not met the leaf yet — from now on. Empty without an engine (CLI `list`/`plan`): the data decides.
+ */
+function scheduleStarts(roots: VirtualResource[], ledger: ActionLedger | undefined, actions: CompiledActions | undefined): Map<string, number> {
+  const out = new Map(ledger?.scheduledSince ?? []);
+  if (!actions || ledger?.schedulesRunFrom === undefined) return out;
+  const from = ledger.schedulesRunFrom;
+  const walk = (v: VirtualResource) => {
+    if (v.members.length > 0) return v.members.forEach(walk);
+    if (out.has(v.id) || !v.resource || (v.kind !== "ECS" && v.kind !== "RDS")) return;
+    const l = ladderFor({ kind: v.resource.kind, tags: v.resource.tags, prepaid: !!v.resource.prepaid }, actions.ladder);
+    if (l.schedule && l.rungs.includes("schedule") && actions.schedules.has(l.schedule)) out.set(v.id, from);
+  };
+  roots.forEach(walk);
   return out;
 }
 

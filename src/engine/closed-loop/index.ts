@@ -122,10 +122,12 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     }
   }
   for (const [leaf, actions] of done) applyActions(overlay, state, leaf, actions);
-  // Servers and databases their owners stopped: a stop saves nothing more.
+  // Servers and databases their owners stopped: a stop saves nothing more. Not those stopped by their schedule for
+  // the night: a park keeps them stopped through the hours the schedule would run them (schedules.ts).
+  const onSchedule = new Set(state.schedules?.map((s) => s.leaf));
   for (const u of unitById.values()) {
     const st = u.resource?.status;
-    if (u.members.length === 0 && (st === "SHUTOFF" || st === "SHUTDOWN")) stopped.add(u.id);
+    if (u.members.length === 0 && (st === "SHUTOFF" || st === "SHUTDOWN") && !onSchedule.has(u.id)) stopped.add(u.id);
   }
 
   // 2. Figures and budget.

@@ -64,6 +64,11 @@ export interface ActionLedger {
    * is unscheduled, so the forecast is made from it and the schedule applied on top (closed-loop/schedules.ts).
    */
   scheduledSince?: Map<string, number>;
+  /**
+   * Set when the engine runs schedules: a scheduled leaf it has not met yet is followed from this instant on (its
+   * first schedule tick comes right after this evaluation).
+   */
+  schedulesRunFrom?: number;
 }
 
 export function emptyLedger(periodStart: number): ActionLedger {
