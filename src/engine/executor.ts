@@ -17,7 +17,7 @@
  *    a late one.
  */
 import { redact } from "../providers/redact.ts";
-import { ensureCopy, needsCopy, pastOf, verbOf } from "./parking/execute.ts";
+import { ensureCopy, needsCopy, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
 import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
@@ -163,6 +163,11 @@ export class Executor {
           return false;
         }
       }
+    }
+    const refusal = snapshotDeleteRefusal(item.action, targets);
+    if (refusal) {
+      this.fail(item, refusal, now);
+      return false;
     }
     if (steps.every((s) => s.phase !== "pending")) {
       return finish("GONE", "item.gone", "resource already removed or stopped by someone else", "gone");

@@ -321,9 +321,13 @@ export class Store {
     return row ? rowToItem(row) : undefined;
   }
 
-  listItems(filter: { states?: PlanState[]; periodStart?: number; vrId?: string } = {}): StoredPlanItem[] {
+  listItems(filter: { states?: PlanState[]; periodStart?: number; vrId?: string; actions?: PlanAction[] } = {}): StoredPlanItem[] {
     const where: string[] = [];
     const vals: Array<string | number> = [];
+    if (filter.actions) {
+      where.push(`action IN (${filter.actions.map(() => "?").join(", ")})`);
+      vals.push(...filter.actions);
+    }
     if (filter.states) {
       where.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
       vals.push(...filter.states);

@@ -33,6 +33,18 @@ export function needsCopy(action: PlanAction, resource: CloudResource): boolean 
 export class CopyRefused extends Error {}
 
 /**
+ * Why a snapshot-delete item cannot be run at all (checked before its first call), or undefined. Only databases
+ * have a copy that outlives their deletion; a volume's EVS snapshot dies with the disk, a node pool has none. The
+ * planner never plans such an item (the ladder), but a plan file can name one.
+ */
+export function snapshotDeleteRefusal(action: PlanAction, leaves: CloudResource[]): string | undefined {
+  if (action !== "snapshot-delete") return undefined;
+  const bare = leaves.filter((r) => r.kind === "EVS" || r.kind === "CCE");
+  if (bare.length === 0) return undefined;
+  return `snapshot-delete cannot keep a copy of ${bare.map((r) => `${r.kind} ${r.id}`).join(", ")} that outlives the deletion (an EVS snapshot is deleted with its disk); nothing deleted — plan delete or park instead`;
+}
+
+/**
  * Makes sure a usable copy of `resource` that outlives its deletion exists before the delete: reuses the item's
  * copy when a retry finds it, otherwise makes one and waits for it. Throws (and nothing is deleted) otherwise.
  */

@@ -52,7 +52,7 @@ export function resumeReason(item: StoredPlanItem, ctx: ResumeContext): string |
 /** Park items whose resources ot3c has not brought back yet. */
 export function parkedItems(store: Store): StoredPlanItem[] {
   return store
-    .listItems({ states: ["DONE", "FAILED"] })
+    .listItems({ states: ["DONE", "FAILED"], actions: ["park", "stop"] })
     .filter((i) => isPark(i.action) && i.journal?.resume?.doneAt === undefined && (i.dryRun || (i.journal?.steps ?? []).some((s) => s.phase === "done")));
 }
 

@@ -145,6 +145,21 @@ describe("park, snapshot-delete and resume against the simulator", () => {
     expect(store.auditEvents().map((e) => e.action)).toContain("terminate.snapshot-deleted");
   });
 
+  test("snapshot-delete of a server with its volume (a plan file can name one): refused before any call", async () => {
+    const { world, terminator, store, resources } = await setup({ servers: 1 });
+    const srv = resources.find((r) => r.kind === "ECS")!;
+    const vol = resources.find((r) => r.kind === "EVS")!;
+    const members = [unitOf(srv), unitOf(vol)];
+    const g: VirtualResource = { id: `GR_[${members.map((m) => m.id).join(",")}]`, kind: "GROUP", name: "g", prio: 5, tags: {}, members, daily: [] };
+    const ctx = plan(store, [g], [planned(g.id, "snapshot-delete")]);
+    await new Executor(store, terminator, { enforce: true, approval: "none", maxTerminationsPerRun: 10 }).tick(ctx(T0));
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("FAILED");
+    expect(item.error).toMatch(/cannot keep a copy of EVS .* nothing deleted/);
+    expect(world.mutations.total).toBe(0);
+    expect(world.servers.has(srv.id)).toBe(true);
+  });
+
   test("snapshot-delete without a way to copy, or with a copy the cloud refuses: FAILED, nothing deleted", async () => {
     const bare = await setup({ rds: 1 }, false);
     const db = bare.resources.find((r) => r.kind === "RDS")!;
