@@ -25,7 +25,7 @@ export interface ExecTerminator {
    */
   mutationVisible?(current: CloudResource): boolean;
   /** Copies (snapshot-delete) and starts (resume of a park): without them such items fail before any deletion. */
-  actions?: Pick<ResourceActions, "copy" | "listCopies" | "start">;
+  actions?: Pick<ResourceActions, "copy" | "listCopies" | "start"> & Partial<Pick<ResourceActions, "awaitCopy">>;
 }
 
 /** Error text of items whose last call may or may not have reached the API; reconcile leaves their VR alone. */

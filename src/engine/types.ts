@@ -440,6 +440,8 @@ export interface ResourceActions {
   start(resource: CloudResource, hooks?: ActionHooks): Promise<void>;
   /** EVS snapshot or RDS manual backup, waited for until usable (available / COMPLETED). */
   copy(resource: CloudResource, name: string): Promise<SafetyCopy>;
+  /** Waits until a copy made earlier (still being made after a restart) is usable; rejects when it failed. */
+  awaitCopy(resource: CloudResource, copy: SafetyCopy): Promise<SafetyCopy>;
   /** The copies of one volume / instance (retention listing; never deleted by ot3c on its own). */
   listCopies(resource: CloudResource): Promise<SafetyCopy[]>;
   /** CCE cluster hibernation (no master fee; its nodes bill on) and wake-up, waited for. */

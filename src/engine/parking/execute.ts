@@ -48,13 +48,28 @@ export function snapshotDeleteRefusal(action: PlanAction, leaves: CloudResource[
  * Makes sure a usable copy of `resource` that outlives its deletion exists before the delete: reuses the item's
  * copy when a retry finds it, otherwise makes one and waits for it. Throws (and nothing is deleted) otherwise.
  */
-export async function ensureCopy(actions: Pick<ResourceActions, "copy" | "listCopies"> | undefined, resource: CloudResource, itemId: string): Promise<SafetyCopy> {
+export async function ensureCopy(
+  actions: (Pick<ResourceActions, "copy" | "listCopies"> & Partial<Pick<ResourceActions, "awaitCopy">>) | undefined,
+  resource: CloudResource,
+  itemId: string,
+): Promise<SafetyCopy> {
   if (!actions) throw new CopyRefused(`snapshot-delete of ${resource.kind} ${resource.id}: this terminator cannot make copies; nothing deleted`);
   const name = copyName(itemId, resource);
   const existing = (await actions.listCopies(resource)).find((c) => c.name === name);
-  const copy = existing && usable(existing) ? existing : await actions.copy(resource, name);
+  let copy: SafetyCopy;
+  if (!existing) copy = await actions.copy(resource, name);
+  else if (usable(existing)) copy = existing;
+  else if (inProgress(existing)) {
+    // Made before a restart and still being made: wait for it, never make a second one.
+    if (!actions.awaitCopy) throw new CopyRefused(`copy ${name} of ${resource.kind} ${resource.id} is still ${existing.status}; nothing deleted yet`);
+    copy = await actions.awaitCopy(resource, existing);
+  } else throw new CopyRefused(`copy ${name} of ${resource.kind} ${resource.id} is ${existing.status}; delete it or plan again; nothing deleted`);
   if (!usable(copy)) throw new CopyRefused(`copy ${copy.name} of ${resource.kind} ${resource.id} is ${copy.status}${copy.survivesDeletion ? "" : " and would not survive the deletion"}; nothing deleted`);
   return copy;
+}
+
+function inProgress(c: SafetyCopy): boolean {
+  return /^(building|creating)$/i.test(c.status);
 }
 
 function usable(c: SafetyCopy): boolean {

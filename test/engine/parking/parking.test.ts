@@ -145,6 +145,23 @@ describe("park, snapshot-delete and resume against the simulator", () => {
     expect(store.auditEvents().map((e) => e.action)).toContain("terminate.snapshot-deleted");
   });
 
+  test("a restart finds its backup still BUILDING: it waits for that one, never makes a second, then deletes", async () => {
+    const { world, terminator, store, resources } = await setup({ rds: 1 });
+    const db = resources.find((r) => r.kind === "RDS")!;
+    const ctx = plan(store, [unitOf(db)], [planned(`RDS_${db.id}`, "snapshot-delete")]);
+    const item = store.listItems()[0]!;
+    // What a process killed while waiting for its backup leaves behind: the backup, still being made.
+    (world.backups ??= new Map()).set("bk-1", {
+      id: "bk-1", instanceId: db.id, name: copyName(item.id, db), description: "", status: "BUILDING", sizeKb: 1024, datastore: "PostgreSQL",
+      beginTime: "2026-11-20T08:00:00+0000", pollsUntilDone: 3,
+    });
+    await new Executor(store, terminator, { enforce: true, approval: "none", maxTerminationsPerRun: 10 }).tick(ctx(T0));
+    expect(store.getItem(item.id)!.state).toBe("DONE");
+    expect([...world.backups!.values()].map((b) => [b.id, b.status])).toEqual([["bk-1", "COMPLETED"]]);
+    expect(world.mutations.calls.get(`RDS.backup:${db.id}`)).toBeUndefined();
+    expect(world.rds.has(db.id)).toBe(false);
+  });
+
   test("snapshot-delete of a server with its volume (a plan file can name one): refused before any call", async () => {
     const { world, terminator, store, resources } = await setup({ servers: 1 });
     const srv = resources.find((r) => r.kind === "ECS")!;
