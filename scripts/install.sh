@@ -56,11 +56,22 @@ if [ -e "$CONF_DIR/ot3c.yaml" ]; then
 else
   # The binary writes its own commented example, so it always matches this version's schema.
   "$BIN_DIR/ot3c" generate-config -o "$CONF_DIR/ot3c.yaml" >/dev/null
+  # Members of group ot3c reach the control socket (the unit runs as ot3c:ot3c, state directory 0750).
+  sed -i 's/^# socket-group: ot3c$/socket-group: ot3c/' "$CONF_DIR/ot3c.yaml"
   chmod 0640 "$CONF_DIR/ot3c.yaml"
   echo "wrote example $CONF_DIR/ot3c.yaml (edit it: credentials, target-budget; keep enforce: false until verified)"
 fi
 
+# The service's system user and group (the unit's User=/Group=); operators join the group to use the socket.
+if [ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && ! getent passwd ot3c >/dev/null 2>&1; then
+  useradd --system --user-group --home-dir /var/lib/ot3c --no-create-home --shell /usr/sbin/nologin ot3c
+  echo "created system user and group ot3c"
+fi
+# The service reads its configuration as group ot3c (0640).
+if [ -z "$DESTDIR" ] && getent group ot3c >/dev/null 2>&1; then chgrp ot3c "$CONF_DIR" "$CONF_DIR/ot3c.yaml" 2>/dev/null || true; fi
+
 echo "installed $BIN_DIR/ot3c and $UNIT_DIR/ot3c.service"
+echo "operators who may approve/veto/postpone: usermod -aG ot3c NAME (then log in again)"
 if [ -z "$DESTDIR" ] && [ "$NO_SYSTEMCTL" = 0 ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   echo "next: ot3c verify --config /etc/ot3c/ot3c.yaml && systemctl enable --now ot3c"

@@ -1,5 +1,6 @@
 /**
- * approve / veto / postpone from the command line: through the daemon's control socket when one answers, else
+ * approve / veto / postpone from the command line: through the daemon's control socket when one answers (found
+ * without flags, see discovery.ts), else
  * straight on the state database with the same lifecycle rules (audited with source `cli`). Works without a
  * running daemon and even without a valid configuration, as long as the state directory is known.
  */
@@ -9,14 +10,14 @@ import { join } from "node:path";
 import type { CommandResult, EngineCommand } from "../engine/types.ts";
 import { applyCommand } from "../engine/lifecycle.ts";
 import { Store } from "../store/store.ts";
-import { ControlSocketClient } from "./socket-client.ts";
+import { findDaemon, stateDirCandidates } from "./discovery.ts";
 import { operatorIdentity } from "../util/operator.ts";
 
 export interface ActOptions {
   configPath?: string;
   stateDir?: string;
   ids: string[];
-  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number } | { type: "resume" };
+  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean } | { type: "resume" };
   actor?: string;
   now?: number;
 }
@@ -31,39 +32,42 @@ export function defaultActor(): string {
   return operatorIdentity();
 }
 
-async function stateDirFor(o: ActOptions): Promise<string> {
-  const { resolveStateDir } = await import("../config/normalise.ts");
-  if (o.stateDir) return resolveStateDir({ flag: o.stateDir, env: process.env, cwd: process.cwd(), home: homedir() });
+/** The local configuration's state directory, if a configuration is found (an explicit broken --config is an error). */
+async function configStateDir(o: ActOptions): Promise<{ dir?: string; file?: string }> {
   try {
     const { loadConfig } = await import("../config/load.ts");
-    return (await loadConfig({ path: o.configPath })).stateDir;
+    const cfg = await loadConfig({ path: o.configPath });
+    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}) };
   } catch (err) {
-    // An explicit --config that is broken is an error; without one, fall back to the default state directory.
     if (o.configPath) throw err;
-    return resolveStateDir({ env: process.env, cwd: process.cwd(), home: homedir() });
+    return {};
   }
 }
 
 export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
-  const stateDir = await stateDirFor(o);
   const actor = o.actor?.trim() || defaultActor();
-  const client = await ControlSocketClient.tryConnect(join(stateDir, "ot3c.sock"));
   const base = { ids: o.ids, actor, source: "cli" as const };
   const cmd: EngineCommand =
     o.action.type === "approve" || o.action.type === "resume"
       ? { type: o.action.type, ...base }
       : o.action.type === "veto"
         ? { type: "veto", ...base, reason: o.action.reason }
-        : { type: "postpone", ...base, byMs: o.action.byMs };
-  if (client) {
+        : { type: "postpone", ...base, byMs: o.action.byMs, ...(o.action.force ? { force: true } : {}) };
+  // The daemon first, wherever it runs (src/daemon/discovery.ts); the state database only when none answers.
+  const local = o.stateDir ? {} : await configStateDir(o);
+  const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file });
+  if (found) {
     try {
-      return { via: "socket", stateDir, result: await client.send(cmd) };
+      return { via: "socket", stateDir: found.stateDir, result: await found.client.send(cmd) };
     } finally {
-      client.close();
+      found.client.close();
     }
   }
+  const { resolveStateDir } = await import("../config/normalise.ts");
+  const stateDir = o.stateDir ? resolveStateDir({ flag: o.stateDir, env: process.env, cwd: process.cwd(), home: homedir() }) : (local.dir ?? resolveStateDir({ env: process.env, cwd: process.cwd(), home: homedir() }));
   if (!existsSync(join(stateDir, "ot3c.db"))) {
-    throw new Error(`no ot3c state in ${stateDir} (no daemon socket, no ot3c.db): pass --state-dir or --config`);
+    const tried = stateDirCandidates({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file }).map((c) => c.dir);
+    throw new Error(`no ot3c daemon answers (tried ${tried.join(", ")}) and there is no ot3c state in ${stateDir}: pass --state-dir or --config`);
   }
   const store = Store.open(stateDir);
   try {

@@ -1,10 +1,11 @@
 /**
  * The one place that builds an engine from a `Config`: state store → providers (wire.ts) → notifier → `Engine`,
- * and takes the engine lock. Used by the daemon runtime (`daemon`, `run`, `exec`), the in-process TUI and
- * `ot3c demo`, so all of them run exactly the same engine.
+ * with the project's lease (src/store/lease) as its acting gate. Used by the daemon runtime (`daemon`, `run`,
+ * `exec`), the in-process TUI and `ot3c demo`, so all of them run exactly the same engine.
  *
- * The lock is taken here, not by the callers: an engine that is not holding the lock must never run, and a second
- * engine on the same state directory must refuse with the holder's pid (EngineLockedError).
+ * Every engine for the project may run; only the lease holder plans, notifies and executes, the others follow.
+ * The state directory's lock (engine-lock.ts) now only says which process serves the control socket there:
+ * `socketOwner` is false when another process on this host already does.
  */
 import type { Config } from "../config/types.ts";
 import { compileActions } from "../engine/actions/index.ts";
@@ -13,7 +14,9 @@ import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } 
 import { getLogger, type Logger } from "../log/logger.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { Store } from "../store/store.ts";
-import { wireProviders, type WiredProviders, type WireOptions } from "./wire.ts";
+import { EngineLockedError } from "../store/engine-lock.ts";
+import { leaseMsFromEnv, leaseName, projectLease, type ProjectLease } from "../store/lease/index.ts";
+import { callTimeoutMs, wireProviders, type WiredProviders, type WireOptions } from "./wire.ts";
 
 export interface PlanFileInput {
   load(ctx: { period: BillingPeriod; knownIds: string[] }): PlannedTermination[];
@@ -30,6 +33,13 @@ export interface AssembleOptions {
   wire?: WireOptions;
   /** Minimum real time between pushed snapshots (tests: shorter). */
   minSnapshotIntervalMs?: number;
+  /** Lease time; default $OT3C_LEASE_MS, else 12 s. */
+  leaseMs?: number;
+  /**
+   * Refuse (EngineLockedError) instead of following when another engine already uses the state directory:
+   * `ot3c demo`, whose state belongs to the simulated cloud it starts itself.
+   */
+  exclusive?: boolean;
 }
 
 export interface AssembledEngine {
@@ -38,9 +48,15 @@ export interface AssembledEngine {
   /** The providers currently behind the engine (replaced by `reconfigure`). */
   readonly providers: WiredProviders;
   readonly config: Config;
+  /** The project's lease (LEADER/FOLLOWER). */
+  lease: ProjectLease;
+  /** Whether this process serves the control socket of its state directory (another process may already). */
+  socketOwner: boolean;
+  /** When not: who does (the state directory lock's holder). */
+  socketHolder?: { pid: number; host: string };
   /** SIGHUP: new settings, notifier and providers under the running engine. The state directory stays. */
   reconfigure(next: Config): Promise<void>;
-  /** Stops the engine loop (the call in flight finishes) and releases the lock; the store stays open. Idempotent. */
+  /** Stops the engine loop (the call in flight finishes), releases the lock and the lease; the store stays open. Idempotent. */
   stopEngine(): Promise<void>;
   /** `stopEngine()`, then closes notifier and store. Idempotent. */
   close(): Promise<void>;
@@ -84,6 +100,25 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   const project = projectOf(cfg);
 
   const store = Store.open(cfg.stateDir);
+  // One acting engine per project: the lease; every executor write is fenced (version + epoch).
+  const leaseMs = opts.leaseMs ?? leaseMsFromEnv();
+  const lease = projectLease(store, {
+    name: leaseName(project, cfg.instance),
+    ttlMs: leaseMs,
+    callBudgetMs: callTimeoutMs() + Math.min(1000, Math.floor(leaseMs / 10)),
+    log: (l, m, f) => elog[l](m, f),
+    onRoleChange: (view, previous) => {
+      const at = clock.now();
+      if (view.role === "LEADER") {
+        store.audit({ at, actor: "ot3c", source: "engine", action: "lease.acquired", detail: `epoch ${view.epoch}${previous && previous.holder !== lease.lease.holder ? `, after ${previous.holder.split("/")[0]}` : ""}` });
+        elog.warn(`leader for ${lease.lease.name} (epoch ${view.epoch}): planning, notifying and executing`);
+      } else {
+        elog.warn(`no longer leader for ${lease.lease.name}${view.holder ? ` (leader ${view.holder})` : ""}: following`);
+      }
+      engineRef?.markDirty();
+    },
+  });
+  let engineRef: Engine | undefined;
   const makeNotifier = (c: Config) =>
     c.notify.smtp || c.notify.webhook
       ? Notifier.create({ store, clock, config: c.notify, project: project.name, currency: c.currency, approval: c.approval, log: (l, m, f) => nlog[l](m, f) })
@@ -95,6 +130,7 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   try {
     notifier = await makeNotifier(cfg);
   } catch (err) {
+    lease.release();
     store.close();
     throw err;
   }
@@ -124,22 +160,42 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
     ...(opts.planFile ? { planFile: opts.planFile.load } : {}),
     tickMs: opts.tickMs ?? defaultTickMs(),
     ...(opts.minSnapshotIntervalMs !== undefined ? { minSnapshotIntervalMs: opts.minSnapshotIntervalMs } : {}),
+    gate: lease,
   });
 
+  engineRef = engine;
+  let socketOwner = true;
+  let socketHolder: { pid: number; host: string } | undefined;
   try {
     await engine.acquireLock();
   } catch (err) {
-    await notifier?.close();
-    store.close();
-    throw err;
+    if (err instanceof EngineLockedError && !opts.exclusive) {
+      // Another engine on this state directory serves the socket; this one follows it through the shared store.
+      socketOwner = false;
+      socketHolder = { pid: err.holderPid, host: err.holderHost };
+      store.audit({ at: clock.now(), actor: "ot3c", source: "engine", action: "engine.started", detail: `pid ${process.pid}, ${cfg.enforce ? "ENFORCE" : "DRY-RUN"}; control socket served by pid ${err.holderPid}` });
+    } else {
+      lease.release();
+      await notifier?.close();
+      store.close();
+      throw err;
+    }
   }
+  lease.start();
+  elog.info(`lease ${lease.lease.name}: ${lease.view().role}${lease.view().role === "LEADER" ? ` (epoch ${lease.view().epoch})` : lease.view().holder ? ` (leader ${lease.view().holder})` : ""}`);
 
   let engineStopped: Promise<void> | undefined;
   let closed: Promise<void> | undefined;
-  const stopEngine = () => (engineStopped ??= engine.stop());
+  const stopEngine = () =>
+    (engineStopped ??= engine.stop().finally(() => {
+      lease.release();
+    }));
   return {
     engine,
     store,
+    lease,
+    socketOwner,
+    ...(socketHolder ? { socketHolder } : {}),
     get providers() {
       return providers;
     },

@@ -8,7 +8,7 @@ import { parseGoDuration } from "../config/duration.ts";
 export type Request =
   | { id: number | string; cmd: "approve"; ids: string[]; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "veto"; ids: string[]; reason: string; actor?: string; source?: ActorSource }
-  | { id: number | string; cmd: "postpone"; ids: string[]; by?: string; byMs?: number; actor?: string; source?: ActorSource }
+  | { id: number | string; cmd: "postpone"; ids: string[]; by?: string; byMs?: number; force?: boolean; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "refresh"; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "resume"; ids: string[]; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "snapshot" }
@@ -23,6 +23,14 @@ export interface SnapshotMessage {
   type: "snapshot";
   snapshot: EngineSnapshot;
 }
+
+/** Sent to every client right before a clean shutdown closes the socket: "the daemon stopped", not "it crashed". */
+export interface StoppedMessage {
+  type: "stopped";
+  reason: string;
+}
+
+export type StreamMessage = SnapshotMessage | StoppedMessage;
 
 /** Sources a client may claim; anything else is recorded as "socket". */
 const CLAIMABLE: ActorSource[] = ["tui", "cli", "socket"];
@@ -43,7 +51,7 @@ export function toCommand(req: Request): EngineCommand | string {
     case "postpone": {
       const byMs = typeof req.byMs === "number" ? req.byMs : typeof req.by === "string" ? parseGoDuration(req.by) : undefined;
       if (!byMs || byMs <= 0) return `"postpone" needs "by" (a duration like "2h" or "30m") or "byMs" > 0`;
-      return needIds() ?? { type: "postpone", ids: req.ids, byMs, actor, source };
+      return needIds() ?? { type: "postpone", ids: req.ids, byMs, actor, source, ...(req.force === true ? { force: true } : {}) };
     }
     case "refresh":
       return { type: "refresh", actor, source };

@@ -5,16 +5,17 @@
  *   whose grace runs out while we are down stay PENDING and are re-checked after the restart.
  * - SIGHUP: reload the configuration; a bad new one keeps the old settings and logs why.
  * - sd_notify READY/WATCHDOG/STOPPING when `$NOTIFY_SOCKET` is set.
- * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure (e.g. another engine holds the state), 78 bad config.
+ * - The project's lease (src/store/lease): several engines may run for one project; one leads, the others follow.
+ * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure, 78 bad config.
  */
 import { join } from "node:path";
 import type { Config } from "../config/types.ts";
 import { createLogger, setLogger, type Logger } from "../log/logger.ts";
 import { journaldSink, textSink } from "../log/sinks.ts";
-import { EngineLockedError } from "../store/engine-lock.ts";
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
 import { assembleEngine, type AssembledEngine } from "./assemble.ts";
 import { ControlSocketServer } from "./socket-server.ts";
+import { EngineLock } from "../store/engine-lock.ts";
 import { createSdNotifier } from "./sd-notify.ts";
 
 export { engineSettingsFrom } from "./assemble.ts";
@@ -49,28 +50,52 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   let cfg = await loadConfig({ path: opts.configPath, stateDir: opts.stateDir, logger: boot });
   const log = makeLogger(opts.mode, opts.logLevel ?? cfg.logLevel, opts.color ?? false);
   setLogger(log);
+  if (opts.mode !== "daemon") {
+    // `run`/`exec` from an operator's shell: a daemon found elsewhere (discovery.ts) means this configuration is not
+    // the one acting for the project — refuse instead of running a second engine on a store the daemon cannot see.
+    const { findDaemon, ForeignConfigError } = await import("./discovery.ts");
+    try {
+      (await findDaemon({ flag: opts.stateDir, configStateDir: cfg.stateDir, configFile: cfg.sourcePath }))?.client.close();
+    } catch (err) {
+      if (!(err instanceof ForeignConfigError)) throw err;
+      log.error(err.message);
+      return 1;
+    }
+  }
   const clock = opts.clock ?? systemClock;
   const sd = createSdNotifier();
 
-  // Store, providers, notifier, engine and the engine lock: the same assembly as the in-process TUI and the demo.
-  let assembled: AssembledEngine;
-  try {
-    assembled = await assembleEngine(cfg, { clock, log, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}), ...(opts.planFile ? { planFile: opts.planFile } : {}) });
-  } catch (err) {
-    if (err instanceof EngineLockedError) {
-      log.error(err.message, { holderPid: err.holderPid });
-      return 1;
-    }
-    throw err;
-  }
+  // Store, providers, notifier, engine and the lease: the same assembly as the in-process TUI and the demo.
+  const assembled: AssembledEngine = await assembleEngine(cfg, { clock, log, ...(opts.tickMs ? { tickMs: opts.tickMs } : {}), ...(opts.planFile ? { planFile: opts.planFile } : {}) });
   const { engine, store } = assembled;
   // Metrics port (+ /chargeback/metrics) and the chargeback sync loop; neither can take the engine down.
   const { startServices } = await import("./services.ts");
   const services = startServices({ cfg, engine, log, clock });
 
   const socketPath = join(cfg.stateDir, "ot3c.sock");
-  const socket = new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
-  await socket.listen();
+  // One socket per state directory: when another engine here already serves it, clients reach that one, and this
+  // engine follows through the shared store (src/store/lease decides who acts, not who serves the socket).
+  const newSocket = () => new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
+  let socket = assembled.socketOwner ? newSocket() : undefined;
+  if (socket) await socket.listen();
+  else log.info(`control socket ${socketPath} is served by pid ${assembled.socketHolder?.pid} on ${assembled.socketHolder?.host}; this engine has none`);
+  // When the engine serving the socket dies, one that follows here takes the state directory's lock and the socket
+  // over, so `ot3c`, approve/veto/postpone and `status` keep working.
+  let socketLock: EngineLock | undefined;
+  const socketWatch = socket
+    ? undefined
+    : setInterval(() => {
+        void EngineLock.acquire(store, cfg.stateDir, clock.now())
+          .then(async (lock) => {
+            if (socket || !socketWatch) return lock.release();
+            socketLock = lock;
+            clearInterval(socketWatch);
+            socket = newSocket();
+            await socket.listen();
+            log.info(`control socket ${socketPath} taken over (its previous server is gone)`);
+          })
+          .catch(() => undefined); // still held: keep following
+      }, 2000);
 
   const stopWatch = opts.planFile?.watch(() => {
     log.info("plan file changed; re-reading it");
@@ -111,7 +136,7 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
 
   engine.start();
   sd.notify(`READY=1\nSTATUS=${cfg.enforce ? "enforcing" : "dry run"}; socket ${socketPath}\nMAINPID=${process.pid}`);
-  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socketPath, sdNotify: sd.via });
+  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval}, ${assembled.lease.view().role})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socket ? socketPath : null, sdNotify: sd.via });
 
   // Pinged from a timer of this event loop: a wedged loop stops pinging and systemd restarts us.
   const watchdog = sd.watchdogMs ? setInterval(() => sd.notify("WATCHDOG=1"), Math.max(1000, Math.floor(sd.watchdogMs / 3))) : undefined;
@@ -122,7 +147,9 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   stopWatch?.();
   await assembled.stopEngine();
   await services.stop();
-  await socket.close();
+  if (socketWatch) clearInterval(socketWatch);
+  await socket?.close();
+  socketLock?.release();
   await assembled.close();
   process.off("SIGTERM", onTermSig);
   process.off("SIGINT", onInt);

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, existsSync, readFileSync, unlinkSync } from "node
 import { createServer, type Server, type Socket } from "node:net";
 import { VERSION } from "../cli/version.ts";
 import type { EngineHandle, EngineSnapshot } from "../engine/types.ts";
-import { lineSplitter, toCommand, type Request, type Response, type SnapshotMessage } from "./protocol.ts";
+import { lineSplitter, toCommand, type Request, type Response, type StreamMessage } from "./protocol.ts";
 
 export interface SocketServerOptions {
   path: string;
@@ -31,6 +31,7 @@ export class ControlSocketServer {
   private server?: Server;
   private readonly clients = new Set<Socket>();
   private readonly subscribers = new Map<Socket, () => void>();
+  private closing = false;
 
   constructor(private readonly opts: SocketServerOptions) {}
 
@@ -60,7 +61,7 @@ export class ControlSocketServer {
   private accept(sock: Socket): void {
     this.clients.add(sock);
     sock.setEncoding("utf8");
-    const write = (msg: Response | SnapshotMessage) => {
+    const write = (msg: Response | StreamMessage) => {
       if (!sock.destroyed) sock.write(JSON.stringify(msg) + "\n");
     };
     const feed = lineSplitter(
@@ -80,7 +81,7 @@ export class ControlSocketServer {
     sock.on("error", drop);
   }
 
-  private async handle(line: string, write: (m: Response | SnapshotMessage) => void, sock: Socket): Promise<void> {
+  private async handle(line: string, write: (m: Response | StreamMessage) => void, sock: Socket): Promise<void> {
     let req: Request;
     try {
       req = JSON.parse(line) as Request;
@@ -91,6 +92,10 @@ export class ControlSocketServer {
     }
     const id = req.id ?? null;
     const { engine } = this.opts;
+    if (this.closing) {
+      write({ id, ok: false, error: "daemon stopping" });
+      return;
+    }
     try {
       switch (req.cmd) {
         case "ping":
@@ -127,10 +132,29 @@ export class ControlSocketServer {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Clean shutdown: every client is told "daemon stopped" (the TUI shows it instead of a crash), then the socket
+   * goes. Called after the engine stopped, before the store closes: nothing may reach the engine afterwards.
+   */
+  async close(reason = "daemon stopped"): Promise<void> {
+    this.closing = true;
     for (const unsub of this.subscribers.values()) unsub();
     this.subscribers.clear();
-    for (const c of this.clients) c.destroy();
+    const line = JSON.stringify({ type: "stopped", reason } satisfies StreamMessage) + "\n";
+    await Promise.all(
+      [...this.clients].map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.destroyed) return resolve();
+            const t = setTimeout(() => (c.destroy(), resolve()), 500);
+            c.end(line, () => {
+              clearTimeout(t);
+              c.destroy();
+              resolve();
+            });
+          }),
+      ),
+    );
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     try {
       if (existsSync(this.opts.path)) unlinkSync(this.opts.path);

@@ -37,15 +37,28 @@ export function jobOptionsFromEnv(env: Record<string, string | undefined> = proc
   return ms > 0 ? { intervalMs: ms } : {};
 }
 
+/**
+ * Per-attempt timeout of the terminator's OTC requests (stop/delete, the re-check before them, job polls). The
+ * lease's fence (src/store/lease) lets a stop/delete start only with more lease left than this (plus a margin), so
+ * the request has landed or died before another leader can exist. $OT3C_CALL_TIMEOUT_MS for tests.
+ */
+export function callTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  const ms = Number(env.OT3C_CALL_TIMEOUT_MS);
+  return ms > 0 ? ms : 6000;
+}
+
 export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProviders {
   const jobs = opts.jobs ?? jobOptionsFromEnv();
   // The same Config → providers mapping as `list`/`plan`/`verify` (incl. the project filter on dashboard costs).
   const sources = createCloudSources(cfg, { otc: { ...opts.otc, jobs }, ...(opts.dashboardHttp ? { dashboardHttp: opts.dashboardHttp } : {}) });
+  // The terminator's own clients, with the short timeout the fence counts on (listings keep the long one).
+  const callMs = Math.min(opts.otc?.timeoutMs ?? callTimeoutMs(), callTimeoutMs());
+  const acting = createCloudSources(cfg, { otc: { ...opts.otc, jobs, timeoutMs: callMs } });
   const options = optionsFromConfig(cfg);
   return {
     inventory: sources.inventory,
     // With the ladder's calls: backups before a snapshot-delete, starts when a park ends.
-    terminator: Object.assign(new JournaledOtcTerminator(sources.otc.session, sources.terminator, jobs), { actions: sources.otc.actions }),
+    terminator: Object.assign(new JournaledOtcTerminator(acting.otc.session, acting.terminator, jobs), { actions: acting.otc.actions }),
     evaluate: ({ resources, costs, now, ledger }) => evaluate({ resources, costs, now, ledger, options }),
     apiStats: () => httpStats(),
   };

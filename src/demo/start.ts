@@ -140,7 +140,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     const loaded = await writeAndLoad(await demoTargetBudget(first, clock.now(), scenario.targetBudget));
     const cfg: Config = { ...loaded, sourcePath: configPath };
 
-    const assembled = await assembleEngine(cfg, { clock, log, tickMs: o.tickMs, wire: { jobs: { intervalMs: o.jobPollMs } }, minSnapshotIntervalMs: 100 });
+    const assembled = await assembleEngine(cfg, { clock, log, tickMs: o.tickMs, wire: { jobs: { intervalMs: o.jobPollMs } }, minSnapshotIntervalMs: 100, exclusive: true });
     cleanups.push(() => assembled.close());
     renameSync(draftPath, configPath);
     const engine = assembled.engine;

@@ -8,6 +8,7 @@
  */
 import { redact } from "../providers/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
+import type { ActingGate } from "../store/lease/index.ts";
 import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";
 import { billingPeriod } from "./period.ts";
 import { applyCommand, applyDecision, reconcile } from "./lifecycle.ts";
@@ -106,6 +107,8 @@ export interface EngineDeps {
   tickMs?: number;
   /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
   minSnapshotIntervalMs?: number;
+  /** One acting engine per project (src/store/lease): without the lease, sync and show only. Absent: always acts. */
+  gate?: ActingGate;
 }
 
 export class Engine implements EngineHandle {
@@ -135,7 +138,7 @@ export class Engine implements EngineHandle {
   private settledOn = "";
 
   constructor(private readonly deps: EngineDeps) {
-    this.executor = new Executor(deps.store, deps.terminator, deps.settings, {
+    this.executor = new Executor(deps.gate ? deps.gate.executorStore(deps.store) : deps.store, deps.terminator, deps.settings, {
       onItem: (kind, item) => this.deps.notifier?.itemEvent(kind, item),
       onAlert: (msg, key) => this.deps.notifier?.alert(msg, key),
       log: deps.log,
@@ -183,6 +186,7 @@ export class Engine implements EngineHandle {
 
   /** One iteration: sync when due, then an executor tick, reminders, heartbeat. Never throws. */
   async step(): Promise<void> {
+    if (this.stopped) return; // e.g. a refresh queued behind the step SIGTERM waited for
     if (this.running) return this.running;
     this.running = this.doStep().finally(() => {
       this.running = undefined;
@@ -198,6 +202,7 @@ export class Engine implements EngineHandle {
         await this.syncAndPlan();
       }
       if (this.stopped) return;
+      if (!this.mayAct()) return; // follower: no executor, no reminders (the leader sends them)
       const now = clock.now();
       const fresh = this.evaluation !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileError;
       // Something changed the items since the last settle (an execution finished, another process approved): the
@@ -258,6 +263,10 @@ export class Engine implements EngineHandle {
     );
   }
 
+  private mayAct(): boolean {
+    return this.deps.gate?.mayAct() ?? true;
+  }
+
   private origin(): ItemOrigin {
     return this.deps.planFile ? "plan-file" : "engine";
   }
@@ -316,6 +325,7 @@ export class Engine implements EngineHandle {
     }
     const desired = this.desired(ev);
     if (this.planFileError) return; // an unreadable plan file must not cancel its items
+    if (!this.mayAct()) return; // follower: the leader reconciles and notifies
     const result = reconcile(store, {
       now,
       graceMs: settings.graceMs,
@@ -363,6 +373,7 @@ export class Engine implements EngineHandle {
   }
 
   private applyPlan(ev: Evaluation, now: number): void {
+    if (!this.mayAct()) return; // follower: the leader writes the plan and notifies
     const { store, settings } = this.deps;
     const result = applyDecision(store, {
       now,
@@ -448,6 +459,9 @@ export class Engine implements EngineHandle {
   }
 
   getSnapshot(): EngineSnapshot {
+    // Stopped: the last snapshot stands; a late reader (socket request, scrape, TUI frame) must not touch a store
+    // that closes right after stop() — "Cannot use a closed database" crashed the daemon on SIGTERM.
+    if (this.stopped && this.snapshot) return this.snapshot;
     if (this.dirty || !this.snapshot) this.snapshot = this.build();
     return this.snapshot;
   }
@@ -460,7 +474,8 @@ export class Engine implements EngineHandle {
   /** Something changed: rebuild lazily, and push to subscribers at a bounded rate. */
   markDirty(): void {
     this.dirty = true;
-    if (this.listeners.size === 0 || this.emitTimer) return;
+    // Stopped: no more pushes — the store closes right after, and a late timer would read a closed database.
+    if (this.stopped || this.listeners.size === 0 || this.emitTimer) return;
     const minGap = this.deps.minSnapshotIntervalMs ?? 250;
     const wait = Math.max(0, this.lastEmit + minGap - performance.now());
     this.emitTimer = setTimeout(() => {
@@ -497,6 +512,7 @@ export class Engine implements EngineHandle {
       ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
       counters: store.counters(),
       ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
+      ...(this.deps.gate ? { lease: this.deps.gate.view() } : {}),
     };
     return deepFreeze(snap);
   }

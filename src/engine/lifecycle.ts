@@ -18,6 +18,7 @@ import type {
 import { requestResume } from "./parking/resume.ts";
 import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
 import type { PlanDecision } from "./closed-loop/index.ts";
+import { billingPeriod, isoDay } from "./period.ts";
 
 /** Leaf cloud resources of a VR in termination order: a group's server precedes its volumes. */
 export function leavesOf(vr: ResourceUnit): CloudResource[] {
@@ -186,7 +187,8 @@ function applyOne(
     case "postpone": {
       if (!open) return { ok: false, message: `cannot postpone: item is ${item.state}` };
       const deadline = Math.max(item.deadline, now) + cmd.byMs;
-      const periodEnd = ctx.periodEnd;
+      // The period the item belongs to ends a month after it began (the begin day is the day its period started).
+      const periodEnd = ctx.periodEnd ?? billingPeriod(item.periodStart, Number(isoDay(item.periodStart).slice(8, 10))).end;
       if (periodEnd !== undefined && deadline >= periodEnd && !cmd.force) {
         return {
           ok: false,

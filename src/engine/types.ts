@@ -347,6 +347,27 @@ export interface EngineSnapshot {
   counters?: EngineCounters;
   /** Leaf id (`ECS_<id>`, …) → the veto that protects that resource for the rest of the period. */
   vetoedResources?: Record<string, { itemId: string; reason: string }>;
+  /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
+  lease?: LeaseView;
+}
+
+/** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */
+export interface LeaseView {
+  role: "LEADER" | "FOLLOWER";
+  /** "pid@host" of the leader, when one holds an unexpired lease. */
+  holder?: string;
+  epoch: number;
+  expiresAt?: number;
+  /** This instance's own id ("pid@host"). */
+  self: string;
+}
+
+/** The link of an attached handle (control-socket client) to its daemon. */
+export interface ConnectionState {
+  state: "connected" | "disconnected" | "stopped";
+  /** Why the link is down: "daemon stopped" (clean shutdown), "no heartbeat", "connection lost", … */
+  reason?: string;
+  since: number;
 }
 
 export interface EngineCounters {
@@ -460,4 +481,7 @@ export interface EngineHandle {
   send(command: EngineCommand): Promise<CommandResult>;
   /** "in-process" or "attached:<socket path>". */
   readonly connection: string;
+  /** Attached handles only: the link's state, and a listener for its changes (returns an unsubscribe function). */
+  connectionState?(): ConnectionState;
+  onConnectionChange?(listener: (state: ConnectionState) => void): () => void;
 }

@@ -115,6 +115,19 @@ function createEngineRegistry(opts: EngineMetricsOptions, contentType: string): 
     const next = nextDeadline(snap());
     if (next !== undefined) g.set(next / 1000);
   });
+  // One acting engine per project (src/store/lease): alert when no instance reports 1 (scripts/ot3c.rules.yml).
+  gauge("ot3c_leader", "1 when this instance holds the project's lease (plans, notifies, executes), 0 when it follows.", [], (g) => {
+    const l = snap()?.lease;
+    if (l) g.set(l.role === "LEADER" ? 1 : 0);
+  });
+  gauge("ot3c_leader_epoch", "Epoch of the project's lease as this instance last saw it (+1 per election).", [], (g) => {
+    const l = snap()?.lease;
+    if (l) g.set(l.epoch);
+  });
+  gauge("ot3c_lease_seconds_remaining", "Seconds left on the current leader's lease (0: nobody holds an unexpired lease).", [], (g) => {
+    const l = snap()?.lease;
+    if (l) g.set(Math.max(0, ((l.expiresAt ?? 0) - Date.now()) / 1000));
+  });
   gauge("ot3c_alerts", "Number of active engine alerts (e.g. the termination brake).", [], (g) => {
     const s = snap();
     if (s) g.set(s.alerts.length);

@@ -1,6 +1,8 @@
 /**
- * One engine per state directory. Two engines on the same plan items would both execute a due item, so the second
- * one must refuse to start, naming the holder.
+ * Which engine serves a state directory's control socket. Several engines may run on one state directory (one of
+ * them leads the project through src/store/lease, the others follow), but only one can own `<state-dir>/ot3c.sock`:
+ * the holder of this lock. The others run without a socket and take it over when the holder is gone
+ * (src/daemon/runtime.ts); `ot3c demo` asks for it exclusively.
  *
  * Two layers, because each alone is wrong in some case:
  * - an OS lock: `flock(LOCK_EX|LOCK_NB)` on `<state-dir>/engine.lock`. The kernel drops it when the holder dies,

@@ -87,7 +87,21 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX audit_events_action ON audit_events(action);
   `,
-  // 4: office-hours schedules (engine/parking/schedules.ts): per resource the absolute instants of its next stop
+  // 4: one acting engine per project (src/store/lease): the lease row (holder, epoch, expiry on the database's
+  // clock), and per item a version that every write bumps and the epoch of the leader that last executed it, so a
+  // stale leader's compare-and-set right before a stop/delete call matches no row.
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    acquired_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  ALTER TABLE plan_items ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE plan_items ADD COLUMN exec_epoch INTEGER;
+  `,
+  // 5: office-hours schedules (engine/parking/schedules.ts): per resource the absolute instants of its next stop
   // and start, and whether ot3c stopped it (only then does ot3c start it), so schedules survive restarts.
   `
   CREATE TABLE schedule_runs (

@@ -59,6 +59,8 @@ export interface StoredPlanItem extends PlanItem {
   /** Leaf resources in termination order (server before its volumes), as last seen. */
   resources: CloudResource[];
   journal?: ExecutionJournal;
+  /** Bumped by every write (src/store/lease: the executor's compare-and-set). */
+  version?: number;
 }
 
 export interface SyncRecord {
@@ -96,6 +98,7 @@ interface ItemRow {
   dry_run: number;
   resources_json: string;
   journal_json: string | null;
+  version?: number;
 }
 
 function rowToItem(r: ItemRow): StoredPlanItem {
@@ -122,6 +125,7 @@ function rowToItem(r: ItemRow): StoredPlanItem {
   if (r.veto_reason !== null) item.vetoReason = r.veto_reason;
   if (r.error !== null) item.error = r.error;
   if (r.journal_json !== null) item.journal = JSON.parse(r.journal_json) as ExecutionJournal;
+  if (r.version !== undefined) item.version = r.version;
   return item;
 }
 
@@ -288,7 +292,9 @@ export class Store {
       }
     }
     vals.push(id);
-    this.db.query(`UPDATE plan_items SET ${cols.join(", ")} WHERE id = ?`).run(...vals);
+    // Every write is a new version: a leader's compare-and-set before a call (src/store/lease) fails after a veto,
+    // postpone or approval that landed since it read the item.
+    this.db.query(`UPDATE plan_items SET ${cols.join(", ")}, version = version + 1 WHERE id = ?`).run(...vals);
   }
 
   scheduleRuns(): ScheduleRun[] {

@@ -24,6 +24,7 @@ import { makeTheme, type ThemeName } from "./theme.ts";
 import type { PrefsStore } from "./prefs.ts";
 import { NowProvider } from "./now-store.ts";
 import { useCoalescedSnapshot } from "./use-snapshot.ts";
+import { useConnection } from "./use-connection.ts";
 import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
 import {
@@ -87,7 +88,10 @@ function Screen(props: ScreenProps) {
   const snap = useCoalescedSnapshot(handle, props.coalesceMs ?? 250);
   const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
-  const table = useMemo(() => activeTable(readOnly), [readOnly]);
+  // Daemon gone: actions are greyed out (removed) until the link is back; see use-connection.ts.
+  const link = useConnection(handle);
+  const locked = readOnly || link.state !== "connected";
+  const table = useMemo(() => activeTable(locked), [locked]);
   const who = useMemo(() => ({ actor: props.actor, source: "tui" as const }), [props.actor]);
 
   const initial = useMemo(() => prefs.get(), [prefs]);
@@ -369,7 +373,7 @@ function Screen(props: ScreenProps) {
   } else if (view === "resources") {
     body = <Resources rows={treeRows} cursor={cursor("resources")} width={w} height={bodyH} filter={filter} sort={sort} total={snap.resources.length} />;
   } else if (view === "pending") {
-    body = <Pending items={planRows} names={names} cursor={cursor("pending")} width={w} height={bodyH} approval={snap.approval} readOnly={readOnly} />;
+    body = <Pending items={planRows} names={names} cursor={cursor("pending")} width={w} height={bodyH} approval={snap.approval} readOnly={locked} />;
   } else if (view === "chargeback") {
     body = <Chargeback cb={snap.chargeback} cursor={cursor("chargeback")} width={w} height={bodyH} />;
   } else {
@@ -380,7 +384,7 @@ function Screen(props: ScreenProps) {
   // frame (its fullscreen path), which flickers over slow links.
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
-      <Header snap={snap} connection={handle.connection} readOnly={readOnly} width={columns} />
+      <Header snap={snap} connection={handle.connection} readOnly={readOnly} width={columns} link={link} />
       <Tabs view={view} pendingCount={pendingItems.length} />
       <Box flexDirection="column" height={bodyH} overflow="hidden">
         {body}

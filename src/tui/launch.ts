@@ -37,11 +37,14 @@ async function resolveStateDirFor(g: GlobalOptions, cfg: Config | undefined): Pr
   return resolveStateDir({ flag: g.stateDir, env: process.env, cwd: process.cwd(), home: process.env.HOME ?? homedir() });
 }
 
-async function attach(path: string): Promise<Opened | undefined> {
-  const { ControlSocketClient } = await import("../daemon/socket-client.ts");
-  const client = await ControlSocketClient.tryConnect(path);
-  if (!client) return undefined;
+/** The daemon found by src/daemon/discovery.ts; in a terminal the link is watched (heartbeat, reconnect). */
+async function attach(g: GlobalOptions, cfg: Config | undefined, watch: boolean): Promise<(Opened & { stateDir: string }) | undefined> {
+  const { findDaemon } = await import("../daemon/discovery.ts");
+  const found = await findDaemon({ flag: g.stateDir, configStateDir: cfg?.stateDir, configFile: cfg?.sourcePath }, watch ? {} : undefined);
+  if (!found) return undefined;
+  const client = found.client;
   return {
+    stateDir: found.stateDir,
     handle: client,
     close: () => client.close(),
     snapshotOnce: async () => {
@@ -54,7 +57,7 @@ async function attach(path: string): Promise<Opened | undefined> {
 
 /**
  * The in-process engine for `ot3c` without a daemon: the daemon's own assembly (src/daemon/assemble.ts) and
- * services (metrics port, chargeback), holding the engine lock like a daemon. Only with a terminal: a plain
+ * services (metrics port, chargeback), under the project's lease like a daemon. Only with a terminal: a plain
  * `ot3c | cat` must not start an engine that could execute due terminations as a side effect of printing a summary.
  */
 async function openInProcessEngine(cfg: Config, interactive: boolean): Promise<Opened> {
@@ -64,21 +67,15 @@ async function openInProcessEngine(cfg: Config, interactive: boolean): Promise<O
         "(it would execute due terminations): start `ot3c daemon`, or see `ot3c list` / `ot3c plan`",
     );
   }
-  const [{ assembleEngine }, { startServices }, { EngineLockedError }, { getLogger }, { systemClock }] = await Promise.all([
+  const [{ assembleEngine }, { startServices }, { getLogger }, { systemClock }] = await Promise.all([
     import("../daemon/assemble.ts"),
     import("../daemon/services.ts"),
-    import("../store/engine-lock.ts"),
     import("../log/logger.ts"),
     import("../engine/types.ts"),
   ]);
-  let assembled;
-  try {
-    assembled = await assembleEngine(cfg, { clock: systemClock, log: getLogger() });
-  } catch (err) {
-    // A daemon (or `ot3c run`) holds the state but its socket did not answer: say who, do not start a second engine.
-    if (err instanceof EngineLockedError) throw new EngineUnavailableError(`engine not available: ${err.message}`);
-    throw err;
-  }
+  // Another engine for the project (a daemon whose socket did not answer, `ot3c run`) keeps acting: this one
+  // follows it (src/store/lease) and the header says FOLLOWER.
+  const assembled = await assembleEngine(cfg, { clock: systemClock, log: getLogger() });
   const { engine } = assembled;
   engine.start();
   const services = startServices({ cfg, engine, log: getLogger(), clock: systemClock });
@@ -112,9 +109,22 @@ export async function launchTui(o: LaunchOptions): Promise<number> {
     } catch (err) {
       cfgError = err;
     }
-    const stateDir = await resolveStateDirFor(g, cfg);
+    let stateDir = await resolveStateDirFor(g, cfg);
 
-    let opened = o.standalone ? undefined : await attach(socketPath(stateDir));
+    let opened: Opened | undefined;
+    if (!o.standalone) {
+      try {
+        const attached = await attach(g, cfg, interactive);
+        if (attached) ({ stateDir } = attached);
+        opened = attached;
+      } catch (err) {
+        // A daemon runs elsewhere than the local config says, or its socket is not ours to use: never a second engine.
+        const { ForeignConfigError, SocketAccessError } = await import("../daemon/discovery.ts");
+        if (!(err instanceof ForeignConfigError || err instanceof SocketAccessError)) throw err;
+        process.stderr.write(`ot3c: ${err.message}\n`);
+        return 1;
+      }
+    }
     if (!opened) {
       // Without a daemon we need the configuration to run an engine ourselves.
       if (cfgError) throw cfgError;

@@ -25,7 +25,7 @@ function writeConfig(file: string, extra: string) {
 }
 
 describe("ot3c daemon (real process)", () => {
-  test("READY/WATCHDOG/STOPPING, journald JSON lines, a refused second engine, SIGHUP reload, socket CLI, SIGTERM → exit 0", async () => {
+  test("READY/WATCHDOG/STOPPING, journald JSON lines, a second engine follows, SIGHUP reload, socket CLI, SIGTERM → exit 0", async () => {
     const cfg = join(dir, "ot3c.yaml");
     writeConfig(cfg, "enforce: false");
     const notifyPath = join(dir, "notify.sock");
@@ -43,10 +43,12 @@ describe("ot3c daemon (real process)", () => {
       expect(line).toMatch(/^<6>\{/);
       expect(JSON.parse(line.slice(3))).toMatchObject({ level: "info", pid: d.proc.pid });
 
-      // A second engine on the same state refuses, naming the holder's pid, exit 1.
+      // A second engine on the same state follows: no socket of its own (it names the one serving it), exit 0 on SIGTERM.
       const second = spawnOt3c(["daemon", "--config", cfg]);
-      expect(await second.proc.exited).toBe(1);
-      expect([...second.out, ...second.err].join("\n")).toContain(`pid ${d.proc.pid}`);
+      await second.waitFor(/engine started \(DRY-RUN, approval none, FOLLOWER\)/);
+      expect([...second.out, ...second.err].join("\n")).toContain(`served by pid ${d.proc.pid}`);
+      second.proc.kill("SIGTERM");
+      expect(await second.proc.exited).toBe(0);
 
       // SIGHUP with a broken file keeps the running configuration...
       writeFileSync(cfg, "target-budget: [not a number\n");

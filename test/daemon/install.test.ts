@@ -33,6 +33,8 @@ describe("scripts/install.sh", () => {
     expect(unit).toContain("ExecReload=/bin/kill -HUP $MAINPID");
     const conf = join(dest, "etc/ot3c/ot3c.yaml");
     expect(readFileSync(conf, "utf8")).toContain("target-budget");
+    // The group of the unit's user may use the control socket (README: usermod -aG ot3c NAME).
+    expect(readFileSync(conf, "utf8")).toMatch(/^socket-group: ot3c$/m);
     expect(statSync(conf).mode & 0o777).toBe(0o640);
 
     writeFileSync(conf, "# edited by the operator\n");
@@ -61,9 +63,11 @@ describe("scripts/install.sh", () => {
   test("the unit keeps comments on their own lines and has the hardening of reference §4", () => {
     const unit = readFileSync(join(ROOT, "scripts/ot3c.service"), "utf8");
     for (const line of unit.split("\n")) if (line.includes("#")) expect(line.trimStart().startsWith("#")).toBe(true);
-    for (const k of ["DynamicUser=yes", "StateDirectory=ot3c", "ConfigurationDirectory=ot3c", "ProtectSystem=strict", "NoNewPrivileges=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "WatchdogSec=", "LoadCredential="]) {
+    for (const k of ["User=ot3c", "Group=ot3c", "StateDirectoryMode=0750", "RemoveIPC=yes", "StateDirectory=ot3c", "ConfigurationDirectory=ot3c", "ProtectSystem=strict", "NoNewPrivileges=yes", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "WatchdogSec=", "LoadCredential="]) {
       expect(unit).toContain(k);
     }
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m);
+    // DynamicUser= would put the state (and the socket) under /var/lib/private (0700): unreachable for operators.
+    expect(unit).not.toMatch(/^DynamicUser=yes/m);
   });
 });

@@ -16,7 +16,7 @@ describe("alert rules", () => {
     if (!bin) return;
     const r = Bun.spawnSync([bin, "check", "rules", join(scripts, "ot3c.rules.yml")], { stdout: "pipe", stderr: "pipe" });
     expect(r.stderr.toString()).toBe("");
-    expect(r.stdout.toString()).toContain("SUCCESS: 6 rules found");
+    expect(r.stdout.toString()).toContain("SUCCESS: 7 rules found");
     expect(r.exitCode).toBe(0);
   });
 

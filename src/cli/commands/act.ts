@@ -18,7 +18,7 @@ function duration(value: string): number {
   return Math.round(total);
 }
 
-type Action = { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number } | { type: "resume" };
+type Action = { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean } | { type: "resume" };
 
 async function act(cmd: Command, ids: string[], action: Action, format: OutputFormat, actorFlag?: string): Promise<void> {
   const { actOnItems } = await import("../../daemon/act.ts");
@@ -64,9 +64,10 @@ export function register(program: Command): void {
     .description("move the deadline of pending terminations later")
     .argument("<ids...>", "plan item ids (or exact virtual resource ids)")
     .requiredOption("--by <duration>", 'how much later, e.g. "24h", "90m"', duration)
+    .option("--force", "allow a deadline after the billing period ends (the item then saves nothing this period)")
     .option("--actor <name>", "who postpones (default: $USER@host)")
     .addOption(outputOption())
-    .action(async (ids: string[], o: { by: number; actor?: string; output: OutputFormat }, cmd: Command) =>
-      act(cmd, ids, { type: "postpone", byMs: o.by }, o.output, o.actor),
+    .action(async (ids: string[], o: { by: number; force?: boolean; actor?: string; output: OutputFormat }, cmd: Command) =>
+      act(cmd, ids, { type: "postpone", byMs: o.by, ...(o.force ? { force: true } : {}) }, o.output, o.actor),
     );
 }

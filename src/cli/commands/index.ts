@@ -13,6 +13,7 @@ import { register as registerDaemon } from "./daemon.ts";
 import { register as registerRun } from "./run.ts";
 import { register as registerExec } from "./exec.ts";
 import { register as registerAct } from "./act.ts";
+import { register as registerStatus } from "./status.ts";
 import { register as registerVerify } from "./verify.ts";
 import { register as registerList } from "./list.ts";
 import { register as registerPlan } from "./plan.ts";
@@ -32,6 +33,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerRun,
   registerExec,
   registerAct,
+  registerStatus,
   registerVerify,
   registerList,
   registerPlan,

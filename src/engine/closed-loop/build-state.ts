@@ -33,12 +33,12 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const { now } = input;
   const period = billingPeriod(now, input.billingBeginDay, timeZone);
-  const inv = buildVirtualInventory({ resources: input.resources, costs: input.costs, period, instance: input.instance });
-
   const dataDays = new Set<IsoDate>();
   for (const c of input.costs) dataDays.add(c.date);
   // No data before today at all (new project, or the dashboard has nothing yet): forecast from yesterday on.
   const lcd = lastCompleteDay(now, dataDays, timeZone) ?? addDays(isoDay(now, timeZone), -1);
+  // Spend outside the inventory that billed in the last days of data is still running (ghost: see build.ts).
+  const inv = buildVirtualInventory({ resources: input.resources, costs: input.costs, period, instance: input.instance, recentFrom: addDays(lcd, -2) });
 
   const actedFrom = new Map<string, number>();
   const actedAt = new Map<string, number>();

@@ -12,7 +12,7 @@
  * Deliberate difference: an `ot3c_group` value with a single member does not wrap it in a one-member group (the
  * seed made `GR_[ECS_x]`); the resource keeps its own id and its `group` field.
  */
-import type { BillingPeriod, CloudResource, CostRecord, DailyCost, VirtualResource } from "../types.ts";
+import type { BillingPeriod, CloudResource, CostRecord, DailyCost, IsoDate, VirtualResource } from "../types.ts";
 import { markUnitsWithVolumesHeldOutside } from "./attachments.ts";
 import { CostIndex, DayAccumulator } from "./daily.ts";
 import {
@@ -34,6 +34,12 @@ export interface BuildInput {
   period: BillingPeriod;
   /** This ot3c instance's name: only resources whose `ot3c_instance` tag equals it are managed by it. */
   instance?: string;
+  /**
+   * A resource outside the inventory that was billed on or after this day is still billing (a service ot3c does
+   * not list, like OBS or EIP): it becomes a ghost even before its first record of the period arrives, so the
+   * forecast of a period's first days does not leave its spend out. Default: only this period's records count.
+   */
+  recentFrom?: IsoDate;
 }
 
 export interface VirtualInventory {
@@ -288,14 +294,18 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   markUnitsWithVolumesHeldOutside(grouped);
 
   // Step 3: ghosts — this period's cost records whose resource is in no inventory (deleted since, or a type ot3c
-  // does not list). One per resource id; the product token comes from its first record of the period.
+  // does not list), and resources still billing recently (`recentFrom`). One per resource id; the product token
+  // comes from its first record of the period (or its latest record).
   for (const rid of costs.resourceIds) {
     if (known.has(rid)) continue;
     let first: CostRecord | undefined;
+    let latest: CostRecord | undefined;
     costs.forEach(rid, (c) => {
+      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate && (!latest || c.date > latest.date || (c.date === latest.date && c.product < latest.product))) latest = c;
       if (c.date < period.startDate || c.date >= period.endDate) return;
       if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = c;
     });
+    first ??= latest;
     if (!first) continue;
     grouped.push({
       id: `GH_${ghostProductToken(first.product)}_${rid}`,

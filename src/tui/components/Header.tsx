@@ -4,7 +4,7 @@
  */
 import { memo } from "react";
 import { Box, Text } from "ink";
-import type { EngineSnapshot } from "../../engine/types.ts";
+import type { ConnectionState, EngineSnapshot } from "../../engine/types.ts";
 import { budgetLook, syncLook } from "../theme.ts";
 import { money, percent, signedMoney } from "../format.ts";
 import { Line, segTexts, useTheme, type Seg } from "./Line.tsx";
@@ -15,6 +15,8 @@ export interface HeaderProps {
   connection: string;
   readOnly: boolean;
   width: number;
+  /** The link to an attached daemon (in-process: always connected). */
+  link?: ConnectionState;
 }
 
 /** "2026-11-01→11-30 day 22/30": the period's last day is shown (endDate itself is exclusive). */
@@ -29,11 +31,21 @@ export function connectionLabel(connection: string): string {
   return connection.startsWith("attached") ? `attached ${connection.slice("attached:".length)}`.trim() : connection;
 }
 
-export const Header = memo(function Header({ snap, connection, readOnly, width }: HeaderProps) {
+/** LEADER / FOLLOWER (who leads) from the snapshot's lease; nothing when the engine has no lease. */
+export function roleText(snap: EngineSnapshot): string | undefined {
+  const l = snap.lease;
+  if (!l) return undefined;
+  return l.role === "LEADER" ? `LEADER e${l.epoch}` : `FOLLOWER${l.holder ? ` (leader ${l.holder})` : " (no leader)"}`;
+}
+
+export const Header = memo(function Header({ snap, connection, readOnly, width, link }: HeaderProps) {
   const theme = useTheme();
   const b = snap.budget;
   const look = budgetLook(theme, b?.status);
-  const sync = syncLook(theme, snap.sync.state);
+  const offline = link !== undefined && link.state !== "connected";
+  const role = roleText(snap);
+  // A dead daemon's last "sync OK" must not stay green: the state is unknown until the link is back.
+  const sync = offline ? { glyph: theme.glyphs.danger, word: "unknown (daemon disconnected)", token: "danger" as const } : syncLook(theme, snap.sync.state);
   // OTC project names usually start with the region ("eu-de_team"); do not say it twice.
   const project =
     snap.project.region && !snap.project.name.startsWith(snap.project.region) ? `${snap.project.region}/${snap.project.name}` : snap.project.name;
@@ -46,6 +58,8 @@ export const Header = memo(function Header({ snap, connection, readOnly, width }
     { text: snap.mode, token: snap.mode === "ENFORCE" ? "danger" : "info", bold: true },
     // Before the connection: a long socket path may be cut at 80 columns, READ-ONLY must not be.
     ...(readOnly ? [{ text: "  READ-ONLY", bold: true, token: "warn" as const }] : []),
+    ...(offline ? [{ text: `  ${theme.glyphs.danger} DISCONNECTED (${link!.reason ?? "daemon gone"})`, bold: true, token: "danger" as const }] : []),
+    ...(role && !offline ? [{ text: `  ${role}`, bold: true, token: (snap.lease!.role === "LEADER" ? "ok" : "info") as "ok" | "info" }] : []),
     { text: "  " + connectionLabel(connection), token: "dim" },
   ];
 

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { billingPeriod } from "../../../src/engine/period.ts";
+import { applyCommand } from "../../../src/engine/lifecycle.ts";
 import { H, makeEngine, T0 } from "../fixtures.ts";
 
 const dirs: string[] = [];
@@ -62,6 +63,19 @@ describe("closed loop in the engine", () => {
     expect(forced.results[0]!.message).toContain("saves nothing this period");
     expect(store.getItem(b.id)!.deadline).toBeGreaterThanOrEqual(period.end);
     await engine.stop();
+    store.close();
+  });
+
+  test("on the state database (no daemon), the period end comes from the item's own period: refused, then forced", async () => {
+    const { engine, store, dir } = makeEngine({ ids: ["a", "b"], gap: 15 });
+    dirs.push(dir);
+    await engine.step();
+    await engine.stop();
+    const a = store.listItems({ vrId: "ECS_a" })[0]!;
+    const end = billingPeriod(T0, 1).end;
+    const byMs = end - a.deadline + H;
+    expect(applyCommand(store, { type: "postpone", ids: [a.id], byMs, actor: "op", source: "cli" }, T0).ok).toBe(false);
+    expect(applyCommand(store, { type: "postpone", ids: [a.id], byMs, actor: "op", source: "cli", force: true }, T0).ok).toBe(true);
     store.close();
   });
 });

@@ -151,6 +151,17 @@ describe("buildVirtualResources", () => {
     expect(g.note).toContain("prepaid");
   });
 
+  test("spend outside the inventory that billed in the last days is a ghost before its first record of the period", () => {
+    // Day 1 of a period, data up to the day before: an OBS bucket billing daily, and a server deleted weeks ago.
+    const p = billingPeriod(Date.parse("2026-11-01T12:00:00Z"));
+    const costs = [cost("bucket", "2026-10-30", 2, "OTC_OBS_STD"), cost("bucket", "2026-10-31", 2, "OTC_OBS_STD"), cost("old", "2026-10-05", 9)];
+    const without = buildVirtualResources({ resources: [], costs, period: p });
+    expect(without).toEqual([]);
+    const withRecent = buildVirtualResources({ resources: [], costs, period: p, recentFrom: "2026-10-29" });
+    expect(withRecent.map((r) => r.id)).toEqual(["GH_OBS_bucket"]);
+    expect(withRecent[0].ghostOf).toBe("bucket");
+  });
+
   test("a single-member ot3c_group keeps the resource's own id", () => {
     const roots = buildVirtualResources({ resources: [ecs("s1", { ot3c_group: "solo", ot3c_prio: "3" })], costs: [], period });
     expect(roots.map((r) => r.id)).toEqual(["ECS_s1"]);

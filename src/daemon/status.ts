@@ -1,0 +1,126 @@
+/**
+ * `ot3c status`: what the running daemon will do — who leads, the epoch, the last sync and the daemon's own plan
+ * items (not a fresh recomputation like `plan`), as a versioned document (docs/output.md) or text.
+ *
+ * Instants in the document are UTC (`…Z`); each deadline also comes in the billing time zone, which is named.
+ */
+import { DEFAULT_TIME_ZONE } from "../engine/period.ts";
+import { rfc3339 } from "../engine/planner/plan-file.ts";
+import type { CloudResource, EngineSnapshot, PlanItem, ResourceUnit } from "../engine/types.ts";
+
+export const STATUS_VERSION = 1;
+
+export interface StatusItem {
+  id: string;
+  state: PlanItem["state"];
+  action: PlanItem["action"];
+  resource: string;
+  name: string;
+  /** Leaf resources the call acts on, by name (a group lists every member). */
+  members: string[];
+  prio: number;
+  owner: string | null;
+  /** UTC. */
+  deadline: string;
+  /** The same instant in `timeZone`. */
+  deadlineLocal: string;
+  saving: number;
+  approvedBy: string | null;
+  vetoReason: string | null;
+  error: string | null;
+}
+
+export interface StatusDocument {
+  version: number;
+  daemon: { stateDir: string; socket: string; pid: number | null };
+  project: { name: string; region: string; id: string | null };
+  mode: EngineSnapshot["mode"];
+  approval: EngineSnapshot["approval"];
+  /** null when the daemon runs without a lease (an older ot3c). */
+  leader: { role: "LEADER" | "FOLLOWER"; self: string; holder: string | null; epoch: number; expiresAt: string | null } | null;
+  lastSync: { state: string; lastAttemptAt: string | null; lastSuccessAt: string | null; error: string | null };
+  timeZone: string;
+  /** Open items first (by deadline), then this period's finished ones. */
+  items: StatusItem[];
+  /** When this document was made (UTC). */
+  at: string;
+}
+
+const utc = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+function memberNames(item: PlanItem, roots: Map<string, ResourceUnit>): { name: string; members: string[] } {
+  // Stored items carry the leaves they act on (src/store/store.ts); fall back to the current tree.
+  const leaves = (item as PlanItem & { resources?: CloudResource[] }).resources;
+  const root = roots.get(item.vrId);
+  const fromTree = (u: ResourceUnit): string[] => (u.members.length ? u.members.flatMap(fromTree) : [u.name]);
+  const members = leaves?.length ? leaves.map((r) => r.name || r.id) : root ? fromTree(root) : [];
+  return { name: root?.name ?? members[0] ?? item.vrId, members };
+}
+
+const OPEN = new Set(["PENDING", "APPROVED", "EXECUTING"]);
+
+export function statusDocument(snap: EngineSnapshot, daemon: { stateDir: string; socket: string; pid?: number }, timeZone = DEFAULT_TIME_ZONE): StatusDocument {
+  const roots = new Map(snap.resources.map((r) => [r.id, r]));
+  const items = [...snap.plan].sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)) || a.deadline - b.deadline);
+  const l = snap.lease;
+  return {
+    version: STATUS_VERSION,
+    daemon: { stateDir: daemon.stateDir, socket: daemon.socket, pid: daemon.pid ?? null },
+    project: { name: snap.project.name, region: snap.project.region, id: snap.project.id ?? null },
+    mode: snap.mode,
+    approval: snap.approval,
+    leader: l ? { role: l.role, self: l.self, holder: l.holder ?? null, epoch: l.epoch, expiresAt: utc(l.expiresAt) } : null,
+    lastSync: { state: snap.sync.state, lastAttemptAt: utc(snap.sync.lastAttemptAt), lastSuccessAt: utc(snap.sync.lastSuccessAt), error: snap.sync.error ?? null },
+    timeZone,
+    items: items.map((i) => {
+      const { name, members } = memberNames(i, roots);
+      return {
+        id: i.id,
+        state: i.state,
+        action: i.action,
+        resource: i.vrId,
+        name,
+        members,
+        prio: i.prio,
+        owner: i.owner ?? null,
+        deadline: new Date(i.deadline).toISOString(),
+        deadlineLocal: rfc3339(i.deadline, timeZone),
+        saving: Math.round(i.tsave * 100) / 100,
+        approvedBy: i.approvedBy ?? null,
+        vetoReason: i.vetoReason ?? null,
+        error: i.error ?? null,
+      };
+    }),
+    at: new Date(snap.at).toISOString(),
+  };
+}
+
+function pad(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s.padEnd(n);
+}
+
+export function statusText(doc: StatusDocument): string {
+  const lines: string[] = [];
+  const who = doc.leader
+    ? doc.leader.role === "LEADER"
+      ? `LEADER (epoch ${doc.leader.epoch}, lease until ${doc.leader.expiresAt})`
+      : `FOLLOWER — leader ${doc.leader.holder ?? "none"} (epoch ${doc.leader.epoch})`
+    : "no lease information";
+  lines.push(`ot3c daemon pid ${doc.daemon.pid ?? "?"} on ${doc.daemon.socket}: ${who}`);
+  lines.push(`project ${doc.project.name} (${doc.project.region}), ${doc.mode}, approval ${doc.approval}`);
+  lines.push(
+    `last sync: ${doc.lastSync.state}${doc.lastSync.lastSuccessAt ? `, last success ${doc.lastSync.lastSuccessAt}` : ""}${doc.lastSync.error ? ` — ${doc.lastSync.error}` : ""}`,
+  );
+  lines.push("");
+  if (doc.items.length === 0) {
+    lines.push("no plan items this period");
+    return lines.join("\n");
+  }
+  lines.push(`deadlines in ${doc.timeZone}`);
+  lines.push(`${pad("ID", 8)} ${pad("STATE", 10)} ${pad("ACTION", 6)} ${pad("DEADLINE", 25)} ${"SAVING".padStart(10)}  RESOURCE / MEMBERS`);
+  for (const i of doc.items) {
+    const members = i.members.length > 1 ? ` [${i.members.join(", ")}]` : "";
+    lines.push(`${pad(i.id, 8)} ${pad(i.state, 10)} ${pad(i.action, 6)} ${pad(i.deadlineLocal, 25)} ${i.saving.toFixed(2).padStart(10)}  ${i.name}${members}`);
+  }
+  return lines.join("\n");
+}
