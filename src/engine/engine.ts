@@ -241,7 +241,8 @@ export class Engine implements EngineHandle {
       this.deps.terminator as ExecTerminator,
       {
         now,
-        period: ev?.period ?? billingPeriod(now, this.deps.settings.billingBeginDay),
+        // By the clock, not by the last evaluation: a park comes back at the period start even when that sync fails.
+        period: billingPeriod(now, this.deps.settings.billingBeginDay),
         mode: this.deps.settings.resumeMode ?? "period-start",
         ...(ev && this.sync.state === "OK" ? { headroom: -ev.budget.gap } : {}),
       },

@@ -85,6 +85,7 @@ export function hindsight(h: HindsightInput) {
   let deletes = 0;
   let escalations = 0;
   for (const c of cloud.calls) {
+    if (c.call !== "stop" && c.call !== "delete") continue; // starts end parks, backups precede deletes
     touchedResources.add(c.id);
     const u = unitOf.get(c.id);
     if (u) touchedUnits.add(u.id);
@@ -100,7 +101,8 @@ export function hindsight(h: HindsightInput) {
   // Realised saving of the unit touched last: what it would have cost untouched minus what it was billed.
   const billed = new Map<string, number>();
   for (const c of cloud.billedBetween(period.startDate, period.endDate) as CostRecord[]) billed.set(c.resourceId, (billed.get(c.resourceId) ?? 0) + c.amount);
-  const last = cloud.calls[cloud.calls.length - 1];
+  // The last unit the engine cut inside the period (not a start that ended a park, not a backup).
+  const last = [...cloud.calls].reverse().find((c) => (c.call === "stop" || c.call === "delete") && c.at < period.end);
   let lastItemSaving = 0;
   const lastUnit = last ? unitOf.get(last.id) : undefined;
   if (lastUnit) {
