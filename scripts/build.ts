@@ -43,6 +43,7 @@ const stubDevtools: Bun.BunPlugin = {
 
 mkdirSync(dirname(outfile), { recursive: true });
 const started = performance.now();
+const commit = gitCommit();
 const result = await Bun.build({
   entrypoints: [resolve(import.meta.dir, "../src/main.ts")],
   compile: {
@@ -58,7 +59,7 @@ const result = await Bun.build({
   plugins: [stubDevtools],
   define: {
     OT3C_VERSION: JSON.stringify(pkg.version),
-    OT3C_COMMIT: JSON.stringify(gitCommit()),
+    OT3C_COMMIT: JSON.stringify(commit),
     "process.env.DEV": JSON.stringify("false"),
     // React's development build costs several times the CPU per TUI frame.
     "process.env.NODE_ENV": JSON.stringify("production"),
@@ -70,4 +71,4 @@ if (!result.success) {
   console.error("build failed");
   process.exit(1);
 }
-console.log(`built ${outfile} (v${pkg.version}) in ${Math.round(performance.now() - started)} ms`);
+console.log(`built ${outfile} (v${pkg.version}, commit ${commit}) in ${Math.round(performance.now() - started)} ms`);

@@ -55,7 +55,7 @@ if [ -e "$CONF_DIR/ot3c.yaml" ]; then
   echo "kept existing $CONF_DIR/ot3c.yaml"
 else
   # The binary writes its own commented example, so it always matches this version's schema.
-  "$BIN_DIR/ot3c" generate-config -o "$CONF_DIR/ot3c.yaml" >/dev/null
+  "$BIN_DIR/ot3c" generate-config --out "$CONF_DIR/ot3c.yaml" >/dev/null
   # Members of group ot3c reach the control socket (the unit runs as ot3c:ot3c, state directory 0750).
   sed -i 's/^# socket-group: ot3c$/socket-group: ot3c/' "$CONF_DIR/ot3c.yaml"
   chmod 0640 "$CONF_DIR/ot3c.yaml"

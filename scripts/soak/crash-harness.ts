@@ -65,7 +65,9 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
   writeFileSync(
     cfg,
     `${yaml}\nenforce: true\ntermination-grace: 2s\nplanner: {mode: classic}\nmax-terminations-per-run: 1000\n` +
-      `sync-interval: 1h\nstale-after: 2h\nstate-dir: ${stateDir}\nlog-level: info\n`,
+      `sync-interval: 1h\nstale-after: 2h\nstate-dir: ${stateDir}\nlog-level: info\n` +
+      // Enforcing without approval and without a channel is refused unless said to be intended (src/notify/guard.ts).
+      "notify: {none: true}\n",
     { mode: 0o600 },
   );
   const env = { OT3C_JOB_POLL_MS: "25", OT3C_TICK_MS: "100" };

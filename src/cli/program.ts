@@ -4,7 +4,7 @@
  * `ot3c --version` and `--help` never pay for Ink, SQLite or HTTP clients.
  */
 import { Command, CommanderError, Option } from "commander";
-import { VERSION } from "./version.ts";
+import { VERSION, versionLine } from "./version.ts";
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_USAGE } from "../config/types.ts";
 import { COMMANDS } from "./commands/index.ts";
 
@@ -43,6 +43,11 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   // `ot3c --daemon` is the systemd spelling of `ot3c daemon`.
   const args = argv.slice(2);
+  // The commit is looked up only here (from source that means asking git), not on every start.
+  if (args.length === 1 && (args[0] === "-V" || args[0] === "--version")) {
+    process.stdout.write(versionLine() + "\n");
+    return 0;
+  }
   const daemonFlag = args.indexOf("--daemon");
   if (daemonFlag >= 0 && !args.some((a) => a === "daemon")) {
     args.splice(daemonFlag, 1);

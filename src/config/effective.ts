@@ -51,6 +51,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       ...(c.notify.defaultOwner ? { "default-owner": c.notify.defaultOwner } : {}),
       ...(c.notify.ownerDomain ? { "owner-domain": c.notify.ownerDomain } : {}),
       "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
+      ...(c.notify.none ? { none: true } : {}),
     },
     metrics: { ...c.metrics },
     "state-dir": c.stateDir,

@@ -182,6 +182,10 @@ const notify = z
         .optional()
         .describe("A handle in ot3c_owner without an owners: entry is mailed at handle@owner-domain"),
       "reminder-before": duration({ allowZero: true }).default("1h").describe("How long before a deadline the reminder goes out"),
+      none: z
+        .boolean({ error: expected("true or false") })
+        .optional()
+        .describe("true: no owner notification is intended (silences the warning; allows enforce with approval none and no channel)"),
     },
     { error: expected("a mapping") },
   )

@@ -45,6 +45,8 @@ export interface NotifyConfig {
   ownerDomain?: string;
   /** How long before a deadline the reminder goes out. */
   reminderBeforeMs: number;
+  /** `notify: {none: true}`: no channel on purpose (see src/notify/guard.ts). */
+  none?: boolean;
 }
 
 export interface PrometheusAuth {

@@ -13,6 +13,8 @@ import { Engine, type EngineLog, type EngineSettings } from "../engine/engine.ts
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
 import { getLogger, type Logger } from "../log/logger.ts";
 import { Notifier } from "../notify/notifier.ts";
+import { ownerReach } from "../notify/guard.ts";
+import { ConfigError } from "../config/types.ts";
 import { Store } from "../store/store.ts";
 import { EngineLockedError } from "../store/engine-lock.ts";
 import { leaseMsFromEnv, leaseName, projectLease, type ProjectLease } from "../store/lease/index.ts";
@@ -98,6 +100,9 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   const engineLog: EngineLog = (level, msg, fields) => elog[level](msg, fields);
   const nlog = log.child({ component: "notify" });
   const project = projectOf(cfg);
+  // Nobody is told and nobody has to approve: refuse before anything is opened (exit 78, like a config error).
+  const reach = ownerReach(cfg);
+  if (reach.refusal) throw new ConfigError(reach.refusal, "notify", undefined, undefined, cfg.sourcePath);
 
   const store = Store.open(cfg.stateDir);
   // One acting engine per project: the lease; every executor write is fenced (version + epoch).

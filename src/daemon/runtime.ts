@@ -8,6 +8,7 @@
  * - The project's lease (src/store/lease): several engines may run for one project; one leads, the others follow.
  * Exit codes (DESIGN §2): 0 stopped cleanly, 1 runtime failure, 78 bad config.
  */
+import { ownerReach } from "../notify/guard.ts";
 import { join } from "node:path";
 import type { Config } from "../config/types.ts";
 import { createLogger, setLogger, type Logger } from "../log/logger.ts";
@@ -136,7 +137,12 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
 
   engine.start();
   sd.notify(`READY=1\nSTATUS=${cfg.enforce ? "enforcing" : "dry run"}; socket ${socketPath}\nMAINPID=${process.pid}`);
-  log.info(`engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval}, ${assembled.lease.view().role})`, { pid: process.pid, stateDir: cfg.stateDir, socket: socket ? socketPath : null, sdNotify: sd.via });
+  const reach = ownerReach(cfg);
+  log.info(
+    `engine started (${cfg.enforce ? "ENFORCE" : "DRY-RUN"}, approval ${cfg.approval}, ${assembled.lease.view().role}, notify ${reach.channels.join("+") || (cfg.notify.none ? "none (intended)" : "NONE")})`,
+    { pid: process.pid, stateDir: cfg.stateDir, socket: socket ? socketPath : null, sdNotify: sd.via },
+  );
+  if (reach.warning) log.warn(reach.warning);
 
   // Pinged from a timer of this event loop: a wedged loop stops pinging and systemd restarts us.
   const watchdog = sd.watchdogMs ? setInterval(() => sd.notify("WATCHDOG=1"), Math.max(1000, Math.floor(sd.watchdogMs / 3))) : undefined;

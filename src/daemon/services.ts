@@ -15,6 +15,7 @@ import type { Engine } from "../engine/engine.ts";
 import { HOUR_MS, UNALLOCATED } from "../engine/chargeback/types.ts";
 import type { ChargebackSummary, Clock } from "../engine/types.ts";
 import { ChargebackExporter } from "../exporter/chargeback/exporter.ts";
+import { ownerReach } from "../notify/guard.ts";
 import { createEngineMetrics } from "../exporter/engine-metrics.ts";
 import { engineReadiness } from "../exporter/readiness.ts";
 import { startMetricsServer, type MetricsServer } from "../exporter/server.ts";
@@ -163,7 +164,10 @@ export function startServices(o: ServicesOptions): RunningServices {
   const alerts: string[] = [];
   const chargeback = cfg.chargeback ? startChargeback(cfg.chargeback, o) : undefined;
 
+  const reach = ownerReach(cfg);
   engine.setSnapshotExtras(() => ({
+    currency: cfg.currency,
+    ...(reach.warning ? { notifyWarning: reach.warning } : {}),
     ...(chargeback ? { chargeback: chargeback.summary() } : {}),
     alerts: [...alerts, ...(chargeback?.lastError ? [`chargeback sync failed: ${chargeback.lastError}`] : [])],
   }));

@@ -50,6 +50,8 @@ export function demoConfigYaml(i: DemoConfigInput): string {
     `termination-grace: ${formatGoDuration(i.graceMs)}`,
     "enforce: true",
     "approval: required",
+    "# The demo must not mail or call anyone: no channel, on purpose.",
+    "notify: {none: true}",
     `max-terminations-per-run: ${i.maxTerminationsPerRun}`,
     `sync-interval: ${formatGoDuration(i.syncIntervalMs)}`,
     `metrics: {listen: ${q(i.metricsListen)}}`,

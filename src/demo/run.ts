@@ -5,7 +5,7 @@
  */
 import type { LogLevel } from "../log/logger.ts";
 import { startDemo, type DemoOptions, type RunningDemo } from "./start.ts";
-import { demoBanner, demoStatusLine, eventLine, newEvents } from "./status.ts";
+import { demoBanner, demoInfo, demoStatusLine, eventLine, newEvents } from "./status.ts";
 import { untilSignal } from "../util/signals.ts";
 
 export interface DemoRunOptions extends Omit<DemoOptions, "log" | "clock"> {
@@ -82,7 +82,8 @@ export async function runDemo(o: DemoRunOptions): Promise<number> {
       await runHeadless(demo, o, out);
       return 0;
     }
-    // Printed before the alternate screen, so it is there again after quitting.
+    // Printed before the alternate screen, so it is there again after quitting; the TUI shows the same in its
+    // help overlay and says DEMO / SIMULATED in the header.
     out(demoBanner(demo, "tui"));
     const d = demo;
     const { runTui } = await import("../tui/run.ts");
@@ -91,6 +92,7 @@ export async function runDemo(o: DemoRunOptions): Promise<number> {
       color: o.color ? "auto" : "never",
       stateDir: demo.stateDir,
       clock: demo.clock,
+      snapshotExtras: { demo: demoInfo(demo), currency: demo.cfg.currency },
       // Log lines carry real time; shown next to audit events they must use the demo clock too.
       logs: { recent: () => ring!.entries().map((e) => ({ at: e.time + d.clockOffsetMs, level: e.level, message: (e.component ? `[${e.component}] ` : "") + e.msg })) },
     });

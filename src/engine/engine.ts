@@ -70,6 +70,9 @@ export interface EngineNotifier {
 export interface SnapshotExtras {
   chargeback?: ChargebackSummary;
   alerts?: string[];
+  /** Billing currency and the owner-notification warning, passed through to the snapshot for renderers. */
+  currency?: string;
+  notifyWarning?: string;
 }
 
 export interface EngineSettings extends ExecutorSettings {
@@ -511,6 +514,8 @@ export class Engine implements EngineHandle {
       events: store.auditEvents({ limit: 200 }),
       alerts: [...this.alerts, ...(extra?.alerts ?? [])],
       ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
+      ...(extra?.currency ? { currency: extra.currency } : {}),
+      ...(extra?.notifyWarning ? { notifyWarning: extra.notifyWarning } : {}),
       counters: store.counters(),
       ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
       ...(this.deps.gate ? { lease: this.deps.gate.view() } : {}),

@@ -278,6 +278,11 @@ export interface PlanItem extends PlannedTermination {
   approvedBy?: string;
   vetoReason?: string;
   error?: string;
+  /**
+   * Leaf cloud resources in termination order, as last seen (the store keeps them with every item; snapshots pass
+   * them on). Optional for producers that do not have them; renderers then fall back to the resource tree.
+   */
+  resources?: CloudResource[];
 }
 
 export type ActorSource = "tui" | "cli" | "socket" | "daemon" | "engine" | "plan-file";
@@ -331,6 +336,14 @@ export interface EngineSnapshot {
   project: { name: string; region: string; id?: string };
   mode: "DRY-RUN" | "ENFORCE";
   approval: "none" | "required";
+  /** Billing currency of the OTC amounts (config `currency`); renderers assume EUR when absent. */
+  currency?: string;
+  /** Billing time zone (deadlines and billing days are shown in it); Europe/Berlin when absent. */
+  timeZone?: string;
+  /** Set by `ot3c demo`: the header says DEMO / SIMULATED and the help overlay shows how to attach. */
+  demo?: DemoInfo;
+  /** Owners cannot be told (no SMTP, no webhook, `notify.none` not set): the TUI shows this warning. */
+  notifyWarning?: string;
   period: BillingPeriod;
   budget?: BudgetSummary;
   /** Root virtual resources, most expendable first (prio descending, 0 last). */
@@ -368,6 +381,14 @@ export interface ConnectionState {
   /** Why the link is down: "daemon stopped" (clean shutdown), "no heartbeat", "connection lost", … */
   reason?: string;
   since: number;
+}
+
+export interface DemoInfo {
+  stateDir: string;
+  /** How to attach a second TUI or CLI to the demo's daemon. */
+  attach: string;
+  /** Why the demo clock is ahead of the wall clock. */
+  clockNote: string;
 }
 
 export interface EngineCounters {

@@ -7,7 +7,7 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { useRefState } from "./use-ref-state.ts";
 import { useViewData } from "./use-view-data.ts";
 import { Box, useInput, useStdin, type Key } from "ink";
-import type { Clock, EngineHandle, PlanItem } from "../engine/types.ts";
+import type { Clock, EngineHandle, EngineSnapshot, PlanItem } from "../engine/types.ts";
 import {
   VIEWS,
   activeTable,
@@ -34,10 +34,13 @@ import {
   approveDialog,
   postponeDialog,
   vetoDialog,
+  type DialogContext,
   type Modal,
 } from "./dialogs.ts";
 import { Plain, ThemeContext } from "./components/Line.tsx";
-import { Header } from "./components/Header.tsx";
+import { Header, headerLayout } from "./components/Header.tsx";
+import { unitsOf, wrapText } from "./format.ts";
+import type { Filters } from "./use-view-data.ts";
 import { Footer, Tabs, type Status } from "./components/Chrome.tsx";
 import { ModalBody } from "./components/ModalBody.tsx";
 import { Overview } from "./views/Overview.tsx";
@@ -46,12 +49,16 @@ import { Pending } from "./views/Pending.tsx";
 import { Chargeback } from "./views/Chargeback.tsx";
 import { Events, type LogFeed } from "./views/Events.tsx";
 
-export const MIN_COLUMNS = 80;
-export const MIN_ROWS = 24;
-/** Header (3) + tabs (1) + footer (2). */
-const CHROME_ROWS = 6;
+/** The smallest terminal the UI runs in (a tmux pane with a status line on 80×24 is 80×23; below that 60×15). */
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 15;
+const NO_FILTERS: Filters = { overview: "", resources: "", pending: "", chargeback: "", events: "" };
+
+/** Facts the engine's snapshot may not carry, given by whoever starts the TUI; the snapshot's own fields win. */
+export type SnapshotExtras = Partial<Pick<EngineSnapshot, "demo" | "currency" | "timeZone" | "notifyWarning">>;
 
 export interface AppProps {
+  snapshotExtras?: SnapshotExtras;
   handle: EngineHandle;
   readOnly: boolean;
   clock: Clock;
@@ -67,6 +74,12 @@ export interface AppProps {
   coalesceMs?: number;
   /** Called when the operator forces a quit while actions are still in flight (run.ts reports it). */
   onForcedQuit?: (inFlight: number) => void;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
 }
 
 export function App(props: AppProps) {
@@ -85,7 +98,9 @@ type ScreenProps = AppProps & { themeName: ThemeName; setThemeName: (t: ThemeNam
 
 function Screen(props: ScreenProps) {
   const { handle, readOnly, prefs, clock } = props;
-  const snap = useCoalescedSnapshot(handle, props.coalesceMs ?? 250);
+  const raw = useCoalescedSnapshot(handle, props.coalesceMs ?? 250);
+  const extras = props.snapshotExtras;
+  const snap = useMemo(() => (raw && extras ? ({ ...extras, ...stripUndefined(raw) } as EngineSnapshot) : raw), [raw, extras]);
   const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   // Daemon gone: actions are greyed out (removed) until the link is back; see use-connection.ts.
@@ -98,23 +113,64 @@ function Screen(props: ScreenProps) {
   // The key handler reads view, cursors and modal from refs that change with every update (see use-ref-state).
   const [view, viewRef, setViewState] = useRefState<ViewId>(initial.view);
   const [, cursorsRef, setCursors] = useRefState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
-  const [filter, setFilter] = useState("");
-  const [sort, setSortState] = useState<SortOrder>(initial.sort);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set(initial.collapsed));
+  // k9s habit: the cursor stays on the item (by key) when the list re-sorts or refreshes; the row index is only
+  // the fallback when the item has gone.
+  const selectedRef = useRef<Partial<Record<ViewId, string>>>({});
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [marked, markedRef, setMarked] = useRefState<ReadonlySet<string>>(new Set());
+  // Refs as well as state: two keys can arrive before React renders in between (tmux, a slow link, a loaded machine).
+  const [sort, sortRef, setSortState] = useRefState<SortOrder>(initial.sort);
+  const [collapsed, collapsedRef, setCollapsed] = useRefState<ReadonlySet<string>>(new Set(initial.collapsed));
   const [modal, modalRef, setModal] = useRefState<Modal | undefined>(undefined);
-  const [status, setStatus] = useState<Status | undefined>();
+  // The demo says on its first screen where its banner went (the help overlay): state dir, attach, clock.
+  const [status, setStatus] = useState<Status | undefined>(
+    props.snapshotExtras?.demo ? { text: "DEMO: ? shows the state dir, how to attach and why the clock is ahead", token: "info" } : undefined,
+  );
 
-  const { treeRows, planRows, names, pendingItems, events, counts } = useViewData(snap, { sort, collapsed, filter, logs: props.logs });
-  const bodyH = Math.max(1, rows - 1 - CHROME_ROWS);
-  const cursor = (v: ViewId) => Math.max(0, Math.min(cursorsRef.current[v], counts[v] - 1));
+  const { treeRows, planRows, units, pendingItems, events, counts, keys } = useViewData(snap, { sort, collapsed, filters, logs: props.logs });
+  const theme = useMemo(() => makeTheme(props.themeName, props.ascii), [props.themeName, props.ascii]);
+  const headerLines = useMemo(
+    () => (snap ? headerLayout(snap, theme, readOnly, handle.connection, columns, link) : []),
+    [snap, theme, readOnly, handle.connection, columns, link],
+  );
+  // A result may wrap onto a second line, except on short terminals where the body needs every row.
+  const statusLines = status ? wrapText(status.text, columns).slice(0, rows >= 20 ? 2 : 1) : [" "];
+  const chromeRows = headerLines.length + 1 /* tabs */ + statusLines.length + 1; /* hints */
+  const bodyH = Math.max(1, rows - 1 - chromeRows);
+  const ctx: DialogContext | undefined = useMemo(() => (snap ? { snap, units } : undefined), [snap, units]);
+
+  const cursor = (v: ViewId) => {
+    const n = counts[v];
+    // The item under the cursor is remembered from the first time it is shown, not only after a move: a re-sort
+    // right after opening a view must not move the cursor to another item.
+    if (selectedRef.current[v] === undefined && n > 0) selectedRef.current[v] = keys[v](Math.max(0, Math.min(cursorsRef.current[v], n - 1)));
+    const key = selectedRef.current[v];
+    if (key !== undefined) {
+      // Cheap when the item is still where it was; a scan only after a re-sort or a refresh moved it.
+      const at = Math.max(0, Math.min(cursorsRef.current[v], n - 1));
+      if (keys[v](at) === key) return at;
+      for (let i = 0; i < n; i++) if (keys[v](i) === key) return i;
+    }
+    return Math.max(0, Math.min(cursorsRef.current[v], n - 1));
+  };
+  const selectIndex = (v: ViewId, i: number) => {
+    selectedRef.current[v] = keys[v](i);
+    setCursors((c) => ({ ...c, [v]: i }));
+  };
   const currentItem = (): PlanItem | undefined => planRows[cursor("pending")];
+  /** What a, v and p act on: the marked items that are still listed, else the selected one. */
+  const targets = (): PlanItem[] => {
+    if (markedRef.current.size > 0) return planRows.filter((p) => markedRef.current.has(p.id));
+    const item = currentItem();
+    return item ? [item] : [];
+  };
 
   const setView = (v: ViewId) => {
     setViewState(v);
     prefs.set({ view: v });
   };
   const setSort = (key: SortKey) => {
-    const next = nextSort(sort, key);
+    const next = nextSort(sortRef.current, key);
     setSortState(next);
     prefs.set({ sort: next });
   };
@@ -122,14 +178,15 @@ function Screen(props: ScreenProps) {
     setCollapsed(next);
     prefs.set({ collapsed: [...next] });
   };
+  const setFilter = (v: ViewId, text: string) => {
+    setFilters((f) => ({ ...f, [v]: text }));
+  };
   const moveCursor = (delta: number | "top" | "bottom") => {
     const v = viewRef.current;
     const n = counts[v];
-    setCursors((c) => {
-      const cur = Math.max(0, Math.min(c[v], n - 1));
-      const next = delta === "top" ? 0 : delta === "bottom" ? n - 1 : cur + delta;
-      return { ...c, [v]: Math.max(0, Math.min(next, n - 1)) };
-    });
+    const cur = cursor(v);
+    const next = delta === "top" ? 0 : delta === "bottom" ? n - 1 : cur + delta;
+    selectIndex(v, Math.max(0, Math.min(next, n - 1)));
   };
 
   // ---- commands to the engine: counted while in flight so quitting can wait for them ----
@@ -174,23 +231,33 @@ function Screen(props: ScreenProps) {
         const row = treeRows[cursor("resources")];
         if (!row) return;
         if (!row.isGroup) {
+          if (id === "tree.toggle") return setModal({ kind: "resource", unitId: row.vr.id, scroll: 0 });
           if (id === "tree.collapse" && row.parentId) {
             const parent = treeRows.findIndex((r) => r.id === row.parentId && r.depth === row.depth - 1);
-            if (parent >= 0) setCursors((c) => ({ ...c, resources: parent }));
+            if (parent >= 0) selectIndex("resources", parent);
           }
           return;
         }
-        const next = new Set(collapsed);
-        const isCollapsed = collapsed.has(row.id);
+        const next = new Set(collapsedRef.current);
+        const isCollapsed = collapsedRef.current.has(row.id);
         if (id === "tree.expand" || (id === "tree.toggle" && isCollapsed)) next.delete(row.id);
         else next.add(row.id);
         return setCollapsedPersist(next);
       }
+      case "resource.details": {
+        const row = treeRows[cursor("resources")];
+        return row ? setModal({ kind: "resource", unitId: row.vr.id, scroll: 0 }) : undefined;
+      }
+      case "events.open": {
+        const row = events[cursor("events")];
+        return row ? setModal({ kind: "event", key: row.key, scroll: 0 }) : undefined;
+      }
       case "list.filter":
-        return setModal({ kind: "prompt", purpose: "filter", text: filter });
+        return setModal({ kind: "prompt", purpose: "filter", text: filters[viewRef.current] });
       case "list.clearFilter":
-        setFilter("");
-        return setCursors((c) => ({ ...c, resources: 0 }));
+        setFilter(viewRef.current, "");
+        if (viewRef.current === "pending" && marked.size) setMarked(new Set());
+        return;
       case "sort.prio":
         return setSort("prio");
       case "sort.cost":
@@ -200,21 +267,32 @@ function Screen(props: ScreenProps) {
       case "sort.name":
         return setSort("name");
       case "pending.details":
-        return item ? setModal({ kind: "details", itemId: item.id }) : undefined;
-      case "pending.approve":
-        if (!item || !snap) return;
-        if (item.state !== "PENDING") return setStatus({ text: `${item.id} is ${item.state}: only PENDING items can be approved`, token: "warn" });
-        return setModal(approveDialog(snap, item, nowMs, who, names.get(item.vrId)));
+        return item ? setModal({ kind: "details", itemId: item.id, scroll: 0 }) : undefined;
+      case "pending.mark": {
+        if (!item) return;
+        const next = new Set(markedRef.current);
+        if (next.has(item.id)) next.delete(item.id);
+        else next.add(item.id);
+        setMarked(next);
+        return moveCursor(1);
+      }
+      case "pending.approve": {
+        const items = targets();
+        if (!items.length || !ctx) return;
+        const wrong = items.find((i) => i.state !== "PENDING");
+        if (wrong) return setStatus({ text: `${wrong.id} is ${wrong.state}: only PENDING items can be approved (nothing sent)`, token: "warn" });
+        return setModal(approveDialog(ctx, items, nowMs, who));
+      }
       case "pending.veto":
-        if (!item) return;
-        if (item.state !== "PENDING" && item.state !== "APPROVED")
-          return setStatus({ text: `${item.id} is ${item.state}: only PENDING or APPROVED items can be vetoed`, token: "warn" });
-        return setModal({ kind: "prompt", purpose: "veto", text: "", itemIds: [item.id] });
-      case "pending.postpone":
-        if (!item) return;
-        if (item.state !== "PENDING" && item.state !== "APPROVED")
-          return setStatus({ text: `${item.id} is ${item.state}: only PENDING or APPROVED items can be postponed`, token: "warn" });
-        return setModal({ kind: "postpone", itemId: item.id, index: 0 });
+      case "pending.postpone": {
+        const items = targets();
+        if (!items.length) return;
+        const wrong = items.find((i) => i.state !== "PENDING" && i.state !== "APPROVED");
+        const verb = id === "pending.veto" ? "vetoed" : "postponed";
+        if (wrong) return setStatus({ text: `${wrong.id} is ${wrong.state}: only PENDING or APPROVED items can be ${verb} (nothing sent)`, token: "warn" });
+        const ids = items.map((i) => i.id);
+        return setModal(id === "pending.veto" ? { kind: "prompt", purpose: "veto", text: "", itemIds: ids } : { kind: "postpone", itemIds: ids, index: 0 });
+      }
       case "pending.approveAll":
         if (pendingItems.length === 0) return setStatus({ text: "nothing is pending", token: "dim" });
         return setModal(approveAllPrompt(pendingItems));
@@ -228,9 +306,11 @@ function Screen(props: ScreenProps) {
 
   // ---- modal input: each modal kind consults its own context of the key table ----
   const onModalKey = (m: Modal, name: string, input: string, key: Key) => {
-    const ctx: KeyContext = m.kind === "confirm" ? "dialog" : m.kind === "prompt" ? "prompt" : m.kind === "postpone" ? "chooser" : "help";
-    const b = lookup(table, [ctx], name);
+    const ctxName: KeyContext = m.kind === "confirm" ? "dialog" : m.kind === "prompt" ? "prompt" : m.kind === "postpone" ? "chooser" : "help";
+    const b = lookup(table, [ctxName], name);
     if (m.kind === "confirm") {
+      if (b?.id === "nav.up") return setModal({ ...m, scroll: Math.max(0, m.scroll - 1) });
+      if (b?.id === "nav.down") return setModal({ ...m, scroll: m.scroll + 1 });
       if (b?.id === "dialog.switch") return setModal({ ...m, model: { ...m.model, focus: m.model.focus === "cancel" ? "confirm" : "cancel" } });
       if (b?.id === "dialog.cancel" || (b?.id === "dialog.choose" && m.model.focus === "cancel")) {
         setModal(undefined);
@@ -238,6 +318,7 @@ function Screen(props: ScreenProps) {
       }
       if (b?.id === "dialog.choose") {
         setModal(undefined);
+        setMarked(new Set());
         return void send(m.command, m.label);
       }
       return;
@@ -247,23 +328,20 @@ function Screen(props: ScreenProps) {
       if (b?.id === "nav.down") return setModal({ ...m, index: Math.min(POSTPONE_CHOICES_MS.length - 1, m.index + 1) });
       if (b?.id === "dialog.cancel") return setModal(undefined);
       if (b?.id === "chooser.choose") {
-        const item = planRows.find((p) => p.id === m.itemId);
-        return setModal(item ? postponeDialog(item, POSTPONE_CHOICES_MS[m.index], clock.now(), who, names.get(item.vrId)) : undefined);
+        const items = planRows.filter((p) => m.itemIds.includes(p.id));
+        return setModal(items.length && ctx ? postponeDialog(ctx, items, POSTPONE_CHOICES_MS[m.index]!, clock.now(), who) : undefined);
       }
       return;
     }
-    if (m.kind === "help" || m.kind === "details") {
-      if (b?.id === "nav.up" && m.kind === "help") return setModal({ ...m, scroll: Math.max(0, m.scroll - 1) });
-      if (b?.id === "nav.down" && m.kind === "help") return setModal({ ...m, scroll: m.scroll + 1 });
+    if (m.kind === "help" || m.kind === "details" || m.kind === "resource" || m.kind === "event") {
+      if (b?.id === "nav.up") return setModal({ ...m, scroll: Math.max(0, m.scroll - 1) });
+      if (b?.id === "nav.down") return setModal({ ...m, scroll: m.scroll + 1 });
       if (b?.id === "dialog.cancel" || name === "?" || name === "enter") return setModal(undefined);
       return;
     }
     // Text prompts.
     if (b?.id === "prompt.cancel") {
-      if (m.purpose === "filter") {
-        setFilter("");
-        setCursors((c) => ({ ...c, resources: 0 }));
-      }
+      if (m.purpose === "filter") setFilter(viewRef.current, "");
       return setModal(undefined);
     }
     if (b?.id === "prompt.erase") return updatePrompt(m, m.text.slice(0, -1));
@@ -273,10 +351,7 @@ function Screen(props: ScreenProps) {
 
   const updatePrompt = (m: Extract<Modal, { kind: "prompt" }>, text: string) => {
     setModal({ ...m, text });
-    if (m.purpose === "filter") {
-      setFilter(text);
-      setCursors((c) => ({ ...c, resources: 0 }));
-    }
+    if (m.purpose === "filter") setFilter(viewRef.current, text);
   };
 
   const submitPrompt = (m: Extract<Modal, { kind: "prompt" }>) => {
@@ -288,11 +363,11 @@ function Screen(props: ScreenProps) {
       return run(id);
     }
     if (m.purpose === "veto") {
-      const item = planRows.find((p) => p.id === m.itemIds?.[0]);
+      const items = planRows.filter((p) => m.itemIds?.includes(p.id));
       const reason = m.text.trim();
-      if (!item) return;
+      if (!items.length || !ctx) return;
       if (!reason) return setStatus({ text: "a veto needs a reason: nothing sent", token: "warn" });
-      return setModal(vetoDialog(item, reason, clock.now(), who, names.get(item.vrId)));
+      return setModal(vetoDialog(ctx, items, reason, clock.now(), who));
     }
     if (m.purpose === "approveAll") {
       if (m.text.trim() !== APPROVE_ALL_PHRASE) return setStatus({ text: `not confirmed (type "${APPROVE_ALL_PHRASE}" exactly): nothing sent`, token: "warn" });
@@ -363,33 +438,50 @@ function Screen(props: ScreenProps) {
 
   let body: React.ReactNode;
   const w = columns;
+  const { currency, tz } = unitsOf(snap);
   // Filter and command prompts are typed in the footer; every other modal replaces the view body.
-  if (modal && !(modal.kind === "prompt" && (modal.purpose === "filter" || modal.purpose === "command"))) {
+  if (modal && ctx && !(modal.kind === "prompt" && (modal.purpose === "filter" || modal.purpose === "command"))) {
     body = (
-      <ModalBody modal={modal} snap={snap} planRows={planRows} names={names} table={table} view={view} readOnly={readOnly} width={w} height={bodyH} prefsPath={prefs.path} now={clock.now()} />
+      <ModalBody modal={modal} ctx={ctx} planRows={planRows} events={events} table={table} view={view} readOnly={readOnly} width={w} height={bodyH} prefsPath={prefs.path} now={clock.now()} />
     );
   } else if (view === "overview") {
-    body = <Overview snap={snap} width={w} height={bodyH} />;
+    body = <Overview snap={snap} width={w} height={bodyH} filter={filters.overview} />;
   } else if (view === "resources") {
-    body = <Resources rows={treeRows} cursor={cursor("resources")} width={w} height={bodyH} filter={filter} sort={sort} total={snap.resources.length} />;
+    body = (
+      <Resources rows={treeRows} cursor={cursor("resources")} width={w} height={bodyH} filter={filters.resources} sort={sort} total={snap.resources.length} currency={currency} />
+    );
   } else if (view === "pending") {
-    body = <Pending items={planRows} names={names} cursor={cursor("pending")} width={w} height={bodyH} approval={snap.approval} readOnly={locked} />;
+    body = (
+      <Pending
+        items={planRows}
+        units={units}
+        cursor={cursor("pending")}
+        marked={marked}
+        width={w}
+        height={bodyH}
+        approval={snap.approval}
+        readOnly={locked}
+        currency={currency}
+        filter={filters.pending}
+      />
+    );
   } else if (view === "chargeback") {
-    body = <Chargeback cb={snap.chargeback} cursor={cursor("chargeback")} width={w} height={bodyH} />;
+    body = <Chargeback cb={snap.chargeback} cursor={cursor("chargeback")} width={w} height={bodyH} filter={filters.chargeback} />;
   } else {
-    body = <Events rows={events} cursor={cursor("events")} width={w} height={bodyH} />;
+    body = <Events rows={events} cursor={cursor("events")} width={w} height={bodyH} timeZone={tz} filter={filters.events} />;
   }
 
   // One row shorter than the terminal: a frame as tall as the terminal makes Ink clear the whole screen on every
   // frame (its fullscreen path), which flickers over slow links.
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
-      <Header snap={snap} connection={handle.connection} readOnly={readOnly} width={columns} link={link} />
-      <Tabs view={view} pendingCount={pendingItems.length} />
+      <Header lines={headerLines} />
+      <Tabs view={view} pendingCount={pendingItems.length} width={columns} />
+      {/* Views never squash their lines to fit (Ink would overlap them); what does not fit is clipped here. */}
       <Box flexDirection="column" height={bodyH} overflow="hidden">
         {body}
       </Box>
-      <Footer status={footerStatus} hints={footerHints(table, view)} width={columns} />
+      <Footer status={footerStatus} hints={footerHints(table, view)} width={columns} rows={statusLines.length} />
     </Box>
   );
 }

@@ -5,7 +5,7 @@
 import type { BudgetSummary, Quantiles } from "../engine/types.ts";
 import type { Seg } from "./components/Line.tsx";
 import type { GlyphSet, Token } from "./theme.ts";
-import { moneyShort } from "./format.ts";
+import { amount, amountShort } from "./format.ts";
 
 /** Merge adjacent characters with the same token into one segment. */
 function runs(cells: Array<{ ch: string; token?: Token }>): Seg[] {
@@ -67,7 +67,7 @@ export function dailyChart(b: BudgetSummary, days: number, width: number, height
   for (let r = 0; r < height; r++) {
     const lo = (max * (height - 1 - r)) / height;
     const hi = (max * (height - r)) / height;
-    const label = r === 0 ? moneyShort(max) : r === height - 1 ? "0" : "";
+    const label = r === 0 ? (amount(max).length < labelW ? amount(max) : amountShort(max)) : r === height - 1 ? "0" : "";
     const cells: Array<{ ch: string; token?: Token }> = [];
     for (const c of cols) {
       let ch = " ";

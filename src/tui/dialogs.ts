@@ -1,18 +1,24 @@
 /**
  * What each dangerous action asks before it is sent: pure builders of the modal models, so the wording and the
  * command that a dialog will send can be tested without rendering. Every dialog opens with Cancel focused.
+ *
+ * A dialog acts on one item or on the items marked with Space; either way it lists every item with every member
+ * (kind, name, id, prio or "untagged", owner, saving), so what will be deleted is named, not only a `GR_[…]` id.
  */
 import { pastOf } from "../engine/parking/execute.ts";
-import type { ActorSource, EngineCommand, EngineSnapshot, PlanItem } from "../engine/types.ts";
+import type { ActorSource, EngineCommand, EngineSnapshot, PlanItem, ResourceUnit } from "../engine/types.ts";
 import type { ConfirmModel } from "./components/Modals.tsx";
-import { countdown, formatDuration, money, timestamp } from "./format.ts";
+import { countdown, formatDuration, money, prioText, unitsOf, zonedTime, zonedTimeSeconds } from "./format.ts";
+import { memberLines, memberSummary, planMembers } from "../format/members.ts";
 
 export type Modal =
   | { kind: "help"; scroll: number }
-  | { kind: "details"; itemId: string }
-  | { kind: "confirm"; model: ConfirmModel; command: EngineCommand; label: string }
+  | { kind: "details"; itemId: string; scroll: number }
+  | { kind: "resource"; unitId: string; scroll: number }
+  | { kind: "event"; key: string; scroll: number }
+  | { kind: "confirm"; model: ConfirmModel; command: EngineCommand; label: string; scroll: number }
   | { kind: "prompt"; purpose: "filter" | "command" | "veto" | "approveAll"; text: string; itemIds?: string[] }
-  | { kind: "postpone"; itemId: string; index: number };
+  | { kind: "postpone"; itemIds: string[]; index: number };
 
 export const POSTPONE_CHOICES_MS = [3_600_000, 4 * 3_600_000, 12 * 3_600_000, 86_400_000, 3 * 86_400_000, 7 * 86_400_000];
 
@@ -24,33 +30,55 @@ export interface Actor {
   source: ActorSource;
 }
 
-function effectLine(snap: EngineSnapshot, item: PlanItem, name?: string): string {
-  return snap.mode === "ENFORCE"
-    ? `ENFORCE: ${label(item, name)} will really be ${pastOf(item.action)} at its deadline.`
-    : `DRY-RUN: the engine only records what it would ${item.action}; nothing is touched.`;
+/** What the dialogs need from the snapshot: units by id (for names and members), forecasts, currency, zone. */
+export interface DialogContext {
+  snap: EngineSnapshot;
+  units: Map<string, ResourceUnit>;
 }
 
 /** "worker-005" when the resource has a name, else its id. */
-function label(item: PlanItem, name?: string): string {
+export function itemLabel(item: PlanItem, units: Map<string, ResourceUnit>): string {
+  const name = units.get(item.vrId)?.name;
   return name && name !== item.vrId ? name : item.vrId;
 }
 
-function itemLines(item: PlanItem, now: number, name?: string): string[] {
+function effectLine(snap: EngineSnapshot, items: PlanItem[]): string {
+  const verbs = [...new Set(items.map((i) => pastOf(i.action)))].join("/");
+  return snap.mode === "ENFORCE"
+    ? `ENFORCE: ${items.length === 1 ? "this" : `these ${items.length}`} will really be ${verbs} at the deadline.`
+    : `DRY-RUN: the engine only records what it would ${[...new Set(items.map((i) => i.action))].join("/")}; nothing is touched.`;
+}
+
+/** One item: headline, timing, then every member on its own line. */
+export function itemLines(ctx: DialogContext, item: PlanItem, now: number): string[] {
+  const { currency, tz } = unitsOf(ctx.snap);
+  const members = planMembers(item, ctx.units, ctx.snap.forecasts);
   return [
-    `${item.id}: ${item.action} ${label(item, name)}  prio ${item.prio}  owner ${item.owner ?? "-"}`,
-    ...(name && name !== item.vrId ? [`resource ${item.vrId}`] : []),
-    `saving ${money(item.tsave)} · deadline ${timestamp(item.deadline)} (${countdown(item.deadline, now)})`,
+    `${item.id}: ${item.action} ${itemLabel(item, ctx.units)} (${memberSummary(members) || "no members known"})  prio ${prioText(item.prio)}  owner ${item.owner ?? "-"}`,
+    `  saving ${money(item.tsave, currency)} · deadline ${zonedTime(item.deadline, tz)} (${countdown(item.deadline, now)} left)`,
+    ...memberLines(members, currency, "  - "),
   ];
 }
 
-export function approveDialog(snap: EngineSnapshot, item: PlanItem, now: number, who: Actor, name?: string): Modal {
+function manyLines(ctx: DialogContext, items: PlanItem[], now: number): string[] {
+  const { currency } = unitsOf(ctx.snap);
+  const head = items.length > 1 ? [`${items.length} items, saving ${money(items.reduce((s, i) => s + i.tsave, 0), currency)} in total:`] : [];
+  return [...head, ...items.flatMap((i) => itemLines(ctx, i, now))];
+}
+
+function titleFor(verb: string, ctx: DialogContext, items: PlanItem[]): string {
+  return items.length === 1 ? `${verb} ${itemLabel(items[0]!, ctx.units)}?` : `${verb} ${items.length} marked items?`;
+}
+
+export function approveDialog(ctx: DialogContext, items: PlanItem[], now: number, who: Actor): Modal {
   return {
     kind: "confirm",
-    label: `approve ${item.id}`,
-    command: { type: "approve", ids: [item.id], ...who },
+    scroll: 0,
+    label: `approve ${items.map((i) => i.id).join(" ")}`,
+    command: { type: "approve", ids: items.map((i) => i.id), ...who },
     model: {
-      title: `Approve termination of ${label(item, name)}?`,
-      lines: [...itemLines(item, now, name), effectLine(snap, item, name)],
+      title: titleFor("Approve termination of", ctx, items),
+      lines: [effectLine(ctx.snap, items), ...manyLines(ctx, items, now)],
       confirmLabel: "Approve",
       focus: "cancel",
       dangerous: true,
@@ -58,14 +86,15 @@ export function approveDialog(snap: EngineSnapshot, item: PlanItem, now: number,
   };
 }
 
-export function vetoDialog(item: PlanItem, reason: string, now: number, who: Actor, name?: string): Modal {
+export function vetoDialog(ctx: DialogContext, items: PlanItem[], reason: string, now: number, who: Actor): Modal {
   return {
     kind: "confirm",
-    label: `veto ${item.id}`,
-    command: { type: "veto", ids: [item.id], reason, ...who },
+    scroll: 0,
+    label: `veto ${items.map((i) => i.id).join(" ")}`,
+    command: { type: "veto", ids: items.map((i) => i.id), reason, ...who },
     model: {
-      title: `Veto termination of ${label(item, name)}?`,
-      lines: [...itemLines(item, now, name), `reason: ${reason}`, "The resource stays; the planner will look for other savings."],
+      title: titleFor("Veto termination of", ctx, items),
+      lines: [`reason: ${reason}`, "The resources stay; the planner will look for other savings.", ...manyLines(ctx, items, now)],
       confirmLabel: "Veto",
       focus: "cancel",
       dangerous: false,
@@ -73,14 +102,19 @@ export function vetoDialog(item: PlanItem, reason: string, now: number, who: Act
   };
 }
 
-export function postponeDialog(item: PlanItem, byMs: number, now: number, who: Actor, name?: string): Modal {
+export function postponeDialog(ctx: DialogContext, items: PlanItem[], byMs: number, now: number, who: Actor): Modal {
+  const { tz } = unitsOf(ctx.snap);
   return {
     kind: "confirm",
-    label: `postpone ${item.id}`,
-    command: { type: "postpone", ids: [item.id], byMs, ...who },
+    scroll: 0,
+    label: `postpone ${items.map((i) => i.id).join(" ")}`,
+    command: { type: "postpone", ids: items.map((i) => i.id), byMs, ...who },
     model: {
-      title: `Postpone by ${formatDuration(byMs)}: ${label(item, name)}?`,
-      lines: [...itemLines(item, now, name), `new deadline ${timestamp(item.deadline + byMs)} (${countdown(item.deadline + byMs, now)})`],
+      title: `Postpone by ${formatDuration(byMs)}: ${items.length === 1 ? itemLabel(items[0]!, ctx.units) : `${items.length} marked items`}?`,
+      lines: [
+        ...items.map((i) => `${i.id}: new deadline ${zonedTime(i.deadline + byMs, tz)} (${countdown(i.deadline + byMs, now)} left)`),
+        ...manyLines(ctx, items, now),
+      ],
       confirmLabel: "Postpone",
       focus: "cancel",
       dangerous: true,
@@ -92,28 +126,68 @@ export function approveAllPrompt(pending: PlanItem[]): Modal {
   return { kind: "prompt", purpose: "approveAll", text: "", itemIds: pending.map((p) => p.id) };
 }
 
-export function approveAllLines(pending: PlanItem[], snap: EngineSnapshot): string[] {
+export function approveAllLines(ctx: DialogContext, pending: PlanItem[], now: number): string[] {
+  const { currency } = unitsOf(ctx.snap);
   const saving = pending.reduce((s, p) => s + p.tsave, 0);
   return [
-    `Approve ALL ${pending.length} pending terminations (saving ${money(saving)})?`,
-    snap.mode === "ENFORCE" ? "ENFORCE: every one of them will really be stopped/deleted at its deadline." : "DRY-RUN: nothing is touched.",
+    `Approve ALL ${pending.length} pending terminations (saving ${money(saving, currency)})?`,
+    ctx.snap.mode === "ENFORCE" ? "ENFORCE: every one of them will really be parked/deleted at its deadline." : "DRY-RUN: nothing is touched.",
     `Type "${APPROVE_ALL_PHRASE}" and press Enter to confirm; anything else cancels.`,
+    ...pending.flatMap((i) => itemLines(ctx, i, now)),
   ];
 }
 
-export function detailLines(snap: EngineSnapshot, item: PlanItem, now: number, name?: string): string[] {
+export function detailLines(ctx: DialogContext, item: PlanItem, now: number): string[] {
+  const { tz } = unitsOf(ctx.snap);
   const lines = [
-    ...itemLines(item, now, name),
-    `state ${item.state}  created ${timestamp(item.createdAt)}  updated ${timestamp(item.updatedAt)}`,
-    `planned for ${timestamp(item.tdate)}${item.tasap ? " (as soon as grace allows)" : ""}`,
+    ...itemLines(ctx, item, now),
+    `state ${item.state}  created ${zonedTime(item.createdAt, tz)}  updated ${zonedTime(item.updatedAt, tz)}`,
+    `planned for ${zonedTime(item.tdate, tz)}${item.tasap ? " (as soon as grace allows)" : ""}`,
+    `resource ${item.vrId}`,
     `reason: ${item.reason}`,
   ];
   if (item.approvedBy) lines.push(`approved by ${item.approvedBy}`);
   if (item.vetoReason) lines.push(`veto reason: ${item.vetoReason}`);
   if (item.error) lines.push(`error: ${item.error}`);
-  const related = snap.events.filter((e) => e.itemId === item.id).sort((a, b) => b.at - a.at);
+  const related = ctx.snap.events.filter((e) => e.itemId === item.id).sort((a, b) => b.at - a.at);
   if (related.length) lines.push("history:");
-  for (const e of related.slice(0, 6)) lines.push(`  ${timestamp(e.at)} ${e.action} by ${e.actor}@${e.source}${e.detail ? " — " + e.detail : ""}`);
+  for (const e of related.slice(0, 6)) lines.push(`  ${zonedTimeSeconds(e.at, tz)} ${e.action} by ${e.actor}@${e.source}${e.detail ? " — " + e.detail : ""}`);
+  return lines;
+}
+
+/** The resource detail view: what the unit is, its tags, its members, and why it is treated specially. */
+export function resourceLines(ctx: DialogContext, unit: ResourceUnit): string[] {
+  const { currency } = unitsOf(ctx.snap);
+  const f = ctx.snap.forecasts[unit.id];
+  const lines = [
+    `${unit.kind} ${unit.name || "(no name)"}  id ${unit.id}`,
+    `prio ${unit.managed === false ? "untagged (unmanaged)" : prioText(unit.prio)}  owner ${unit.owner ?? "-"}${unit.group ? `  group ${unit.group}` : ""}`,
+  ];
+  if (f) lines.push(`cost so far ${money(f.costSoFar, currency)} · month-end P50 ${money(f.monthEnd.p50, currency)} (P10 ${money(f.monthEnd.p10, currency)}, P90 ${money(f.monthEnd.p90, currency)})`);
+  if (unit.stopShare !== undefined) lines.push(`a stop ends about ${Math.round(unit.stopShare * 100)}% of its daily cost (storage keeps billing)`);
+  if (unit.note) lines.push(`note: ${unit.note}`);
+  if (unit.managed === false) lines.push("note: never planned for termination; its spend counts as baseline");
+  const r = unit.resource;
+  if (r) {
+    lines.push(`status ${r.status}${r.flavor ? `  flavor ${r.flavor}` : ""}${r.createdAt ? `  created ${r.createdAt}` : ""}`);
+    if (r.attachedVolumeIds?.length) lines.push(`volumes ${r.attachedVolumeIds.join(", ")}`);
+    if (r.attachedServerIds?.length) lines.push(`attached to ${r.attachedServerIds.join(", ")}`);
+    if (r.clusterId) lines.push(`cluster ${r.clusterId}`);
+  }
+  const tags = Object.entries(unit.tags ?? {});
+  lines.push(tags.length ? `tags: ${tags.map(([k, v]) => `${k}=${v}`).join("  ")}` : "tags: none");
+  if (unit.members.length) {
+    lines.push(`members (${unit.members.length}):`);
+    for (const m of unit.members) {
+      const mf = ctx.snap.forecasts[m.id];
+      lines.push(
+        `  - ${m.kind} ${m.name || "(no name)"}  id ${m.id}  prio ${m.managed === false ? "untagged" : prioText(m.prio)}  owner ${m.owner ?? "-"}` +
+          (mf ? `  P50 ${money(mf.monthEnd.p50, currency)}` : ""),
+      );
+    }
+  }
+  const items = ctx.snap.plan.filter((p) => p.vrId === unit.id);
+  for (const p of items) lines.push(`plan item ${p.id}: ${p.action} ${p.state}`);
   return lines;
 }
 

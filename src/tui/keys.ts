@@ -56,27 +56,30 @@ export const KEY_TABLE: KeyBinding[] = [
   { id: "app.refresh", keys: ["r"], description: "Ask the engine to sync now", contexts: ["global"] },
   { id: "app.theme", keys: ["t"], description: "Switch colour / monochrome theme", contexts: ["global"] },
 
-  { id: "nav.up", keys: ["up", "k"], description: "Move up", contexts: [...LISTS, "chooser", "help"] },
-  { id: "nav.down", keys: ["down", "j"], description: "Move down", contexts: [...LISTS, "chooser", "help"] },
+  { id: "nav.up", keys: ["up", "k"], description: "Move up (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },
+  { id: "nav.down", keys: ["down", "j"], description: "Move down (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },
   { id: "nav.pageUp", keys: ["pageup", "ctrl+b"], description: "Page up", contexts: LISTS },
   { id: "nav.pageDown", keys: ["pagedown", "ctrl+f"], description: "Page down", contexts: LISTS },
   { id: "nav.top", keys: ["home", "g"], description: "First row", contexts: LISTS },
   { id: "nav.bottom", keys: ["end", "G"], description: "Last row", contexts: LISTS },
 
-  { id: "tree.toggle", keys: ["enter"], description: "Expand or collapse the group", contexts: ["resources"], hint: "expand" },
+  { id: "tree.toggle", keys: ["enter"], description: "Group: expand or collapse; resource: its details", contexts: ["resources"], hint: "open" },
+  { id: "resource.details", keys: ["d"], description: "Resource details: tags, members, notes", contexts: ["resources"], hint: "details" },
   { id: "tree.expand", keys: ["right", "l"], description: "Expand the group", contexts: ["resources"] },
   { id: "tree.collapse", keys: ["left", "h"], description: "Collapse the group (or go to its group)", contexts: ["resources"] },
-  { id: "list.filter", keys: ["/"], description: "Filter by id, name, owner, type or state", contexts: ["resources"], hint: "filter" },
-  { id: "list.clearFilter", keys: ["esc"], description: "Clear the filter", contexts: ["resources"] },
+  { id: "list.filter", keys: ["/"], description: "Filter this view (names, ids, owners, members, text)", contexts: ["overview", ...LISTS], hint: "filter" },
+  { id: "list.clearFilter", keys: ["esc"], description: "Clear the filter (and the marks in Pending)", contexts: ["overview", ...LISTS] },
   { id: "sort.prio", keys: ["P"], description: "Sort by priority (engine order; again reverses)", contexts: ["resources"], hint: "sort" },
   { id: "sort.cost", keys: ["C"], description: "Sort by cost so far (again reverses)", contexts: ["resources"] },
   { id: "sort.forecast", keys: ["F"], description: "Sort by month-end forecast (again reverses)", contexts: ["resources"] },
   { id: "sort.name", keys: ["N"], description: "Sort by name (again reverses)", contexts: ["resources"] },
 
-  { id: "pending.details", keys: ["enter"], description: "Details of the plan item", contexts: ["pending"], hint: "details" },
-  { id: "pending.approve", keys: ["a"], description: "Approve the termination (confirm)", contexts: ["pending"], dangerous: true, hint: "approve" },
-  { id: "pending.veto", keys: ["v"], description: "Veto with a reason (confirm)", contexts: ["pending"], dangerous: true, hint: "veto" },
-  { id: "pending.postpone", keys: ["p"], description: "Postpone by a chosen duration (confirm)", contexts: ["pending"], dangerous: true, hint: "postpone" },
+  { id: "pending.details", keys: ["enter"], description: "Details of the plan item with its members", contexts: ["pending"], hint: "details" },
+  { id: "pending.mark", keys: ["space"], description: "Mark/unmark; a, v, p act on all marked items", contexts: ["pending"], hint: "mark" },
+  { id: "pending.approve", keys: ["a"], description: "Approve marked items, else the selected one", contexts: ["pending"], dangerous: true, hint: "approve" },
+  { id: "pending.veto", keys: ["v"], description: "Veto marked items, else the selected (reason)", contexts: ["pending"], dangerous: true, hint: "veto" },
+  { id: "pending.postpone", keys: ["p"], description: "Postpone marked items, else the selected one", contexts: ["pending"], dangerous: true, hint: "postpone" },
+  { id: "events.open", keys: ["enter"], description: "Open the event: full text, item and members", contexts: ["events"], hint: "open" },
   {
     id: "pending.approveAll",
     keys: ["A"],
@@ -151,6 +154,7 @@ export function displayKey(name: string, ascii = false): string {
     home: ["Home", "Home"],
     end: ["End", "End"],
     backspace: ["Bksp", "Bksp"],
+    space: ["Space", "Space"],
   };
   const m = map[name];
   if (m) return ascii ? m[1] : m[0];
@@ -183,6 +187,7 @@ export function keyName(input: string, key: Key): string {
   if (key.tab) return "tab";
   if (key.backspace || key.delete) return "backspace";
   if (key.ctrl && input) return "ctrl+" + input.toLowerCase();
+  if (input === " ") return "space";
   return input;
 }
 
@@ -197,7 +202,7 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
   dialog: "Confirm dialog",
   prompt: "Text prompts (filter, veto reason, typed confirmation, command line)",
   chooser: "Choosers (postpone duration)",
-  help: "Help overlay",
+  help: "Help overlay and detail boxes (plan item, resource, event)",
 };
 
 /** docs/keys.md, generated from the table; `bun src/tui/keys-doc.ts --write` rewrites it, a test compares. */

@@ -5,6 +5,7 @@
  * FORCE_COLOR once at import time and ignores NO_COLOR — so Ink and React are imported dynamically below.
  */
 import type { Clock, EngineHandle } from "../engine/types.ts";
+import type { SnapshotExtras } from "./App.tsx";
 import { systemClock } from "../engine/types.ts";
 import { asciiOnly, colorAllowed, type ThemeName } from "./theme.ts";
 import { memoryPrefs, openPrefs, prefsDir, type PrefsStore } from "./prefs.ts";
@@ -22,6 +23,8 @@ export interface TuiOptions {
   prefs?: PrefsStore;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
+  /** Facts the snapshot may not carry (demo banner, currency, notification warning); the snapshot's own win. */
+  snapshotExtras?: SnapshotExtras;
   /** Render statistics for benchmarks (Ink's onRender). */
   onRender?: (metrics: { renderTime: number }) => void;
 }
@@ -38,10 +41,10 @@ export const INK_RENDER_OPTIONS = {
   // Ctrl-C is ours: an approval in flight must not be dropped silently.
   exitOnCtrlC: false,
   maxFps: 30,
-  // Ink 6.8's incremental mode moves the cursor one row short when the frame ends with a newline (any frame
-  // shorter than the terminal, which ours always is, see App.tsx), so updated lines land one row too low
-  // (seen in tmux). Full redraws inside a synchronized update cost a few KB per frame and never tear.
-  incrementalRendering: false,
+  // Only the lines that changed are written (Ink ≥ 7: the 6.x cursor-up off-by-one that left ghost lines is fixed
+  // by ink PR #910). The frame is kept one row shorter than the terminal (App.tsx), so Ink never takes its
+  // full-clear fullscreen path. Idle Overview at 80×24 went from ~3.3 KB/s (full redraws) to well under 300 B/s.
+  incrementalRendering: true,
 } as const;
 
 const ENTER_ALT_SCREEN = "\x1b[?1049h\x1b[H";
@@ -92,6 +95,7 @@ export async function runTui(handle: EngineHandle, opts: TuiOptions): Promise<nu
       ascii: asciiOnly(env),
       initialTheme,
       logs: opts.logs,
+      snapshotExtras: opts.snapshotExtras,
       onForcedQuit: (n: number) => {
         forced = n;
       },

@@ -3,7 +3,8 @@
  * budget, status, pending items and a hint where to go next. ASCII only, no colour, stable enough to grep.
  */
 import type { EngineSnapshot } from "../engine/types.ts";
-import { age, countdown, money, signedMoney, timestamp } from "./format.ts";
+import { age, countdown, money, signedMoney, unitsOf, zonedTime } from "./format.ts";
+import { indexUnits, memberLines, planMembers } from "../format/members.ts";
 
 const STATUS_WORD = { OK: "OK", AT_RISK: "AT RISK", OVER: "OVER" } as const;
 
@@ -18,10 +19,11 @@ export function textSummary(snap: EngineSnapshot, connection: string, now: numbe
     `ot3c ${snap.project.name} (${snap.project.region}), period ${p.startDate} to ${new Date(p.end - 1).toISOString().slice(0, 10)}, ${snap.mode}, approval ${snap.approval}, ${connection}`,
   );
   const b = snap.budget;
+  const { currency: c, tz } = unitsOf(snap);
   if (b) {
     lines.push(
-      `status: ${STATUS_WORD[b.status]}  budget ${money(b.target)}  spent ${money(b.spendSoFar)}  forecast P50 ${money(b.forecast.p50)} (P10 ${money(b.forecast.p10)} - P90 ${money(b.forecast.p90)})  gap ${signedMoney(b.gap)}`,
-      `burn: ${money(b.burnPerHour)}/h, ${money(b.burnPerDay)}/d` + (b.baselineExceedsBudget ? "  (baseline alone exceeds the budget)" : ""),
+      `status: ${STATUS_WORD[b.status]}  budget ${money(b.target, c)}  spent ${money(b.spendSoFar, c)}  forecast P50 ${money(b.forecast.p50, c)} (P10 ${money(b.forecast.p10, c)} - P90 ${money(b.forecast.p90, c)})  gap ${signedMoney(b.gap, c)}`,
+      `burn: ${money(b.burnPerHour, c)}/h, ${money(b.burnPerDay, c)}/d` + (b.baselineExceedsBudget ? "  (baseline alone exceeds the budget)" : ""),
     );
   } else {
     lines.push("status: NO DATA (no successful sync yet)");
@@ -35,9 +37,12 @@ export function textSummary(snap: EngineSnapshot, connection: string, now: numbe
   for (const a of snap.alerts) lines.push(`alert: ${a}`);
   const pending = snap.plan.filter((i) => i.state === "PENDING" || i.state === "APPROVED").sort((a, b) => a.deadline - b.deadline);
   lines.push(`pending terminations: ${pending.length}`);
+  const units = indexUnits(snap.resources);
   for (const i of pending) {
+    const name = units.get(i.vrId)?.name;
     lines.push(
-      `  ${i.id}  ${i.state.padEnd(8)} ${i.action.padEnd(6)} ${i.vrId}  prio ${i.prio}  owner ${i.owner ?? "-"}  saving ${money(i.tsave)}  deadline ${timestamp(i.deadline)} (${countdown(i.deadline, now) === "due" ? "due" : "in " + countdown(i.deadline, now)})`,
+      `  ${i.id}  ${i.state.padEnd(8)} ${i.action.padEnd(6)} ${name && name !== i.vrId ? `${name} ` : ""}${i.vrId}  prio ${i.prio}  owner ${i.owner ?? "-"}  saving ${money(i.tsave, c)}  deadline ${zonedTime(i.deadline, tz)} (${countdown(i.deadline, now) === "due" ? "due" : "in " + countdown(i.deadline, now)})`,
+      ...memberLines(planMembers(i, units, snap.forecasts), c, "      - "),
     );
   }
   lines.push("", NON_TTY_HINT);

@@ -71,9 +71,13 @@ export function planStateByVr(plan: PlanItem[]): Map<string, PlanState> {
 
 export function indexTree(snap: EngineSnapshot): TreeIndex {
   const states = planStateByVr(snap.plan);
+  // A veto covers resources, not group ids: a resource vetoed before it was regrouped still shows VETOED, and so
+  // does the unit that now holds it.
+  const vetoed = new Set(Object.keys(snap.vetoedResources ?? {}));
+  const holdsVeto = (vr: ResourceUnit): boolean => vetoed.has(vr.id) || vr.members.some(holdsVeto);
   const entry = (vr: ResourceUnit, index: number, depth: number, parent?: TreeRow): RootEntry => {
     // Plan items name the unit that is terminated: members inherit their group's state.
-    const state = states.get(vr.id) ?? parent?.state;
+    const state = states.get(vr.id) ?? (vetoed.size > 0 && holdsVeto(vr) ? "VETOED" : parent?.state);
     const row: TreeRow = {
       id: vr.id,
       depth,

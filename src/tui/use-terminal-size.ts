@@ -1,4 +1,7 @@
-/** Terminal size that re-renders on resize (Ink 6 has no useWindowSize). Non-TTY streams fall back to 80×24. */
+/**
+ * Terminal size that re-renders on resize, only when the size really changed (Ink's useWindowSize sets state on
+ * every resize event). Non-TTY streams fall back to 80×24.
+ */
 import { useEffect, useState } from "react";
 import { useStdout } from "ink";
 
@@ -8,7 +11,7 @@ export interface TerminalSize {
 }
 
 export function useTerminalSize(): TerminalSize {
-  const { stdout } = useStdout();
+  const stdout = useStdout().stdout as NodeJS.WriteStream;
   const read = (): TerminalSize => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [size, setSize] = useState(read);
   useEffect(() => {

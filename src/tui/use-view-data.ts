@@ -6,21 +6,39 @@ import { useMemo } from "react";
 import type { EngineSnapshot } from "../engine/types.ts";
 import type { ViewId } from "./keys.ts";
 import { indexTree, orderRoots, visibleRows, type SortOrder } from "./tree.ts";
-import { resourceNames, sortPlan } from "./views/Pending.tsx";
-import { chargebackMatrix } from "./views/Chargeback.tsx";
-import { eventRows, type LogFeed } from "./views/Events.tsx";
+import { filterPlan, sortPlan } from "./views/Pending.tsx";
+import { chargebackMatrix, filterChargeback } from "./views/Chargeback.tsx";
+import { eventRows, filterEvents, type LogFeed } from "./views/Events.tsx";
+import { indexUnits } from "../format/members.ts";
 
-export function useViewData(snap: EngineSnapshot | undefined, o: { sort: SortOrder; collapsed: ReadonlySet<string>; filter: string; logs?: LogFeed }) {
-  const { sort, collapsed, filter, logs } = o;
+export type Filters = Record<ViewId, string>;
+
+export function useViewData(snap: EngineSnapshot | undefined, o: { sort: SortOrder; collapsed: ReadonlySet<string>; filters: Filters; logs?: LogFeed }) {
+  const { sort, collapsed, filters, logs } = o;
   const treeIndex = useMemo(() => (snap ? indexTree(snap) : { roots: [] }), [snap]);
   const ordered = useMemo(() => orderRoots(treeIndex, sort.key), [treeIndex, sort.key]);
-  const treeRows = useMemo(() => visibleRows(ordered, { collapsed, filter, reverse: sort.reverse }), [ordered, collapsed, filter, sort.reverse]);
-  const planRows = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
-  const names = useMemo(() => resourceNames(snap?.resources ?? []), [snap?.resources]);
-  const pendingItems = useMemo(() => planRows.filter((p) => p.state === "PENDING"), [planRows]);
-  const events = useMemo(() => (snap ? eventRows(snap.events, logs?.recent()) : []), [snap, logs]);
-  const cbRows = useMemo(() => (snap?.chargeback ? chargebackMatrix(snap.chargeback).rows.length : 0), [snap?.chargeback]);
-  /** Rows per view, for cursor bounds. */
-  const counts: Record<ViewId, number> = { overview: 0, resources: treeRows.length, pending: planRows.length, chargeback: cbRows, events: events.length };
-  return { treeRows, planRows, names, pendingItems, events, counts };
+  const treeRows = useMemo(
+    () => visibleRows(ordered, { collapsed, filter: filters.resources, reverse: sort.reverse }),
+    [ordered, collapsed, filters.resources, sort.reverse],
+  );
+  const units = useMemo(() => indexUnits(snap?.resources ?? []), [snap?.resources]);
+  const allPlan = useMemo(() => (snap ? sortPlan(snap.plan) : []), [snap]);
+  const planRows = useMemo(() => filterPlan(allPlan, filters.pending, units), [allPlan, filters.pending, units]);
+  const pendingItems = useMemo(() => allPlan.filter((p) => p.state === "PENDING"), [allPlan]);
+  const allEvents = useMemo(() => (snap ? eventRows(snap.events, logs?.recent(), (id) => units.get(id)?.name || undefined) : []), [snap, logs, units]);
+  const events = useMemo(() => filterEvents(allEvents, filters.events), [allEvents, filters.events]);
+  const cbKeys = useMemo(
+    () => (snap?.chargeback ? filterChargeback(chargebackMatrix(snap.chargeback).rows, filters.chargeback).map((r) => r.principal) : []),
+    [snap?.chargeback, filters.chargeback],
+  );
+  /** Row keys per view, in display order: the cursor follows the item with the key, not the row number. */
+  const keys: Record<ViewId, (i: number) => string | undefined> = {
+    overview: () => undefined,
+    resources: (i) => (treeRows[i] ? `${treeRows[i]!.id}:${treeRows[i]!.depth}` : undefined),
+    pending: (i) => planRows[i]?.id,
+    chargeback: (i) => cbKeys[i],
+    events: (i) => events[i]?.key,
+  };
+  const counts: Record<ViewId, number> = { overview: 0, resources: treeRows.length, pending: planRows.length, chargeback: cbKeys.length, events: events.length };
+  return { treeRows, planRows, units, pendingItems, events, counts, keys };
 }

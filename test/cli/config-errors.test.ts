@@ -10,7 +10,7 @@ afterAll(async () => {
   cleanupTempDirs();
 });
 
-const COMMANDS = [["verify"], ["list", "--output", "json"], ["plan"], ["dump-data", "-o", "-"]];
+const COMMANDS = [["verify"], ["list", "--output", "json"], ["plan"], ["dump-data", "--out", "-"]];
 
 describe("bad configuration → exit 78 before any request", () => {
   test.each(COMMANDS)("%s: invalid value names the key and line:column", async (...cmd: string[]) => {

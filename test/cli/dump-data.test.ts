@@ -74,7 +74,7 @@ describe("ot3c dump-data", () => {
   });
 
   test("-o - writes to stdout; odd product names survive quoting", async () => {
-    const r = await run([...globals(f), "dump-data", "-o", "-"]);
+    const r = await run([...globals(f), "dump-data", "--out", "-"]);
     expect(r.code).toBe(0);
     expect(r.out.startsWith(HEADER + "\n")).toBe(true);
     expect(r.out).toContain(`"OTC_ODD ""quoted"", with comma\nand newline"`);
@@ -83,15 +83,15 @@ describe("ot3c dump-data", () => {
     expect(rows.filter((row) => row[2] === ODD_PRODUCT)).toHaveLength(1);
   });
 
-  test("-o FILE; a dashboard failure exits 1 and leaves no file", async () => {
+  test("--out FILE; a dashboard failure exits 1 and leaves no file", async () => {
     const dir = tempDir();
-    const ok = await run([...globals(f), "dump-data", "-o", join(dir, "costs.csv")]);
+    const ok = await run([...globals(f), "dump-data", "--out", join(dir, "costs.csv")]);
     expect(ok.code).toBe(0);
     expect(readFileSync(join(dir, "costs.csv"), "utf8").startsWith(HEADER)).toBe(true);
 
     const token = f.scenario.world.credentials.dashboardToken;
     const bad = f.variant((y) => y.replace(JSON.stringify(token), '"wrong-dashboard-token-000"'));
-    const r = await run([...globals(f, bad), "dump-data", "-o", join(dir, "bad.csv")]);
+    const r = await run([...globals(f, bad), "dump-data", "--out", join(dir, "bad.csv")]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/reading costs failed: .*401/);
     expect(readdirSync(dir)).toEqual(["costs.csv"]);

@@ -53,8 +53,20 @@ describe("ot3c list", () => {
     expect(doc.budget!.target).toBe(f.scenario.targetBudget);
     expect(doc.excluded).toEqual({ count: 0, costSoFar: 0, forecastP50: 0 });
     for (const r of doc.resources) {
-      expect(Object.keys(r).sort()).toEqual(["costSoFar", "forecast", "group", "id", "kind", "managed", "members", "name", "note", "owner", "prio", "tags"]);
+      expect(Object.keys(r).sort()).toEqual(["costSoFar", "forecast", "group", "id", "kind", "managed", "members", "name", "note", "owner", "prio", "prioLabel", "tags"]);
     }
+  });
+
+  test("an untagged resource is shown as untagged, never as prio 0; 0 only for a real ot3c_prio=0", () => {
+    const rows: Array<{ prio: number | null; prioLabel: string; tags: Record<string, string>; kind: string; managed: boolean }> = [];
+    walk(doc.resources, (r) => rows.push(r as never));
+    const untagged = rows.filter((r) => r.kind !== "GHOST" && r.kind !== "GROUP" && r.tags.ot3c_prio === undefined);
+    expect(untagged.length).toBeGreaterThan(0);
+    for (const r of untagged) {
+      expect(r.prio).toBeNull();
+      expect(r.prioLabel).toBe("untagged");
+    }
+    for (const r of rows) if (r.prio === 0 && r.kind !== "GHOST") expect(r.tags.ot3c_prio).toBeDefined();
   });
 
   test("every live resource of the simulated project appears exactly once in the tree, deleted ones as ghosts", () => {
@@ -95,7 +107,7 @@ describe("ot3c list", () => {
     const r = await run([...globals(f), "list"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Project ${f.scenario.world.projectName} (eu-de) · period ${doc.period.start}`);
-    expect(r.out).toMatch(/^ID\s+PRIO\s+SO FAR\s+FORECAST\s+TAGS$/m);
+    expect(r.out).toMatch(/^ID\s+NAME\s+PRIO\s+SO FAR EUR\s+FORECAST EUR\s+TAGS$/m);
     expect(r.out).toContain(`Current total:    ${doc.budget!.spendSoFar.toFixed(2)} EUR`);
     expect(r.out).toContain(`Predicted total:  ${doc.budget!.forecast.p50.toFixed(2)} EUR`);
     expect(r.out).toMatch(/^Budget: .* (left|OVER) at P50 · status (OK|AT_RISK|OVER)$/m);

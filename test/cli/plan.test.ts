@@ -27,7 +27,7 @@ afterAll(async () => {
 describe("ot3c plan", () => {
   test("over budget: -o writes a 0600 plan file that parsePlan accepts, matching the JSON document", async () => {
     const file = join(f.dir, "plan.yaml");
-    const r = await run([...globals(f), "plan", "-o", file, "--output", "json"]);
+    const r = await run([...globals(f), "plan", "--out", file, "--output", "json"]);
     expect(r.code).toBe(0);
     expect(r.err).toContain("ot3c: synced");
     const doc = JSON.parse(r.out) as PlanDocument;
@@ -77,7 +77,7 @@ describe("ot3c plan", () => {
     const cfg = f.variant((y) => y.replace(/^target-budget: .*$/m, "target-budget: 99999999"));
     const file = join(f.dir, "empty-plan.yaml");
     writeFileSync(file, "stale plan\n", { mode: 0o644 });
-    const r = await run([...globals(f, cfg), "plan", "-o", file]);
+    const r = await run([...globals(f, cfg), "plan", "--out", file]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("No Termination Plan needed: the forecast is within the budget.");
     expect(r.out).not.toContain("ID: ");
@@ -127,7 +127,7 @@ describe("ot3c plan", () => {
 
   test("an unwritable -o path: exit 1 with the reason, no file", async () => {
     const file = join(f.dir, "no-such-dir", "plan.yaml");
-    const r = await run([...globals(f), "plan", "-o", file]);
+    const r = await run([...globals(f), "plan", "--out", file]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`cannot write the plan file ${file}`);
     expect(existsSync(file)).toBe(false);

@@ -22,7 +22,7 @@ const run = (args: string[], env: Record<string, string> = {}) => runInProcess(a
 describe("ot3c generate-config", () => {
   test("writes the commented example with mode 0600", async () => {
     const file = join(tempDir(), "ot3c.yaml");
-    const r = await run(["generate-config", "-o", file]);
+    const r = await run(["generate-config", "--out", file]);
     expect(r.code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(EXAMPLE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -32,18 +32,18 @@ describe("ot3c generate-config", () => {
   test("refuses to overwrite without --force; --force overwrites and tightens the mode", async () => {
     const file = join(tempDir(), "ot3c.yaml");
     writeFileSync(file, "mine: 1\n", { mode: 0o644 });
-    const refused = await run(["generate-config", "-o", file]);
+    const refused = await run(["generate-config", "--out", file]);
     expect(refused.code).toBe(1);
     expect(refused.err).toBe(`ot3c: ${file} already exists; pass --force to overwrite it\n`);
     expect(readFileSync(file, "utf8")).toBe("mine: 1\n");
-    const forced = await run(["generate-config", "-o", file, "--force"]);
+    const forced = await run(["generate-config", "--out", file, "--force"]);
     expect(forced.code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(EXAMPLE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   test("-o - prints to stdout", async () => {
-    const r = await run(["generate-config", "-o", "-"]);
+    const r = await run(["generate-config", "--out", "-"]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(EXAMPLE);
   });

@@ -45,7 +45,7 @@ describe("ot3c daemon (real process)", () => {
 
       // A second engine on the same state follows: no socket of its own (it names the one serving it), exit 0 on SIGTERM.
       const second = spawnOt3c(["daemon", "--config", cfg]);
-      await second.waitFor(/engine started \(DRY-RUN, approval none, FOLLOWER\)/);
+      await second.waitFor(/engine started \(DRY-RUN, approval none, FOLLOWER, notify/);
       expect([...second.out, ...second.err].join("\n")).toContain(`served by pid ${d.proc.pid}`);
       second.proc.kill("SIGTERM");
       expect(await second.proc.exited).toBe(0);

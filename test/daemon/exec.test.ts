@@ -38,7 +38,7 @@ describe("exec -f FILE: a plan file through the lifecycle", () => {
     const providers = wireProviders(cfg);
     const clock = new ManualClock(T0);
 
-    // The operator's `ot3c plan -o plan.yaml`: the planner's plan of the same data, serialised.
+    // The operator's `ot3c plan --out plan.yaml`: the planner's plan of the same data, serialised.
     const period = billingPeriod(T0, cfg.billingBeginDay);
     const range = costRange(T0, cfg);
     const [resources, costs] = await Promise.all([providers.inventory.listResources(), providers.inventory.listCosts(range.from, range.toExclusive)]);

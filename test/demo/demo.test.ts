@@ -197,7 +197,7 @@ describe("demo pieces", () => {
     expect(text).toMatch(/simulator +http:\/\/127\.0\.0\.1:\d+/);
     expect(text).toMatch(/state dir +\/.*ot3c-demo-/);
     expect(text).toMatch(/event .* item\.created/);
-    expect(text).toMatch(/OVER spent [\d,.]+ forecast P50 [\d,.]+ budget [\d,.]+ \| pending [1-9]\d*, next \w+ \w+ in \dm\d\ds/);
+    expect(text).toMatch(/OVER spent \d+\.\d\d EUR forecast P50 \d+\.\d\d EUR budget \d+\.\d\d EUR \| pending [1-9]\d*, next \w+ \w+ in \dm\d\ds/);
     expect(text).toContain("ot3c demo: stopped; its temporary state directory is removed");
   });
 });

@@ -119,14 +119,14 @@ describe("compiled binary", () => {
     expect(r.err).toContain("ot3c: synced");
   });
 
-  test("plan -o writes a 0600 plan file; dump-data -o - prints CSV", async () => {
+  test("plan --out writes a 0600 plan file; dump-data --out - prints CSV", async () => {
     const file = join(work, "plan.yaml");
-    const p = await ot3c(withState(["plan", "-o", file]));
+    const p = await ot3c(withState(["plan", "--out", file]));
     expect(p.code).toBe(0);
     expect(p.out).toMatch(/Outcome: |No Termination Plan needed/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect((parse(await Bun.file(file).text()) as { version: number }).version).toBe(1);
-    const d = await ot3c(withState(["dump-data", "-o", "-"]));
+    const d = await ot3c(withState(["dump-data", "--out", "-"]));
     expect(d.code).toBe(0);
     expect(d.out.split("\n")[0]).toBe("date,resource_id,product,amount,consumption_type,project_id,project_name,region");
     expect(d.out.split("\n").length).toBeGreaterThan(1000);

@@ -22,8 +22,8 @@ describe("header", () => {
     expect(f).toContain("2026-11-01→11-30 day 22/30");
     expect(f).toContain("DRY-RUN");
     expect(f).toContain("in-process");
-    expect(f).toMatch(/▲ AT RISK {2}budget [\d,.]+ {2}spent [\d,.]+ \(\d+%\) {2}burn [\d.]+\/h · [\d.]+\/d/);
-    expect(f).toMatch(/forecast P50 [\d,.]+ {2}P10–P90 [\d,.]+–[\d,.]+ {2}gap \+[\d,.]+/);
+    expect(f).toMatch(/▲ AT RISK {2}budget \d+\.\d\d EUR {2}spent \d+\.\d\d EUR \(\d+%\) {2}burn \d+\.\d\d EUR\/h · \d+\.\d\d EUR\/d/);
+    expect(f).toMatch(/forecast P50 \d+\.\d\d EUR {2}P10–P90 \d+\.\d\d–\d+\.\d\d EUR {2}gap \+\d+\.\d\d EUR/);
     expect(f).toContain("sync ✔ OK 12s ago");
   });
 
@@ -35,7 +35,9 @@ describe("header", () => {
     const f = r.frame();
     expect(f).toContain("✖ OVER");
     expect(f).toContain("ENFORCE");
-    expect(f).toContain("sync ▲ DEGRADED 7m ago: dashboard 503");
+    // The header keeps the state word and the age whole; the reason is in full on the Overview.
+    expect(f).toContain("sync ▲ DEGRADED 7m ago: da");
+    expect(f).toContain("sync DEGRADED: dashboard 503 after 4 retries");
     // The overview repeats the reason where there is room for it.
     expect(f).toContain("sync DEGRADED: dashboard 503 after 4 retries");
   });
@@ -139,7 +141,7 @@ describe("views", () => {
     const r = await open({ resources: 12 });
     await r.press("2");
     const f = r.frame();
-    expect(f).toMatch(/id\s+type\s+name\s+prio↓\s+owner\s+cost\s+P50\s+state/);
+    expect(f).toMatch(/id\s+type\s+name\s+prio↓\s+owner\s+cost EUR\s+P50 EUR\s+state/);
     expect(f).toMatch(/▾ GR_\[ECS_.*GROUP\s+app-\d+.*◷ PENDING/);
     expect(f).toMatch(/ {6}ECS_.*ECS\s+ecs-db-1 .*◷ PENDING/); // member inherits the group's state
     expect(f).toContain("⊘ VETOED");
@@ -166,9 +168,10 @@ describe("views", () => {
     const r = await open();
     await r.press("4");
     const f = r.frame();
-    expect(f).toContain("hour cursor 2026-11-22 09:00:00Z");
+    expect(f).toContain("hour cursor 2026-11-22 09:00 UTC");
     expect(f).toContain("(2h behind)");
-    expect(f).toContain("UNALLOCATED 7.50 (8%)");
+    expect(f).toContain("UNALLOCATED 7.50 USD (8%)");
+    expect(f).toContain("total 100.00 USD");
     expect(f).toMatch(/sa-orders\s+40\.00\s+·\s+12\.50\s+52\.50\s+53%/);
   });
 
@@ -246,7 +249,10 @@ describe("pending actions", () => {
     await r.press("a");
     const f = r.frame();
     expect(f).toContain("Approve termination of app-0?");
-    expect(f).toContain("resource GR_[");
+    // Every member by kind, name and id, not only the GR_[…] id.
+    expect(f).toMatch(/- ECS ecs-1 +id 00000001-4b1c-9e2d-000000001eef +prio 130 +owner/);
+    expect(f).toMatch(/- EVS evs-2 +id 00000002-4b1c-9e2d-000000003dde/);
+    expect(f).toMatch(/deadline 2026-11-22 18:59 CET \(5h59m left\)/);
     expect(f).toContain("›[ Cancel ]");
     expect(f).toContain(" [ Approve ]");
     expect(f).toContain("DRY-RUN: the engine only records what it would stop");
@@ -300,7 +306,7 @@ describe("pending actions", () => {
     expect(r.frame()).toContain("› 1h");
     await r.press(KEY.down, KEY.enter);
     expect(r.frame()).toContain("Postpone by 4h: app-0?");
-    expect(r.frame()).toContain("(9h59m)");
+    expect(r.frame()).toContain("(9h59m left)");
     await r.press(KEY.tab, KEY.enter);
     await settle(30);
     expect(r.engine.commands).toEqual([{ type: "postpone", ids: ["p-101"], byMs: 4 * 3_600_000, actor: "tester", source: "tui" }]);
@@ -327,7 +333,8 @@ describe("pending actions", () => {
     const f = r.frame();
     expect(f).toContain("Plan item p-101");
     expect(f).toContain("reason: forecast P50 over budget");
-    expect(f).toContain("item.created by engine@engine");
+    await r.press(KEY.down, KEY.down, KEY.down, KEY.down);
+    expect(r.frame()).toContain("item.created by engine@engine");
     await r.press(KEY.esc);
     expect(r.frame()).not.toContain("Plan item p-101");
   });
@@ -345,17 +352,23 @@ describe("read-only and help", () => {
     await r.press("?");
     const help = r.frame();
     expect(help).toContain("read-only: dangerous keys removed");
-    expect(help).not.toContain("Approve the termination");
+    expect(help).not.toContain("Approve marked items");
   });
 
   test("? lists exactly the table's bindings for the view", async () => {
     const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
     await r.press("?");
-    const f = r.frame();
+    // The overlay scrolls: collect what it shows on the way down.
+    let f = r.frame();
     expect(f).toContain("Keys — Pending");
+    for (let i = 0, last = ""; i < 30 && r.frame() !== last; i++) {
+      last = r.frame();
+      await r.press(KEY.down);
+      f += r.frame();
+    }
     const own = KEY_TABLE.filter((b) => b.contexts.includes("pending"));
     for (const b of own) expect(f).toContain(b.description);
-    expect(f).toContain("Approve the termination (confirm) [dangerous]");
+    expect(f).toContain("Approve marked items, else the selected one [dangerous]");
     await r.press(KEY.esc);
     expect(r.frame()).not.toContain("Keys — Pending");
     expect(r.frame()).toContain("a approve");
@@ -364,8 +377,8 @@ describe("read-only and help", () => {
 
 describe("terminal", () => {
   test("too small: a message instead of a broken frame; resizing back restores the UI", async () => {
-    const s = await renderSized(70, 20);
-    expect(s.frame()).toContain("terminal too small (need 80×24, have 70×20)");
+    const s = await renderSized(59, 14);
+    expect(s.frame()).toContain("terminal too small (need 60×15, have 59×14)");
     s.term.resize(100, 30);
     await settle();
     expect(s.frame()).toContain("[1 Overview]");
@@ -394,7 +407,7 @@ describe("terminal", () => {
     expect(exited).toBe(false);
     expect(s.frame()).toContain("waiting for 1 action(s) in flight");
     release();
-    await settle(50);
+    for (let i = 0; i < 40 && !exited; i++) await settle(25);
     expect(exited).toBe(true);
   });
 
@@ -434,29 +447,90 @@ describe("input chunks", () => {
   });
 });
 
-describe("80×24 with large numbers", () => {
-  test("no view wraps a line or grows past the terminal, even with seven-digit money", async () => {
-    const s = await renderSized(80, 24, { resources: 40, pending: 25, syncState: "DEGRADED" });
-    const snap = s.engine.getSnapshot()!;
-    const b = snap.budget!;
-    s.engine.publish({
-      ...snap,
-      seq: snap.seq + 1,
-      project: { ...snap.project, name: "eu-de_a-rather-long-project-name-for-the-header" },
-      budget: { ...b, target: 1_234_567.89, spendSoFar: 1_111_111.11, forecast: { p10: 1_300_000.5, p50: 1_400_000.25, p90: 1_500_000.75 }, gap: 165_432.36 },
+describe("every view at 60×15, 80×23, 80×24 and 120×40 with large numbers", () => {
+  // One rule for time and money, and safety text never cut: each view and dialog is rendered at each size and read
+  // back as an operator would see it.
+  for (const [cols, rows] of [
+    [60, 15],
+    [80, 23],
+    [80, 24],
+    [120, 40],
+  ] as const) {
+    test(`${cols}×${rows}`, async () => {
+      const s = await renderSized(cols, rows, { resources: 40, pending: 25, syncState: "DEGRADED", mode: "ENFORCE" }, { snapshotExtras: { demo: { stateDir: "/tmp/ot3c-demo-x", attach: "ot3c --state-dir /tmp/ot3c-demo-x", clockNote: "3h ahead" } } });
+      const snap = s.engine.getSnapshot()!;
+      const b = snap.budget!;
+      const plan = snap.plan.map((p, i) => (i === 0 ? { ...p, prio: 2147483647 } : p));
+      const huge = (u: (typeof snap.resources)[number]) => (u.id === plan[0]!.vrId ? { ...u, prio: 2147483647 } : u);
+      s.engine.publish({
+        ...snap,
+        seq: snap.seq + 1,
+        plan,
+        resources: snap.resources.map(huge),
+        project: { ...snap.project, name: "eu-de_a-rather-long-project-name-for-the-header" },
+        budget: { ...b, target: 1_234_567.89, spendSoFar: 1_111_111.11, forecast: { p10: 1_300_000.5, p50: 1_400_000.25, p90: 1_500_000.75 }, gap: 165_432.36 },
+      });
+      await settle(60);
+      const seen: string[] = [];
+      const check = (what: string) => {
+        const f = s.frame();
+        const lines = f.split("\n");
+        expect(lines.length, what).toBeLessThanOrEqual(rows - 1);
+        for (const l of lines) expect([...l].length, `${what}: ${l}`).toBeLessThanOrEqual(cols);
+        // State words and figures are whole: never cut, on every screen.
+        expect(f, what).toContain("ENFORCE");
+        expect(f, what).toContain("DEMO / SIMULATED");
+        expect(f, what).toContain("DEGRADED");
+        expect(f, what).toContain("P50 1400000.25 EUR");
+        expect(f, what).toContain("gap +165432.36 EUR");
+        // One number format: no thousands separators, no UTC "Z" times next to zoned ones.
+        expect(f, what).not.toMatch(/\d,\d{3}\.\d\d/);
+        expect(f, what).not.toMatch(/\d\d:\d\d(:\d\d)?Z\b/);
+        // Every amount carries its currency, or sits in a table under a header that names it.
+        let table = false;
+        for (const l of lines) {
+          if (/(EUR|USD)[↑↓^v]?\s/.test(l) && /(cost|P50|saving|so far|principal)/.test(l) && !/\d\.\d\d/.test(l)) table = true;
+          else if (!l.trim() || /^[┌└+]/.test(l.trim())) table = false;
+          if (table || /^\s*(│|\|)?\s*\d+\.\d\d\s/.test(l) /* the chart's axis */) continue;
+          // A range names its currency once ("6428.65–7798.31 EUR"); "/h" and "/d" follow a money figure.
+          const plain = l.replace(/\d+\.\d\d[–-](?=\d+\.\d\d (EUR|USD))/g, "").replace(/\d+\.\d\d(?=\/[hd])/g, "");
+          if (/\d+\.\d\d(?! EUR| USD)(?!\d)/.test(plain) && !/\d+%/.test(l)) {
+            throw new Error(`${what}: an amount without its currency: ${l}`);
+          }
+        }
+        seen.push(f);
+        return f;
+      };
+      for (const k of ["1", "2", "3", "4", "5"]) {
+        s.stdin.write(k);
+        await settle(60);
+        const f = check(`view ${k}`);
+        if (k === "3") {
+          expect(f).toContain("2147483647");
+          expect(f.replace(/\s+/g, " ")).toContain("approval none: terminated at the deadline unless vetoed");
+          expect(f).toMatch(/saving EUR/);
+        }
+        if (k === "2") expect(f).toMatch(/P50 EUR/);
+      }
+      // The details dialog, the approve dialog and the help overlay fit too (they scroll instead of overlapping).
+      for (const keys of [["3", "\r"], ["3", "a"], ["3", "?"]]) {
+        for (const k of keys) {
+          s.stdin.write(k);
+          await settle(60);
+        }
+        const f = check(`dialog ${keys.join("+")}`);
+        if (keys[1] === "a") {
+          expect(f).toContain("[ Cancel ]");
+          expect(f).toContain("Approve");
+        }
+        if (keys[1] === "\r" && rows >= 23) expect(f).toMatch(/deadline 20\d\d-\d\d-\d\d \d\d:\d\d CE(S)?T/);
+        if (keys[1] === "?") expect(f).toContain("DEMO / SIMULATED: every cloud API is a local simulator");
+        s.stdin.write("\x1b");
+        await settle(60);
+      }
+      s.instance.unmount();
     });
-    await settle(30);
-    for (const k of ["1", "2", "3", "4", "5", "?"]) {
-      s.stdin.write(k);
-      await settle(30);
-      const lines = s.frame().split("\n");
-      expect(lines.length).toBeLessThanOrEqual(23);
-      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
-      expect(lines[0]).toContain("ot3c eu-de_a-rather-long");
-      if (k !== "?") expect(s.frame()).toContain("1,400,000.25");
-    }
-    s.instance.unmount();
-  });
+  }
 });
 
 describe("Esc followed quickly by a key", () => {
@@ -468,5 +542,74 @@ describe("Esc followed quickly by a key", () => {
     expect(r.engine.commands).toEqual([]);
     expect(r.frame()).not.toContain("[ Cancel ]");
     expect(r.frame()).toContain("[5 Events]");
+  });
+});
+
+describe("k9s habits", () => {
+  const selected = (f: string) => /^› (\S+)/m.exec(f)?.[1];
+
+  test("the cursor stays on its item when a postpone re-sorts Pending", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    expect(selected(r.frame())).toBe("p-101");
+    // p-101 is postponed past the others (the fake engine applies it and publishes the re-sorted plan).
+    await r.press("p", KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter, KEY.tab, KEY.enter);
+    await settle(30);
+    const f = r.frame();
+    expect(r.engine.commands.at(-1)).toMatchObject({ type: "postpone", ids: ["p-101"] });
+    // The list re-sorted (p-101 is no longer first), and the cursor followed it.
+    expect(f.indexOf("p-102")).toBeLessThan(f.indexOf("p-101"));
+    expect(selected(f)).toBe("p-101");
+  });
+
+  test("Space marks items; approve acts on the marked ones through one dialog that lists them all", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press(" ", KEY.down, " ");
+    let f = r.frame();
+    expect(f).toContain("2 marked");
+    expect(f).toMatch(/^ \*p-101 /m);
+    expect(f).toMatch(/^ \*p-103 /m);
+    await r.press("a");
+    f = r.frame();
+    expect(f).toContain("Approve termination of 2 marked items?");
+    expect(f).toContain("p-101: stop app-0");
+    expect(f).toContain("p-103: delete cce-ci-23");
+    await r.press(KEY.tab, KEY.enter);
+    await settle(30);
+    expect(r.engine.commands.at(-1)).toEqual({ type: "approve", ids: ["p-101", "p-103"], actor: "tester", source: "tui" });
+    expect(r.frame()).not.toContain("marked");
+  });
+
+  test("/ filters Pending and Events too; Esc clears", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "pending" }) });
+    await r.press("/");
+    await r.type("cce");
+    let f = r.frame();
+    expect(f).toContain('filter "cce"');
+    expect(f).toContain("p-103");
+    expect(f).not.toContain("p-101 ");
+    await r.press(KEY.enter, KEY.esc);
+    expect(r.frame()).toContain("p-101");
+    await r.press("5", "/");
+    await r.type("p-103");
+    f = r.frame();
+    const rows = f.split("\n").filter((l) => /^[ ›] \d\d-\d\d \d\d:\d\d/.test(l));
+    expect(rows.length).toBe(1);
+    expect(rows[0]).toContain("p-103 cce-ci-23 (CCE_");
+  });
+
+  test("Enter opens an Events line with the plan item and its members; d opens a resource", async () => {
+    const r = await open({}, { prefs: memoryPrefs({ view: "events" }) });
+    await r.press("/");
+    await r.type("p-101");
+    await r.press(KEY.enter, KEY.enter);
+    let f = r.frame();
+    expect(f).toContain("Event");
+    expect(f).toMatch(/plan item \(now PENDING\)/);
+    expect(f).toMatch(/- ECS ecs-1 +id 00000001/);
+    await r.press(KEY.esc, "2", "d");
+    f = r.frame();
+    expect(f).toContain("Resource app-0");
+    expect(f).toMatch(/members \(2\):/);
+    expect(f).toMatch(/tags: /);
   });
 });

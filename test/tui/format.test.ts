@@ -16,8 +16,8 @@ describe("format", () => {
   });
 
   test("money, ages, durations and cells", () => {
-    expect(money(1234.5)).toBe("1,234.50");
-    expect(money(undefined)).toBe("—");
+    expect(money(1234.5, "EUR")).toBe("1234.50 EUR");
+    expect(money(undefined, "EUR")).toBe("—");
     expect(age(12_000)).toBe("12s");
     expect(age(7 * 60_000)).toBe("7m");
     expect(age(3 * 86_400_000)).toBe("3d");

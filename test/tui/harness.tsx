@@ -64,9 +64,15 @@ export async function renderApp(fixture: FixtureOptions = {}, props: Partial<App
     clock,
     frame: () => strip(r.lastFrame()),
     press: async (...keys: string[]) => {
+      // Wait for the frame the key causes (up to 300 ms; a loaded machine renders late), then a little more for
+      // effects; keys that change nothing cost the full wait.
       for (const k of keys) {
+        const before = r.lastFrame();
         r.stdin.write(k);
-        await settle();
+        const until = performance.now() + 300;
+        await settle(5);
+        while (r.lastFrame() === before && performance.now() < until) await settle(5);
+        await settle(10);
       }
     },
     type: async (text: string) => {
@@ -90,8 +96,10 @@ export class FakeTerminal extends EventEmitter {
   ) {
     super();
   }
-  write = (s: string) => {
+  // Like a real stream, the callback runs once the chunk is written: Ink ≥ 7 resolves waitUntilExit() on it.
+  write = (s: string, cb?: unknown) => {
     this.frames.push(s);
+    if (typeof cb === "function") queueMicrotask(cb as () => void);
     return true;
   };
   resize(columns: number, rows: number) {

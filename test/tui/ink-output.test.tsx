@@ -1,5 +1,5 @@
 /**
- * ot3c patches Ink's frame composer (patches/ink+6.8.0.patch, applied by `npm install`): rows are composed from their
+ * ot3c patches Ink's frame composer (patches/ink+8.0.0.patch, applied by `npm install`): rows are composed from their
  * write segments, and only rows whose writes overlap go through Ink's per-character grid. That took the Pending
  * view's idle CPU with countdowns ticking from 2–3 % to ~1 % of a core. These tests pin that the patch is in place
  * and that frames read the same in the cases where the two paths differ.
@@ -66,5 +66,29 @@ describe("Ink frame composer patch", () => {
     // The red segment is closed before the plain one starts, and nothing is open at the end of the row.
     expect(frame).toContain("\x1b[31mr\x1b[39mp");
     expect(strip(frame)).toBe("rp");
+  });
+});
+
+describe("Ink incremental line update patch", () => {
+  const lineUpdatePath = join(dirname(Bun.resolveSync("ink", import.meta.dir)), "line-update.js");
+
+  test("is applied to the installed Ink", () => {
+    expect(readFileSync(lineUpdatePath, "utf8")).toContain("ot3c patch");
+  });
+
+  test("a changed line with non-ASCII glyphs keeps its unchanged prefix on screen (only the tail is written)", async () => {
+    const { default: lineUpdate } = (await import(lineUpdatePath)) as { default: (a: string, b: string, columns: number) => string };
+    const out = lineUpdate("› ◷ PENDING  sync ✔ OK 5h59m", "› ◷ PENDING  sync ✔ OK 5h58m", 80);
+    // The first 26 columns stay; the cursor goes to column 27 (1-based CHA) and only "8m" is written.
+    expect(out.startsWith("\x1b[27G")).toBe(true);
+    expect(out).toContain("8m");
+    expect(out).not.toContain("PENDING");
+    // Wide characters count two columns.
+    const wide = lineUpdate("界界 ab", "界界 ac", 80);
+    expect(wide.startsWith("\x1b[7G")).toBe(true);
+    // A combining mark after the common prefix cannot be split from its base: the segmenter decides (whole line here).
+    const combining = lineUpdate("e\u0301x", "e\u0301y", 80);
+    expect(combining).toContain("y");
+    expect(combining.includes("e\u0301") || combining.startsWith("\x1b[2G")).toBe(true);
   });
 });

@@ -52,7 +52,8 @@ describe("ot3c without a terminal", () => {
     expect(out).toContain("status: OVER  budget");
     expect(out).toContain("ENFORCE");
     expect(out).toContain(`attached:${socketPath(dir)}`);
-    expect(out).toMatch(/p-101 {2}PENDING {2}stop .* deadline 2026-11-22 17:59:03Z/);
+    expect(out).toMatch(/p-101 {2}PENDING {2}stop .* deadline 2026-11-22 18:59 CET/);
+    expect(out).toMatch(/ - ECS \S+ +id \S+ +prio \d+ +owner/);
     expect(out).toContain("`ot3c list`");
     expect(out).toContain("--output json");
   });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { flattenTree, nextSort, planStateByVr } from "../../src/tui/tree.ts";
+import { unitPrioLabel } from "../../src/format/index.ts";
 import { buildSnapshot } from "./fixtures.ts";
 
 const snap = buildSnapshot({ resources: 12 });
@@ -76,5 +77,28 @@ describe("nested groups", () => {
       [a.id, false],
       [b.id, true],
     ]);
+  });
+});
+
+describe("what the tree says about protection", () => {
+  test("a vetoed resource shows VETOED on its row and on the unit that now holds it, whatever the group id", () => {
+    const group = snap.resources.find((r) => r.kind === "GROUP")!;
+    const leafId = group.members[1]!.id;
+    const vetoed = { ...snap, plan: [], vetoedResources: { [leafId]: { itemId: "v1", reason: "release week" } } };
+    const rows = flattenTree(vetoed, base);
+    expect(rows.find((r) => r.id === leafId)!.state).toBe("VETOED");
+    expect(rows.find((r) => r.id === group.id)!.state).toBe("VETOED");
+    // The sibling too: no item may act on the unit that holds a vetoed resource.
+    expect(rows.filter((r) => r.state === "VETOED").map((r) => r.id).sort()).toEqual([group.id, ...group.members.map((m) => m.id)].sort());
+  });
+
+  test("the prio column says untagged, prepaid, ghost or baseline — 0 only for a real ot3c_prio=0", () => {
+    const untagged = { kind: "ECS", prio: 0, managed: false, tags: {} };
+    expect(unitPrioLabel(untagged)).toBe("untagged");
+    expect(unitPrioLabel({ ...untagged, resource: { prepaid: true } })).toBe("prepaid");
+    expect(unitPrioLabel({ kind: "GHOST", prio: 0, managed: false, tags: { ot3c_prio: "0" } })).toBe("ghost");
+    expect(unitPrioLabel({ kind: "GROUP", prio: 0, managed: false, tags: { ot3c_group: "staging" } })).toBe("baseline");
+    expect(unitPrioLabel({ kind: "ECS", prio: 0, managed: true, tags: { ot3c_prio: "0" } })).toBe("0");
+    expect(unitPrioLabel({ kind: "ECS", prio: 2147483647, managed: true, tags: { ot3c_prio: "2147483647" } })).toBe("2147483647");
   });
 });

@@ -6,16 +6,20 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { globalsOf } from "../globals.ts";
 import { outputOption, type OutputFormat } from "../output.ts";
+import { parseDuration } from "../../format/index.ts";
 
 function duration(value: string): number {
-  // Go-style durations like the config (`24h`, `90m`, `1h30m`); parsed without importing the config module.
-  const m = value.trim().match(/^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/);
-  if (!m) throw new InvalidArgumentError('must be a duration like "2h", "30m" or "1h30m"');
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  for (const part of value.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(part[1]) * unit[part[2]!]!;
+  // The one duration grammar (src/format): "1d", "24h", "90m", "1h30m" — the TUI offers 1d, so the CLI takes it.
+  const total = parseDuration(value);
+  if (total === undefined) throw new InvalidArgumentError('must be a duration like "1d", "2h", "30m" or "1h30m"');
   if (!(total > 0)) throw new InvalidArgumentError("must be longer than zero");
   return Math.round(total);
+}
+
+/** An empty or blank reason is a usage error (exit 2), caught before anything is sent. */
+function reason(value: string): string {
+  if (!value.trim()) throw new InvalidArgumentError("a veto needs a reason (it goes to the audit trail and the owners)");
+  return value;
 }
 
 type Action = { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean } | { type: "resume" };
@@ -46,7 +50,7 @@ export function register(program: Command): void {
     .command("veto")
     .description("veto pending terminations for the rest of the billing period")
     .argument("<ids...>", "plan item ids (or exact virtual resource ids)")
-    .requiredOption("--reason <text>", "why (recorded in the audit trail and shown to operators)")
+    .requiredOption("--reason <text>", "why (recorded in the audit trail and shown to operators)", reason)
     .option("--actor <name>", "who vetoes (default: $USER@host)")
     .addOption(outputOption())
     .action(async (ids: string[], o: { reason: string; actor?: string; output: OutputFormat }, cmd: Command) =>
@@ -63,7 +67,7 @@ export function register(program: Command): void {
     .command("postpone")
     .description("move the deadline of pending terminations later")
     .argument("<ids...>", "plan item ids (or exact virtual resource ids)")
-    .requiredOption("--by <duration>", 'how much later, e.g. "24h", "90m"', duration)
+    .requiredOption("--by <duration>", 'how much later, e.g. "1d", "24h", "90m"', duration)
     .option("--force", "allow a deadline after the billing period ends (the item then saves nothing this period)")
     .option("--actor <name>", "who postpones (default: $USER@host)")
     .addOption(outputOption())

@@ -3,11 +3,11 @@
  *   sync      fetch costs, objects and usage; allocate new or changed days into `<state-dir>/chargeback.db`
  *   show      totals per principal, Kafka cluster and product (--output text|json|yaml)
  *   export    --format focus-csv (FOCUS 1.2 + x_ columns) or openmetrics (same as backfill)
- *   backfill  -o FILE: OpenMetrics for `promtool tsdb create-blocks-from openmetrics FILE DIR`
+ *   backfill  OpenMetrics for `promtool tsdb create-blocks-from openmetrics FILE DIR` (--out FILE, else stdout)
  */
 import { Option, type Command } from "commander";
 import { globalsOf } from "../globals.ts";
-import { outputOption, printOutput, type OutputFormat } from "../output.ts";
+import { addOutFile, outputOption, printOutput, type OutputFormat } from "../output.ts";
 import type { ChargebackConfig, Config } from "../../config/types.ts";
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -94,10 +94,9 @@ export function register(program: Command): void {
       }
     });
 
-  cb.command("export")
-    .description("export the ledger as FOCUS 1.2 CSV or as an OpenMetrics backfill file")
+  const exp = cb.command("export").description("export the ledger as FOCUS 1.2 CSV or as an OpenMetrics backfill file");
+  addOutFile(exp, "output file; - for stdout", "-")
     .addOption(new Option("--format <format>", "export format").choices(["focus-csv", "openmetrics"]).default("focus-csv"))
-    .option("-o, --out <file>", "output file; - for stdout", "-")
     .option("--from <day>", "first day (YYYY-MM-DD)")
     .option("--to <day>", "day after the last (YYYY-MM-DD, exclusive)")
     .action(async (opts: { format: "focus-csv" | "openmetrics"; out: string; from?: string; to?: string }, cmd: Command) => {
@@ -125,9 +124,9 @@ export function register(program: Command): void {
       }
     });
 
-  cb.command("backfill")
-    .description("write an OpenMetrics file for `promtool tsdb create-blocks-from openmetrics FILE DIR`")
-    .requiredOption("-o, --out <file>", "output file; - for stdout")
+  // Like export: without --out the file goes to stdout (`ot3c chargeback backfill > data.om`).
+  const bf = cb.command("backfill").description("write an OpenMetrics file for `promtool tsdb create-blocks-from openmetrics FILE DIR`");
+  addOutFile(bf, "output file; - for stdout", "-")
     .option("--from <day>", "first day (YYYY-MM-DD); default: the first day the exporter would expose")
     .option("--to <day>", "day after the last (exclusive); default: the cutoff")
     .action(async (opts: { out: string; from?: string; to?: string }, cmd: Command) => {

@@ -14,9 +14,13 @@ export function register(program: Command): void {
       const { loadConfigFromGlobals } = await import("../../config/from-cli.ts");
       const { effectiveConfig } = await import("../../config/effective.ts");
       const cfg = await loadConfigFromGlobals(g);
+      const { ownerReach } = await import("../../notify/guard.ts");
       const effective = effectiveConfig(cfg);
-      const doc = { ok: true, source: cfg.sourcePath, config: effective };
+      const reach = ownerReach(cfg);
+      const warnings = [...(reach.refusal ? [reach.refusal] : reach.warning ? [reach.warning] : [])];
+      const doc = { version: 1, ok: true, source: cfg.sourcePath, warnings, config: effective };
       const { stringify } = await import("yaml");
-      await printOutput(opts.output, doc, () => `# ${cfg.sourcePath}: configuration OK\n${stringify(effective)}`);
+      for (const w of warnings) process.stderr.write(`ot3c: WARNING: ${w}\n`);
+      await printOutput(opts.output, doc, () => `# ${cfg.sourcePath}: configuration OK${warnings.map((w) => `\n# WARNING: ${w}`).join("")}\n${stringify(effective)}`);
     });
 }

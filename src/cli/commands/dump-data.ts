@@ -1,17 +1,16 @@
 /**
- * `ot3c dump-data [-o FILE]`: every Financial Dashboard cost record of the billing period and of the history the
+ * `ot3c dump-data [--out FILE]`: every Financial Dashboard cost record of the billing period and of the history the
  * forecast reads (the same range `list` and `plan` fetch), as CSV with a header row. Default file `output.csv`
- * as in the seed; `-o -` prints to stdout. Only the dashboard is asked (no OTC inventory needed).
+ * as in the seed; `--out -` prints to stdout. Only the dashboard is asked (no OTC inventory needed).
  */
 import type { Command } from "commander";
 import { globalsOf } from "../globals.ts";
+import { addOutFile } from "../output.ts";
 
 export function register(program: Command): void {
-  program
-    .command("dump-data")
-    .description("write all cost records of the period (and the history the forecast uses) as CSV")
-    .option("-o, --out <file>", "output file; - for stdout", "output.csv")
-    .action(async (opts: { out: string }, cmd: Command) => {
+  const cmd = program.command("dump-data").description("write all cost records of the period (and the history the forecast uses) as CSV");
+  addOutFile(cmd, "output file; - for stdout", "output.csv");
+  cmd.action(async (opts: { out: string }, cmd: Command) => {
       const [{ loadConfigFromGlobals }, sources, csv] = await Promise.all([
         import("../../config/from-cli.ts"),
         import("../../providers/sources.ts"),

@@ -1,5 +1,5 @@
 /**
- * `ot3c exec -f FILE`: run an exported plan file (`ot3c plan -o FILE`) through the same lifecycle as `run`:
+ * `ot3c exec -f FILE`: run an exported plan file (`ot3c plan --out FILE`) through the same lifecycle as `run`:
  * PENDING with a deadline, notification, grace, re-check, execute. The file is re-read when it changes.
  */
 import type { Command } from "commander";
@@ -9,7 +9,7 @@ export function register(program: Command): void {
   program
     .command("exec")
     .description("execute a plan file (re-read when it changes) with grace, approval, re-checks and audit")
-    .requiredOption("-f, --file <file>", "plan file written by `ot3c plan -o FILE`")
+    .requiredOption("-f, --file <file>", "plan file written by `ot3c plan --out FILE`")
     .action(async (opts: { file: string }, cmd: Command) => {
       const g = globalsOf(cmd);
       const [{ runEngineProcess }, { planFileSource }, { resolve }] = await Promise.all([

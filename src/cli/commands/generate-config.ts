@@ -1,11 +1,10 @@
-/** `ot3c generate-config [-o FILE] [--force]`: write the commented example configuration. */
+/** `ot3c generate-config [--out FILE] [--force]`: write the commented example configuration. */
 import type { Command } from "commander";
+import { addOutFile } from "../output.ts";
 
 export function register(program: Command): void {
-  program
-    .command("generate-config")
-    .description("write a commented ot3c.yaml (mode 0600) to start from")
-    .option("-o, --out <file>", 'where to write it ("-" = stdout)', "ot3c.yaml")
+  const cmd = program.command("generate-config").description("write a commented ot3c.yaml (mode 0600) to start from");
+  addOutFile(cmd, 'where to write it ("-" = stdout)', "ot3c.yaml")
     .option("--force", "overwrite an existing file")
     .action(async (opts: { out: string; force?: boolean }) => {
       const { writeExampleConfig, RefusedOverwrite } = await import("../../config/generate.ts");

@@ -20,6 +20,8 @@ import { register as registerPlan } from "./plan.ts";
 import { register as registerDumpData } from "./dump-data.ts";
 import { register as registerChargeback } from "./chargeback.ts";
 import { register as registerDemo } from "./demo.ts";
+import { register as registerCompletion } from "./completion.ts";
+import { register as registerNotify } from "./notify.ts";
 import { register as registerReplay } from "./replay.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -41,4 +43,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerChargeback,
   registerDemo,
   registerReplay,
+  registerNotify,
+  registerCompletion,
 ];

@@ -1,6 +1,6 @@
 /**
- * `ot3c plan [-o FILE]`: sync, forecast, and the termination plan (configured planner mode and quantile) in the
- * seed's text form with its outcome. `-o FILE` writes the plan file for `ot3c exec -f` (mode 0600, written to a
+ * `ot3c plan [--out FILE]`: sync, forecast, and the termination plan (configured planner mode and quantile) in the
+ * seed's text form with its outcome. `--out FILE` writes the plan file for `ot3c exec -f` (mode 0600, written to a
  * temporary file and renamed, so a watcher never reads half a plan). The file is written even when no plan is
  * needed: an empty plan replaces an older one instead of leaving stale items to execute. Exit 0 whenever a plan
  * could be computed, whatever its outcome; 1 when the sync fails.
@@ -10,14 +10,13 @@
  */
 import type { Command } from "commander";
 import { globalsOf } from "../globals.ts";
-import { outputOption, printOutput, type OutputFormat } from "../output.ts";
+import { addOutFile, outputOption, printOutput, type OutputFormat } from "../output.ts";
 
 export function register(program: Command): void {
-  program
-    .command("plan")
-    .description("forecast + termination plan; -o writes a plan file for `ot3c exec -f`")
-    .option("-o, --out <file>", "write the plan file (YAML, mode 0600)")
-    .addOption(outputOption())
+  const plan = program.command("plan").addOption(outputOption());
+  addOutFile(plan, "write the plan file (YAML, mode 0600) for `ot3c exec -f`");
+  plan
+    .description("forecast + termination plan; --out writes a plan file for `ot3c exec -f`")
     .action(async (opts: { out?: string; output: OutputFormat }, cmd: Command) => {
       const [{ loadConfigFromGlobals }, sources, { evaluate, optionsFromConfig }, { serializePlan }, render] = await Promise.all([
         import("../../config/from-cli.ts"),
@@ -42,8 +41,12 @@ export function register(program: Command): void {
         await writePrivateAtomically(file, serializePlan(ev.plan, { createdAt: ev.plan.createdAt }));
       }
       const project = { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region };
-      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: ev.plan, file, vetoed });
-      await printOutput(opts.output, doc, () => render.renderPlanCommandText({ budget: ev.budget, plan: ev.plan, currency: config.currency, file, vetoed }));
+      const { indexUnits } = await import("../../format/members.ts");
+      const units = indexUnits(ev.roots);
+      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: ev.plan, file, vetoed, units, forecasts: ev.forecasts });
+      await printOutput(opts.output, doc, () =>
+        render.renderPlanCommandText({ budget: ev.budget, plan: ev.plan, currency: config.currency, file, vetoed, units, forecasts: ev.forecasts }),
+      );
     });
 }
 

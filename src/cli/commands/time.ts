@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .action(async (opts: { at?: string; output: OutputFormat }, cmd: Command) => {
       const g = globalsOf(cmd);
       const { billingPeriod, lastDayOf, daysBetween, isoDay, DEFAULT_TIME_ZONE } = await import("../../engine/period.ts");
-      const { rfc3339 } = await import("../../engine/planner/plan-file.ts");
+      const { utcIso, zonedTime, durationText } = await import("../../format/index.ts");
       const { ConfigError } = await import("../../config/types.ts");
 
       let now = Date.now();
@@ -54,8 +54,8 @@ export function register(program: Command): void {
       const data = {
         timeZone: tz,
         beginDay,
-        start: rfc3339(p.start, tz),
-        end: rfc3339(p.end, tz),
+        start: utcIso(p.start),
+        end: utcIso(p.end),
         startDate: p.startDate,
         endDate: p.endDate,
         lastDay: lastDayOf(p),
@@ -64,13 +64,12 @@ export function register(program: Command): void {
         remainingMs,
         config: source,
       };
-      const hours = Math.floor(remainingMs / 3_600_000);
       await printOutput(opts.output, data, () =>
         [
           `Billing period: ${p.startDate} – ${data.lastDay} (${p.days} days, ${tz}, begins on day ${beginDay})`,
-          `Start: ${data.start}`,
-          `End:   ${data.end} (exclusive)`,
-          `Now:   day ${data.dayOfPeriod} of ${p.days}; ${Math.floor(hours / 24)} d ${hours % 24} h left`,
+          `Start: ${zonedTime(p.start, tz)}`,
+          `End:   ${zonedTime(p.end, tz)} (exclusive)`,
+          `Now:   day ${data.dayOfPeriod} of ${p.days}; ${durationText(remainingMs)} left`,
         ].join("\n"),
       );
     });

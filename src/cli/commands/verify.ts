@@ -29,7 +29,12 @@ export function register(program: Command): void {
         const { chargebackChecks } = await import("../../providers/confluent/checks.ts");
         for (const c of await chargebackChecks(config.chargeback, quick)) checks.push({ name: c.name, ok: c.ok, detail: c.detail });
       }
+      // Owners that cannot be told: NO-GO where the engine would refuse to start, else a warning.
+      const { ownerReach } = await import("../../notify/guard.ts");
+      const reach = ownerReach(config);
+      if (reach.refusal) checks.push({ name: "Owner notification", ok: false, detail: reach.refusal });
       const doc = verifyDocument({
+        warnings: reach.warning && !reach.refusal ? [reach.warning] : [],
         configPath: config.sourcePath,
         project: config.otc.projectName ?? config.otc.projectId ?? "?",
         region: config.otc.region,

@@ -12,6 +12,8 @@ export interface BudgetDocument {
   baseline: { spendSoFar: number; monthEnd: number };
   baselineExceedsBudget: boolean;
   lastCompleteDay: string | null;
+  /** Past days still forecast because the cost data lags (0 when the data reaches yesterday). */
+  lagDays: number;
 }
 
 export function budgetDocument(b: BudgetSummary): BudgetDocument {
@@ -24,5 +26,6 @@ export function budgetDocument(b: BudgetSummary): BudgetDocument {
     baseline: { spendSoFar: round2(b.baseline.spendSoFar), monthEnd: round2(b.baseline.monthEnd) },
     baselineExceedsBudget: b.baselineExceedsBudget,
     lastCompleteDay: b.lastCompleteDay ?? null,
+    lagDays: b.lagDays ?? 0,
   };
 }

@@ -4,12 +4,17 @@
  */
 import type { BillingPeriod, BudgetSummary, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
 import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
+import { unitPrioLabel } from "../../format/index.ts";
+import { amount } from "../../format/index.ts";
 
 export interface ListDocumentResource {
   id: string;
   kind: string;
   name: string;
-  prio: number;
+  /** `ot3c_prio` when ot3c manages the unit; null otherwise (see `prioLabel`) — never 0 for an untagged resource. */
+  prio: number | null;
+  /** What the prio column says: the prio, or untagged / prepaid / ghost / baseline. */
+  prioLabel: string;
   owner: string | null;
   group: string | null;
   managed: boolean;
@@ -44,7 +49,8 @@ function toDocResource(vr: ResourceUnit, forecasts: Record<string, ForecastSumma
     id: vr.id,
     kind: vr.kind,
     name: vr.name,
-    prio: vr.prio,
+    prio: isManaged(vr) || vr.tags.ot3c_prio !== undefined ? vr.prio : null,
+    prioLabel: unitPrioLabel(vr),
     owner: vr.owner ?? null,
     group: vr.group ?? null,
     managed: isManaged(vr),
@@ -81,7 +87,7 @@ export function listDocument(input: {
   };
 }
 
-const money = (n: number) => n.toFixed(2);
+const money = (n: number) => amount(n);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 const padL = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
 
@@ -96,17 +102,23 @@ function tagText(tags: Record<string, string>): string {
     .join(" ");
 }
 
+function all(rs: ListDocumentResource[]): ListDocumentResource[] {
+  return rs.flatMap((r) => [r, ...all(r.members)]);
+}
+
 export function renderListText(doc: ListDocument, opts: { width?: number } = {}): string {
-  const idW = Math.max(24, Math.min(60, (opts.width ?? 120) - 62));
+  const c = doc.currency;
+  const nameW = Math.max(12, Math.min(30, ...all(doc.resources).map((r) => r.name.length + 2)));
+  const idW = Math.max(24, Math.min(60, (opts.width ?? 120) - 62 - nameW));
   const lines: string[] = [];
-  lines.push(`Project ${doc.project.name} (${doc.project.region}) · period ${doc.period.start} … ${doc.period.end} (end exclusive)`);
+  lines.push(`Project ${doc.project.name} (${doc.project.region}) · period ${doc.period.start} … ${doc.period.end} (end exclusive) · amounts in ${c}`);
   lines.push("");
-  lines.push(`${pad("ID", idW)} ${padL("PRIO", 10)} ${padL("SO FAR", 10)} ${padL("FORECAST", 10)}  TAGS`);
+  lines.push(`${pad("ID", idW)} ${pad("NAME", nameW)} ${padL("PRIO", 10)} ${padL(`SO FAR ${c}`, 12)} ${padL(`FORECAST ${c}`, 12)}  TAGS`);
   const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
-    const prio = r.kind === "GHOST" ? "ghost" : r.managed ? String(r.prio) : r.prio === 0 && r.tags.ot3c_prio !== undefined ? "0" : "-";
+    const prio = r.prioLabel;
     const label = shortId(prefix + r.id, idW);
     lines.push(
-      `${pad(label, idW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 10)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 10)}  ${tagText(r.tags)}`,
+      `${pad(label, idW)} ${pad(r.name, nameW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 12)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 12)}  ${tagText(r.tags)}`,
     );
     if (r.note) lines.push(`${childPrefix}   note: ${r.note}`);
     r.members.forEach((m, i) => {
@@ -117,10 +129,9 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
   for (const r of doc.resources) walk(r, "", "");
   lines.push("");
   const b = doc.budget;
-  const c = doc.currency;
   if (b) {
     lines.push(`Current total:    ${money(b.spendSoFar)} ${c} (data up to ${b.lastCompleteDay ?? "n/a"})`);
-    lines.push(`Predicted total:  ${money(b.forecast.p50)} ${c}  (P10 ${money(b.forecast.p10)} … P90 ${money(b.forecast.p90)})`);
+    lines.push(`Predicted total:  ${money(b.forecast.p50)} ${c}  (P10 ${money(b.forecast.p10)} ${c} … P90 ${money(b.forecast.p90)} ${c})`);
     const left = b.left;
     lines.push(
       `Budget:           ${money(b.target)} ${c} → ${left >= 0 ? `${money(left)} ${c} left` : `${money(-left)} ${c} OVER`} at ${b.quantile.toUpperCase()} · status ${b.status}`,

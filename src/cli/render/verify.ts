@@ -12,6 +12,8 @@ export interface VerifyDocument {
   config: { path: string | null; project: string; region: string; dashboardApi: "v1" | "v2"; enforce: boolean };
   checks: Array<{ name: string; status: "GO" | "NO-GO"; ok: boolean; detail: string }>;
   summary: { go: number; noGo: number };
+  /** Things that do not stop ot3c but an operator must know (e.g. owners cannot be told). */
+  warnings: string[];
 }
 
 export function verifyDocument(input: {
@@ -21,6 +23,7 @@ export function verifyDocument(input: {
   dashboardApi: "v1" | "v2";
   enforce: boolean;
   checks: PreflightCheck[];
+  warnings?: string[];
 }): VerifyDocument {
   const checks = input.checks.map((c) => ({ name: c.name, status: c.ok ? ("GO" as const) : ("NO-GO" as const), ok: c.ok, detail: c.detail }));
   const go = checks.filter((c) => c.ok).length;
@@ -30,6 +33,7 @@ export function verifyDocument(input: {
     config: { path: input.configPath ?? null, project: input.project, region: input.region, dashboardApi: input.dashboardApi, enforce: input.enforce },
     checks,
     summary: { go, noGo: checks.length - go },
+    warnings: input.warnings ?? [],
   };
 }
 
@@ -40,6 +44,7 @@ export function renderVerifyText(doc: VerifyDocument): string {
       `dashboard API ${doc.config.dashboardApi}, ${doc.config.enforce ? "ENFORCE" : "dry run"}`,
   ];
   for (const c of doc.checks) lines.push(`${c.status.padEnd(6)} ${c.name.padEnd(nameW)}  ${c.detail}`);
+  for (const w of doc.warnings ?? []) lines.push(`${"WARN".padEnd(6)} ${"Owner notification".padEnd(nameW)}  ${w}`);
   lines.push("");
   lines.push(
     doc.ok

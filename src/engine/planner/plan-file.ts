@@ -1,5 +1,5 @@
 /**
- * Plan files (`ot3c plan -o FILE`, `ot3c exec -f FILE`) and the seed's text form.
+ * Plan files (`ot3c plan --out FILE`, `ot3c exec -f FILE`) and the seed's text form.
  *
  * The YAML keeps the seed's fields (`createdat`, `items[vrid, tdate, tsave, tasap]`, RFC3339 times) and adds
  * `version`, `period`, `mode`, `outcome`, `gap`, `savings`, per item `action`, `prio`, `owner`, `reason`, and a
@@ -104,12 +104,12 @@ export function parsePlan(text: string, opts: { period: BillingPeriod; knownIds:
   if (d.version !== PLAN_FILE_VERSION) {
     throw new PlanFileError(
       d.version === undefined
-        ? `plan file has no version (a plan written by the original OT3C?); this ot3c reads version ${PLAN_FILE_VERSION}: create a new plan with \`ot3c plan -o FILE\``
+        ? `plan file has no version (a plan written by the original OT3C?); this ot3c reads version ${PLAN_FILE_VERSION}: create a new plan with \`ot3c plan --out FILE\``
         : `plan file version ${JSON.stringify(d.version)} is not supported; this ot3c reads version ${PLAN_FILE_VERSION}`,
     );
   }
   if (typeof d.checksum !== "string" || d.checksum !== checksumOf(d)) {
-    throw new PlanFileError("plan file checksum does not match its content (edited or truncated): create a new plan with `ot3c plan -o FILE`");
+    throw new PlanFileError("plan file checksum does not match its content (edited or truncated): create a new plan with `ot3c plan --out FILE`");
   }
   const p = d.period as { start?: unknown; end?: unknown } | undefined;
   if (!p || p.start !== opts.period.startDate || p.end !== opts.period.endDate) {

@@ -2,6 +2,7 @@
  * `chargeback show`: ledger totals per principal, per Kafka cluster and per product for a day range. The shape is
  * the documented `--output json|yaml` form; money appears both as integer micros and as a decimal string.
  */
+import { CONFLUENT_CURRENCY, amount, money as fmtMoney } from "../../format/index.ts";
 import { formatMicros } from "../../engine/chargeback/money.ts";
 import { addDays } from "../../engine/chargeback/hours.ts";
 import { ObjectsIndex } from "../../engine/chargeback/objects-index.ts";
@@ -84,11 +85,16 @@ export function chargebackReport(ledger: Ledger, from?: string, to?: string): Ch
   };
 }
 
+/**
+ * People read cents with the currency, like every other amount (README "Time and money"); the exact micro-units stay
+ * in the JSON/YAML document.
+ */
 export function reportText(r: ChargebackReport, by: "principal" | "cluster" | "product" | "all" = "all"): string {
+  const c = (m: Money) => amount(m.micros / 1e6);
   const lines: string[] = [];
   const range = `${r.from ?? "?"} … ${r.to ?? "?"} (end exclusive), ${r.days} day(s)`;
-  lines.push(`Confluent Cloud chargeback ${range}`);
-  lines.push(`total ${r.total.amount}   unallocated ${r.unallocated.amount}`);
+  lines.push(`Confluent Cloud chargeback ${range}, amounts in ${CONFLUENT_CURRENCY}`);
+  lines.push(`total ${fmtMoney(r.total.micros / 1e6, CONFLUENT_CURRENCY)}   unallocated ${fmtMoney(r.unallocated.micros / 1e6, CONFLUENT_CURRENCY)}`);
   // Text columns left-aligned, money right-aligned (the last `money` columns).
   const table = (title: string, head: string[], rows: string[][], money = 1) => {
     lines.push("", title);
@@ -97,10 +103,10 @@ export function reportText(r: ChargebackReport, by: "principal" | "cluster" | "p
     lines.push(fmt(head), ...rows.map(fmt));
   };
   if (by === "all" || by === "principal")
-    table("By principal", ["principal", "usage", "shared", "total"], r.byPrincipal.map((p) => [p.principal, p.usage.amount, p.shared.amount, p.total.amount]), 3);
-  if (by === "all" || by === "cluster") table("By Kafka cluster / resource", ["cluster", "total"], r.byCluster.map((c) => [c.cluster, c.total.amount]));
+    table("By principal", ["principal", "usage USD", "shared USD", "total USD"], r.byPrincipal.map((p) => [p.principal, c(p.usage), c(p.shared), c(p.total)]), 3);
+  if (by === "all" || by === "cluster") table("By Kafka cluster / resource", ["cluster", "total USD"], r.byCluster.map((k) => [k.cluster, c(k.total)]));
   if (by === "all" || by === "product")
-    table("By product", ["product", "line type", "total"], r.byProduct.map((p) => [p.product, p.lineType, p.total.amount]));
+    table("By product", ["product", "line type", "total USD"], r.byProduct.map((p) => [p.product, p.lineType, c(p.total)]));
   return lines.join("\n") + "\n";
 }
 

@@ -4,14 +4,21 @@ import { Box } from "ink";
 import { VIEWS, VIEW_TITLES, displayKey, type ViewId } from "../keys.ts";
 import { Line, Plain, useTheme, type Seg } from "./Line.tsx";
 import type { Token } from "../theme.ts";
+import { wrapText } from "../format.ts";
 
-export const Tabs = memo(function Tabs({ view, pendingCount }: { view: ViewId; pendingCount: number }) {
+/** Short tab titles for narrow terminals (the pending count is never dropped). */
+const SHORT_TITLES: Record<ViewId, string> = { overview: "Over", resources: "Res", pending: "Pend", chargeback: "CB", events: "Ev" };
+
+export const Tabs = memo(function Tabs({ view, pendingCount, width }: { view: ViewId; pendingCount: number; width: number }) {
   const segs: Seg[] = [];
+  const label = (v: ViewId, i: number, short: boolean) =>
+    `${i + 1} ${(short ? SHORT_TITLES : VIEW_TITLES)[v]}${v === "pending" && pendingCount > 0 ? ` (${pendingCount})` : ""}`;
+  const fullW = VIEWS.reduce((n, v, i) => n + label(v, i, false).length + 3, 0);
+  const short = fullW > width;
   VIEWS.forEach((v, i) => {
-    const count = v === "pending" && pendingCount > 0 ? ` (${pendingCount})` : "";
-    const label = `${i + 1} ${VIEW_TITLES[v]}${count}`;
+    const text = label(v, i, short);
     // Brackets mark the current view without colour; inverse adds emphasis where colour is allowed.
-    segs.push(v === view ? { text: `[${label}]`, bold: true, inverse: true, token: "accent" } : { text: ` ${label} `, token: "dim" });
+    segs.push(v === view ? { text: `[${text}]`, bold: true, inverse: true, token: "accent" } : { text: ` ${text} `, token: "dim" });
     segs.push({ text: " " });
   });
   return <Line segs={segs} />;
@@ -26,10 +33,13 @@ export const Footer = memo(function Footer({
   status,
   hints,
   width,
+  rows = 1,
 }: {
   status?: Status;
   hints: Array<{ key: string; label: string }>;
   width: number;
+  /** Lines the status may take: a result such as "✖ approve p-1 failed — …" wraps instead of being cut. */
+  rows?: number;
 }) {
   const theme = useTheme();
   const segs: Seg[] = [];
@@ -43,7 +53,9 @@ export const Footer = memo(function Footer({
   }
   return (
     <Box flexDirection="column">
-      <Plain text={status?.text ?? " "} token={status?.token} />
+      {(status ? wrapText(status.text, width) : [" "]).slice(0, rows).map((l, i) => (
+        <Plain key={i} text={l} token={status?.token} />
+      ))}
       <Line segs={segs} />
     </Box>
   );

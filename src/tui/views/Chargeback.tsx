@@ -5,7 +5,8 @@
 import { memo, useMemo } from "react";
 import { Box } from "ink";
 import type { ChargebackSummary } from "../../engine/types.ts";
-import { cell, moneyShort, percent, timestamp } from "../format.ts";
+import { amount, cell, money, percent, zonedTime } from "../format.ts";
+import { CONFLUENT_CURRENCY } from "../../format/index.ts";
 import { Line, Plain, useTheme, windowStart } from "../components/Line.tsx";
 
 export interface ChargebackMatrix {
@@ -32,30 +33,40 @@ export function chargebackMatrix(cb: ChargebackSummary): ChargebackMatrix {
   return { products, rows };
 }
 
-const micro = (m: number) => moneyShort(m / 1e6);
+/** Ledger micro-units as cents, like every other amount; the header names the currency (Confluent bills USD). */
+const micro = (m: number) => amount(m / 1e6);
+
+/** Principals matching the `/` filter. */
+export function filterChargeback<T extends { principal: string }>(rows: T[], filter: string): T[] {
+  const f = filter.trim().toLowerCase();
+  return f ? rows.filter((r) => r.principal.toLowerCase().includes(f)) : rows;
+}
 
 export const Chargeback = memo(function Chargeback({
   cb,
   cursor,
   width,
   height,
+  filter,
 }: {
   cb: ChargebackSummary | undefined;
   cursor: number;
   width: number;
   height: number;
+  filter: string;
 }) {
   const theme = useTheme();
-  const matrix = useMemo(() => (cb ? chargebackMatrix(cb) : undefined), [cb]);
+  const full = useMemo(() => (cb ? chargebackMatrix(cb) : undefined), [cb]);
+  const matrix = useMemo(() => (full ? { ...full, rows: filterChargeback(full.rows, filter) } : undefined), [full, filter]);
   if (!cb || !matrix) {
     return (
-      <Box flexDirection="column" height={height}>
+      <Box flexDirection="column" flexShrink={0}>
         <Plain text="Chargeback is not configured or has no ledger yet (chargeback: in ot3c.yaml)." token="dim" />
       </Box>
     );
   }
-  const colW = 10;
-  const principalW = Math.max(18, Math.min(40, width - 2 - 3 * colW - 8));
+  const colW = 11;
+  const principalW = Math.max(14, Math.min(40, width - 2 - 3 * colW - 8));
   const fit = Math.max(1, Math.floor((width - 2 - principalW - colW - 7) / colW));
   const shown = matrix.products.slice(0, matrix.products.length > fit ? fit - 1 : fit);
   const hasOther = shown.length < matrix.products.length;
@@ -64,20 +75,20 @@ export const Chargeback = memo(function Chargeback({
   const lag = cb.cursorHour !== undefined && cb.newestHour !== undefined ? Math.round((cb.newestHour - cb.cursorHour) / 3_600_000) : undefined;
   const unallocShare = percent(cb.unallocatedMicros, cb.totalMicros);
   const head =
-    "  " + cell("principal", principalW) + shown.map((p) => cell(p, colW, "right")).join("") + (hasOther ? cell("other", colW, "right") : "") + cell("total", colW, "right") + cell("share", 7, "right");
+    "  " + cell(`principal (${CONFLUENT_CURRENCY})${filter ? ` "${filter}"` : ""}`, principalW) + shown.map((p) => cell(p, colW, "right")).join("") + (hasOther ? cell("other", colW, "right") : "") + cell("total", colW, "right") + cell("share", 7, "right");
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       <Plain
         text={
-          `hour cursor ${cb.cursorHour !== undefined ? timestamp(cb.cursorHour) : "—"}` +
-          `  newest ${cb.newestHour !== undefined ? timestamp(cb.newestHour) : "—"}` +
+          `hour cursor ${cb.cursorHour !== undefined ? zonedTime(cb.cursorHour, "UTC") : "—"}` +
+          `  newest ${cb.newestHour !== undefined ? zonedTime(cb.newestHour, "UTC") : "—"}` +
           (lag !== undefined ? `  (${lag}h behind)` : "")
         }
       />
       <Line
         segs={[
-          { text: `total ${micro(cb.totalMicros)}  ` },
-          { text: `UNALLOCATED ${micro(cb.unallocatedMicros)} (${unallocShare})`, token: cb.unallocatedMicros > 0 ? "warn" : "ok", bold: true },
+          { text: `total ${money(cb.totalMicros / 1e6, CONFLUENT_CURRENCY)}  ` },
+          { text: `UNALLOCATED ${money(cb.unallocatedMicros / 1e6, CONFLUENT_CURRENCY)} (${unallocShare})`, token: cb.unallocatedMicros > 0 ? "warn" : "ok", bold: true },
           { text: `  ${matrix.rows.length} principals × ${matrix.products.length} products`, token: "dim" },
         ]}
       />

@@ -5,7 +5,8 @@
 import { memo, useMemo } from "react";
 import { Box } from "ink";
 import type { TreeRow, SortOrder } from "../tree.ts";
-import { cell, moneyShort } from "../format.ts";
+import { amount, cell } from "../format.ts";
+import { unitPrioLabel } from "../../format/index.ts";
 import { planStateLook, type Theme } from "../theme.ts";
 import { Line, Plain, useTheme, windowStart, type Seg } from "../components/Line.tsx";
 
@@ -20,20 +21,25 @@ export interface TreeLayout {
   state: number;
 }
 
-export function treeLayout(width: number): TreeLayout {
-  const fixed = { type: 5, prio: 5, cost: 8, forecast: 8, state: 11 };
-  const spaces = 7 + 2;
-  const flex = Math.max(24, width - spaces - fixed.type - fixed.prio - fixed.cost - fixed.forecast - fixed.state);
-  const id = Math.min(44, Math.floor(flex * 0.4));
-  const owner = Math.min(30, Math.floor(flex * 0.27));
+/**
+ * Column widths: figures are never cut (prio as wide as the widest prio, money up to 9999999.99), so on narrow
+ * terminals whole columns go instead — first the id, then the owner and the cost so far.
+ */
+export function treeLayout(width: number, prioWidth = 5): TreeLayout {
+  const narrow = width < 80;
+  const fixed = { type: 5, prio: Math.max(5, prioWidth), cost: narrow ? 0 : 10, forecast: 10, state: 11 };
+  const spaces = 2 + 7 - (narrow ? 2 : 0);
+  const flex = Math.max(16, width - spaces - fixed.type - fixed.prio - fixed.cost - fixed.forecast - fixed.state);
+  const id = narrow ? 0 : Math.min(44, Math.floor(flex * 0.4));
+  const owner = narrow ? 0 : Math.min(30, Math.floor(flex * 0.27));
   return { ...fixed, id, owner, name: flex - id - owner };
 }
 
-export function prioText(p: number): string {
-  if (p >= 1e9) return `${(p / 1e9).toFixed(1)}G`;
-  if (p >= 1e6) return `${Math.round(p / 1e6)}M`;
-  if (p >= 1e5) return `${Math.round(p / 1e3)}k`;
-  return String(p);
+/** Widest prio label among the rows, so the column shows every prio (or "untagged") whole. */
+export function prioWidth(rows: TreeRow[]): number {
+  let max = 0;
+  for (const r of rows) max = Math.max(max, unitPrioLabel(r.vr).length);
+  return max;
 }
 
 function rowSegs(row: TreeRow, selected: boolean, l: TreeLayout, theme: Theme): Seg[] {
@@ -41,14 +47,15 @@ function rowSegs(row: TreeRow, selected: boolean, l: TreeLayout, theme: Theme): 
   const expander = row.isGroup ? (row.expanded ? g.expanded : g.collapsed) : g.leaf;
   const indent = "  ".repeat(row.depth);
   const look = row.state ? planStateLook(theme, row.state) : undefined;
+  const lead = indent + expander + " ";
   const main =
-    `${cell(indent + expander + " " + row.vr.id, l.id, "left", g.ellipsis)} ` +
+    (l.id ? `${cell(lead + row.vr.id, l.id, "left", g.ellipsis)} ` : "") +
     `${cell(row.vr.kind, l.type)} ` +
-    `${cell(row.vr.name, l.name, "left", g.ellipsis)} ` +
-    `${cell(prioText(row.vr.prio), l.prio, "right")} ` +
-    `${cell(row.vr.owner ?? "-", l.owner, "left", g.ellipsis)} ` +
-    `${cell(moneyShort(row.cost), l.cost, "right")} ` +
-    `${cell(moneyShort(row.forecast), l.forecast, "right")} `;
+    `${cell((l.id ? "" : lead) + (row.vr.name || row.vr.id), l.name, "left", g.ellipsis)} ` +
+    `${cell(unitPrioLabel(row.vr), l.prio, "right")} ` +
+    (l.owner ? `${cell(row.vr.owner ?? "-", l.owner, "left", g.ellipsis)} ` : "") +
+    (l.cost ? `${cell(amount(row.cost), l.cost, "right")} ` : "") +
+    `${cell(amount(row.forecast), l.forecast, "right")} `;
   return [
     selected ? { text: g.cursor + " ", token: "accent", bold: true } : { text: "  " },
     { text: main, inverse: selected, bold: row.isGroup },
@@ -69,6 +76,7 @@ export const Resources = memo(function Resources({
   filter,
   sort,
   total,
+  currency,
 }: {
   rows: TreeRow[];
   cursor: number;
@@ -77,9 +85,11 @@ export const Resources = memo(function Resources({
   filter: string;
   sort: SortOrder;
   total: number;
+  currency: string;
 }) {
   const theme = useTheme();
-  const layout = useMemo(() => treeLayout(width), [width]);
+  const pw = useMemo(() => prioWidth(rows), [rows]);
+  const layout = useMemo(() => treeLayout(width, pw), [width, pw]);
   const listH = Math.max(1, height - 2);
   const start = windowStart(cursor, listH, rows.length);
   const visible = rows.slice(start, start + listH);
@@ -88,15 +98,18 @@ export const Resources = memo(function Resources({
     cell(sort.key === key ? `${text}${arrow}` : text, w, align);
   const head =
     "  " +
-    `${cell("id", layout.id)} ${cell("type", layout.type)} ${mark("name", "name", layout.name)} ` +
-    `${mark("prio", "prio", layout.prio, "right")} ${cell("owner", layout.owner)} ${mark("cost", "cost", layout.cost, "right")} ` +
-    `${mark("forecast", "P50", layout.forecast, "right")} ${cell("state", layout.state)}`;
+    (layout.id ? `${cell("id", layout.id)} ` : "") +
+    `${cell("type", layout.type)} ${mark("name", "name", layout.name)} ` +
+    `${mark("prio", "prio", layout.prio, "right")} ` +
+    (layout.owner ? `${cell("owner", layout.owner)} ` : "") +
+    (layout.cost ? `${mark("cost", `cost ${currency}`, layout.cost, "right")} ` : "") +
+    `${mark("forecast", `P50 ${currency}`, layout.forecast, "right")} ${cell("state", layout.state)}`;
   const info =
     `${rows.length === 0 ? 0 : start + 1}${theme.ascii ? "-" : "–"}${start + visible.length} of ${rows.length} rows (${total} resources)` +
     (filter ? `  filter: "${filter}"` : "") +
     `  sort: ${sort.key}${sort.reverse ? " reversed" : ""}`;
   return (
-    <Box flexDirection="column" height={height}>
+    <Box flexDirection="column" flexShrink={0}>
       <Plain text={info} token="dim" />
       <Plain text={head} bold />
       {visible.length === 0 ? <Plain text={filter ? "  nothing matches the filter (Esc clears it)" : "  no resources"} token="dim" /> : null}

@@ -59,13 +59,16 @@ describe("ot3c chargeback", () => {
     const text = await cli("show");
     expect(text.out).toContain("By principal");
     expect(text.out).toContain("By product");
+    // People read cents with the currency, not six decimals.
+    expect(text.out).toMatch(/^total \d+\.\d\d USD {3}unallocated \d+\.\d\d USD$/m);
+    expect(text.out).not.toMatch(/\d\.\d{6}/);
     const yaml = parse((await cli("show", "--by", "product", "--output", "yaml")).out);
     expect(yaml.total.micros).toBe(billed);
   });
 
   test("export --format focus-csv: FOCUS columns, x_ extras, BilledCost sums to the ledger", async () => {
     const out = join(dir, "focus.csv");
-    const r = await cli("export", "--format", "focus-csv", "-o", out);
+    const r = await cli("export", "--format", "focus-csv", "--out", out);
     expect(r.code).toBe(0);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");
     expect(lines[0]).toBe(FOCUS_COLUMNS.join(","));
@@ -82,14 +85,14 @@ describe("ot3c chargeback", () => {
     expect(micros).toBe(report.total.micros);
   });
 
-  test("backfill -o FILE writes OpenMetrics ending in # EOF; export --format openmetrics is the same", async () => {
+  test("backfill --out FILE writes OpenMetrics ending in # EOF; export --format openmetrics is the same", async () => {
     const file = join(dir, "bf.om");
-    const r = await cli("backfill", "-o", file);
+    const r = await cli("backfill", "--out", file);
     expect(r.code).toBe(0);
     const text = readFileSync(file, "utf8");
     expect(text.endsWith("# EOF\n")).toBe(true);
     expect(text).toContain("# TYPE confluent_cloud_chargeback_details gauge");
-    const e = await cli("export", "--format", "openmetrics", "-o", join(dir, "e.om"));
+    const e = await cli("export", "--format", "openmetrics", "--out", join(dir, "e.om"));
     expect(e.code).toBe(0);
     expect(readFileSync(join(dir, "e.om"), "utf8")).toBe(text);
   });
