@@ -140,7 +140,11 @@ export class Engine implements EngineHandle {
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
   private settledOn = "";
 
+  /** The resume tick writes park items through the same fence as the executor (store/lease). */
+  private readonly resumeStore: Store;
+
   constructor(private readonly deps: EngineDeps) {
+    this.resumeStore = deps.gate ? deps.gate.executorStore(deps.store) : deps.store;
     this.executor = new Executor(deps.gate ? deps.gate.executorStore(deps.store) : deps.store, deps.terminator, deps.settings, {
       onItem: (kind, item) => this.deps.notifier?.itemEvent(kind, item),
       onAlert: (msg, key) => this.deps.notifier?.alert(msg, key),
@@ -240,7 +244,7 @@ export class Engine implements EngineHandle {
   private resumeParked(now: number): Promise<string[]> {
     const ev = this.evaluation;
     return resumeTick(
-      this.deps.store,
+      this.resumeStore,
       this.deps.terminator as ExecTerminator,
       {
         now,
@@ -262,7 +266,7 @@ export class Engine implements EngineHandle {
       this.deps.store,
       this.deps.terminator as ExecTerminator,
       scheduledResources(ev.roots, schedules),
-      { now, enforce: this.deps.settings.enforce, vetoed: new Set(ev.vetoedLeaves.keys()), parked: parkedResourceIds(this.deps.store), complete: fresh },
+      { now, enforce: this.deps.settings.enforce, vetoed: new Set(ev.vetoedLeaves.keys()), parked: parkedResourceIds(this.deps.store), complete: fresh, mayAct: () => this.mayAct() },
       { log: this.deps.log },
     );
   }

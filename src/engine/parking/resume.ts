@@ -123,7 +123,12 @@ async function resumeItem(store: Store, t: ExecTerminator, item: StoredPlanItem,
         record("failed", "this terminator cannot start resources; start it by hand");
         continue;
       }
-      store.audit({ at: now, ...ACTOR, action: "resume.about-to-start", itemId: item.id, vrId: item.vrId, detail: `${step.kind} ${step.resourceId} (${why})` });
+      // Audit, and write the item, before the call: with one acting engine per project (store/lease) the write is
+      // fenced, so a process that lost the lease throws here and sends nothing.
+      store.tx(() => {
+        store.audit({ at: now, ...ACTOR, action: "resume.about-to-start", itemId: item.id, vrId: item.vrId, detail: `${step.kind} ${step.resourceId} (${why})` });
+        save();
+      });
       try {
         await t.actions.start(current);
         record("started", why);

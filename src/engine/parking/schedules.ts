@@ -38,6 +38,8 @@ export interface ScheduleTickContext {
   parked: ReadonlySet<string>;
   /** The inventory is complete (a good sync): rows of resources no longer scheduled may be dropped. */
   complete: boolean;
+  /** Asked right before every call (one acting engine per project): false → nothing more is sent this tick. */
+  mayAct?: () => boolean;
 }
 
 export interface ScheduleEvents {
@@ -64,7 +66,9 @@ export async function scheduleTick(store: Store, t: ExecTerminator, scheduled: S
   const { now } = ctx;
   const runs = new Map(store.scheduleRuns().map((r) => [r.resourceId, r]));
   let calls = 0;
+  const mayCall = () => ctx.mayAct?.() ?? true;
   for (const s of scheduled) {
+    if (!mayCall()) return calls;
     let run = runs.get(s.resource.id);
     runs.delete(s.resource.id);
     if (!run || run.schedule !== s.schedule.name) {
@@ -115,6 +119,7 @@ export async function scheduleTick(store: Store, t: ExecTerminator, scheduled: S
         audit("would-stop", "dry run (enforce: false)");
         advance({ stoppedAt: now });
       } else {
+        if (!mayCall()) return calls;
         store.tx(() => {
           audit("about-to-stop", "the schedule's hours ended");
           store.putScheduleRun({ ...run!, pending: "stop", updatedAt: now });
@@ -143,6 +148,7 @@ export async function scheduleTick(store: Store, t: ExecTerminator, scheduled: S
         audit("failed", "this terminator cannot start resources; start it by hand");
         advance({ stoppedAt: undefined });
       } else {
+        if (!mayCall()) return calls;
         store.tx(() => {
           audit("about-to-start", "the schedule's hours begin");
           store.putScheduleRun({ ...run!, pending: "start", updatedAt: now });
@@ -162,6 +168,7 @@ export async function scheduleTick(store: Store, t: ExecTerminator, scheduled: S
   // Resources no longer scheduled (tag removed, schedule dropped): forget them; one ot3c stopped is started again.
   if (ctx.complete) {
     for (const run of runs.values()) {
+      if (!mayCall()) return calls;
       if (run.stoppedAt !== undefined && ctx.enforce && t.actions && !ctx.parked.has(run.resourceId)) {
         const r = { kind: run.kind, id: run.resourceId, name: run.resourceId, status: "", tags: {} } as CloudResource;
         try {

@@ -17,6 +17,7 @@ import { billingPeriod } from "../../../src/engine/period.ts";
 import type { CloudResource, PlannedTermination, VirtualResource } from "../../../src/engine/types.ts";
 import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { Store, type StoredPlanItem } from "../../../src/store/store.ts";
+import { fencedStore, Lease, StaleLeaderError } from "../../../src/store/lease/index.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
 
 const H = 3_600_000;
@@ -91,6 +92,28 @@ describe("park, snapshot-delete and resume against the simulator", () => {
     // Once done, never again (a restart re-reads the journal).
     expect(await resumeTick(store, terminator, { now: period.end + 2 * H, period: next, mode: "period-start" }, events)).toEqual([]);
     expect(world.mutations.calls.get(`ECS.start:${srv.id}`)).toBe(1);
+  });
+
+  test("one acting engine: a process that lost the lease writes nothing and starts nothing", async () => {
+    const { world, terminator, store, resources } = await setup({ servers: 1 });
+    const srv = resources.find((r) => r.kind === "ECS")!;
+    const ctx = plan(store, [unitOf(srv)], [planned(`ECS_${srv.id}`, "park")]);
+    await new Executor(store, terminator, { enforce: true, approval: "none", maxTerminationsPerRun: 10 }).tick(ctx(T0));
+    const a = new Lease(store.path, { name: "eu-de/p", ttlMs: 60_000, holder: "1@host-a/x" });
+    const b = new Lease(store.path, { name: "eu-de/p", ttlMs: 60_000, holder: "2@host-b/y" });
+    try {
+      expect(a.attempt().role).toBe("LEADER");
+      store.db.query("UPDATE leases SET expires_at = 0").run();
+      expect(b.attempt().role).toBe("LEADER"); // a still believes it leads
+      const fenced = fencedStore(store, a, 500);
+      await expect(resumeTick(fenced, terminator, { now: period.end, period: billingPeriod(period.end), mode: "period-start" })).rejects.toThrow(StaleLeaderError);
+      expect(world.servers.get(srv.id)!.status).toBe("SHUTOFF");
+      expect(world.mutations.calls.get(`ECS.start:${srv.id}`)).toBeUndefined();
+      expect(store.auditEvents().map((e) => e.action)).not.toContain("resume.about-to-start");
+    } finally {
+      a.release();
+      b.release();
+    }
   });
 
   test("what someone else started or deleted meanwhile is left alone and noted", async () => {

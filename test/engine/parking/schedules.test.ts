@@ -113,3 +113,16 @@ describe("schedules run", () => {
     store.close();
   });
 });
+
+describe("schedules and the one acting engine", () => {
+  test("a process that may no longer act sends nothing", async () => {
+    const { world, t, dir, scheduled } = await setup(1);
+    const store = Store.open(dir);
+    await scheduleTick(store, t, scheduled, ctx(FRI_1800));
+    expect(await scheduleTick(store, t, scheduled, ctx(FRI_1930, { mayAct: () => false }))).toBe(0);
+    expect(world.servers.get(scheduled[0]!.resource.id)!.status).toBe("ACTIVE");
+    // The edge is still due for the leader.
+    expect(await scheduleTick(store, t, scheduled, ctx(FRI_1930 + 60_000))).toBe(1);
+    store.close();
+  });
+});
