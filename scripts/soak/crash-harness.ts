@@ -6,6 +6,12 @@
  * - vetoes: vetoed items still VETOED and their resources never touched;
  * - approvals: approved items never fell back to PENDING and kept who approved them;
  * - deadlines: every item's deadline as first seen, unchanged to the end.
+ *
+ * The simulated cloud has the real job timing and loses answers: an accepted job sits in INIT (resource unchanged,
+ * ECS `task_state: null`) before it runs and then finishes by itself, and a share of mutations is accepted and then
+ * answered with a gateway 502 or a connection reset. The daemon observes for OT3C_AMBIGUOUS_WAIT_MS (longer than
+ * INIT + run) before it may call a resource untouched. The report counts ambiguous outcomes, those resolved by
+ * observation, and re-sends after proof (audit events `terminate.ambiguous|resolved|resend-after-wait`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +24,7 @@ import { ControlSocketClient } from "../../src/daemon/socket-client.ts";
 import { spawnOt3c, type Proc } from "../../test/daemon/process-helpers.ts";
 import type { EngineSnapshot } from "../../src/engine/types.ts";
 import { mulberry32 } from "../../src/util/random.ts";
+import { FaultInjector } from "../../src/sim/faults.ts";
 
 export interface CrashOptions {
   kills: number;
@@ -25,7 +32,15 @@ export interface CrashOptions {
   log?: (line: string) => void;
   /** Keep the work directory (state, config) for inspection. */
   keep?: boolean;
+  /** Share of mutations accepted and then answered with a 502 or a reset (default 0.15). */
+  lostAnswerRate?: number;
+  /** How long an accepted job sits in INIT with the resource unchanged (default 2 s: longer than a restart). */
+  jobInitHoldMs?: number;
 }
+
+/** The simulator's job run time once a job leaves INIT, and the daemon's observation window (> hold + run). */
+const JOB_RUN_MS = 400;
+const waitFor = (holdMs: number) => 3 * (holdMs + JOB_RUN_MS);
 
 export interface CrashReport {
   kills: number;
@@ -39,7 +54,17 @@ export interface CrashReport {
   items: Record<string, number>;
   /** Why items FAILED (API errors the simulator injects, or "outcome unknown" after a kill mid-call). */
   failures: string[];
+  /** Items still EXECUTING at the end, with their journal and last audit events (for diagnosis). */
+  stuck: string[];
   deleteCalls: number;
+  /** Calls whose answer the simulator dropped after accepting them (502 / reset). */
+  lostAnswers: number;
+  /** Steps whose outcome was unknown (kill mid-call, reset, 5xx) — audit `terminate.ambiguous`. */
+  ambiguous: number;
+  /** Of those, resolved by observing the resource or the job — audit `terminate.resolved`. */
+  resolvedByObservation: number;
+  /** Re-sends after the resource stayed provably untouched for the whole wait — audit `terminate.resend-after-wait`. */
+  resentAfterProof: number;
   cleanExitCode: number | null;
   durationMs: number;
 }
@@ -54,7 +79,14 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
   // The default scenario (~300 resources) gives enough terminations for every kill to land in one; jobs that need
   // a few polls keep each call in flight long enough for kills to land before, during and after it.
   const scenario = presetScenario("default", { seed: 1 });
-  const sim = startSim({ world: scenario.world, targetBudget: scenario.targetBudget, otc: { pollsUntilDone: 4 } });
+  const hold = opts.jobInitHoldMs ?? 2000;
+  const lost = new FaultInjector({ rate: opts.lostAnswerRate ?? 0.15, kinds: ["accept-502", "accept-reset"], retryAfterSeconds: 0, slowMs: 0, seed: opts.seed ?? 1 });
+  const sim = startSim({
+    world: scenario.world,
+    targetBudget: scenario.targetBudget,
+    faults: lost,
+    otc: { pollsUntilDone: 4, jobInitHoldMs: hold, jobRunMs: JOB_RUN_MS },
+  });
   const dir = mkdtempSync(join(tmpdir(), "ot3c-crash-"));
   const stateDir = join(dir, "state");
   const cfg = join(dir, "ot3c.yaml");
@@ -70,7 +102,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
       "notify: {none: true}\n",
     { mode: 0o600 },
   );
-  const env = { OT3C_JOB_POLL_MS: "25", OT3C_TICK_MS: "100" };
+  const env = { OT3C_JOB_POLL_MS: "25", OT3C_TICK_MS: "100", OT3C_AMBIGUOUS_WAIT_MS: String(waitFor(hold)) };
   const firstDeadline = new Map<string, number>();
   const approvedBy = new Map<string, string>();
   const vetoed = new Set<string>();
@@ -85,7 +117,12 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     deadlineViolations: [],
     items: {},
     failures: [],
+    stuck: [],
     deleteCalls: 0,
+    lostAnswers: 0,
+    ambiguous: 0,
+    resolvedByObservation: 0,
+    resentAfterProof: 0,
     cleanExitCode: null,
     durationMs: 0,
   };
@@ -153,7 +190,8 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     // Final run without kills: everything due finishes; then a clean SIGTERM.
     d = spawnOt3c(["daemon", "--config", cfg], env);
     await d.waitFor(/engine started/);
-    for (let i = 0; i < 300; i++) {
+    // One tick runs every due item in turn, and each deletion now takes its INIT hold plus its run: allow 2 min.
+    for (let i = 0; i < 1200; i++) {
       const store = Store.open(stateDir);
       const open = store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }).filter((x) => x.deadline <= Date.now());
       store.close();
@@ -162,6 +200,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     }
     d.proc.kill("SIGTERM");
     report.cleanExitCode = await d.proc.exited;
+    const finalLog = [...d.out, ...d.err].filter((l) => !/"msg":"(plan reconciled|sync)/.test(l)).slice(-25);
     d = undefined;
     observe();
 
@@ -169,6 +208,16 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
     const items = store.listItems();
     for (const i of items) report.items[i.state] = (report.items[i.state] ?? 0) + 1;
     for (const i of items) if (i.state === "FAILED") report.failures.push(`${i.id} ${i.vrId.slice(0, 40)}: ${(i.error ?? "").slice(0, 400)}`);
+    for (const i of items.filter((x) => x.state === "EXECUTING")) {
+      const trail = store.auditEvents({ itemId: i.id, limit: 5 }).map((e) => `${e.action}: ${e.detail ?? ""}`);
+      report.stuck.push(`${i.id} ${JSON.stringify(i.journal)} | ${trail.join(" | ")}`);
+    }
+    if (report.stuck.length > 0) report.stuck.push(`last lines of the final run:\n${finalLog.join("\n")}`);
+    for (const e of store.auditEvents({ limit: 100_000 })) {
+      if (e.action === "terminate.ambiguous") report.ambiguous++;
+      else if (e.action === "terminate.resolved") report.resolvedByObservation++;
+      else if (e.action === "terminate.resend-after-wait") report.resentAfterProof++;
+    }
     for (const id of vetoed) {
       const item = store.getItem(id)!;
       for (const r of item.resources) {
@@ -180,6 +229,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashReport>
       if (/\.(delete|stop):/.test(key)) report.deleteCalls += n;
       if (n > 1) report.doubleCalls.push(`${key} × ${n}`);
     }
+    report.lostAnswers = lost.injected["accept-502"] + lost.injected["accept-reset"];
     report.vetoed = [...vetoed];
     report.approved = [...approvedBy.keys()];
   } finally {

@@ -59,8 +59,10 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     const code = exitCodeFor(err);
     if (!(err instanceof CommanderError)) {
-      const { redact } = await import("../providers/redact.ts");
-      process.stderr.write(`ot3c: ${redact((err as Error)?.message ?? String(err))}\n`);
+      const { redact } = await import("../util/redact.ts");
+      const { terminalSafeText } = await import("../util/terminal-safe.ts");
+      // Error messages quote remote answers: redacted, and nothing in them acts on the terminal.
+      process.stderr.write(`ot3c: ${terminalSafeText(redact((err as Error)?.message ?? String(err)))}\n`);
     }
     return code;
   }

@@ -3,7 +3,7 @@
  * normalised `Config`. Any problem is a `ConfigError` (the CLI exits 78) whose message names the key and the
  * file's line:column; all problems found are reported at once.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, relative, resolve, join } from "node:path";
 import { getLogger, type Logger } from "../log/logger.ts";
@@ -11,7 +11,7 @@ import { ConfigValidationError, fromZodIssues, sortIssues, type ConfigIssue } fr
 import { crossChecks, normalise } from "./normalise.ts";
 import { configSchema } from "./schema.ts";
 import { resolveSecrets } from "./secrets.ts";
-import { parseSource } from "./source.ts";
+import { firstAliasPosition, MAX_ALIAS_COUNT, parseSource, structuralProblems, type Position } from "./source.ts";
 import { ConfigError, type Config } from "./types.ts";
 
 export interface LoadConfigOptions {
@@ -98,17 +98,21 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
   const home = opts.home ?? env.HOME ?? homedir();
   const loc = locateConfig({ ...opts, env, cwd, home });
 
-  let text: string;
-  try {
-    text = readFileSync(loc.file, "utf8");
-  } catch (err) {
-    throw new ConfigError(`cannot read ${loc.display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, undefined, undefined, loc.file);
-  }
+  const text = readConfigText(loc.file, loc.display);
   const { source, syntax } = parseSource(loc.file, loc.display, text);
-  if (syntax.length > 0) {
-    fail(syntax.map((p) => ({ key: "", message: `YAML syntax: ${p.message}`, file: loc.file, display: loc.display, position: p.position })));
+  const problems = [...syntax.map((p) => ({ ...p, message: `YAML syntax: ${p.message}` })), ...structuralProblems(source)];
+  if (problems.length > 0) {
+    fail(problems.map((p) => ({ key: "", message: p.message, file: loc.file, display: loc.display, position: p.position })));
   }
-  const raw: unknown = dropEmptyValues(source.doc.toJS({ maxAliasCount: 100 }));
+  let js: unknown;
+  try {
+    js = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The library names the problem (e.g. an alias bomb) but not where: point at the first alias.
+    const message = `YAML: ${String((err as Error)?.message ?? err).split("\n")[0]} (at most ${MAX_ALIAS_COUNT} alias expansions)`;
+    fail([{ key: "", message, file: loc.file, display: loc.display, position: firstAliasPosition(source) }]);
+  }
+  const raw: unknown = dropEmptyValues(js);
   if (raw === null || raw === undefined) {
     fail([{ key: "", message: "the file is empty; `ot3c generate-config` writes a commented example", file: loc.file, display: loc.display, position: { line: 1, column: 1 } }]);
   }
@@ -120,6 +124,72 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
 
   warnIfExposed(loc.file, loc.display, secrets.inline, opts.logger ?? getLogger());
   return normalise(parsed.data, { source, secrets, stateDir: opts.stateDir, env, cwd, home });
+}
+
+/** Largest configuration file read (README: bounds). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Reads the file as strict UTF-8. Only a regular file is read: opened non-blocking and checked on the open
+ * descriptor, so a FIFO (or a file swapped for one) is refused instead of hanging the daemon. Invalid UTF-8 is an
+ * error at its line:column, never silently replaced.
+ */
+function readConfigText(file: string, display: string): string {
+  let bytes: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      throw new ConfigError(`${display}:1:1: not a regular file (a FIFO, socket, device or directory); refusing to read it`, undefined, 1, 1, file);
+    }
+    if (st.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(`${display}:1:1: ${st.size} bytes; a configuration may have at most ${MAX_CONFIG_BYTES} bytes`, undefined, 1, 1, file);
+    }
+    bytes = readFileSync(fd);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`cannot read ${display}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, undefined, undefined, file);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const p = positionOfByte(bytes, bad);
+    fail([{ key: "", message: `invalid UTF-8 (byte 0x${bytes[bad]!.toString(16).padStart(2, "0")} at offset ${bad}); save the file as UTF-8`, file, display, position: p }]);
+  }
+  return new TextDecoder("utf-8").decode(bytes);
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    let n: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
+    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
+    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
+    else return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function positionOfByte(b: Uint8Array, offset: number): Position {
+  const before = new TextDecoder("utf-8").decode(b.subarray(0, offset));
+  const lines = before.split("\n");
+  return { line: lines.length, column: [...lines[lines.length - 1]!].length + 1 };
 }
 
 /** Inline secrets in a file others can read are one `cat` away from leaking: say so (but keep running). */

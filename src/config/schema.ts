@@ -7,6 +7,7 @@
  * failed. Secrets are optional here because they may come from environment variables or `*-file` paths instead;
  * `secrets.ts` decides whether each required one was supplied.
  */
+import { isIP } from "node:net";
 import { z } from "zod";
 import { compileSchedule } from "../engine/actions/index.ts";
 import { GO_DURATION_PATTERN, parseGoDuration } from "./duration.ts";
@@ -37,6 +38,9 @@ export function expected(what: string, opts: { hideInput?: boolean } = {}) {
   };
 }
 
+/** Largest money amount (README: bounds): beyond it float cents stop being exact. */
+const MAX_AMOUNT = 1e12;
+
 const str = (what = "a string") => z.string({ error: expected(what) }).min(1, { error: expected(`a non-empty ${what.replace(/^an? /, "")}`) });
 
 /** A secret: the offending value is never echoed, only its kind. */
@@ -46,7 +50,14 @@ const secretString = () =>
 const filePath = () => str("a file path");
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/;
-const url = () => z.string({ error: expected("an http(s) URL") }).regex(HTTP_URL, { error: expected("an http(s) URL") });
+/** No control characters anywhere (they would reach logs and terminals), and bounded lengths (README: bounds). */
+const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+const MAX_URL = 2048;
+const url = () =>
+  z
+    .string({ error: expected("an http(s) URL") })
+    .max(MAX_URL, { error: () => `expected an http(s) URL of at most ${MAX_URL} characters`, abort: true })
+    .regex(HTTP_URL, { error: expected("an http(s) URL") });
 
 /** Go-style duration; `allowZero: false` rejects "0" / "0s" with a message that says why. */
 export const duration = (opts: { allowZero: boolean; why?: string }) => {
@@ -64,11 +75,18 @@ export const duration = (opts: { allowZero: boolean; why?: string }) => {
     .regex(new RegExp(GO_DURATION_PATTERN), { error: expected(what), abort: true })
     .refine((s) => opts.allowZero || (parseGoDuration(s) ?? 1) > 0, {
       error: () => zero,
+    })
+    .refine((s) => (parseGoDuration(s) ?? 0) <= MAX_DURATION_MS, {
+      error: () => `must be at most ${MAX_DURATION_HOURS}h (366 days)`,
     });
 };
 
-const int = (what: string, min: number) =>
-  z.number({ error: expected(what) }).int({ error: expected(what) }).min(min, { error: expected(what) });
+/** Upper bound of every duration (README: bounds): longer would overflow timers and date arithmetic. */
+export const MAX_DURATION_HOURS = 366 * 24;
+export const MAX_DURATION_MS = MAX_DURATION_HOURS * 3_600_000;
+
+const int = (what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number({ error: expected(what) }).int({ error: expected(what) }).min(min, { error: expected(what) }).max(max, { error: expected(what) });
 
 const enumOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: expected(`one of ${values.join(", ")}`) });
@@ -88,13 +106,31 @@ const billingBegin = z
   });
 
 const LISTEN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+/** An IPv4 literal (octets ≤ 255), a bracketed IPv6 literal, or a DNS name (labels ≤ 63, total ≤ 253). */
+export function validListenHost(host: string): boolean {
+  if (host.startsWith("[")) return isIP(host.slice(1, -1)) === 6;
+  if (/^[0-9.]+$/.test(host)) return isIP(host) === 4;
+  return host.length <= 253 && host.split(".").every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
+}
 const listen = z
   .string({ error: expected('a "host:port" address') })
-  .regex(LISTEN, { error: expected('a "host:port" address such as "127.0.0.1:9464"') })
-  .refine((s) => Number(s.slice(s.lastIndexOf(":") + 1)) <= 65535, { error: expected("a port 0–65535") });
+  .regex(LISTEN, { error: expected('a "host:port" address such as "127.0.0.1:9464"'), abort: true })
+  .refine((s) => validListenHost(s.slice(0, s.lastIndexOf(":"))), {
+    error: expected("an IPv4 address, a bracketed IPv6 address or a host name before the port"),
+    abort: true,
+  })
+  .refine((s) => {
+    const port = Number(s.slice(s.lastIndexOf(":") + 1));
+    return port >= 0 && port <= 65535;
+  }, { error: expected("a port 0–65535 (0: any free port)") });
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const email = () => z.string({ error: expected("an email address") }).regex(EMAIL, { error: expected("an email address") });
+/** One address: no list separators, quotes, brackets or control characters; RFC 5321 lengths. */
+const EMAIL = /^[^\s@,;:<>"'()[\]\\\u0000-\u001f\u007f-\u009f]{1,64}@[^\s@,;:<>"'()[\]\\\u0000-\u001f\u007f-\u009f]{1,253}$/;
+const email = () =>
+  z
+    .string({ error: expected("an email address") })
+    .max(254, { error: () => "expected an email address of at most 254 characters", abort: true })
+    .regex(EMAIL, { error: expected("one email address") });
 
 /** Exactly one plain address (no list, no display name, no CR/LF): what an owner handle may resolve to. */
 const singleAddress = () =>
@@ -237,8 +273,8 @@ const chargeback = z
       "confirm-prometheus": prometheus(
         "Optional Prometheus that stores what ot3c exports; an hour is only advanced once it landed there",
       ).optional(),
-      "lookback-days": int("a whole number of days ≥ 1", 1).default(30).describe("How far back the ledger is built"),
-      "cutoff-days": int("a whole number of days ≥ 0", 0).default(5).describe("Days before billing data is treated as final"),
+      "lookback-days": int("a whole number of days from 1 to 400", 1, 400).default(30).describe("How far back the ledger is built"),
+      "cutoff-days": int("a whole number of days from 0 to 60", 0, 60).default(5).describe("Days before billing data is treated as final"),
       "cku-usage-ratio": z
         .number({ error: expected("a number from 0 to 1") })
         .min(0, { error: expected("a number from 0 to 1") })
@@ -344,6 +380,7 @@ export const configSchema = z
       "target-budget": z
         .number({ error: expected("a number > 0") })
         .positive({ error: expected("a number > 0") })
+        .max(MAX_AMOUNT, { error: expected(`a number ≤ ${MAX_AMOUNT.toExponential()}`) })
         .describe("Budget for one billing period, in the billing currency (seed)"),
       currency: z
         .string({ error: expected("a three-letter currency code such as EUR") })
@@ -361,7 +398,7 @@ export const configSchema = z
       approval: enumOf(["none", "required"] as const)
         .default("none")
         .describe("none = terminate at the deadline unless vetoed; required = only after an approval"),
-      "max-terminations-per-run": int("a whole number ≥ 1", 1)
+      "max-terminations-per-run": int("a whole number from 1 to 10000", 1, 10_000)
         .default(10)
         .describe("Blast-radius brake: a plan with more terminations than this runs nothing and alerts instead"),
       forecast: z

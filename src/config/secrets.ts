@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { registerSecret } from "../providers/redact.ts";
+import { registerSecret } from "../util/redact.ts";
 import { issueAt, type ConfigIssue } from "./issues.ts";
 import { dotted, type ConfigSource } from "./source.ts";
 

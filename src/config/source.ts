@@ -2,7 +2,7 @@
  * The YAML side of configuration: parse with `yaml`'s document API (keeping a line counter), report syntax
  * errors with line:column, and find the line:column of any dotted key so validation messages can point at it.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 
 export type KeyPath = ReadonlyArray<string | number>;
 
@@ -85,4 +85,45 @@ export function dotted(path: KeyPath): string {
     else out += out ? `.${seg}` : seg;
   }
   return out;
+}
+
+/** Keys that would reach the prototype of the parsed mapping (`out["__proto__"] = …` sets it) or shadow it. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Most aliases a configuration may expand (the `yaml` limit that stops alias bombs). */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * What the YAML parser accepts but a configuration must not contain, each with line:column: prototype keys, an
+ * alias whose anchor is not defined before it, and an alias inside the node it refers to (a cycle that would
+ * otherwise recurse until the stack overflows).
+ */
+export function structuralProblems(source: ConfigSource): SyntaxProblem[] {
+  const out: SyntaxProblem[] = [];
+  const at = (node: Node | null | undefined) => posOf(source, node) ?? { line: 1, column: 1 };
+  visit(source.doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        out.push({ message: `the key "${String(pair.key.value)}" is not allowed (it would change how every mapping reads)`, position: at(pair.key as Node) });
+      }
+    },
+    Alias(_, alias, path) {
+      const target = alias.resolve(source.doc);
+      if (!target) out.push({ message: `alias *${alias.source} refers to no anchor &${alias.source} defined before it`, position: at(alias) });
+      else if (path.includes(target as never)) out.push({ message: `alias *${alias.source} is inside the node it refers to (a recursive structure)`, position: at(alias) });
+    },
+  });
+  return out;
+}
+
+/** Where the first alias is (for errors the YAML library reports without a position, e.g. too many aliases). */
+export function firstAliasPosition(source: ConfigSource): Position {
+  let found: Position | undefined;
+  visit(source.doc, {
+    Alias(_, alias) {
+      found = posOf(source, alias);
+      return visit.BREAK;
+    },
+  });
+  return found ?? { line: 1, column: 1 };
 }

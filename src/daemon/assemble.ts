@@ -76,7 +76,17 @@ export function engineSettingsFrom(cfg: Config): EngineSettings {
     reminderBeforeMs: cfg.notify.reminderBeforeMs,
     resumeMode: cfg.actions?.resume ?? "period-start",
     ...(cfg.actions ? { schedules: compileActions(cfg.actions).schedules } : {}),
+    ...ambiguousWaitFromEnv(),
   };
+}
+
+/**
+ * OT3C_AMBIGUOUS_WAIT_MS: how long an unchanged resource is observed after an ambiguous call before it counts as
+ * untouched — for simulators whose jobs sit in INIT for seconds, not minutes (production: AMBIGUOUS_WAIT_MS).
+ */
+function ambiguousWaitFromEnv(): { ambiguousWaitMs?: number } {
+  const ms = Number(process.env.OT3C_AMBIGUOUS_WAIT_MS);
+  return ms > 0 ? { ambiguousWaitMs: ms } : {};
 }
 
 export function projectOf(cfg: Config): { name: string; region: string; id?: string } {

@@ -22,7 +22,7 @@ import { startMetricsServer, type MetricsServer } from "../exporter/server.ts";
 import type { Logger } from "../log/logger.ts";
 import { PrometheusClient } from "../providers/prometheus/client.ts";
 import { sourceFromConfig } from "../providers/confluent/source.ts";
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { Ledger } from "../store/chargeback/ledger.ts";
 import { syncChargeback, type ChargebackSource, type SyncResult } from "../store/chargeback/sync.ts";
 

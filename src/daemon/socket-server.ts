@@ -2,6 +2,9 @@
  * The control socket `<state-dir>/ot3c.sock`: lets `ot3c approve|veto|postpone` and an attached TUI talk to the
  * running daemon's engine. Owner-only (0600) unless `socket-group` is configured (0660, chgrp), because anyone who
  * can write to it can approve deletions. JSON lines; see docs/control-socket.md and ./protocol.ts.
+ *
+ * There is no window in which another user can connect: the socket is created under umask 0177 (mode 0600 from the
+ * first instant, whatever the process umask), and only then handed to the group with chown + chmod 0660.
  */
 import { chmodSync, chownSync, existsSync, readFileSync, unlinkSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
@@ -27,6 +30,26 @@ export function groupId(name: string, groupFile = "/etc/group"): number | undefi
   return undefined;
 }
 
+/**
+ * `server.listen(path)` with the umask at 0177 for exactly the bind, so the socket file is born 0600 (a permissive
+ * process umask would otherwise leave it 0777 until a later chmod). The umask is process-wide; binding is
+ * synchronous inside `listen`, so it is restored right after the call.
+ */
+export async function listenOwnerOnly(server: Server, path: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    const previous = process.umask(0o177);
+    try {
+      server.listen(path, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    } finally {
+      process.umask(previous);
+    }
+  });
+}
+
 export class ControlSocketServer {
   private server?: Server;
   private readonly clients = new Set<Socket>();
@@ -40,13 +63,7 @@ export class ControlSocketServer {
     // The caller holds the engine lock, so a socket file left here belongs to a dead engine.
     if (existsSync(path)) unlinkSync(path);
     const server = createServer((sock) => this.accept(sock));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(path, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    await listenOwnerOnly(server, path);
     this.server = server;
     if (this.opts.group) {
       const gid = groupId(this.opts.group);

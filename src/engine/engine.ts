@@ -6,7 +6,7 @@
  * Never plan on incomplete or stale data: a failed sync adds and cancels nothing, existing deadlines hold, and the
  * executor starts nothing new until a good sync; the snapshot says DEGRADED and why.
  */
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
 import type { ActingGate } from "../store/lease/index.ts";
 import type { ItemOrigin, Store, StoredPlanItem } from "../store/store.ts";

@@ -20,8 +20,10 @@ export interface ExecTerminator {
   /** Resume waiting for a job submitted before a restart; resolves when it succeeded, rejects when it failed. */
   awaitJob?(resource: CloudResource, jobId: string): Promise<void>;
   /**
-   * True when `current` (just read by `get`) would already show a stop/delete submitted earlier, so "unchanged"
-   * proves the call never arrived. Without it an unchanged resource is not proof, and nothing is re-sent.
+   * True when a stop/delete job that has *started* shows on `current` (just read by `get`): ECS `task_state`, EVS
+   * `deleting`, CCE `Deleting`. An accepted job may sit unstarted (INIT) for a while with the resource unchanged,
+   * so "unchanged" proves nothing at once; only unchanged after the bounded wait (`ambiguousWaitMs`) on a resource
+   * for which this is true proves the call never arrived. Without it nothing is ever re-sent.
    */
   mutationVisible?(current: CloudResource): boolean;
   /** Copies (snapshot-delete) and starts (resume of a park): without them such items fail before any deletion. */
@@ -34,10 +36,18 @@ export const OUTCOME_UNKNOWN = "outcome unknown";
 /** How long a server may show its deletion under way (after a restart, job unknown) before a human is asked. */
 export const DELETION_WAIT_LIMIT_MS = 2 * 3600_000;
 
+/**
+ * How long after an ambiguous call (crash mid-call, reset or 5xx after sending) the executor keeps observing an
+ * unchanged resource before it counts as provably untouched. Longer than an OTC job is seen to sit in INIT.
+ */
+export const AMBIGUOUS_WAIT_MS = 30 * 60_000;
+
 export interface ExecutorSettings {
   enforce: boolean;
   approval: "none" | "required";
   maxTerminationsPerRun: number;
+  /** Overrides AMBIGUOUS_WAIT_MS (simulators with short job timings; never shorter than the cloud's INIT hold). */
+  ambiguousWaitMs?: number;
 }
 
 export interface ExecutionContext {

@@ -8,20 +8,24 @@
  *    risk, resource still exists (`ResourceTerminator.get`).
  * 3. Audit "about to stop/delete" *before* the call, and journal each API call around it (`pending → calling →
  *    done`, plus the job id once known) with synchronous SQLite commits.
- * 4. After a crash, a step found in `calling` may or may not have reached the API. It is never blindly re-sent:
- *    a known job is awaited; otherwise the resource is re-read — gone or already going → not re-sent. Untouched
- *    is only proof that the call never arrived when the API shows submitted mutations at once
- *    (`mutationVisible`: EVS "deleting", CCE "Deleting", ECS `task_state`); then it is re-audited and sent once more
- *    (`retried`). Otherwise (e.g. a server whose job has not started) the item FAILS with "outcome unknown" and is
- *    not re-planned: an operator checks the console and re-arms it with `approve`. A double delete is worse than
- *    a late one.
+ * 4. At most one call per resource. A step found in `calling` (after a crash) or left there by a transient error
+ *    (reset, timeout, 5xx after the request went out) may or may not have reached the API; it is resolved by
+ *    observation, never by re-sending: a known job is awaited; otherwise the resource is re-read — gone, already
+ *    going (`deleting`, `task_state`) or already stopped → not re-sent. Unchanged proves nothing at once: OTC keeps
+ *    an accepted job in INIT for a while with the resource exactly as before. The executor keeps observing for
+ *    `ambiguousWaitMs` from its first observation; only a resource still unchanged after that wait, on an API where a started
+ *    job shows (`mutationVisible`), is provably untouched — then the re-send is audited
+ *    (`terminate.resend-after-wait`) and happens once (`retried`). Anything else (RDS, whose running jobs do not
+ *    show; a second ambiguity) FAILS with "outcome unknown" and is not re-planned: an operator checks the console
+ *    and re-arms it with `approve`. A double delete is worse than a late one.
  */
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { ensureCopy, needsCopy, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
 import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
 import {
+  AMBIGUOUS_WAIT_MS,
   DELETION_WAIT_LIMIT_MS,
   OUTCOME_UNKNOWN,
   isTransient,
@@ -45,6 +49,13 @@ function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
   if (isPark(action)) return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
   return /delet/i.test(r.status);
 }
+
+/** A stop under way (ECS `task_state: powering-off`): the effect is coming; nothing to send. */
+function stopUnderWay(action: PlanAction, r: CloudResource): boolean {
+  return isPark(action) && /powering-off|stopping/i.test(r.status);
+}
+
+const fmtMin = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
 
 export class Executor {
   private stopping = false;
@@ -235,6 +246,8 @@ export class Executor {
         // snapshot-delete: the copy first (not a mutation of the resource; a failure fails the item, nothing deleted).
         if (needsCopy(journal.action, resource)) await ensureCopy(this.t.actions, resource, item.id);
         step.phase = "calling";
+        step.calledAt = now;
+        delete step.ambiguousSince;
         this.persist(item, journal, now);
         const hooks: TerminationHooks = {
           onJob: (jobId) => {
@@ -248,6 +261,14 @@ export class Executor {
         this.persist(item, journal, now);
       } catch (err) {
         const message = redact(String((err as Error)?.message ?? err));
+        // A delete answered 404: the resource is already gone (e.g. a system disk that went with its server, or
+        // someone else deleted it since the re-check). Nothing was deleted twice; the step is done as "gone".
+        if (isRemoval(journal.action) && step.phase === "calling" && (err as { status?: number })?.status === 404) {
+          step.phase = "gone";
+          this.persist(item, journal, now);
+          this.events.log?.("info", `${step.kind} ${step.resourceId} was already gone (404 on delete)`, { item: item.id });
+          continue;
+        }
         // A network error or 5xx after the call may have been accepted is not a failed termination: the step stays
         // `calling` and the next tick resolves it like a restart would (await the job, or read the resource).
         if (step.phase === "calling" && isTransient(err) && (journal.transientErrors ?? 0) < MAX_TRANSIENT_ERRORS) {
@@ -270,8 +291,9 @@ export class Executor {
   }
 
   /**
-   * A step left in `calling` by a dead process. Returns "settled" when the effect is known to have happened,
-   * "resend" when it is known not to have started, "wait" when a deletion is under way, "failed" otherwise.
+   * A step left in `calling` (a dead process, or a transient error after the request went out). Returns "settled"
+   * when the effect is known to have happened, "resend" when the resource is provably untouched after the bounded
+   * wait (audited), "wait" while the effect may still appear or is under way, "failed" otherwise.
    */
   private async resolveAmbiguous(
     item: StoredPlanItem,
@@ -280,47 +302,54 @@ export class Executor {
     resource: CloudResource,
     now: number,
   ): Promise<"settled" | "resend" | "wait" | "failed"> {
+    const what = `${journal.action} of ${step.kind} ${step.resourceId}`;
+    if (step.ambiguousSince === undefined) {
+      step.ambiguousSince = now;
+      this.store.tx(() => {
+        this.store.audit({ at: now, ...ACTOR, action: "terminate.ambiguous", itemId: item.id, vrId: item.vrId, detail: `${what}: outcome unknown (interrupted mid-call); resolving by observation, not by re-sending` });
+        this.persist(item, journal, now);
+      });
+    }
+    const settle = (phase: "done" | "gone", how: string): "settled" => {
+      step.phase = phase;
+      this.store.tx(() => {
+        this.store.audit({ at: now, ...ACTOR, action: "terminate.resolved", itemId: item.id, vrId: item.vrId, detail: `${what}: ${how}; not re-sent` });
+        this.persist(item, journal, now);
+      });
+      return "settled";
+    };
     if (step.jobId && this.t.awaitJob) {
       await this.t.awaitJob(resource, step.jobId);
-      step.phase = "done";
-      this.persist(item, journal, now);
-      return "settled";
+      return settle("done", `job ${step.jobId} finished`);
     }
     const current = await this.t.get(resource);
-    if (!current) {
-      step.phase = isRemoval(journal.action) ? "done" : "gone";
-      this.persist(item, journal, now);
-      return "settled";
-    }
+    if (!current) return settle(isRemoval(journal.action) ? "done" : "gone", "resource gone");
     if (looksAlreadyDone(journal.action, current)) {
-      if (isPark(journal.action)) {
-        step.phase = "done";
-        this.persist(item, journal, now);
-        return "settled";
-      }
+      if (isPark(journal.action)) return settle("done", `already ${current.status}`);
       // A volume or node pool in its deleting state means a delete was accepted: the resource's own state is final
       // (its job cannot be polled without the id, and needs no more calls from us). A server still shows its
       // deletion as a task on a live resource: wait for it to go, then its volumes can follow.
-      if (current.kind === "EVS" || current.kind === "CCE") {
-        step.phase = "done";
-        this.persist(item, journal, now);
-        return "settled";
-      }
-      if (now - journal.startedAt > DELETION_WAIT_LIMIT_MS) {
-        journal.ambiguous = true;
-        this.fail(item, `${OUTCOME_UNKNOWN}: ${step.kind} ${step.resourceId} still ${current.status} ${Math.round((now - journal.startedAt) / 60_000)} min after the delete; check the console`, now, journal);
-        return "failed";
-      }
-      return "wait";
+      if (current.kind === "EVS" || current.kind === "CCE") return settle("done", `${current.kind} ${current.status}`);
+      return this.waitUnderWay(item, journal, step, current, now);
     }
+    if (stopUnderWay(journal.action, current)) return this.waitUnderWay(item, journal, step, current, now);
     if (step.jobId) return "wait"; // a job exists but this terminator cannot poll it: wait for its effect
+    // Unchanged. An accepted job may not have started yet: keep observing for the bounded wait. It counts from the
+    // first observation, not from `calledAt`: that is the start of the tick that sent the call, which may lie well
+    // before the request actually went out (earlier steps of the tick awaited their jobs), while every observation
+    // happens after it.
+    const since = step.ambiguousSince;
+    const limit = this.settings.ambiguousWaitMs ?? AMBIGUOUS_WAIT_MS;
+    const waited = now - since;
+    if (waited < limit) return "wait";
     const conclusive = this.t.mutationVisible?.(current) === true;
     if (!conclusive || journal.retried) {
       journal.ambiguous = true;
       this.fail(
         item,
         `${OUTCOME_UNKNOWN}: the ${journal.action} call of ${step.kind} ${step.resourceId} was interrupted and the API cannot tell ` +
-          `whether it arrived (${step.kind} still ${current.status}); not re-sent. Check the console, then \`ot3c approve ${item.id}\` to retry`,
+          `whether it arrived (${step.kind} still ${current.status} after ${fmtMin(waited)}${journal.retried ? ", already re-sent once" : ""}); not re-sent. ` +
+          `Check the console, then \`ot3c approve ${item.id}\` to retry`,
         now,
         journal,
       );
@@ -331,14 +360,27 @@ export class Executor {
       this.store.audit({
         at: now,
         ...ACTOR,
-        action: `terminate.retry-${journal.action}`,
+        action: `terminate.resend-after-wait`,
         itemId: item.id,
         vrId: item.vrId,
-        detail: `${step.kind} ${step.resourceId} still ${current.status} after a restart with no job recorded: sending once more`,
+        detail:
+          `${what}: still ${current.status} with no job id and no task ${fmtMin(waited)} after the interrupted call ` +
+          `(wait ${fmtMin(limit)}); a started job would show, so the call never arrived: sending it once more`,
       });
       this.persist(item, journal, now);
     });
+    this.events.log?.("warn", `${what} provably untouched after ${fmtMin(waited)}: re-sending once (audited)`, { item: item.id });
     return "resend";
+  }
+
+  /** A deletion or stop visibly under way: wait for it to finish, up to DELETION_WAIT_LIMIT_MS from the start. */
+  private waitUnderWay(item: StoredPlanItem, journal: ExecutionJournal, step: JournalStep, current: CloudResource, now: number): "wait" | "failed" {
+    if (now - journal.startedAt > DELETION_WAIT_LIMIT_MS) {
+      journal.ambiguous = true;
+      this.fail(item, `${OUTCOME_UNKNOWN}: ${step.kind} ${step.resourceId} still ${current.status} ${Math.round((now - journal.startedAt) / 60_000)} min after the ${journal.action}; check the console`, now, journal);
+      return "failed";
+    }
+    return "wait";
   }
 
   private fail(item: StoredPlanItem, error: string, now: number, journal?: ExecutionJournal): void {

@@ -16,6 +16,7 @@ import type {
   ResourceUnit,
 } from "./types.ts";
 import { requestResume } from "./parking/resume.ts";
+import { rungOf } from "./actions/ladder.ts";
 import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
 import type { PlanDecision } from "./closed-loop/index.ts";
 import { billingPeriod, isoDay } from "./period.ts";
@@ -71,7 +72,7 @@ export function reconcile(store: Store, input: ReconcileInput): ReconcileResult 
       }
       // A veto holds for the rest of the period; a finished item is not repeated; an item whose last call may have
       // reached the API waits for an operator (re-planning it would send the call again).
-      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && i.action === d.action) || (i.state === "FAILED" && i.journal?.ambiguous))) continue;
+      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && rungOf(i.action) === rungOf(d.action)) || (i.state === "FAILED" && i.journal?.ambiguous))) continue;
       if (!vr) continue; // the planner only plans existing VRs; a plan file may name one that is gone
       const item: StoredPlanItem = {
         ...d,

@@ -4,7 +4,7 @@
  * and every field value passes through `redact` first, so a secret that reaches a log call never leaves the
  * process; field names that say "this is a credential" are masked outright.
  */
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { textSink } from "./sinks.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -8,6 +8,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { LogEntry, LogLevel, LogSink } from "./logger.ts";
+import { hasUnsafe, jsonTerminalSafe, terminalSafe } from "../util/terminal-safe.ts";
 
 /** syslog priorities: err=3, warning=4, info=6, debug=7. */
 export const JOURNALD_PRIORITY: Record<LogLevel, number> = { error: 3, warn: 4, info: 6, debug: 7 };
@@ -28,8 +29,9 @@ export function entryToJson(entry: LogEntry): Record<string, unknown> {
 }
 
 export function formatJournaldLine(entry: LogEntry): string {
-  // JSON.stringify escapes newlines, so one event is always exactly one journal line.
-  return `<${JOURNALD_PRIORITY[entry.level]}>${JSON.stringify(entryToJson(entry))}\n`;
+  // JSON.stringify escapes newlines, so one event is always exactly one journal line; C1 and bidi controls (which it
+  // leaves raw) are escaped too, so `journalctl` never prints them onto a terminal.
+  return `<${JOURNALD_PRIORITY[entry.level]}>${jsonTerminalSafe(JSON.stringify(entryToJson(entry)))}\n`;
 }
 
 export function journaldSink(stream: WritableLike = process.stdout): LogSink {
@@ -37,8 +39,8 @@ export function journaldSink(stream: WritableLike = process.stdout): LogSink {
 }
 
 function formatFieldValue(v: unknown): string {
-  if (typeof v === "string") return /[\s"=]/.test(v) || v === "" ? JSON.stringify(v) : v;
-  return JSON.stringify(v);
+  if (typeof v === "string") return /[\s"=]/.test(v) || v === "" ? jsonTerminalSafe(JSON.stringify(v)) : terminalSafe(v);
+  return jsonTerminalSafe(JSON.stringify(v) ?? String(v));
 }
 
 const LEVEL_WORD: Record<LogLevel, string> = { debug: "debug", info: "info", warn: "warning", error: "error" };
@@ -60,7 +62,8 @@ export function formatTextLine(entry: LogEntry, opts: { color?: boolean; timesta
     ...(opts.timestamps ? [new Date(entry.time).toISOString()] : []),
     `${level}:`,
     ...(entry.component ? [`[${entry.component}]`] : []),
-    entry.msg,
+    // Messages quote cloud answers and names: one line, nothing that acts on the terminal.
+    terminalSafe(entry.msg),
     ...Object.entries(entry.fields).map(([k, v]) => `${k}=${formatFieldValue(v)}`),
   ];
   return parts.join(" ") + "\n";
@@ -93,6 +96,13 @@ export interface RingSink extends LogSink {
   readonly capacity: number;
 }
 
+function terminalSafeEntry(e: LogEntry): LogEntry {
+  const unsafeField = Object.values(e.fields).some((v) => typeof v === "string" && hasUnsafe(v));
+  if (!hasUnsafe(e.msg) && !unsafeField) return e;
+  const fields = Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, typeof v === "string" ? terminalSafe(v) : v]));
+  return { ...e, msg: terminalSafe(e.msg), fields };
+}
+
 export function ringSink(capacity = 500): RingSink {
   if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
   const buf: LogEntry[] = new Array(capacity);
@@ -101,7 +111,9 @@ export function ringSink(capacity = 500): RingSink {
   const listeners = new Set<(entry: LogEntry) => void>();
   return {
     capacity,
-    write: (e) => {
+    write: (entry) => {
+      // The TUI shows these lines: cloud text in them is made safe here, once (msg and string fields).
+      const e = terminalSafeEntry(entry);
       buf[next] = e;
       next = (next + 1) % capacity;
       if (size < capacity) size++;

@@ -3,7 +3,7 @@
  * Slack-compatible `text` field (plus the structured event for other receivers).
  */
 import type { NotifyConfig, SmtpConfig } from "../config/types.ts";
-import { redact } from "../providers/redact.ts";
+import { redactThenCut } from "../util/redact.ts";
 import type { Message } from "./message.ts";
 
 export interface Delivery {
@@ -44,7 +44,7 @@ export function webhookChannel(cfg: NonNullable<NotifyConfig["webhook"]>): Deliv
         signal: AbortSignal.timeout(10_000),
       });
       if (!res.ok) {
-        const body = redact((await res.text().catch(() => "")).slice(0, 200));
+        const body = redactThenCut(await res.text().catch(() => ""), 200);
         throw new Error(`webhook answered ${res.status}${body ? `: ${body}` : ""}`);
       }
       await res.body?.cancel().catch(() => {});

@@ -8,7 +8,7 @@ import type { Clock } from "../engine/types.ts";
 import type { EngineNotifier } from "../engine/engine.ts";
 import type { NotifyConfig } from "../config/types.ts";
 import type { Store, StoredPlanItem } from "../store/store.ts";
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { alertMessage, itemMessage, type Message, type NotificationKind } from "./message.ts";
 import { smtpChannel, webhookChannel, type Delivery } from "./channels.ts";
 import { resolveOwner } from "./owners.ts";

@@ -3,7 +3,7 @@
  * operator knows before the first real termination whether owners will hear about it.
  */
 import type { NotifyConfig } from "../config/types.ts";
-import { redact } from "../providers/redact.ts";
+import { redact } from "../util/redact.ts";
 import { smtpChannel, webhookChannel, type Delivery } from "./channels.ts";
 
 export interface ChannelResult {

@@ -3,10 +3,17 @@
  * backoff and full jitter that honour `Retry-After` and `X-RateLimit-Reset` — for idempotent requests only —,
  * per-endpoint request/error/retry counters (exported later by the metrics port), a per-attempt signing hook
  * (AK/SK signatures carry a timestamp, so every retry is signed anew) and secret redaction in every error.
+ *
+ * At most one call per mutation: a non-idempotent request goes out once, on a fresh connection that is closed
+ * afterwards (`keepalive: false`). Bun's fetch re-sends a request by itself when a pooled keep-alive connection is
+ * reset before the answer — measured: a DELETE on a reused connection that the server resets after processing
+ * reaches it twice (test/providers/http-transport.test.ts). A fresh connection is never replayed, so the reset
+ * surfaces as a transient error whose outcome the executor resolves by observation. GETs keep the pool and their
+ * retries, including retries of a cut-off body.
  */
 import { ofetch } from "ofetch";
 import type { ApiEndpointStats } from "../engine/types.ts";
-import { redact } from "./redact.ts";
+import { redact, redactThenCut } from "../util/redact.ts";
 
 export interface PreparedRequest {
   method: string;
@@ -195,6 +202,8 @@ export class HttpClient {
           headers: prepared.headers,
           body: body === "" ? undefined : body,
           retry: 0,
+          // Mutations: no pooled connection, so the runtime cannot replay them after a reset (see the header).
+          ...(idempotent ? {} : { keepalive: false }),
           timeout: options.timeoutMs ?? this.opts.timeoutMs,
           ignoreResponseError: true,
           responseType: "stream",
@@ -225,7 +234,7 @@ export class HttpClient {
       lastError = new HttpError(
         redact(
           `${this.endpoint}: ${upper} ${url.pathname} → HTTP ${response.status}${code ? ` ${code}` : ""}${
-            message ? `: ${message}` : text && !message ? `: ${text.slice(0, 200)}` : ""
+            message ? `: ${message}` : text && !message ? `: ${redactThenCut(text, 200)}` : ""
           }`,
         ),
         this.endpoint,
@@ -244,23 +253,56 @@ export class HttpClient {
     throw lastError ?? new HttpError(`${this.endpoint}: request failed`, this.endpoint);
   }
 
-  /** JSON request/response. */
+  /**
+   * JSON request/response. A body that is cut off or unreadable is never taken as data; for idempotent requests
+   * the whole exchange is repeated (counted as a retry, with backoff) like any other transient failure.
+   */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.raw(method, path, options);
-    const text = await response.text();
-    if (text === "") return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      // A cut-off body must never be taken as data.
-      throw new HttpError(
-        redact(`${this.endpoint}: ${method} ${path}: response is not valid JSON (truncated?)`),
+    return (await this.jsonWithStatus<T>(method, path, options)).data;
+  }
+
+  /** `json` that also hands back the status (for `acceptStatus` callers such as "404 = gone"). */
+  async jsonWithStatus<T>(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; data: T }> {
+    const upper = method.toUpperCase();
+    const idempotent = options.idempotent ?? (upper === "GET" || upper === "HEAD");
+    const bodyAttempts = idempotent ? this.opts.retries + 1 : 1;
+    let lastError: HttpError | undefined;
+    for (let attempt = 0; attempt < bodyAttempts; attempt++) {
+      const response = await this.raw(upper, path, options);
+      if (!response.ok) {
+        // An accepted error status (e.g. 404 = gone): the caller wants the status, not the body.
+        await response.body?.cancel().catch(() => {});
+        return { status: response.status, data: undefined as T };
+      }
+      let text: string | undefined;
+      try {
+        text = await response.text();
+      } catch {
+        text = undefined; // connection dropped mid-body
+      }
+      if (text === "") return { status: response.status, data: undefined as T };
+      if (text !== undefined) {
+        try {
+          return { status: response.status, data: JSON.parse(text) as T };
+        } catch {
+          // fall through: a cut-off body
+        }
+      }
+      const stat = statFor(this.endpoint);
+      stat.errors++;
+      lastError = new HttpError(
+        redact(`${this.endpoint}: ${upper} ${path}: response is not valid JSON (truncated?)`),
         this.endpoint,
         response.status,
         undefined,
         true,
       );
+      if (attempt + 1 < bodyAttempts) {
+        stat.retries++;
+        await this.opts.sleep(backoffDelayMs(attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs, this.opts.random));
+      }
     }
+    throw lastError!;
   }
 
   get<T>(path: string, options?: RequestOptions): Promise<T> {

@@ -14,7 +14,7 @@ import type { CloudResource, CostRecord, InventorySource, IsoDate } from "../eng
 import { createDashboardClient, type DashboardClient } from "./dashboard/index.ts";
 import type { HttpClientOptions } from "./http.ts";
 import { createOtcProvider, type OtcProvider, type OtcProviderOptions, type PreflightCheck } from "./otc/index.ts";
-import { redact } from "./redact.ts";
+import { redact } from "../util/redact.ts";
 import type { OtcTerminator } from "./otc/terminator.ts";
 import type { CostRange } from "../engine/sync-range.ts";
 

@@ -1,8 +1,10 @@
 /**
  * Fault injection for the simulators: a per-run profile (rate + kinds) decides, request by request and from a
- * seeded generator, whether to answer with a 5xx, a 429 with Retry-After, a slow response, or a truncated body.
- * Clients must survive all of them: retry what is retryable, never take a cut-off body as complete data, and show
- * a degraded state instead of crashing.
+ * seeded generator, whether to answer with a 5xx, a 429 with Retry-After, a slow response, or a truncated body —
+ * and, for mutations, whether the call is accepted and then answered with a gateway 502 or a connection reset
+ * (`accept-502`, `accept-reset`), which is what makes an outcome ambiguous in the real cloud.
+ * Clients must survive all of them: retry what is retryable, never take a cut-off body as complete data, never
+ * send a mutation twice, and show a degraded state instead of crashing.
  */
 import type { FaultProfile } from "./world.ts";
 import { mulberry32 } from "../util/random.ts";
@@ -32,12 +34,22 @@ export interface FaultDecision {
   delayMs?: number;
   /** Cut the real body short (the route decides how: mid-line for NDJSON, mid-object for JSON). */
   truncate?: boolean;
+  /** After the mutation was processed and accepted: answer 502 from the "gateway", or reset the connection. */
+  afterAccept?: "502" | "reset";
+}
+
+/**
+ * A connection dropped after the request was processed, before a byte of the answer: Bun.serve closes the socket
+ * when the body stream errors before it starts (the client sees ECONNRESET).
+ */
+export function connectionReset(): Response {
+  return new Response(new ReadableStream({ start: (c) => c.error(undefined) }));
 }
 
 export class FaultInjector {
   private random: () => number;
   /** Counts per kind, for tests and the demo's status line. */
-  readonly injected: Record<FaultKind, number> = { "5xx": 0, "429": 0, slow: 0, truncate: 0 };
+  readonly injected: Record<FaultKind, number> = { "5xx": 0, "429": 0, slow: 0, truncate: 0, "accept-502": 0, "accept-reset": 0 };
 
   constructor(private profile: FaultProfile) {
     this.random = seededRandom(profile.seed);
@@ -52,12 +64,16 @@ export class FaultInjector {
     return this.profile.rate;
   }
 
-  /** Decide the fault for one request. Mutating requests only ever get 5xx/429 before any effect happens. */
+  /**
+   * Decide the fault for one request. Mutating requests get 5xx/429 before any effect happens, or — with the
+   * `accept-*` kinds — their effect and then a 502 or a reset. GETs never get the `accept-*` kinds.
+   */
   decide(req: Request): FaultDecision {
     const p = this.profile;
     if (p.rate <= 0 || p.kinds.length === 0 || this.random() >= p.rate) return {};
     let kinds = p.kinds;
-    if (req.method !== "GET") kinds = kinds.filter((k) => k === "5xx" || k === "429");
+    if (req.method !== "GET") kinds = kinds.filter((k) => k === "5xx" || k === "429" || k === "accept-502" || k === "accept-reset");
+    else kinds = kinds.filter((k) => k !== "accept-502" && k !== "accept-reset");
     if (kinds.length === 0) return {};
     const kind = kinds[Math.floor(this.random() * kinds.length)]!;
     this.injected[kind]++;
@@ -80,6 +96,10 @@ export class FaultInjector {
         return { delayMs: p.slowMs };
       case "truncate":
         return { truncate: true };
+      case "accept-502":
+        return { afterAccept: "502" };
+      case "accept-reset":
+        return { afterAccept: "reset" };
     }
   }
 
@@ -93,6 +113,11 @@ export class FaultInjector {
     if (decision.delayMs) await Bun.sleep(decision.delayMs);
     if (decision.response) return decision.response;
     const res = await handler(decision);
+    if (res && decision.afterAccept && res.ok) {
+      await res.body?.cancel().catch(() => {});
+      if (decision.afterAccept === "reset") return connectionReset();
+      return Response.json({ error_code: "APIGW.0502", error_msg: "Bad Gateway: upstream answer lost" }, { status: 502 });
+    }
     if (!res || !decision.truncate || !res.body) return res;
     const text = await res.text();
     const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));

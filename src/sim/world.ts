@@ -25,6 +25,8 @@ export interface SimServer {
   /** ECS v1 list form: "key=value" strings (plus `_sys_` entries). */
   tags: string[];
   volumeIds: string[];
+  /** `OS-EXT-STS:task_state` while a job works on the server ("deleting", "powering-off"); null when idle. */
+  taskState?: string | null;
   /** Yearly/monthly (`metadata.charging_mode` "1"): the cloud refuses to delete it before it expires. */
   prepaid?: boolean;
 }
@@ -196,7 +198,11 @@ export function recordMutation(world: SimWorld, key: string): number {
 export interface FaultProfile {
   /** Probability 0..1 that any one request gets a fault. */
   rate: number;
-  kinds: Array<"5xx" | "429" | "slow" | "truncate">;
+  /**
+   * `accept-502` and `accept-reset` hit mutations only, after the simulated cloud accepted them: the gateway answers
+   * 502, or the connection is reset before any answer — the call happened, the client cannot know.
+   */
+  kinds: Array<"5xx" | "429" | "slow" | "truncate" | "accept-502" | "accept-reset">;
   /** Seconds for Retry-After on 429. */
   retryAfterSeconds: number;
   /** Delay for "slow" in ms. */

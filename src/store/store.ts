@@ -18,6 +18,10 @@ export interface JournalStep {
   /** pending: not called; calling: the call may have reached the API; done: finished; gone: vanished first. */
   phase: "pending" | "calling" | "done" | "gone";
   jobId?: string;
+  /** Start of the tick that (last) sent the call — for the audit trail; the request itself may go out later. */
+  calledAt?: number;
+  /** When the outcome was first found ambiguous (crash, reset, 5xx mid-call): the bounded wait counts from here. */
+  ambiguousSince?: number;
 }
 
 export interface ExecutionJournal {

@@ -1,10 +1,12 @@
 /**
  * The plain-text summary printed instead of the TUI when stdin or stdout is not a terminal (pipes, cron, CI):
  * budget, status, pending items and a hint where to go next. ASCII only, no colour, stable enough to grep.
+ * Every cloud-derived field (ids, owners, alerts, errors) is shown with its control characters escaped.
  */
 import type { EngineSnapshot } from "../engine/types.ts";
 import { age, countdown, money, signedMoney, unitsOf, zonedTime } from "./format.ts";
 import { indexUnits, memberLines, planMembers } from "../format/members.ts";
+import { terminalSafe as safe } from "../util/terminal-safe.ts";
 
 const STATUS_WORD = { OK: "OK", AT_RISK: "AT RISK", OVER: "OVER" } as const;
 
@@ -16,7 +18,7 @@ export function textSummary(snap: EngineSnapshot, connection: string, now: numbe
   const p = snap.period;
   const lines: string[] = [];
   lines.push(
-    `ot3c ${snap.project.name} (${snap.project.region}), period ${p.startDate} to ${new Date(p.end - 1).toISOString().slice(0, 10)}, ${snap.mode}, approval ${snap.approval}, ${connection}`,
+    `ot3c ${safe(snap.project.name)} (${safe(snap.project.region)}), period ${p.startDate} to ${new Date(p.end - 1).toISOString().slice(0, 10)}, ${snap.mode}, approval ${snap.approval}, ${connection}`,
   );
   const b = snap.budget;
   const { currency: c, tz } = unitsOf(snap);
@@ -32,17 +34,17 @@ export function textSummary(snap: EngineSnapshot, connection: string, now: numbe
   lines.push(
     `sync: ${sync.state}` +
       (sync.lastSuccessAt !== undefined ? `, last success ${age(now - sync.lastSuccessAt)} ago` : "") +
-      (sync.state === "DEGRADED" && sync.error ? ` (${sync.error})` : ""),
+      (sync.state === "DEGRADED" && sync.error ? ` (${safe(sync.error)})` : ""),
   );
-  for (const a of snap.alerts) lines.push(`alert: ${a}`);
+  for (const a of snap.alerts) lines.push(`alert: ${safe(a)}`);
   const pending = snap.plan.filter((i) => i.state === "PENDING" || i.state === "APPROVED").sort((a, b) => a.deadline - b.deadline);
   lines.push(`pending terminations: ${pending.length}`);
   const units = indexUnits(snap.resources);
   for (const i of pending) {
     const name = units.get(i.vrId)?.name;
     lines.push(
-      `  ${i.id}  ${i.state.padEnd(8)} ${i.action.padEnd(6)} ${name && name !== i.vrId ? `${name} ` : ""}${i.vrId}  prio ${i.prio}  owner ${i.owner ?? "-"}  saving ${money(i.tsave, c)}  deadline ${zonedTime(i.deadline, tz)} (${countdown(i.deadline, now) === "due" ? "due" : "in " + countdown(i.deadline, now)})`,
-      ...memberLines(planMembers(i, units, snap.forecasts), c, "      - "),
+      `  ${i.id}  ${i.state.padEnd(8)} ${i.action.padEnd(6)} ${name && name !== i.vrId ? `${safe(name)} ` : ""}${safe(i.vrId)}  prio ${i.prio}  owner ${safe(i.owner ?? "-")}  saving ${money(i.tsave, c)}  deadline ${zonedTime(i.deadline, tz)} (${countdown(i.deadline, now) === "due" ? "due" : "in " + countdown(i.deadline, now)})`,
+      ...memberLines(planMembers(i, units, snap.forecasts), c, "      - ").map(safe),
     );
   }
   lines.push("", NON_TTY_HINT);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/program.ts";
 import { setLogger } from "../../src/log/logger.ts";
-import { clearSecrets } from "../../src/providers/redact.ts";
+import { clearSecrets } from "../../src/util/redact.ts";
 import { generateScenario, type Scenario } from "../../src/sim/scenario/index.ts";
 import { startSim, type RunningSim } from "../../src/sim/server.ts";
 

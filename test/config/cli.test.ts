@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { clearSecrets } from "../../src/providers/redact.ts";
+import { clearSecrets } from "../../src/util/redact.ts";
 import { setLogger } from "../../src/log/logger.ts";
 import { run as runInProcess } from "../cli/helpers.ts";
 import { cleanupTempDirs, SECRETS_ENV, tempDir, VALID, withConfig } from "./helpers.ts";

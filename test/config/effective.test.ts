@@ -1,7 +1,7 @@
 import { afterAll, afterEach, expect, test } from "bun:test";
 import { stringify } from "yaml";
 import { effectiveConfig } from "../../src/config/effective.ts";
-import { clearSecrets } from "../../src/providers/redact.ts";
+import { clearSecrets } from "../../src/util/redact.ts";
 import { cleanupTempDirs, load, withConfig } from "./helpers.ts";
 
 afterAll(cleanupTempDirs);

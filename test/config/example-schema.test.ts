@@ -85,6 +85,6 @@ describe("generated documents", () => {
     const md = configMarkdownReference();
     expect(md).toContain("| `termination-grace` | duration | `\"24h0m0s\"` |");
     expect(md).toContain("env `OT3C_OTC_SECRET_KEY`, `secretkey-file`");
-    expect(md).toContain("| `target-budget` | number (> 0) | **required** |");
+    expect(md).toContain("| `target-budget` | number (> 0, ≤ 1000000000000) | **required** |");
   });
 });

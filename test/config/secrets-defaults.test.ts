@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { clearSecrets, redact } from "../../src/providers/redact.ts";
+import { clearSecrets, redact } from "../../src/util/redact.ts";
 import { cleanupTempDirs, issueFor, load, loadError, quietLogger, SECRETS_ENV, tempDir, VALID, withConfig } from "./helpers.ts";
 
 afterAll(cleanupTempDirs);

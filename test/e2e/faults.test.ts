@@ -86,8 +86,9 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
       }
     }
     if (process.env.OT3C_DEBUG) console.log({ ok, degraded, items: store.listItems().length, done: store.listItems({ states: ["DONE"] }).length });
-    expect(ok).toBeGreaterThan(10);
-    expect(degraded).toBeGreaterThan(5);
+    // Cut-off bodies of idempotent GETs are retried, so only runs of faults on one request degrade a sync.
+    expect(degraded).toBeGreaterThan(0);
+    expect(ok).toBeGreaterThan(100);
     // Dry-run executions happened only in steps whose sync was complete and fresh.
     const done = store.listItems({ states: ["DONE"] });
     expect(done.length).toBeGreaterThan(0);
@@ -112,10 +113,18 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
     store.close();
   }, 60_000);
 
-  test("enforce: true under faults: deletions go through, and no stop/delete reaches the simulator twice", async () => {
+  test("enforce: true under faults incl. answers lost after acceptance and jobs held in INIT: deletions go through, no stop/delete reaches the simulator twice", async () => {
     const scenario2 = presetScenario("demo", { now: T0, seed: 5 });
-    const faults2 = new FaultInjector({ rate: 0.3, kinds: ["5xx", "429", "slow", "truncate"], retryAfterSeconds: 0, slowMs: 5, seed: 7 });
-    const sim2 = startSim({ world: scenario2.world, targetBudget: scenario2.targetBudget, faults: faults2, otc: { pollsUntilDone: 2 } });
+    const faults2 = new FaultInjector({ rate: 0.3, kinds: ["5xx", "429", "slow", "truncate", "accept-502", "accept-reset"], retryAfterSeconds: 0, slowMs: 5, seed: 7 });
+    const clock = new ManualClock(T0);
+    // The real job timing on the engine's clock: an accepted job sits in INIT for 20 min (longer than one engine
+    // step) with the resource unchanged, then runs for 5 min by itself (polled or not).
+    const sim2 = startSim({
+      world: scenario2.world,
+      targetBudget: scenario2.targetBudget,
+      faults: faults2,
+      otc: { pollsUntilDone: 2, jobInitHoldMs: 20 * MIN, jobRunMs: 5 * MIN, now: () => clock.now() },
+    });
     try {
       const file = join(dir, "enforce.yaml");
       writeFileSync(
@@ -126,8 +135,8 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
       );
       const cfg = await loadConfig({ path: file });
       const instant = { sleep: async () => {}, retries: 2, timeoutMs: 2000 };
-      const providers = wireProviders(cfg, { otc: instant, dashboardHttp: instant, jobs: { intervalMs: 1, sleep: async () => {} } });
-      const clock = new ManualClock(T0);
+      // Job polling waits on the same clock, so a held job is polled through its INIT like in the real cloud.
+      const providers = wireProviders(cfg, { otc: instant, dashboardHttp: instant, jobs: { intervalMs: MIN, sleep: async (ms) => clock.advance(ms), now: () => clock.now() } });
       const store = Store.open(cfg.stateDir);
       const engine = new Engine({ store, stateDir: cfg.stateDir, clock, inventory: providers.inventory, terminator: providers.terminator, evaluate: providers.evaluate, settings: engineSettingsFrom(cfg), project: { name: "demo", region: "eu-de" } });
       await engine.acquireLock();
@@ -141,8 +150,13 @@ describe("engine under a 30 % fault rate (simulated day, fake clock)", () => {
         await engine.step();
       }
       const twice = [...sim2.world.mutations.calls].filter(([, n]) => n > 1);
-      if (process.env.OT3C_DEBUG) console.log({ calls: sim2.world.mutations.total, states: store.listItems().map((i) => i.state), failed: store.listItems({ states: ["FAILED"] }).map((i) => i.error) });
+      const audit = store.auditEvents({ limit: 10_000 }).map((e) => e.action);
+      if (process.env.OT3C_DEBUG) console.log({ calls: sim2.world.mutations.total, injected: faults2.injected, audit: audit.filter((a) => a.startsWith("terminate.")), states: store.listItems().map((i) => i.state), failed: store.listItems({ states: ["FAILED"] }).map((i) => i.error) });
       expect(twice).toEqual([]);
+      // Answers were lost after acceptance, and those outcomes were resolved by observation.
+      expect(faults2.injected["accept-502"] + faults2.injected["accept-reset"]).toBeGreaterThan(0);
+      expect(audit.filter((a) => a === "terminate.ambiguous").length).toBeGreaterThan(0);
+      expect(audit.filter((a) => a === "terminate.resolved").length).toBeGreaterThan(0);
       expect(store.listItems({ states: ["EXECUTING"] })).toEqual([]);
       expect(store.listItems({ states: ["DONE"] }).length).toBeGreaterThan(0);
       // Whatever failed says why; nothing failed silently.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Store, type StoredPlanItem } from "../../src/store/store.ts";
 import { applyCommand, reconcile } from "../../src/engine/lifecycle.ts";
 import { Executor } from "../../src/engine/executor.ts";
-import type { ExecTerminator, ExecutorSettings, ExecutionContext, TerminationHooks } from "../../src/engine/execution.ts";
+import { AMBIGUOUS_WAIT_MS, type ExecTerminator, type ExecutorSettings, type ExecutionContext, type TerminationHooks } from "../../src/engine/execution.ts";
 import type { CloudResource, PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
 
 const dirs: string[] = [];
@@ -238,35 +238,89 @@ describe("Executor", () => {
       expect(store.getItem(id)!.state).toBe("DONE");
     });
 
-    test("untouched, no job, and the API would show a submitted call → re-audited and sent once; a second ambiguity fails instead", async () => {
+    test("untouched, no job: observed for the bounded wait, never re-sent while the accepted job may still start", async () => {
       const { store, cloud, ex, ctx, id } = crashed("calling");
+      cloud.mutationVisible = () => true; // ECS: task_state present (null while the job sits in INIT)
+      // The real cloud: the delete was accepted, its job sits in INIT, the server still reads ACTIVE.
+      await ex.tick(ctx(H + 5));
+      await ex.tick(ctx(H + AMBIGUOUS_WAIT_MS / 2));
+      expect(cloud.calls).toEqual([]);
+      expect(store.getItem(id)!.state).toBe("EXECUTING");
+      expect(store.auditEvents().filter((e) => e.action === "terminate.ambiguous").length).toBe(1);
+      // The job starts: the deletion shows; the executor follows it to the end without a second call.
+      cloud.resources.get("s")!.status = "DELETING";
+      await ex.tick(ctx(H + AMBIGUOUS_WAIT_MS + 10));
+      expect(cloud.calls).toEqual([]);
+      cloud.resources.delete("s");
+      await ex.tick(ctx(H + AMBIGUOUS_WAIT_MS + 20));
+      expect(cloud.calls).toEqual(["delete:v"]);
+      expect(store.getItem(id)!.state).toBe("DONE");
+      expect(store.auditEvents().some((e) => e.action === "terminate.resolved" && e.detail!.includes("ECS s: resource gone"))).toBe(true);
+    });
+
+    test("the wait counts from the first observation after the call (the tick's time of a call may precede the request)", async () => {
+      const { store, cloud, ex, ctx, id } = crashed("calling");
+      const it = store.getItem(id)!;
+      store.updateItem(id, { journal: { ...it.journal!, steps: it.journal!.steps.map((st) => (st.resourceId === "s" ? { ...st, calledAt: H } : st)) } }, H);
+      cloud.mutationVisible = () => true;
+      await ex.tick(ctx(H + AMBIGUOUS_WAIT_MS)); // first observation after the restart
+      expect(cloud.calls).toEqual([]);
+      await ex.tick(ctx(2 * H + AMBIGUOUS_WAIT_MS - 1 - H));
+      expect(cloud.calls).toEqual([]);
+      await ex.tick(ctx(H + 2 * AMBIGUOUS_WAIT_MS));
+      expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
+    });
+
+    test("still untouched after the wait, and a started job would show → provably untouched: re-sent once, audited; a second ambiguity fails instead", async () => {
+      const { store, cloud, ex, ctx } = crashed("calling");
       cloud.mutationVisible = () => true;
       await ex.tick(ctx(H + 5));
+      expect(cloud.calls).toEqual([]);
+      await ex.tick(ctx(H + 5 + AMBIGUOUS_WAIT_MS));
       expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
-      expect(store.auditEvents().some((e) => e.action === "terminate.retry-delete")).toBe(true);
+      const resend = store.auditEvents().find((e) => e.action === "terminate.resend-after-wait");
+      expect(resend?.detail).toContain("ECS s: still ACTIVE with no job id and no task 30 min after the interrupted call");
 
       const second = crashed("calling");
       const it = second.store.getItem(second.id)!;
       second.store.updateItem(second.id, { journal: { ...it.journal!, retried: true } }, H);
       second.cloud.mutationVisible = () => true;
       await second.ex.tick(second.ctx(H + 5));
+      await second.ex.tick(second.ctx(H + 5 + AMBIGUOUS_WAIT_MS));
       expect(second.cloud.calls).toEqual([]);
       expect(second.store.getItem(second.id)!.state).toBe("FAILED");
     });
 
-    test("untouched, no job, and the API cannot show a submitted call → FAILED 'outcome unknown', not re-planned, re-armed by approve", async () => {
+    test("a stop whose task shows (powering-off) is followed, not re-sent", async () => {
+      const s = setup([vr("a")], [p("ECS_a", "stop")]);
+      const item = s.store.listItems()[0]!;
+      s.store.updateItem(item.id, { state: "EXECUTING", resources: item.resources, journal: { action: "stop", startedAt: H, steps: [{ resourceId: "a", kind: "ECS", phase: "calling", calledAt: H }] } }, H);
+      s.cloud.mutationVisible = () => true;
+      s.cloud.resources.get("a")!.status = "POWERING-OFF";
+      await s.ex.tick(s.ctx(H + 2 * AMBIGUOUS_WAIT_MS));
+      expect(s.cloud.calls).toEqual([]);
+      expect(s.store.getItem(item.id)!.state).toBe("EXECUTING");
+      s.cloud.resources.get("a")!.status = "SHUTOFF";
+      await s.ex.tick(s.ctx(H + 2 * AMBIGUOUS_WAIT_MS + 1));
+      expect(s.store.getItem(item.id)!.state).toBe("DONE");
+      expect(s.cloud.calls).toEqual([]);
+    });
+
+    test("untouched after the wait, and the API cannot show a started job → FAILED 'outcome unknown', not re-planned, re-armed by approve", async () => {
       const { store, cloud, ex, ctx, id } = crashed("calling");
       await ex.tick(ctx(H + 5));
+      expect(store.getItem(id)!.state).toBe("EXECUTING");
+      await ex.tick(ctx(H + 5 + AMBIGUOUS_WAIT_MS));
       expect(cloud.calls).toEqual([]);
       const failed = store.getItem(id)!;
       expect(failed.state).toBe("FAILED");
       expect(failed.error).toContain("outcome unknown");
       const g = group(vr("s"), vr("v", "EVS"));
-      reconcile(store, { now: H + 6, graceMs: H, periodStart: 0, desired: [p(g.id)], origin: "engine", roots: new Map([[g.id, g]]), budgetAtRisk: true });
+      reconcile(store, { now: H + 6 + AMBIGUOUS_WAIT_MS, graceMs: H, periodStart: 0, desired: [p(g.id)], origin: "engine", roots: new Map([[g.id, g]]), budgetAtRisk: true });
       expect(store.listItems({ vrId: g.id }).length).toBe(1);
-      const r = applyCommand(store, { type: "approve", ids: [id], actor: "ops", source: "cli" }, H + 7);
+      const r = applyCommand(store, { type: "approve", ids: [id], actor: "ops", source: "cli" }, H + 7 + AMBIGUOUS_WAIT_MS);
       expect(r.ok).toBe(true);
-      await ex.tick(ctx(H + 8));
+      await ex.tick(ctx(H + 8 + AMBIGUOUS_WAIT_MS));
       expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
       expect(store.getItem(id)!.state).toBe("DONE");
     });
@@ -342,6 +396,24 @@ describe("Executor: transient errors mid-call", () => {
     await ex.tick(ctx(H + 1));
     expect(store.getItem(id)!.state).toBe("DONE");
     expect(cloud.calls).toEqual(["delete:a"]);
+  });
+
+  test("a delete answered 404 (the system disk went with its server) counts as gone; the item finishes DONE", async () => {
+    const g = group(vr("s"), vr("v", "EVS"));
+    const { store, cloud, ex, ctx } = setup([g], [p(g.id)]);
+    const realDelete = cloud.delete.bind(cloud);
+    cloud.delete = async (r: CloudResource, hooks?: TerminationHooks) => {
+      if (r.id === "v") {
+        cloud.calls.push(`delete:${r.id}`);
+        throw Object.assign(new Error("HTTP 404 EVS.2004: Volume v could not be found."), { status: 404 });
+      }
+      return realDelete(r, hooks);
+    };
+    await ex.tick(ctx(H));
+    const item = store.listItems()[0]!;
+    expect(item.state).toBe("DONE");
+    expect(item.journal!.steps.map((st) => st.phase)).toEqual(["done", "gone"]);
+    expect(cloud.calls).toEqual(["delete:s", "delete:v"]);
   });
 
   test("a definite API error fails the item", async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger, getLogger, setLogger } from "../../src/log/logger.ts";
 import { fileSink, formatJournaldLine, journaldSink, ringSink, textSink } from "../../src/log/sinks.ts";
-import { clearSecrets, registerSecret } from "../../src/providers/redact.ts";
+import { clearSecrets, registerSecret } from "../../src/util/redact.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "ot3c-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

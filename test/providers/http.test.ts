@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { HttpClient, HttpError, backoffDelayMs, httpStats, resetHttpStats, serverRequestedDelayMs } from "../../src/providers/http.ts";
-import { clearSecrets, redact, registerSecret } from "../../src/providers/redact.ts";
+import { clearSecrets, redact, registerSecret } from "../../src/util/redact.ts";
 
 /** A tiny real server whose behaviour each test scripts through a queue of responses. */
 const queue: Array<() => Response | Promise<Response>> = [];

@@ -26,7 +26,7 @@ export function register(program: Command): void {
       try {
         records = csv.sortCostRecords(await cloud.inventory.listCosts(range.from, range.toExclusive));
       } catch (err) {
-        const { redact } = await import("../../providers/redact.ts");
+        const { redact } = await import("../../util/redact.ts");
         throw new Error(`reading costs failed: ${redact((err as Error)?.message ?? String(err))}`);
       }
 

@@ -3,6 +3,7 @@
  * outcome — and the stable JSON/YAML document (docs/output.md). Times in the document are RFC3339 with the
  * billing time zone's offset (as in plan files); money is rounded to cents.
  */
+import { terminalSafe } from "../../util/terminal-safe.ts";
 import { DEFAULT_TIME_ZONE } from "../../engine/period.ts";
 import { outcomeLine, renderPlanText } from "../../engine/planner/plan-file.ts";
 import type { BudgetSummary, ForecastSummary, PlanAction, PlanOutcome, ResourceUnit, TerminationPlan } from "../../engine/types.ts";
@@ -128,10 +129,12 @@ export function renderPlanCommandText(input: {
   if (plan.outcome === "NOT_NEEDED") {
     lines.push(outcomeLine(plan, c));
   } else {
-    lines.push(...glance(plan, units, c, tz), "");
-    lines.push(withMembers(renderPlanText(plan, c, tz).trimEnd(), plan, units, input.forecasts, c));
+    // The plan text quotes ids, names and owners from the cloud: every line is made safe on its own, so an injected
+    // line break cannot forge a line either.
+    lines.push(...glance(plan, units, c, tz).map(terminalSafe), "");
+    lines.push(...withMembers(renderPlanText(plan, c, tz).trimEnd(), plan, units, input.forecasts, c).split("\n").map(terminalSafe));
   }
-  if (input.vetoed && input.vetoed.length > 0) lines.push("", `Vetoed this period, left out: ${input.vetoed.join(", ")}`);
+  if (input.vetoed && input.vetoed.length > 0) lines.push("", `Vetoed this period, left out: ${input.vetoed.map(terminalSafe).join(", ")}`);
   if (input.file) lines.push("", `Plan file written: ${input.file} (run it with \`ot3c exec -f ${input.file}\`)`);
   return lines.join("\n");
 }

@@ -4,6 +4,7 @@
  */
 import type { BillingPeriod, BudgetSummary, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
 import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
+import { terminalSafe } from "../../util/terminal-safe.ts";
 import { unitPrioLabel } from "../../format/index.ts";
 import { amount } from "../../format/index.ts";
 
@@ -98,7 +99,7 @@ function shortId(id: string, width: number): string {
 function tagText(tags: Record<string, string>): string {
   return Object.entries(tags)
     .filter(([k]) => k.startsWith("ot3c_"))
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${terminalSafe(k)}=${terminalSafe(v)}`)
     .join(" ");
 }
 
@@ -116,11 +117,11 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
   lines.push(`${pad("ID", idW)} ${pad("NAME", nameW)} ${padL("PRIO", 10)} ${padL(`SO FAR ${c}`, 12)} ${padL(`FORECAST ${c}`, 12)}  TAGS`);
   const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
     const prio = r.prioLabel;
-    const label = shortId(prefix + r.id, idW);
+    const label = shortId(prefix + terminalSafe(r.id), idW);
     lines.push(
       `${pad(label, idW)} ${pad(r.name, nameW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 12)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 12)}  ${tagText(r.tags)}`,
     );
-    if (r.note) lines.push(`${childPrefix}   note: ${r.note}`);
+    if (r.note) lines.push(`${childPrefix}   note: ${terminalSafe(r.note)}`);
     r.members.forEach((m, i) => {
       const last = i === r.members.length - 1;
       walk(m, childPrefix + (last ? "└─ " : "├─ "), childPrefix + (last ? "   " : "│  "));

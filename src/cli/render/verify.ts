@@ -3,6 +3,7 @@
  * The document carries no secret: check details are already redacted by the providers, and only the config path
  * and the non-secret identifiers (endpoints, project) appear.
  */
+import { terminalSafe } from "../../util/terminal-safe.ts";
 import type { PreflightCheck } from "../../providers/otc/index.ts";
 
 export interface VerifyDocument {
@@ -43,8 +44,9 @@ export function renderVerifyText(doc: VerifyDocument): string {
     `${"GO".padEnd(6)} ${"Configuration".padEnd(nameW)}  ${doc.config.path ?? "(no file)"}: project ${doc.config.project}, region ${doc.config.region}, ` +
       `dashboard API ${doc.config.dashboardApi}, ${doc.config.enforce ? "ENFORCE" : "dry run"}`,
   ];
-  for (const c of doc.checks) lines.push(`${c.status.padEnd(6)} ${c.name.padEnd(nameW)}  ${c.detail}`);
-  for (const w of doc.warnings ?? []) lines.push(`${"WARN".padEnd(6)} ${"Owner notification".padEnd(nameW)}  ${w}`);
+  // Details quote remote answers (error bodies): one line each, nothing that acts on the terminal.
+  for (const c of doc.checks) lines.push(`${c.status.padEnd(6)} ${c.name.padEnd(nameW)}  ${terminalSafe(c.detail)}`);
+  for (const w of doc.warnings ?? []) lines.push(`${"WARN".padEnd(6)} ${"Owner notification".padEnd(nameW)}  ${terminalSafe(w)}`);
   lines.push("");
   lines.push(
     doc.ok

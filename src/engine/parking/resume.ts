@@ -14,7 +14,7 @@
  * Dry-run parks (made with `enforce: false`) audit "would start" and record the counterfactual resume. A real park is
  * always undone, also by an engine that meanwhile runs in dry run: starting undoes ot3c's own action.
  */
-import { redact } from "../../providers/redact.ts";
+import { redact } from "../../util/redact.ts";
 import type { ResumeJournal, Store, StoredPlanItem } from "../../store/store.ts";
 import { isPark } from "../actions/ladder.ts";
 import { RDS_MAX_STOPPED_MS } from "../actions/resume.ts";

@@ -14,7 +14,7 @@
  * is the owner's standing approval: scheduled stops do not wait for `approval: required` (they are undone by the
  * schedule a few hours later).
  */
-import { redact } from "../../providers/redact.ts";
+import { redact } from "../../util/redact.ts";
 import type { ScheduleRun, Store } from "../../store/store.ts";
 import { isRunningAt, nextStart, nextStop, type Schedule } from "../actions/schedule.ts";
 import type { ExecTerminator } from "../execution.ts";

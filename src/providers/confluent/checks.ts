@@ -5,7 +5,7 @@
  */
 import type { ChargebackConfig } from "../../config/types.ts";
 import type { HttpClientOptions } from "../http.ts";
-import { redact } from "../redact.ts";
+import { redact } from "../../util/redact.ts";
 import { PrometheusClient } from "../prometheus/client.ts";
 import { REQUEST_BYTES_QUERY } from "../prometheus/usage.ts";
 import { ConfluentClient } from "./client.ts";

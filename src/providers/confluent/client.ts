@@ -4,7 +4,7 @@
  * generator yielded only the first page — every `metadata.next` page is read.
  */
 import { HttpClient, HttpError, type HttpClientOptions } from "../http.ts";
-import { registerSecret } from "../redact.ts";
+import { registerSecret } from "../../util/redact.ts";
 import type {
   ListResponse,
   WireApiKey,

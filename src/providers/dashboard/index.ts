@@ -1,6 +1,6 @@
 /** Enterprise Dashboard client: v2 NDJSON (default) or the retired v1 JSON API (`dashboard-api: v1`). */
 import { HttpClient, type HttpClientOptions } from "../http.ts";
-import { registerSecret } from "../redact.ts";
+import { registerSecret } from "../../util/redact.ts";
 import type { DashboardClient } from "./types.ts";
 import { DashboardV1Client, type V1Options } from "./v1.ts";
 import { DashboardV2Client, type V2Options } from "./v2.ts";

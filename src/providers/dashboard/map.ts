@@ -3,6 +3,7 @@
  * are interned so that a million records share a few thousand strings instead of holding a copy each.
  */
 import type { DashboardCostRecord, HourlyCostRecord } from "./types.ts";
+import { redactThenCut } from "../../util/redact.ts";
 
 export class Interner {
   private readonly seen = new Map<string, string>();
@@ -48,7 +49,7 @@ export function toCostRecord(raw: unknown, amountField: string, intern: Interner
   if (typeof when !== "string" || !DATE.test(when)) {
     // An error object in the stream (the service reports problems as `{"detail": …}`) must not pass as data.
     const detail = r.detail ?? r.message ?? r.error;
-    throw new RecordError(detail ? `service error in stream: ${JSON.stringify(detail).slice(0, 200)}` : "record without a valid consumption_date");
+    throw new RecordError(detail ? `service error in stream: ${redactThenCut(JSON.stringify(detail), 200)}` : "record without a valid consumption_date");
   }
   const amount = Number(r[amountField] ?? r.amount);
   if (!Number.isFinite(amount)) throw new RecordError(`record with a non-numeric ${amountField}`);

@@ -4,7 +4,7 @@
  */
 import type { CostRecord, IsoDate } from "../../engine/types.ts";
 import { HttpClient, HttpError } from "../http.ts";
-import { redact } from "../redact.ts";
+import { redact } from "../../util/redact.ts";
 import { Interner, RecordError, toCostRecord, toHourlyRecord } from "./map.ts";
 import { TruncatedBodyError, readNdjson } from "./ndjson.ts";
 import type {

@@ -75,17 +75,9 @@ function poolPath(projectId: string, clusterId: string, id: string): string {
 }
 
 export async function getNodePool(cce: HttpClient, projectId: string, clusterId: string, id: string): Promise<CceNodePool | undefined> {
-  const res = await cce.raw("GET", poolPath(projectId, clusterId, id), { acceptStatus: [404] });
-  if (res.status === 404) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  let np: CceNodePool;
-  try {
-    np = JSON.parse(await res.text()) as CceNodePool;
-  } catch {
-    throw new HttpError(`${cce.endpoint}: node pool ${id}: response is not valid JSON (truncated?)`, cce.endpoint, res.status, undefined, true);
-  }
+  const res = await cce.jsonWithStatus<CceNodePool>("GET", poolPath(projectId, clusterId, id), { acceptStatus: [404] });
+  if (res.status === 404) return undefined;
+  const np = res.data;
   if (!np?.metadata?.uid) throw new HttpError(`${cce.endpoint}: node pool ${id}: response without metadata`, cce.endpoint, res.status);
   return np;
 }

@@ -5,7 +5,7 @@
  */
 import type { OtcCredentials, OtcEndpoints } from "../../config/types.ts";
 import { HttpClient, HttpError } from "../http.ts";
-import { redact, registerSecret } from "../redact.ts";
+import { redact, registerSecret } from "../../util/redact.ts";
 import { createSigner, type HeaderSelection } from "./signer.ts";
 
 export type OtcService = "iam" | keyof Omit<OtcEndpoints, "iam">;

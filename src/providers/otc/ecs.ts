@@ -119,18 +119,10 @@ export async function listServers(ecs: HttpClient, projectId: string, opts: { li
 
 /** One server, or undefined when it no longer exists. */
 export async function getServer(ecs: HttpClient, projectId: string, id: string): Promise<{ resource: CloudResource; raw: EcsServer } | undefined> {
-  const res = await ecs.raw("GET", `/v1/${projectId}/cloudservers/${encodeURIComponent(id)}`, { acceptStatus: [404] });
-  if (res.status === 404) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  const text = await res.text();
-  let server: EcsServer | undefined;
-  try {
-    server = (JSON.parse(text) as { server?: EcsServer }).server;
-  } catch {
-    throw new HttpError(`${ecs.endpoint}: server ${id}: response is not valid JSON (truncated?)`, ecs.endpoint, res.status, undefined, true);
-  }
+  // Through jsonWithStatus: a cut-off body is retried like any failed GET, and 404 means gone.
+  const res = await ecs.jsonWithStatus<{ server?: EcsServer }>("GET", `/v1/${projectId}/cloudservers/${encodeURIComponent(id)}`, { acceptStatus: [404] });
+  if (res.status === 404) return undefined;
+  const server = res.data?.server;
   if (!server?.id) throw new HttpError(`${ecs.endpoint}: server ${id}: response without "server"`, ecs.endpoint, res.status);
   return { resource: normaliseServer(server, await tagsOf(ecs, projectId, server)), raw: server };
 }

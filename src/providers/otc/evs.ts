@@ -60,17 +60,9 @@ export async function listVolumes(evs: HttpClient, projectId: string, opts: { li
 }
 
 export async function getVolume(evs: HttpClient, projectId: string, id: string): Promise<CloudResource | undefined> {
-  const res = await evs.raw("GET", `/v2/${projectId}/cloudvolumes/${encodeURIComponent(id)}`, { acceptStatus: [404] });
-  if (res.status === 404) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  let volume: EvsVolume | undefined;
-  try {
-    volume = (JSON.parse(await res.text()) as { volume?: EvsVolume }).volume;
-  } catch {
-    throw new HttpError(`${evs.endpoint}: volume ${id}: response is not valid JSON (truncated?)`, evs.endpoint, res.status, undefined, true);
-  }
+  const res = await evs.jsonWithStatus<{ volume?: EvsVolume }>("GET", `/v2/${projectId}/cloudvolumes/${encodeURIComponent(id)}`, { acceptStatus: [404] });
+  if (res.status === 404) return undefined;
+  const volume = res.data?.volume;
   if (!volume?.id) throw new HttpError(`${evs.endpoint}: volume ${id}: response without "volume"`, evs.endpoint, res.status);
   return normaliseVolume(volume);
 }

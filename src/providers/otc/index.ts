@@ -4,7 +4,7 @@
  */
 import type { OtcCredentials } from "../../config/types.ts";
 import type { CloudResource, InventorySource } from "../../engine/types.ts";
-import { redact } from "../redact.ts";
+import { redact } from "../../util/redact.ts";
 import { inService, type OtcClientOptions } from "./clients.ts";
 import { listAllNodePools, listClusters } from "./cce.ts";
 import { ECS_MAX_LIMIT, listServers } from "./ecs.ts";

@@ -4,7 +4,7 @@
  */
 import type { PrometheusAuth } from "../../config/types.ts";
 import { HttpClient, HttpError, type HttpClientOptions } from "../http.ts";
-import { registerSecret } from "../redact.ts";
+import { registerSecret } from "../../util/redact.ts";
 
 export interface MatrixSeries {
   metric: Record<string, string>;

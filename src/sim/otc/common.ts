@@ -18,8 +18,19 @@ export interface OtcSimOptions {
   /** Reject X-Sdk-Date further than this from now; default 15 minutes, like the real gateway. */
   maxSkewMs?: number;
   /**
-   * The simulated cloud's clock (epoch ms): live billing and the RDS 7-day restart run on it, so a replay on a
-   * virtual clock sees them without waiting. Default: real time.
+   * The real timing of OTC jobs: an accepted job may sit in INIT for a while, and until it runs the resource reads
+   * exactly as before (an ECS server `ACTIVE` with `task_state: null`, a volume `available`). Polls during the hold
+   * do not move the job. Default 0: the job starts at once (its effect shows on the next read).
+   */
+  jobInitHoldMs?: number;
+  /**
+   * A started job finishes by itself this long after it started, whether or not anyone polls it (a client that
+   * lost the job id after a crash never polls). Default: only polls move it (`pollsUntilDone`).
+   */
+  jobRunMs?: number;
+  /**
+   * The simulated cloud's clock (epoch ms): live billing, the RDS 7-day restart and job timing run on it, so a
+   * replay on a virtual clock sees them without waiting. Default: real time.
    */
   now?: () => number;
   /** How long OTC keeps an RDS instance stopped before it starts it by itself; default 7 days. */
@@ -82,10 +93,20 @@ export function isoSeconds(ms: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Jobs.
 
-/** What a finished job does to the world, kept beside the job (SimJob stays the shared contract). */
-const effects = new WeakMap<SimJob, { onSuccess: () => void; onFail?: () => void }>();
+/**
+ * What a job does to the world, kept beside the job (SimJob stays the shared contract): `onStart` is what shows on
+ * the resource while the job runs (ECS `task_state`, EVS `deleting`), `onSuccess`/`onFail` its end.
+ */
+interface JobEffect {
+  onStart?: () => void;
+  onSuccess: () => void;
+  onFail?: () => void;
+}
+const effects = new WeakMap<SimJob, JobEffect & { startedAt?: number; ctx: SimContext }>();
 /** Which route family may read a job: v1 (ECS/EVS), rds (RDS v3), cce (node pool reads). */
 const families = new WeakMap<SimJob, "v1" | "rds" | "cce">();
+/** Jobs not yet finished, per world, so time-driven progress does not walk every job ever created. */
+const open = new WeakMap<SimWorld, Set<SimJob>>();
 
 export function failureFor(ctx: SimContext, action: string, resourceId: string, tags: Record<string, string>) {
   const tagged = tags.ot3c_sim_fail;
@@ -98,7 +119,7 @@ export function createJob(
   family: "v1" | "rds" | "cce",
   type: string,
   entities: string[],
-  effect: { onSuccess: () => void; onFail?: () => void },
+  effect: JobEffect,
   failure?: { failReason: string; errorCode?: string },
 ): SimJob {
   const job: SimJob = {
@@ -109,11 +130,15 @@ export function createJob(
     failReason: failure?.failReason,
     errorCode: failure?.errorCode,
     pollsUntilDone: Math.max(1, ctx.opts.pollsUntilDone ?? 2),
-    createdAt: Date.now(),
+    createdAt: simNow(ctx),
   };
-  effects.set(job, effect);
+  effects.set(job, { ...effect, ctx });
   families.set(job, family);
   ctx.world.jobs.set(job.id, job);
+  let set = open.get(ctx.world);
+  if (!set) open.set(ctx.world, (set = new Set()));
+  set.add(job);
+  if ((ctx.opts.jobInitHoldMs ?? 0) <= 0) start(job);
   return job;
 }
 
@@ -121,19 +146,47 @@ export function jobFamily(job: SimJob): "v1" | "rds" | "cce" | undefined {
   return families.get(job);
 }
 
-/** One poll: INIT → RUNNING → (after enough polls) SUCCESS with its effect applied, or FAIL. */
+function start(job: SimJob): void {
+  const e = effects.get(job);
+  if (!e || e.startedAt !== undefined) return;
+  e.startedAt = simNow(e.ctx);
+  e.onStart?.();
+}
+
+function finish(job: SimJob): void {
+  const e = effects.get(job);
+  if (job.failReason) {
+    e?.onFail?.();
+    job.status = "FAIL";
+  } else {
+    e?.onSuccess();
+    job.status = "SUCCESS";
+  }
+  if (e) open.get(e.ctx.world)?.delete(job);
+}
+
+/** Moves jobs on by time: INIT holds end, and started jobs finish after `jobRunMs`. Runs before every request. */
+export function progressJobs(ctx: SimContext): void {
+  const set = open.get(ctx.world);
+  if (!set || set.size === 0) return;
+  const now = simNow(ctx);
+  const hold = ctx.opts.jobInitHoldMs ?? 0;
+  for (const job of [...set]) {
+    const e = effects.get(job)!;
+    if (e.startedAt === undefined && now - job.createdAt >= hold) {
+      start(job);
+      job.status = "RUNNING";
+    }
+    if (e.startedAt !== undefined && ctx.opts.jobRunMs !== undefined && now - e.startedAt >= ctx.opts.jobRunMs) finish(job);
+  }
+}
+
+/** One poll: INIT (held: unchanged) → RUNNING → (after enough polls) SUCCESS with its effect applied, or FAIL. */
 export function advanceJob(job: SimJob): SimJob {
   if (job.status === "SUCCESS" || job.status === "FAIL") return job;
+  if (effects.get(job)?.startedAt === undefined) return job; // still held in INIT: polls do not move it
   job.pollsUntilDone--;
   job.status = "RUNNING";
-  if (job.pollsUntilDone <= 0) {
-    if (job.failReason) {
-      effects.get(job)?.onFail?.();
-      job.status = "FAIL";
-    } else {
-      effects.get(job)?.onSuccess();
-      job.status = "SUCCESS";
-    }
-  }
+  if (job.pollsUntilDone <= 0) finish(job);
   return job;
 }

@@ -47,6 +47,8 @@ function serverJson(world: SimWorld, s: SimServer, withTags: boolean) {
     metadata: { charging_mode: s.prepaid ? "1" : "0", "metering.resourcespeccode": `${s.flavorId}.linux`, os_type: "Linux" },
     sys_tags: tagPairs(tags.filter((t) => t.startsWith("_sys_"))),
     "OS-EXT-STS:vm_state": s.status === "SHUTOFF" ? "stopped" : "active",
+    // The real API always sends task_state: null while idle, the running task otherwise (never during a job's INIT).
+    "OS-EXT-STS:task_state": s.taskState ?? null,
     // The docs type bootIndex as a string: "0" for the system disk, any other value for a data disk.
     "os-extended-volumes:volumes_attached": s.volumeIds.map((id, i) => ({
       id,
@@ -95,7 +97,7 @@ function stopServers(ctx: SimContext, req: any): Response {
   if (stop.type !== undefined && stop.type !== "SOFT" && stop.type !== "HARD") return ecsError(400, "Ecs.0005", "type must be SOFT or HARD");
   const { world } = ctx;
   for (const id of ids) if (!world.servers.has(id)) return notFound(id);
-  const job = batchJob(ctx, "stopServer", "ECS.stop", ids, (s) => {
+  const job = batchJob(ctx, "stopServer", "ECS.stop", ids, "powering-off", (s) => {
     s.status = "SHUTOFF";
   });
   return json({ job_id: job.id });
@@ -114,7 +116,7 @@ function startServers(ctx: SimContext, req: any): Response {
   const refusal = notStopped
     ? { failReason: `Ecs.0103: server ${notStopped} is ${world.servers.get(notStopped)!.status}, only a SHUTOFF server can be started`, errorCode: "Ecs.0103" }
     : undefined;
-  const job = batchJob(ctx, "startServer", "ECS.start", ids, (s) => {
+  const job = batchJob(ctx, "startServer", "ECS.start", ids, "powering-on", (s) => {
     s.status = "ACTIVE";
   }, refusal);
   return json({ job_id: job.id });
@@ -139,7 +141,7 @@ function deleteServers(ctx: SimContext, body: string): Response {
   if (prepaid) return ecsError(400, "Ecs.0219", `Instance[${prepaid}] is billed yearly/monthly and cannot be deleted; unsubscribe it instead.`);
   // Like ECS: `delete_volume: false` keeps the DATA disks (detached, "available"); the system disk always goes
   // with its server.
-  const job = batchJob(ctx, "deleteServer", "ECS.delete", ids, (s) => {
+  const job = batchJob(ctx, "deleteServer", "ECS.delete", ids, "deleting", (s) => {
     const systemDisk = systemDiskOf(world, s);
     world.servers.delete(s.id);
     for (const vid of s.volumeIds) {
@@ -158,11 +160,13 @@ function deleteServers(ctx: SimContext, body: string): Response {
   return json({ job_id: job.id });
 }
 
+/** `task` is the `task_state` the servers show while the job runs (not while it waits in INIT). */
 function batchJob(
   ctx: SimContext,
   type: string,
   action: string,
   ids: string[],
+  task: string,
   apply: (s: SimServer) => void,
   refusal?: { failReason: string; errorCode?: string },
 ) {
@@ -172,14 +176,27 @@ function batchJob(
     recordMutation(world, `${action}:${id}`);
     failure ??= failureFor(ctx, action, id, tagMap(world.servers.get(id)!.tags));
   }
-  return createJob(ctx, "v1", type, ids, {
-    onSuccess: () => {
-      for (const id of ids) {
-        const s = world.servers.get(id);
-        if (s) apply(s);
-      }
+  const each = (fn: (s: SimServer) => void) => () => {
+    for (const id of ids) {
+      const s = world.servers.get(id);
+      if (s) fn(s);
+    }
+  };
+  return createJob(
+    ctx,
+    "v1",
+    type,
+    ids,
+    {
+      onStart: each((s) => (s.taskState = task)),
+      onSuccess: each((s) => {
+        s.taskState = null;
+        apply(s);
+      }),
+      onFail: each((s) => (s.taskState = null)),
     },
-  }, failure);
+    failure,
+  );
 }
 
 /**

@@ -62,13 +62,14 @@ function deleteVolume(ctx: SimContext, id: string): Response {
   }
   if (v.status === "deleting") return ecsError(400, "EVS.2021", "Invalid volume: Volume is already being deleted.");
   const previous = v.status;
-  v.status = "deleting";
   const job = createJob(
     ctx,
     "v1",
     "deleteVolume",
     [id],
     {
+      // "deleting" once the job runs (at once without an INIT hold).
+      onStart: () => (v.status = "deleting"),
       onSuccess: () => {
         world.volumes.delete(id);
         // Documented: deleting a disk deletes all its snapshots.

@@ -18,7 +18,7 @@ import type { SimWorld } from "../world.ts";
 import { checkSignature } from "./auth.ts";
 import { cceActionRoute } from "./cce-actions.ts";
 import { cceRoute } from "./cce.ts";
-import type { OtcSimOptions, Route, SimContext } from "./common.ts";
+import { progressJobs, type OtcSimOptions, type Route, type SimContext } from "./common.ts";
 import { ecsRoute } from "./ecs.ts";
 import { evsRoute } from "./evs.ts";
 import { iamRoute } from "./iam.ts";
@@ -58,6 +58,7 @@ export function otcSimRoutes(world: SimWorld, faults?: FaultInjector, opts: OtcS
   const handler = async (req: Request, url: URL): Promise<Response | undefined> => {
     const route = match(ctx, req.method.toUpperCase(), url);
     if (!route) return undefined;
+    progressJobs(ctx);
     const serve = async (): Promise<Response> => {
       const body = await req.text();
       const denied = checkSignature(ctx, req, url, body);

@@ -1,6 +1,10 @@
 /**
  * Secrets never appear in logs, metrics, the TUI or files we write. Every secret the configuration resolves is
  * registered here, and every error message and log line passes through `redact` before it leaves the process.
+ *
+ * Order matters where text is also shortened: a secret cut in half is no longer recognisable, so its surviving
+ * prefix would leak. Anything remote that is kept or printed shortened goes through `redactThenCut`, never
+ * `redact(text.slice(…))`.
  */
 const secrets = new Set<string>();
 
@@ -22,4 +26,10 @@ export function redact(text: string): string {
   }
   // Belt and braces for credentials we were never told about (e.g. a token in an echoed URL).
   return out.replace(AUTH_HEADER, (_m, k, sep) => `${k}${sep}***`);
+}
+
+/** Redacts the whole text first, then shortens it to `max` characters (with "…" when cut). */
+export function redactThenCut(text: string, max: number): string {
+  const safe = redact(text);
+  return safe.length <= max ? safe : safe.slice(0, max) + "…";
 }
