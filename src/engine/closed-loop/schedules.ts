@@ -18,7 +18,7 @@
  * remaining cost that a stop ends (Σ full × s × share / Σ full × g).
  */
 import { runningShareByDay, type Schedule } from "../actions/schedule.ts";
-import { addDays } from "../period.ts";
+import { addDays, isoDay as isoDayOf } from "../period.ts";
 import type { DailyCost, IsoDate } from "../types.ts";
 import { FigureOverlay } from "./effects.ts";
 import type { ForecastState } from "./state.ts";
@@ -42,6 +42,27 @@ export interface ScheduleEffect {
   inHistory: boolean;
   /** Month-end forecast the schedule removes. */
   saving: number;
+}
+
+/**
+ * The stop share is read from the period's cost records (virtual/build.ts); once the schedule runs, those show its
+ * compute thinned by the nights and weekends, so the share comes out too low — and the schedule's saving with it.
+ * With r the mean running share of the period's data days (1 before the schedule began), an observed share s_o
+ * belongs to a true share s = s_o / (r + s_o (1 − r)) (from s_o = s·r / (1 − s + s·r)).
+ */
+export function unthinnedStopShare(l: ScheduledLeaf, state: Pick<ForecastState, "period" | "lastCompleteDay" | "timeZone">): number {
+  if (l.since === undefined || l.schedule.enforce === "start-only") return l.stopShare;
+  const days: IsoDate[] = [];
+  for (let d = state.period.startDate; d <= state.lastCompleteDay && d < state.period.endDate; d = addDays(d, 1)) days.push(d);
+  if (days.length === 0) return l.stopShare;
+  const share = runningShareByDay(l.schedule, days, state.timeZone);
+  const sinceDay = isoDayOf(l.since, state.timeZone);
+  let sum = 0;
+  for (const d of days) sum += d >= sinceDay ? (share.get(d) ?? 1) : 1;
+  const r = sum / days.length;
+  const so = l.stopShare;
+  const denom = r + so * (1 - r);
+  return denom > 0 ? Math.min(1, Math.max(so, so / denom)) : so;
 }
 
 /** Per-day factors for one leaf over `dates`, and whether its history already followed the schedule. */
@@ -85,11 +106,12 @@ export function followsSchedule(cost: number[], g: number[]): boolean {
  * every later step — effects, budget, commitments, planner — starts from the scheduled forecast. Returns what each
  * schedule removed.
  */
-export function applySchedules(state: ForecastState, leaves: ScheduledLeaf[]): ScheduleEffect[] {
-  if (leaves.length === 0) return [];
+export function applySchedules(state: ForecastState, input: ScheduledLeaf[]): ScheduleEffect[] {
+  if (input.length === 0) return [];
   const overlay = new FigureOverlay(state);
   const out: ScheduleEffect[] = [];
-  for (const l of leaves) {
+  for (const raw of input) {
+    const l = { ...raw, stopShare: unthinnedStopShare(raw, state) };
     const fig = state.units.get(l.leaf);
     if (!fig) continue;
     const { factors, inHistory } = scheduleFactors(l, state.dates, state.lastCompleteDay, state.timeZone);
