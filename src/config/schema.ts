@@ -349,7 +349,7 @@ const schedules = z
           : expected("a mapping of schedule names to schedules")(iss),
     },
   )
-  .describe("Named office-hours schedules (tag a resource ot3c_schedule=<name>); validated, not yet run by the daemon (issue #17 phase 2)");
+  .describe("Named office-hours schedules (tag a server or database ot3c_schedule=<name>): stopped outside the hours, started inside, whatever the budget; the forecast counts them");
 
 const actions = z
   .strictObject(
@@ -367,7 +367,7 @@ const actions = z
     { error: expected("a mapping") },
   )
   .prefault({})
-  .describe("Ladder of actions (parking before deleting); validated, not yet used by the planner (issue #17 phase 2)");
+  .describe("Ladder of actions: the optimal planner parks before it backs up and deletes, and deletes last (docs/parking.md)");
 
 export const configSchema = z
   .strictObject(
@@ -444,7 +444,7 @@ export const configSchema = z
       actions,
       resume: enumOf(["period-start", "on-recovery"] as const)
         .default("period-start")
-        .describe("When parked resources start again: at the next period start, or as soon as the budget is safe without them (issue #17 phase 2)"),
+        .describe("When parked resources start again: at the next period start, or as soon as the budget has room for what the park saves"),
     },
     { error: expected("a mapping of configuration keys") },
   )

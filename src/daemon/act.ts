@@ -17,7 +17,7 @@ export interface ActOptions {
   configPath?: string;
   stateDir?: string;
   ids: string[];
-  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean };
+  action: { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean } | { type: "resume" };
   actor?: string;
   now?: number;
 }
@@ -48,8 +48,8 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
   const actor = o.actor?.trim() || defaultActor();
   const base = { ids: o.ids, actor, source: "cli" as const };
   const cmd: EngineCommand =
-    o.action.type === "approve"
-      ? { type: "approve", ...base }
+    o.action.type === "approve" || o.action.type === "resume"
+      ? { type: o.action.type, ...base }
       : o.action.type === "veto"
         ? { type: "veto", ...base, reason: o.action.reason }
         : { type: "postpone", ...base, byMs: o.action.byMs, ...(o.action.force ? { force: true } : {}) };

@@ -8,6 +8,7 @@
  * `socketOwner` is false when another process on this host already does.
  */
 import type { Config } from "../config/types.ts";
+import { compileActions } from "../engine/actions/index.ts";
 import { Engine, type EngineLog, type EngineSettings } from "../engine/engine.ts";
 import { systemClock, type BillingPeriod, type Clock, type PlannedTermination } from "../engine/types.ts";
 import { getLogger, type Logger } from "../log/logger.ts";
@@ -73,6 +74,8 @@ export function engineSettingsFrom(cfg: Config): EngineSettings {
     staleAfterMs: cfg.staleAfterMs,
     billingBeginDay: cfg.billingBeginDay,
     reminderBeforeMs: cfg.notify.reminderBeforeMs,
+    resumeMode: cfg.actions?.resume ?? "period-start",
+    ...(cfg.actions ? { schedules: compileActions(cfg.actions).schedules } : {}),
     ...ambiguousWaitFromEnv(),
   };
 }
@@ -159,6 +162,9 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
       delete: (r, h) => providers.terminator.delete(r, h),
       awaitJob: (r, job) => (providers.terminator.awaitJob ? providers.terminator.awaitJob(r, job) : Promise.reject(new Error("cannot resume jobs"))),
       mutationVisible: (r) => providers.terminator.mutationVisible?.(r) === true,
+      get actions() {
+        return providers.terminator.actions;
+      },
     },
     evaluate: (input) => providers.evaluate(input),
     settings: engineSettingsFrom(cfg),

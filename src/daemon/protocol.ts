@@ -10,6 +10,7 @@ export type Request =
   | { id: number | string; cmd: "veto"; ids: string[]; reason: string; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "postpone"; ids: string[]; by?: string; byMs?: number; force?: boolean; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "refresh"; actor?: string; source?: ActorSource }
+  | { id: number | string; cmd: "resume"; ids: string[]; actor?: string; source?: ActorSource }
   | { id: number | string; cmd: "snapshot" }
   | { id: number | string; cmd: "subscribe" }
   | { id: number | string; cmd: "ping" };
@@ -54,6 +55,8 @@ export function toCommand(req: Request): EngineCommand | string {
     }
     case "refresh":
       return { type: "refresh", actor, source };
+    case "resume":
+      return needIds() ?? { type: "resume", ids: req.ids, actor, source };
     default:
       return `unknown command "${(req as { cmd?: unknown }).cmd}"`;
   }

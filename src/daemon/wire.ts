@@ -57,7 +57,8 @@ export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProvide
   const options = optionsFromConfig(cfg);
   return {
     inventory: sources.inventory,
-    terminator: new JournaledOtcTerminator(acting.otc.session, acting.terminator, jobs),
+    // With the ladder's calls: backups before a snapshot-delete, starts when a park ends.
+    terminator: Object.assign(new JournaledOtcTerminator(acting.otc.session, acting.terminator, jobs), { actions: acting.otc.actions }),
     evaluate: ({ resources, costs, now, ledger }) => evaluate({ resources, costs, now, ledger, options }),
     apiStats: () => httpStats(),
   };

@@ -14,6 +14,8 @@ import { billingPeriod } from "./period.ts";
 import { applyCommand, applyDecision, reconcile } from "./lifecycle.ts";
 import { ledgerFromItems, type ActionLedger, type PlanDecision } from "./closed-loop/index.ts";
 import { Executor } from "./executor.ts";
+import { parkedResourceIds, resumeTick, scheduledResources, scheduleTick } from "./parking/index.ts";
+import type { Schedule } from "./actions/schedule.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
@@ -58,7 +60,7 @@ export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string
 
 /** Where notifications go (src/notify); the engine only reports what happened. */
 export interface EngineNotifier {
-  itemEvent(kind: "planned" | "reminder" | ItemEventKind, item: StoredPlanItem): void;
+  itemEvent(kind: "planned" | "reminder" | "resumed" | ItemEventKind, item: StoredPlanItem): void;
   alert(message: string, key: string): void;
   /** Resolves when sends in flight are done (shutdown). */
   flush(): Promise<void>;
@@ -81,6 +83,10 @@ export interface EngineSettings extends ExecutorSettings {
   reminderBeforeMs: number;
   /** Days of cost history before today handed to the forecast; default the forecast's own window. */
   historyDays?: number;
+  /** When parked resources come back (config `actions.resume`); default at the next period start. */
+  resumeMode?: "period-start" | "on-recovery";
+  /** Compiled `schedules:` (config): tagged servers and databases are stopped and started by them. */
+  schedules?: ReadonlyMap<string, Schedule>;
 }
 
 export interface EngineDeps {
@@ -134,7 +140,11 @@ export class Engine implements EngineHandle {
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
   private settledOn = "";
 
+  /** The resume tick writes park items through the same fence as the executor (store/lease). */
+  private readonly resumeStore: Store;
+
   constructor(private readonly deps: EngineDeps) {
+    this.resumeStore = deps.gate ? deps.gate.executorStore(deps.store) : deps.store;
     this.executor = new Executor(deps.gate ? deps.gate.executorStore(deps.store) : deps.store, deps.terminator, deps.settings, {
       onItem: (kind, item) => this.deps.notifier?.itemEvent(kind, item),
       onAlert: (msg, key) => this.deps.notifier?.alert(msg, key),
@@ -215,7 +225,9 @@ export class Engine implements EngineHandle {
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
-      if (tick.started.length > 0 && !this.deps.planFile) this.resettle(clock.now());
+      const resumed = await this.resumeParked(now);
+      await this.runSchedules(now, fresh);
+      if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
@@ -226,6 +238,37 @@ export class Engine implements EngineHandle {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
     }
     this.markDirty();
+  }
+
+  /** Parks that are due come back (engine/parking); their owners are told. */
+  private resumeParked(now: number): Promise<string[]> {
+    const ev = this.evaluation;
+    return resumeTick(
+      this.resumeStore,
+      this.deps.terminator as ExecTerminator,
+      {
+        now,
+        // By the clock, not by the last evaluation: a park comes back at the period start even when that sync fails.
+        period: billingPeriod(now, this.deps.settings.billingBeginDay),
+        mode: this.deps.settings.resumeMode ?? "period-start",
+        ...(ev && this.sync.state === "OK" ? { headroom: -ev.budget.gap } : {}),
+      },
+      { onResumed: (item) => this.deps.notifier?.itemEvent("resumed", item), log: this.deps.log },
+    );
+  }
+
+  /** Office-hours schedules: stops and starts at their edges, whatever the budget (engine/parking/schedules.ts). */
+  private async runSchedules(now: number, fresh: boolean): Promise<void> {
+    const ev = this.evaluation;
+    const schedules = this.deps.settings.schedules;
+    if (!ev || !schedules || schedules.size === 0) return;
+    await scheduleTick(
+      this.deps.store,
+      this.deps.terminator as ExecTerminator,
+      scheduledResources(ev.roots, schedules),
+      { now, enforce: this.deps.settings.enforce, vetoed: new Set(ev.vetoedLeaves.keys()), parked: parkedResourceIds(this.deps.store), complete: fresh, mayAct: () => this.mayAct() },
+      { log: this.deps.log },
+    );
   }
 
   private mayAct(): boolean {
@@ -311,7 +354,11 @@ export class Engine implements EngineHandle {
   /** The ledger of the current period: what the engine did and promised (engine/closed-loop/ledger.ts). */
   private ledger(now: number): ActionLedger {
     const start = billingPeriod(now, this.deps.settings.billingBeginDay).start;
-    return ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
+    const ledger = ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
+    const runs = this.deps.store.scheduleRuns();
+    if (runs.length > 0) ledger.scheduledSince = new Map(runs.map((r) => [`${r.kind}_${r.resourceId}`, r.since]));
+    if (this.deps.settings.schedules && this.deps.settings.schedules.size > 0) ledger.schedulesRunFrom = now;
+    return ledger;
   }
 
   private itemsFingerprint(): string {

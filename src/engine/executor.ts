@@ -20,6 +20,8 @@
  *    and re-arms it with `approve`. A double delete is worse than a late one.
  */
 import { redact } from "../util/redact.ts";
+import { ensureCopy, needsCopy, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
+import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
 import {
@@ -44,13 +46,13 @@ const ACTOR = { actor: "ot3c", source: "engine" as const };
 const MAX_TRANSIENT_ERRORS = 20;
 
 function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
-  if (action === "stop") return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
+  if (isPark(action)) return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
   return /delet/i.test(r.status);
 }
 
 /** A stop under way (ECS `task_state: powering-off`): the effect is coming; nothing to send. */
 function stopUnderWay(action: PlanAction, r: CloudResource): boolean {
-  return action === "stop" && /powering-off|stopping/i.test(r.status);
+  return isPark(action) && /powering-off|stopping/i.test(r.status);
 }
 
 const fmtMin = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
@@ -157,12 +159,12 @@ export class Executor {
       }
       if (current) currentOf.set(r.id, current);
       // Already stopped, or already being deleted by someone else: nothing to send for this one.
-      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) ? (item.action === "stop" ? "done" : "gone") : "pending";
+      const phase = !current ? "gone" : looksAlreadyDone(item.action, current) ? (isPark(item.action) ? "done" : "gone") : "pending";
       steps.push({ resourceId: r.id, kind: r.kind, phase });
     }
     // A volume still attached to a server that this item does not delete first cannot be deleted (the API refuses);
     // say so instead of sending a call that must fail.
-    if (item.action === "delete") {
+    if (isRemoval(item.action)) {
       const serversFirst = new Set(targets.filter((r) => r.kind === "ECS").map((r) => r.id));
       for (const [i, r] of targets.entries()) {
         const attached = (r.kind === "EVS" && steps[i]!.phase === "pending" ? currentOf.get(r.id)?.attachedServerIds : undefined) ?? [];
@@ -173,10 +175,15 @@ export class Executor {
         }
       }
     }
+    const refusal = snapshotDeleteRefusal(item.action, targets);
+    if (refusal) {
+      this.fail(item, refusal, now);
+      return false;
+    }
     if (steps.every((s) => s.phase !== "pending")) {
       return finish("GONE", "item.gone", "resource already removed or stopped by someone else", "gone");
     }
-    const verb = item.action === "stop" ? "stop" : "delete";
+    const verb = verbOf(item.action);
     const list = targets.map((r) => `${r.kind} ${r.id}`).join(", ");
     // The re-checks above awaited the API: a veto or postpone may have landed meanwhile (socket, CLI, TUI).
     // Decide again inside the transaction that commits to acting.
@@ -236,6 +243,8 @@ export class Executor {
           if (settled === "failed") return;
           if (settled === "settled") continue;
         }
+        // snapshot-delete: the copy first (not a mutation of the resource; a failure fails the item, nothing deleted).
+        if (needsCopy(journal.action, resource)) await ensureCopy(this.t.actions, resource, item.id);
         step.phase = "calling";
         step.calledAt = now;
         delete step.ambiguousSince;
@@ -246,7 +255,7 @@ export class Executor {
             this.persist(item, journal, now);
           },
         };
-        if (journal.action === "stop") await this.t.stop(resource, hooks);
+        if (isPark(journal.action)) await this.t.stop(resource, hooks);
         else await this.t.delete(resource, hooks);
         step.phase = "done";
         this.persist(item, journal, now);
@@ -254,7 +263,7 @@ export class Executor {
         const message = redact(String((err as Error)?.message ?? err));
         // A delete answered 404: the resource is already gone (e.g. a system disk that went with its server, or
         // someone else deleted it since the re-check). Nothing was deleted twice; the step is done as "gone".
-        if (journal.action === "delete" && step.phase === "calling" && (err as { status?: number })?.status === 404) {
+        if (isRemoval(journal.action) && step.phase === "calling" && (err as { status?: number })?.status === 404) {
           step.phase = "gone";
           this.persist(item, journal, now);
           this.events.log?.("info", `${step.kind} ${step.resourceId} was already gone (404 on delete)`, { item: item.id });
@@ -272,7 +281,7 @@ export class Executor {
         return;
       }
     }
-    const verb = journal.action === "stop" ? "stopped" : "deleted";
+    const verb = pastOf(journal.action);
     this.store.tx(() => {
       this.store.audit({ at: now, ...ACTOR, action: `terminate.${verb}`, itemId: item.id, vrId: item.vrId, detail: journal.steps.map((s) => `${s.kind} ${s.resourceId}: ${s.phase}`).join(", ") });
       this.store.updateItem(item.id, { state: "DONE", journal }, now);
@@ -314,9 +323,9 @@ export class Executor {
       return settle("done", `job ${step.jobId} finished`);
     }
     const current = await this.t.get(resource);
-    if (!current) return settle(journal.action === "delete" ? "done" : "gone", "resource gone");
+    if (!current) return settle(isRemoval(journal.action) ? "done" : "gone", "resource gone");
     if (looksAlreadyDone(journal.action, current)) {
-      if (journal.action === "stop") return settle("done", `already ${current.status}`);
+      if (isPark(journal.action)) return settle("done", `already ${current.status}`);
       // A volume or node pool in its deleting state means a delete was accepted: the resource's own state is final
       // (its job cannot be polled without the id, and needs no more calls from us). A server still shows its
       // deletion as a task on a live resource: wait for it to go, then its volumes can follow.

@@ -15,6 +15,8 @@ import type {
   PlannedTermination,
   ResourceUnit,
 } from "./types.ts";
+import { requestResume } from "./parking/resume.ts";
+import { rungOf } from "./actions/ladder.ts";
 import { newItemId, type ItemOrigin, type Store, type StoredPlanItem } from "../store/store.ts";
 import type { PlanDecision } from "./closed-loop/index.ts";
 import { billingPeriod, isoDay } from "./period.ts";
@@ -70,7 +72,7 @@ export function reconcile(store: Store, input: ReconcileInput): ReconcileResult 
       }
       // A veto holds for the rest of the period; a finished item is not repeated; an item whose last call may have
       // reached the API waits for an operator (re-planning it would send the call again).
-      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && i.action === d.action) || (i.state === "FAILED" && i.journal?.ambiguous))) continue;
+      if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && rungOf(i.action) === rungOf(d.action)) || (i.state === "FAILED" && i.journal?.ambiguous))) continue;
       if (!vr) continue; // the planner only plans existing VRs; a plan file may name one that is gone
       const item: StoredPlanItem = {
         ...d,
@@ -130,6 +132,14 @@ export interface CommandContext {
 /** approve / veto / postpone, from any source. `refresh` is the engine's business and is rejected here. */
 export function applyCommand(store: Store, cmd: EngineCommand, now: number, ctx: CommandContext = {}): CommandResult {
   if (cmd.type === "refresh") return { ok: false, results: [{ id: "-", ok: false, message: "refresh needs a running engine" }] };
+  if (cmd.type === "resume") {
+    const r = requestResume(store, cmd.ids, now, { actor: cmd.actor, source: cmd.source });
+    const results = [
+      ...r.accepted.map((id) => ({ id, ok: true, message: "resumes at the next tick (what someone else started or deleted is left alone)" })),
+      ...r.refused.map((x) => ({ id: x.id, ok: false, message: x.reason })),
+    ];
+    return { ok: r.refused.length === 0, results };
+  }
   if (cmd.type === "veto" && !cmd.reason?.trim()) {
     return { ok: false, results: cmd.ids.map((id) => ({ id, ok: false, message: "a veto needs a reason" })) };
   }
@@ -149,7 +159,7 @@ export function applyCommand(store: Store, cmd: EngineCommand, now: number, ctx:
 function applyOne(
   store: Store,
   item: StoredPlanItem,
-  cmd: Exclude<EngineCommand, { type: "refresh" }>,
+  cmd: Exclude<EngineCommand, { type: "refresh" } | { type: "resume" }>,
   now: number,
   ctx: CommandContext,
 ): { ok: boolean; message: string } {

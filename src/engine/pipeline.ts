@@ -4,6 +4,7 @@
  * and plan (engine/closed-loop). No I/O, no clock: `now` is passed in.
  */
 import type { Config } from "../config/types.ts";
+import { compileActions, type CompiledActions } from "./actions/index.ts";
 import { buildForecastState, emptyLedger, settle, type ActionLedger, type ForecastState, type PlanDecision } from "./closed-loop/index.ts";
 import { addDays, billingPeriod, daysBetween, DEFAULT_TIME_ZONE, isoDay } from "./period.ts";
 import type {
@@ -29,6 +30,11 @@ export interface EvaluateOptions {
   billingBeginDay: number;
   currency?: string;
   timeZone?: string;
+  /**
+   * The ladder of actions and the schedules (config `actions`/`schedules`, compiled): units get their ladder, the
+   * schedules lower the forecast, the planner parks before it deletes. Absent: park (stop) and delete as before.
+   */
+  actions?: CompiledActions;
 }
 
 export interface EvaluateInput {
@@ -73,6 +79,7 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
     instance: config.instance,
     billingBeginDay: config.billingBeginDay,
     currency: config.currency,
+    ...(config.actions ? { actions: compileActions(config.actions) } : {}),
   };
 }
 
@@ -94,6 +101,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     instance: o.instance,
     timeZone,
     ledger,
+    actions: o.actions,
   });
   return settleOn(state, ledger, now, o, timeZone);
 }

@@ -5,6 +5,7 @@
  * Conventions: money is a plain number in the billing currency (the chargeback ledger uses integer micro-units,
  * see engine/chargeback); instants are epoch milliseconds; calendar days are ISO `YYYY-MM-DD` strings.
  */
+import type { Rung } from "./actions/ladder.ts";
 
 /** A calendar day, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -115,6 +116,13 @@ export interface ResourceUnit {
    * estimated from the products in the cost records. Absent: the resource cannot be stopped.
    */
   stopShare?: number;
+  /**
+   * The rungs of the ladder this unit offers, least harm first (engine/actions `ladderFor`; a group: what all its
+   * members allow). Absent when no `actions` configuration was given: then park (where a stop saves) and delete.
+   */
+  ladder?: Rung[];
+  /** The schedule (`ot3c_schedule`) this leaf follows, when valid and its ladder has the `schedule` rung. */
+  schedule?: string;
 }
 
 /** A unit while it is evaluated: with the cost history the forecast and the planner read. */
@@ -209,7 +217,12 @@ export interface PlanCoverage {
 // ---------------------------------------------------------------------------------------------------------------
 // Termination plan and its lifecycle.
 
-export type PlanAction = "stop" | "delete";
+/**
+ * What an item does, on the ladder of harm (engine/actions): `park` (stop now, start again at the next period start
+ * — ECS/RDS; volumes keep billing), `snapshot-delete` (a copy that outlives the deletion, then delete — RDS),
+ * `delete`. `stop` is the older name of `park`, still read from plan files and stored items; new items say `park`.
+ */
+export type PlanAction = "stop" | "park" | "snapshot-delete" | "delete";
 
 export type PlanOutcome =
   | "NOT_NEEDED"
@@ -390,7 +403,9 @@ export type EngineCommand =
   | { type: "veto"; ids: string[]; reason: string; actor: string; source: ActorSource }
   /** `force`: allow a deadline after the period end (the item then saves nothing this period). */
   | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource; force?: boolean }
-  | { type: "refresh"; actor: string; source: ActorSource };
+  | { type: "refresh"; actor: string; source: ActorSource }
+  /** Bring parked items back now (engine/parking): the next tick starts what they parked. */
+  | { type: "resume"; ids: string[]; actor: string; source: ActorSource };
 
 export interface CommandResult {
   ok: boolean;
@@ -467,6 +482,8 @@ export interface ResourceActions {
   start(resource: CloudResource, hooks?: ActionHooks): Promise<void>;
   /** EVS snapshot or RDS manual backup, waited for until usable (available / COMPLETED). */
   copy(resource: CloudResource, name: string): Promise<SafetyCopy>;
+  /** Waits until a copy made earlier (still being made after a restart) is usable; rejects when it failed. */
+  awaitCopy(resource: CloudResource, copy: SafetyCopy): Promise<SafetyCopy>;
   /** The copies of one volume / instance (retention listing; never deleted by ot3c on its own). */
   listCopies(resource: CloudResource): Promise<SafetyCopy[]>;
   /** CCE cluster hibernation (no master fee; its nodes bill on) and wake-up, waited for. */

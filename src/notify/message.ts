@@ -2,9 +2,10 @@
  * What owners read: one subject and plain-text body per event. Deadlines are printed as absolute UTC timestamps
  * plus a countdown, and every mail says how to stop the termination (veto / postpone) before it happens.
  */
+import { pastOf } from "../engine/parking/execute.ts";
 import type { StoredPlanItem } from "../store/store.ts";
 
-export type NotificationKind = "planned" | "reminder" | "executed" | "cancelled" | "failed" | "gone";
+export type NotificationKind = "planned" | "reminder" | "executed" | "cancelled" | "failed" | "gone" | "resumed";
 
 export interface Message {
   subject: string;
@@ -54,8 +55,9 @@ export interface MessageContext {
 
 export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: number, ctx: MessageContext | string): Message {
   const { project, currency = "EUR", approval = "none" } = typeof ctx === "string" ? { project: ctx } : ctx;
-  const verb = item.action === "stop" ? "stop" : "delete";
-  const past = item.action === "stop" ? "stopped" : "deleted";
+  // A park says when it comes back; a snapshot-delete that a backup is kept.
+  const verb = item.action === "park" ? "park (stop until the next period)" : item.action === "snapshot-delete" ? "back up and delete" : item.action;
+  const past = pastOf(item.action);
   const head = `[ot3c ${project}]`;
   const howToStop =
     `To keep it:      ot3c veto ${item.id} --reason "why"   (or ask your ot3c operator to veto item ${item.id})\n` +
@@ -92,6 +94,13 @@ export function itemMessage(kind: NotificationKind, item: StoredPlanItem, now: n
       return { subject: `${head} Cancelled: ${label(item)} will not be ${past}`, text: `The termination was cancelled: ${item.error ?? "no longer needed"}.\n\n${facts}\n` };
     case "gone":
       return { subject: `${head} ${label(item)} disappeared before its deadline`, text: `The resource was removed by someone else; nothing to do.\n\n${facts}\n` };
+    case "resumed": {
+      const lines = (item.journal?.resume?.steps ?? []).map((s) => `  ${s.kind} ${s.resourceId}: ${s.outcome === "started" ? "started again" : s.outcome === "left-alone" ? "left alone" : "could not be started"}${s.note ? ` — ${s.note}` : ""}`);
+      return {
+        subject: `${head} ${item.dryRun ? "Dry run: " : ""}${label(item)} ${item.dryRun ? "would be" : "is"} back: its park ended`,
+        text: `The park below ended.\n\n${lines.join("\n")}\n\n${facts}\n`,
+      };
+    }
     case "failed":
       return { subject: `${head} FAILED to ${verb} ${label(item)}`, text: `The ${verb} failed: ${item.error ?? "unknown error"}\n\n${facts}\n` };
   }

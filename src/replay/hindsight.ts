@@ -85,13 +85,14 @@ export function hindsight(h: HindsightInput) {
   let deletes = 0;
   let escalations = 0;
   for (const c of cloud.calls) {
+    if (c.call !== "stop" && c.call !== "delete") continue; // starts end parks, backups precede deletes
     touchedResources.add(c.id);
     const u = unitOf.get(c.id);
     if (u) touchedUnits.add(u.id);
     if (c.call === "stop") {
       stops++;
       stopped.add(c.id);
-    } else {
+    } else if (c.call === "delete") {
       deletes++;
       if (stopped.has(c.id)) escalations++;
     }
@@ -111,9 +112,11 @@ export function hindsight(h: HindsightInput) {
     }
     return s;
   };
-  const lastAt = cloud.calls.length > 0 ? cloud.calls[cloud.calls.length - 1]!.at : undefined;
+  // The last cut inside the period (not a start that ended a park, not a backup).
+  const cuts = cloud.calls.filter((c) => (c.call === "stop" || c.call === "delete") && c.at < period.end);
+  const lastAt = cuts.length > 0 ? cuts[cuts.length - 1]!.at : undefined;
   const lastUnits = new Map<string, ResourceUnit>();
-  for (const c of cloud.calls) {
+  for (const c of cuts) {
     if (c.at !== lastAt) continue;
     const u = unitOf.get(c.id);
     if (u) lastUnits.set(u.id, u);

@@ -10,10 +10,12 @@ import { generateScenario, SCENARIO_PRESETS, type ScenarioOptions, type Scenario
 import { costsOfWorld, resourcesOfWorld } from "../sim/replay/from-scenario.ts";
 import { costsFromCsv, resourcesFromList } from "../sim/replay/from-dump.ts";
 import { runReplay, type ReplayInput } from "./run.ts";
+import { deleteOnly, fullLadder, withOfficeHours, type LadderComparison } from "./ladder.ts";
 import type { ReplayReport } from "./report.ts";
 
 export { renderReplayText, replayDocument, type ReplayDay, type ReplayReport } from "./report.ts";
 export { runReplay, type ReplayInput } from "./run.ts";
+export { deleteOnly, fullLadder, renderLadderText, withOfficeHours, type LadderComparison } from "./ladder.ts";
 
 export interface ReplayCommon {
   options: Omit<EvaluateOptions, "targetBudget"> & { targetBudget?: number };
@@ -41,6 +43,25 @@ export async function replayScenario(
   const history = costsOfWorld(sc.world).filter((r) => r.date < period.startDate && r.date >= addDays(period.startDate, -70));
   const input: ReplayInput = { ...c, resources: resourcesOfWorld(sc.world), history, periodOf, label: `scenario ${c.scenario} seed ${c.seed}` };
   return runReplay(input);
+}
+
+/** A scenario month as the replay's input: resources, history before the period, the period. */
+export function scenarioInputs(c: ReplayCommon & { scenario: ScenarioPreset; month: string; scenarioOverrides?: Partial<ScenarioOptions> }) {
+  const periodOf = periodOfMonth(c.month, c.options.billingBeginDay);
+  const period = billingPeriod(periodOf, c.options.billingBeginDay);
+  const sc = generateScenario({ ...SCENARIO_PRESETS[c.scenario], seed: c.seed, now: period.start + 6 * 3_600_000, days: 70, ...c.scenarioOverrides });
+  const history = costsOfWorld(sc.world).filter((r) => r.date < period.startDate && r.date >= addDays(period.startDate, -70));
+  return { resources: resourcesOfWorld(sc.world), history, periodOf, label: `scenario ${c.scenario} seed ${c.seed}` };
+}
+
+/** The same scenario month under delete-only and under the full ladder (ladder.ts), with the same budget. */
+export async function compareLadderScenario(
+  c: ReplayCommon & { scenario: ScenarioPreset; month: string; scenarioOverrides?: Partial<ScenarioOptions> },
+): Promise<LadderComparison> {
+  const { resources, history, periodOf, label } = scenarioInputs(c);
+  const a = await runReplay({ ...c, options: { ...c.options, actions: deleteOnly() }, resources, history, periodOf, label });
+  const b = await runReplay({ ...c, options: { ...c.options, targetBudget: a.budget, actions: fullLadder() }, resources: withOfficeHours(resources, history), history, periodOf, label });
+  return { deleteOnly: a, ladder: b };
 }
 
 export async function replayOwnData(c: ReplayCommon & { inventoryJson: string; costsCsv: string; month?: string }): Promise<ReplayReport> {

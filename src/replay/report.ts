@@ -60,7 +60,32 @@ export interface ReplayReport extends ReplaySummary {
   days: ReplayDay[];
   violations: ReplayViolation[];
   calls: number;
+  /** What the run did that cannot be undone, or costs people time (harm.ts). */
+  harm: ReplayHarm;
+  /** Park items still parked an hour into the next period (should be none). */
+  parkedPastResume: string[];
   elapsedMs: number;
+}
+
+export interface ReplayHarm {
+  serversDeleted: number;
+  volumesDeleted: number;
+  databasesDeleted: number;
+  nodePoolsDeleted: number;
+  /** Volumes and databases deleted without a copy that outlives them made first. */
+  dataDeletedWithoutCopy: number;
+  /** Of which databases. */
+  databasesDeletedWithoutCopy: number;
+  /** Servers following a schedule that were deleted. */
+  scheduledServersDeleted: number;
+  /** Copies made before a deletion (RDS manual backups). */
+  copies: number;
+  /** Σ hours servers were stopped inside the period (parks, schedules, stops). */
+  serverHoursStopped: number;
+  /** Of which servers that follow a schedule (their nights and weekends, and any park of them). */
+  scheduledServerHours: number;
+  /** Servers following a schedule. */
+  scheduledServers: number;
 }
 
 export function replayDocument(r: ReplayReport): { version: 1; replay: ReplayReport } {

@@ -17,6 +17,8 @@ import { ManualClock, type CloudResource, type CostRecord } from "../engine/type
 import { Store } from "../store/store.ts";
 import { ReplayCloud } from "../sim/replay/cloud.ts";
 import { hindsight } from "./hindsight.ts";
+import { harmOf } from "./harm.ts";
+import { parkedItems } from "../engine/parking/index.ts";
 import type { ReplayDay, ReplayReport } from "./report.ts";
 
 export interface ReplayInput {
@@ -79,6 +81,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
       staleAfterMs: syncMs + 3_600_000,
       billingBeginDay: o.billingBeginDay,
       reminderBeforeMs: 0,
+      ...(o.actions ? { schedules: o.actions.schedules, resumeMode: o.actions.resume } : {}),
     },
     project: { name: input.label, region: "replay" },
   });
@@ -87,6 +90,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
   const seenItems = new Set<string>();
   let vetoes = 0;
   let brakeTrips = 0;
+  let parkedPastResume: string[] = [];
   try {
     for (let t = period.start; t < period.end; t += 3_600_000) {
       clock.set(t);
@@ -107,6 +111,10 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
       if (isoDay(next, tz) !== isoDay(t, tz) || next >= period.end) days.push(dayFigures(engine, store, cloud, isoDay(t, tz), period.start, tz));
     }
     brakeTrips = store.auditEvents({ limit: 100_000 }).filter((e) => e.action === "brake.tripped").length;
+    // One hour into the next period: what was parked must come back at the period start.
+    clock.set(period.end + 3_600_000);
+    await engine.step();
+    parkedPastResume = parkedItems(store).filter((i) => i.periodStart === period.start && !i.dryRun).map((i) => i.id);
   } finally {
     await engine.stop();
     store.close();
@@ -134,6 +142,8 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
     days,
     violations: cloud.calls.filter((c) => c.violation).map((c) => ({ at: new Date(c.at).toISOString(), call: c.call, resource: `${c.kind} ${c.id}`, name: c.name, violation: c.violation! })),
     calls: cloud.calls.length,
+    harm: harmOf(cloud, input.resources, period),
+    parkedPastResume,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

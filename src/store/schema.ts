@@ -101,6 +101,22 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE plan_items ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE plan_items ADD COLUMN exec_epoch INTEGER;
   `,
+  // 5: office-hours schedules (engine/parking/schedules.ts): per resource the absolute instants of its next stop
+  // and start, and whether ot3c stopped it (only then does ot3c start it), so schedules survive restarts.
+  `
+  CREATE TABLE schedule_runs (
+    resource_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    next_stop_at INTEGER,
+    next_start_at INTEGER,
+    stopped_at INTEGER,
+    pending TEXT,
+    -- when ot3c began to follow this schedule for the resource: its cost history before is unscheduled
+    since INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database): number {

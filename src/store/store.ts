@@ -34,6 +34,25 @@ export interface ExecutionJournal {
   /** Transient errors (timeouts, 5xx) met while a call was in flight; each is resolved on the next tick. */
   transientErrors?: number;
   startedAt: number;
+  /**
+   * A park's way back (engine/actions/resume-tick.ts): each parked resource's outcome at the next period start (or
+   * earlier: `ot3c resume`, `resume: on-recovery`). `dueAt` is an operator's earlier resume time.
+   */
+  resume?: ResumeJournal;
+}
+
+export interface ResumeJournal {
+  dueAt?: number;
+  steps: Array<{
+    resourceId: string;
+    kind: CloudResource["kind"];
+    /** started: ot3c started it; left-alone: someone else started or deleted it meanwhile; failed: try again. */
+    outcome: "started" | "left-alone" | "failed";
+    at: number;
+    note?: string;
+  }>;
+  /** Every parked resource has an outcome other than `failed`. */
+  doneAt?: number;
 }
 
 export interface StoredPlanItem extends PlanItem {
@@ -129,6 +148,22 @@ export type ItemPatch = Partial<
     "state" | "deadline" | "approvedBy" | "vetoReason" | "error" | "dryRun" | "tsave" | "reason" | "resources" | "journal" | "tdate" | "owner"
   >
 >;
+
+/** A resource's schedule state (engine/parking/schedules.ts). */
+export interface ScheduleRun {
+  resourceId: string;
+  kind: CloudResource["kind"];
+  schedule: string;
+  nextStopAt?: number;
+  nextStartAt?: number;
+  /** ot3c stopped it for its schedule at this instant (only then does ot3c start it again). */
+  stoppedAt?: number;
+  /** A call that may have gone out when the process died: re-read before anything else. */
+  pending?: "stop" | "start";
+  /** When ot3c began to follow this schedule for the resource (its history before is unscheduled). */
+  since: number;
+  updatedAt: number;
+}
 
 export class Store {
   readonly db: Database;
@@ -266,14 +301,43 @@ export class Store {
     this.db.query(`UPDATE plan_items SET ${cols.join(", ")}, version = version + 1 WHERE id = ?`).run(...vals);
   }
 
+  scheduleRuns(): ScheduleRun[] {
+    const rows = this.db.query("SELECT * FROM schedule_runs ORDER BY resource_id").all() as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      resourceId: r.resource_id as string,
+      kind: r.kind as CloudResource["kind"],
+      schedule: r.schedule as string,
+      ...(r.next_stop_at !== null ? { nextStopAt: r.next_stop_at as number } : {}),
+      ...(r.next_start_at !== null ? { nextStartAt: r.next_start_at as number } : {}),
+      ...(r.stopped_at !== null ? { stoppedAt: r.stopped_at as number } : {}),
+      ...(r.pending !== null ? { pending: r.pending as "stop" | "start" } : {}),
+      since: r.since as number,
+      updatedAt: r.updated_at as number,
+    }));
+  }
+
+  putScheduleRun(r: ScheduleRun): void {
+    this.db
+      .query("INSERT OR REPLACE INTO schedule_runs(resource_id, kind, schedule, next_stop_at, next_start_at, stopped_at, pending, since, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(r.resourceId, r.kind, r.schedule, r.nextStopAt ?? null, r.nextStartAt ?? null, r.stoppedAt ?? null, r.pending ?? null, r.since, r.updatedAt);
+  }
+
+  deleteScheduleRun(resourceId: string): void {
+    this.db.query("DELETE FROM schedule_runs WHERE resource_id = ?").run(resourceId);
+  }
+
   getItem(id: string): StoredPlanItem | undefined {
     const row = this.db.query("SELECT * FROM plan_items WHERE id = ?").get(id) as ItemRow | null;
     return row ? rowToItem(row) : undefined;
   }
 
-  listItems(filter: { states?: PlanState[]; periodStart?: number; vrId?: string } = {}): StoredPlanItem[] {
+  listItems(filter: { states?: PlanState[]; periodStart?: number; vrId?: string; actions?: PlanAction[] } = {}): StoredPlanItem[] {
     const where: string[] = [];
     const vals: Array<string | number> = [];
+    if (filter.actions) {
+      where.push(`action IN (${filter.actions.map(() => "?").join(", ")})`);
+      vals.push(...filter.actions);
+    }
     if (filter.states) {
       where.push(`state IN (${filter.states.map(() => "?").join(", ")})`);
       vals.push(...filter.states);

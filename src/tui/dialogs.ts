@@ -5,6 +5,7 @@
  * A dialog acts on one item or on the items marked with Space; either way it lists every item with every member
  * (kind, name, id, prio or "untagged", owner, saving), so what will be deleted is named, not only a `GR_[…]` id.
  */
+import { pastOf } from "../engine/parking/execute.ts";
 import type { ActorSource, EngineCommand, EngineSnapshot, PlanItem, ResourceUnit } from "../engine/types.ts";
 import type { ConfirmModel } from "./components/Modals.tsx";
 import { countdown, formatDuration, money, prioText, unitsOf, zonedTime, zonedTimeSeconds } from "./format.ts";
@@ -42,7 +43,7 @@ export function itemLabel(item: PlanItem, units: Map<string, ResourceUnit>): str
 }
 
 function effectLine(snap: EngineSnapshot, items: PlanItem[]): string {
-  const verbs = [...new Set(items.map((i) => (i.action === "stop" ? "stopped" : "deleted")))].join("/");
+  const verbs = [...new Set(items.map((i) => pastOf(i.action)))].join("/");
   return snap.mode === "ENFORCE"
     ? `ENFORCE: ${items.length === 1 ? "this" : `these ${items.length}`} will really be ${verbs} at the deadline.`
     : `DRY-RUN: the engine only records what it would ${[...new Set(items.map((i) => i.action))].join("/")}; nothing is touched.`;
@@ -130,7 +131,7 @@ export function approveAllLines(ctx: DialogContext, pending: PlanItem[], now: nu
   const saving = pending.reduce((s, p) => s + p.tsave, 0);
   return [
     `Approve ALL ${pending.length} pending terminations (saving ${money(saving, currency)})?`,
-    ctx.snap.mode === "ENFORCE" ? "ENFORCE: every one of them will really be stopped/deleted at its deadline." : "DRY-RUN: nothing is touched.",
+    ctx.snap.mode === "ENFORCE" ? "ENFORCE: every one of them will really be parked/deleted at its deadline." : "DRY-RUN: nothing is touched.",
     `Type "${APPROVE_ALL_PHRASE}" and press Enter to confirm; anything else cancels.`,
     ...pending.flatMap((i) => itemLines(ctx, i, now)),
   ];

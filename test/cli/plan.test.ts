@@ -67,7 +67,7 @@ describe("ot3c plan", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Budget \d+\.\d\d EUR · spent so far /);
     expect(r.out).toMatch(/^Termination Plan \(optimal\) for /m);
-    expect(r.out).toMatch(/^ID: \S+\nPrio: \d+\nAction: (stop|delete)\nTermination Date: \S+\nCosts saved: \d+\.\d\d EUR\nTermination ASAP: (true|false)$/m);
+    expect(r.out).toMatch(/^ID: \S+\nPrio: \d+\nAction: (park|snapshot-delete|delete)\nTermination Date: \S+\nCosts saved: \d+\.\d\d EUR\nTermination ASAP: (true|false)$/m);
     expect(r.out).toMatch(/^Savings from Termination Plan: \d+\.\d\d EUR$/m);
     expect(r.out).toMatch(/^Outcome: /m);
     expect(r.out).not.toContain("Plan file written");

@@ -48,7 +48,7 @@ describe("evaluate", () => {
     expect(ev.plan.savings).toBeGreaterThanOrEqual(30 - 1e-6);
     const ids = ev.plan.items.map((i) => i.vrId).sort();
     expect(ids).toEqual(["ECS_a", "ECS_b"]);
-    expect(ev.plan.items.every((i) => i.action === "stop")).toBe(true);
+    expect(ev.plan.items.every((i) => i.action === "park")).toBe(true);
     for (const i of ev.plan.items) expect(i.tdate).toBeGreaterThanOrEqual(now + options.graceMs);
   });
 

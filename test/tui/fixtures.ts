@@ -267,6 +267,7 @@ export class FakeEngine implements EngineHandle {
     if (this.hold) await this.hold;
     const snap = this.snap!;
     if (command.type === "refresh") return { ok: true, results: [] };
+    if (command.type === "resume") return { ok: false, results: command.ids.map((id) => ({ id, ok: false, message: "no parked item" })) };
     const results: CommandResult["results"] = [];
     const events = [...snap.events];
     const plan = snap.plan.map((item) => {

@@ -22,7 +22,7 @@ function reason(value: string): string {
   return value;
 }
 
-type Action = { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean };
+type Action = { type: "approve" } | { type: "veto"; reason: string } | { type: "postpone"; byMs: number; force?: boolean } | { type: "resume" };
 
 async function act(cmd: Command, ids: string[], action: Action, format: OutputFormat, actorFlag?: string): Promise<void> {
   const { actOnItems } = await import("../../daemon/act.ts");
@@ -56,6 +56,13 @@ export function register(program: Command): void {
     .action(async (ids: string[], o: { reason: string; actor?: string; output: OutputFormat }, cmd: Command) =>
       act(cmd, ids, { type: "veto", reason: o.reason }, o.output, o.actor),
     );
+  program
+    .command("resume")
+    .description("start parked resources again now instead of at the next period start (what someone else started or deleted is left alone)")
+    .argument("<ids...>", "plan item ids of parks")
+    .option("--actor <name>", "who resumes (default: $USER@host)")
+    .addOption(outputOption())
+    .action(async (ids: string[], o: { actor?: string; output: OutputFormat }, cmd: Command) => act(cmd, ids, { type: "resume" }, o.output, o.actor));
   program
     .command("postpone")
     .description("move the deadline of pending terminations later")

@@ -22,6 +22,7 @@ interface ReplayOpts {
   vetoShare: number;
   planner?: "classic" | "optimal";
   maxTerminations?: number;
+  ladder?: boolean;
   output: OutputFormat;
 }
 
@@ -42,9 +43,11 @@ export function register(program: Command): void {
     .option("--veto-share <x>", "share 0..1 of new items a simulated operator vetoes", (v) => num(v, "--veto-share"), 0)
     .addOption(new Option("--planner <mode>", "override planner.mode").choices(["classic", "optimal"]))
     .option("--max-terminations <n>", "override max-terminations-per-run", (v) => int(v, "--max-terminations", 1))
+    .option("--ladder", "replay the scenario month twice with the same budget: delete-only vs the ladder (office hours, park, snapshot-delete, delete)")
     .addOption(outputOption())
     .action(async (opts: ReplayOpts, cmd: Command) => {
       if ((opts.inventory === undefined) !== (opts.costs === undefined)) throw new InvalidArgumentError("--inventory and --costs go together (own data)");
+      if (opts.ladder && opts.inventory) throw new InvalidArgumentError("--ladder replays a generated scenario (its office-hours servers are read from the scenario's history)");
       if (opts.vetoShare < 0 || opts.vetoShare > 1) throw new InvalidArgumentError("--veto-share must be between 0 and 1");
       const [{ replayOwnData, replayScenario, renderReplayText, replayDocument }, { loadOptionalConfig }] = await Promise.all([
         import("../../replay/index.ts"),
@@ -79,6 +82,13 @@ export function register(program: Command): void {
         const preset = opts.scenario;
         if (preset !== "default" && preset !== "demo" && preset !== "large") throw new InvalidArgumentError(`unknown scenario "${preset}" (default, demo, large)`);
         const { currentMonth, scenarioSize } = await import("./replay-config.ts");
+        if (opts.ladder) {
+          const { compareLadderScenario, renderLadderText } = await import("../../replay/index.ts");
+          const c = await compareLadderScenario({ ...common, scenario: preset, month: opts.month ?? currentMonth(), ...(opts.resources ? { scenarioOverrides: scenarioSize(opts.resources) } : {}) });
+          await printOutput(opts.output, { version: 1, ladder: c }, () => renderLadderText(c));
+          if (c.deleteOnly.violations.length + c.ladder.violations.length > 0) process.exitCode = 1;
+          return;
+        }
         report = await replayScenario({ ...common, scenario: preset, month: opts.month ?? currentMonth(), ...(opts.resources ? { scenarioOverrides: scenarioSize(opts.resources) } : {}) });
       }
       await printOutput(opts.output, replayDocument(report), () => renderReplayText(report));

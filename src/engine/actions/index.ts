@@ -30,9 +30,12 @@ export {
   ACTION_LIMITS,
   ACTION_TAG,
   harmOf,
+  isPark,
+  isRemoval,
   ladderFor,
   parseActionTags,
   RUNGS,
+  rungOf,
   SCHEDULE_TAG,
   type ActionLimit,
   type ActionTags,
@@ -42,6 +45,7 @@ export {
   type Rung,
 } from "./ladder.ts";
 export { autoRestartAt, parkedUntil, RDS_MAX_STOPPED_MS, resumeDeadline, resumeDue, type ResumeMode } from "./resume.ts";
+export { annotateLadders } from "./units.ts";
 export { instantAt, isValidZone, localDate } from "./zone.ts";
 
 /** The `schedules:`, `actions:` and `resume:` configuration, as the engine takes it. */
@@ -76,3 +80,4 @@ export function compileActions(config: ActionsConfig): CompiledActions {
     issues,
   };
 }
+export { BACKUP_PRICE_PER_GB_MONTH, BACKUP_SIZE_SHARE, COPY_COST_OF_STORAGE } from "./copy-cost.ts";

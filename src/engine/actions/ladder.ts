@@ -55,6 +55,8 @@ export interface LadderConfig {
   copyBeforeDelete: boolean;
   /** Names of the configured schedules. */
   schedules: ReadonlySet<string>;
+  /** Only these rungs, whatever the tags allow (`ot3c replay`'s delete-only comparison). */
+  only?: readonly Rung[];
 }
 
 export interface ActionTags {
@@ -105,9 +107,24 @@ export function ladderFor(r: LadderInput, config: LadderConfig): Ladder {
   const invalidLimit = r.tags[ACTION_TAG] !== undefined && tags.limit === undefined;
   const limit: ActionLimit = invalidLimit ? "schedule" : (tags.limit ?? config.defaultLimit);
   const allowed = new Set(ALLOWED_BY_LIMIT[limit]);
-  let rungs = KIND_RUNGS[r.kind].filter((rung) => allowed.has(rung));
+  let rungs = KIND_RUNGS[r.kind].filter((rung) => allowed.has(rung) && (!config.only || config.only.includes(rung)));
   // The schedule rung needs a schedule to follow.
   if (!tags.schedule) rungs = rungs.filter((rung) => rung !== "schedule");
   if (config.copyBeforeDelete && rungs.includes("snapshot-delete")) rungs = rungs.filter((rung) => rung !== "delete");
   return { rungs, schedule: tags.schedule, issues: tags.issues };
+}
+
+/** A park (or its older name `stop`): stopped now, started again later. */
+export function isPark(action: string): boolean {
+  return action === "park" || action === "stop";
+}
+
+/** A deletion, with or without a copy first. */
+export function isRemoval(action: string): boolean {
+  return action === "delete" || action === "snapshot-delete";
+}
+
+/** The rung of a plan action (`stop` is a park). */
+export function rungOf(action: "stop" | "park" | "snapshot-delete" | "delete"): Rung {
+  return action === "stop" ? "park" : action;
 }

@@ -4,6 +4,7 @@
  * acted on are forecast from their history before the action (forecast/index.ts `actedFrom`), so effects.ts can
  * apply the action exactly once whether or not the dashboard has caught up with it.
  */
+import { annotateLadders, ladderFor, type CompiledActions } from "../actions/index.ts";
 import { forecastResources } from "../forecast/index.ts";
 import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
@@ -11,6 +12,7 @@ import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } fr
 import type { CloudResource, CostRecord, DailyCost, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
 import { buildVirtualInventory, sumDailies } from "../virtual/index.ts";
 import type { ActionLedger } from "./ledger.ts";
+import { applySchedules, type ScheduledLeaf } from "./schedules.ts";
 import { dayStartsOf, linkTree, type DayAmount, type ForecastState, type UnitFigures } from "./state.ts";
 
 export interface ForecastStateInput {
@@ -23,6 +25,8 @@ export interface ForecastStateInput {
   timeZone?: string;
   /** What the engine did this period (only `executed` is read here). */
   ledger?: ActionLedger;
+  /** The ladder and schedules: every unit gets its `ladder` (and a leaf its `schedule`). */
+  actions?: CompiledActions;
 }
 
 export function buildForecastState(input: ForecastStateInput): ForecastState {
@@ -53,6 +57,13 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     }
   }
   for (const [leaf, at] of actedAt) actedFrom.set(alias.get(leaf) ?? leaf, epochDay(isoDay(at, timeZone)));
+  // A leaf ot3c runs a schedule for is forecast from its history before the schedule began (schedules.ts).
+  const sinceOf = scheduleStarts(inv.roots, input.ledger, input.actions);
+  for (const [leaf, since] of sinceOf) {
+    const day = epochDay(isoDay(since, timeZone));
+    const prev = actedFrom.get(leaf);
+    if (prev === undefined || day < prev) actedFrom.set(leaf, day);
+  }
 
   const main = forecastResources({ roots: inv.roots, period, lastCompleteDay: lcd, model: input.model, actedFrom, timeZone });
   collectIfLarge(input.costs.length);
@@ -98,8 +109,60 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   // What is kept is the figures, not the histories (see pipeline.ts).
   state.roots = inv.roots.map(toUnit);
   state.excluded = inv.excluded.map(toUnit);
+  if (input.actions) {
+    annotateLadders(state.roots, input.actions.ladder);
+    state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions, sinceOf));
+    syncStopShares(state.roots, state, new Set(state.schedules.map((e) => e.leaf)));
+  }
   collectIfLarge(input.costs.length);
   return state;
+}
+
+/**
+ * Leaves that follow a schedule (their ladder has `schedule`, the schedule compiled) and that a stop reaches, with
+ * their history. Their unit's stop share is replaced by what a stop still ends once the schedule runs (schedules.ts).
+ */
+function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions: CompiledActions, since?: Map<string, number>): ScheduledLeaf[] {
+  const history = new Map<string, DailyCost[]>();
+  const walkVr = (v: VirtualResource) => (v.members.length === 0 ? history.set(v.id, v.daily) : v.members.forEach(walkVr));
+  vrs.forEach(walkVr);
+  const out: ScheduledLeaf[] = [];
+  const walk = (u: ResourceUnit) => {
+    if (u.members.length > 0) return u.members.forEach(walk);
+    const schedule = u.schedule ? actions.schedules.get(u.schedule) : undefined;
+    if (!schedule || u.stopShare === undefined || (u.kind !== "ECS" && u.kind !== "RDS")) return;
+    const from = since?.get(u.id);
+    out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: history.get(u.id) ?? [], ...(from !== undefined ? { since: from } : {}) });
+  };
+  units.forEach(walk);
+  return out;
+}
+
+/**
+ * Since when each scheduled leaf follows its schedule: the engine's record, or — when the engine runs schedules
+ * and has not met the leaf yet — from now on. Empty without an engine (CLI `list`/`plan`): the data decides.
+ */
+function scheduleStarts(roots: VirtualResource[], ledger: ActionLedger | undefined, actions: CompiledActions | undefined): Map<string, number> {
+  const out = new Map(ledger?.scheduledSince ?? []);
+  if (!actions || ledger?.schedulesRunFrom === undefined) return out;
+  const from = ledger.schedulesRunFrom;
+  const walk = (v: VirtualResource) => {
+    if (v.members.length > 0) return v.members.forEach(walk);
+    if (out.has(v.id) || !v.resource || (v.kind !== "ECS" && v.kind !== "RDS")) return;
+    const l = ladderFor({ kind: v.resource.kind, tags: v.resource.tags, prepaid: !!v.resource.prepaid }, actions.ladder);
+    if (l.schedule && l.rungs.includes("schedule") && actions.schedules.has(l.schedule)) out.set(v.id, from);
+  };
+  roots.forEach(walk);
+  return out;
+}
+
+/** The planner reads a leaf's stop share from its unit: give scheduled leaves theirs from the state. */
+function syncStopShares(units: ResourceUnit[], state: ForecastState, leaves: Set<string>): void {
+  const walk = (u: ResourceUnit) => {
+    if (leaves.has(u.id)) u.stopShare = state.stopShare.get(u.id);
+    u.members.forEach(walk);
+  };
+  units.forEach(walk);
 }
 
 /** The unit without its (and its members') daily history. */

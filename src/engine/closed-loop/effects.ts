@@ -17,15 +17,21 @@ export const RDS_AUTO_RESTART_MS = 7 * 86_400_000;
 export interface LeafAction {
   leaf: string;
   kind: ResourceKind;
+  /** `stop` is a park's effect too (a park is a stop that ot3c undoes at the next period start). */
   action: "stop" | "delete" | "gone";
   at: number;
+  /** When the stop ended early (the resource was started again): its window closes there. */
+  until?: number;
   /** Counterfactual: the call was not really made (dry run), so cost data after `at` is not what it would be. */
   dryRun?: boolean;
 }
 
-/** Until when a stop holds (RDS restarts itself), or Infinity. */
-export function stopUntil(a: { kind: ResourceKind; at: number }): number {
-  return a.kind === "RDS" ? a.at + RDS_AUTO_RESTART_MS : Infinity;
+/**
+ * Until when a stop holds: its own end when it was resumed early, OTC's restart for RDS, else Infinity (a park
+ * ends at the next period start, which is past every day forecast here).
+ */
+export function stopUntil(a: { kind: ResourceKind; at: number; until?: number }): number {
+  return Math.min(a.until ?? Infinity, a.kind === "RDS" ? a.at + RDS_AUTO_RESTART_MS : Infinity);
 }
 
 /**

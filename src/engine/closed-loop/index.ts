@@ -32,6 +32,8 @@ import type {
   TerminationPlan,
   VirtualResource,
 } from "../types.ts";
+import { COPY_COST_OF_STORAGE } from "../actions/copy-cost.ts";
+import { isPark } from "../actions/ladder.ts";
 import { applyActions, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
 import { leafId, type ActionLedger, type OpenItem } from "./ledger.ts";
 import type { ForecastState } from "./state.ts";
@@ -100,7 +102,14 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   const done = new Map<string, LeafAction[]>();
   for (const e of ledger.executed.slice().sort((a, b) => a.at - b.at)) {
     const leaf = state.alias.get(e.leaf) ?? e.leaf;
-    const a: LeafAction = { leaf, kind: e.kind, action: e.action === "stop" ? "stop" : e.action === "delete" ? "delete" : "gone", at: e.at, dryRun: e.dryRun };
+    const a: LeafAction = {
+      leaf,
+      kind: e.kind,
+      action: e.action === "gone" ? "gone" : isPark(e.action) ? "stop" : "delete",
+      at: e.at,
+      dryRun: e.dryRun,
+      ...(e.until !== undefined ? { until: e.until } : {}),
+    };
     const list = done.get(leaf) ?? [];
     list.push(a);
     done.set(leaf, list);
@@ -113,10 +122,12 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     }
   }
   for (const [leaf, actions] of done) applyActions(overlay, state, leaf, actions);
-  // Servers and databases their owners stopped: a stop saves nothing more.
+  // Servers and databases their owners stopped: a stop saves nothing more. Not those stopped by their schedule for
+  // the night: a park keeps them stopped through the hours the schedule would run them (schedules.ts).
+  const onSchedule = new Set(state.schedules?.map((s) => s.leaf));
   for (const u of unitById.values()) {
     const st = u.resource?.status;
-    if (u.members.length === 0 && (st === "SHUTOFF" || st === "SHUTDOWN")) stopped.add(u.id);
+    if (u.members.length === 0 && (st === "SHUTOFF" || st === "SHUTDOWN") && !onSchedule.has(u.id)) stopped.add(u.id);
   }
 
   // 2. Figures and budget.
@@ -285,10 +296,31 @@ function rank(open: OpenItem): number {
   return open.item.state === "PENDING" ? 0 : 1;
 }
 
+/**
+ * What one open item's action on one leaf would still save. A park is a stop until the next period start; a
+ * snapshot-delete saves what a delete does minus the backup's own cost from then on (actions/copy-cost.ts).
+ */
 function savingOf(state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>, done: LeafAction[]): number {
   if (!unit || unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
-  if (action === "stop" && ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id))) return 0;
-  return wouldSave(state, unit.id, done, { leaf: unit.id, kind: unit.kind, action, at });
+  const park = isPark(action);
+  if (park && ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id))) return 0;
+  const saved = wouldSave(state, unit.id, done, { leaf: unit.id, kind: unit.kind, action: park ? "stop" : "delete", at });
+  return action === "snapshot-delete" && unit.kind === "RDS" ? Math.max(0, saved - copyCost(state, unit.id, at)) : saved;
+}
+
+/** The forecast cost of a database's backup made at `at`, to the period end. */
+function copyCost(state: ForecastState, leaf: string, at: number): number {
+  const base = state.units.get(leaf);
+  if (!base) return 0;
+  const storage = 1 - (state.stopShare.get(leaf) ?? 0);
+  let sum = 0;
+  for (let k = 0; k < state.dates.length; k++) {
+    const from = Math.max(at, state.dayStarts[k]);
+    const to = state.dayStarts[k + 1];
+    if (to <= from) continue;
+    sum += base.path[k] * storage * COPY_COST_OF_STORAGE * ((to - from) / (to - state.dayStarts[k]));
+  }
+  return sum;
 }
 
 function indexUnits(roots: ResourceUnit[]): Map<string, ResourceUnit> {

@@ -12,6 +12,7 @@
  *   regrouping (a volume attached later, a changed tag) and restarts.
  */
 import type { StoredPlanItem } from "../../store/store.ts";
+import { isPark } from "../actions/ladder.ts";
 import type { CloudResource, PlanAction, ResourceKind } from "../types.ts";
 
 /** The id a leaf has in the virtual tree (`ECS_<id>`, `EVS_<id>`, …). */
@@ -29,6 +30,8 @@ export interface ExecutedEffect {
   at: number;
   itemId: string;
   dryRun: boolean;
+  /** A park resumed before the period's end (operator, `resume: on-recovery`): the instant it was started. */
+  until?: number;
 }
 
 export interface OpenItem {
@@ -56,15 +59,31 @@ export interface ActionLedger {
    * them until an operator has looked (re-planning would send the call again).
    */
   held: Set<string>;
+  /**
+   * Leaf id → when ot3c began to follow its schedule (engine/parking/schedules.ts): its history before that instant
+   * is unscheduled, so the forecast is made from it and the schedule applied on top (closed-loop/schedules.ts).
+   */
+  scheduledSince?: Map<string, number>;
+  /**
+   * Set when the engine runs schedules: a scheduled leaf it has not met yet is followed from this instant on (its
+   * first schedule tick comes right after this evaluation).
+   */
+  schedulesRunFrom?: number;
 }
 
 export function emptyLedger(periodStart: number): ActionLedger {
   return { periodStart, executed: [], open: [], vetoed: new Map(), held: new Set() };
 }
 
-/** Does the action of an item touch this leaf? A stop only reaches servers and databases; volumes keep billing. */
+/** Does the action of an item touch this leaf? A park only reaches servers and databases; volumes keep billing. */
 function acted(action: PlanAction, kind: ResourceKind): boolean {
-  return action === "delete" || kind === "ECS" || kind === "RDS";
+  return !isPark(action) || kind === "ECS" || kind === "RDS";
+}
+
+/** When a parked leaf was started again by ot3c (its resume step), if it was. */
+function resumedAt(item: StoredPlanItem, resourceId: string): number | undefined {
+  const r = item.journal?.resume?.steps.find((s) => s.resourceId === resourceId);
+  return r && r.outcome === "started" ? r.at : undefined;
 }
 
 /**
@@ -82,7 +101,8 @@ export function ledgerFromItems(items: Iterable<StoredPlanItem>, periodStart: nu
           const step = item.journal?.steps.find((s) => s.resourceId === r.id);
           if (step && step.phase !== "done" && step.phase !== "gone") continue;
           if (!acted(item.action, r.kind)) continue;
-          ledger.executed.push({ leaf: leafId(r), kind: r.kind, action: step?.phase === "gone" ? "gone" : item.action, at, itemId: item.id, dryRun: item.dryRun });
+          const until = resumedAt(item, r.id);
+          ledger.executed.push({ leaf: leafId(r), kind: r.kind, action: step?.phase === "gone" ? "gone" : item.action, at, itemId: item.id, dryRun: item.dryRun, ...(until !== undefined ? { until } : {}) });
         }
         break;
       case "FAILED":

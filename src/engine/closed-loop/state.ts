@@ -51,6 +51,8 @@ export interface ForecastState {
   actualDaily: DailyCost[];
   /** Leaves the engine acted on: their billed days from the action's day on (dry runs subtract what was billed). */
   actualsAfterAction: Map<string, DayAmount[]>;
+  /** What each followed schedule removed from the forecast (already applied to the figures above). */
+  schedules?: Array<{ leaf: string; schedule: string; inHistory: boolean; saving: number }>;
 }
 
 export function dayStartsOf(dates: IsoDate[], timeZone: string): Float64Array {

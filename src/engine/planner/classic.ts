@@ -26,11 +26,15 @@
  *  6. When the baseline alone exceeds the budget nothing is planned (BASELINE_EXCEEDS_BUDGET): no termination
  *     can reach the target, so every one of them would be harm without purpose.
  *  7. With `minLeadMs` given, no date is earlier than now + minLeadMs (opt-in; used to compare with optimal).
+ *  8. The ladder (engine/actions) limits it like every planner: a unit that may not be deleted (`ot3c_action`
+ *     park / never-delete / schedule) is skipped, and a database whose last rung is `snapshot-delete`
+ *     (copy-before-delete) gets a backup first — still a deletion, saving the forecast minus the backup's cost.
+ *     Without an `actions` configuration nothing changes.
  */
 import { dayStart, isoDay } from "../period.ts";
 import type { PlannedTermination, TerminationPlan, VirtualResource } from "../types.ts";
 import { compareRoots } from "../virtual/build.ts";
-import { costFrom, emptyPlan, isVetoed, money, restDays, when, type PlannerInput } from "./units.ts";
+import { copyDays, costFrom, emptyPlan, isVetoed, money, offers, restDays, when, type PlannerInput } from "./units.ts";
 
 export function planClassic(input: PlannerInput): TerminationPlan {
   const { gap, period, now, forecasts, timeZone } = input;
@@ -48,6 +52,7 @@ export function planClassic(input: PlannerInput): TerminationPlan {
   for (const vr of sorted) {
     if (vr.prio === 0) break; // "End of manageable Resource list"
     if (vr.managed === false || vr.kind === "GHOST" || isVetoed(vr, input.vetoed)) continue; // DIFF 4
+    if (!offers(vr, "delete") && !offers(vr, "snapshot-delete")) continue; // DIFF 8
     const item = createTerminationItem(vr, toSave);
     toSave -= item.tsave;
     items.push(item);
@@ -70,9 +75,14 @@ export function planClassic(input: PlannerInput): TerminationPlan {
   };
 
   function createTerminationItem(vr: VirtualResource, stillToSave: number): PlannedTermination {
-    const days = restDays(forecasts[vr.id]?.rest, period, timeZone); // DIFF 3: days ≥ period end never appear
+    let days = restDays(forecasts[vr.id]?.rest, period, timeZone); // DIFF 3: days ≥ period end never appear
+    const withCopy = !offers(vr, "delete"); // DIFF 8
+    if (withCopy) {
+      const copy = new Map(copyDays(vr, forecasts, period, timeZone).map((d) => [d.date, d.amount]));
+      days = days.map((d) => ({ ...d, amount: Math.max(0, d.amount - (copy.get(d.date) ?? 0)) }));
+    }
     const tillEnd = costFrom(days, todayStart);
-    const base = { vrId: vr.id, action: "delete" as const, prio: vr.prio, owner: vr.owner };
+    const base = { vrId: vr.id, action: withCopy ? ("snapshot-delete" as const) : ("delete" as const), prio: vr.prio, owner: vr.owner };
     if (tillEnd > stillToSave) {
       let tdate = asap;
       let rem = stillToSave;

@@ -30,8 +30,9 @@ import { dayStart, daysOf } from "../period.ts";
 import type { PlannedTermination, TerminationPlan, VirtualResource } from "../types.ts";
 import { planClassic } from "./classic.ts";
 import { compareHarm, harmOf } from "./harm.ts";
-import { EPS, refine, saving, schedule, type Ctx, type Scheduled, type Unit } from "./schedule.ts";
-import { canStop, emptyPlan, isPlannable, money, when, type PlannerInput } from "./units.ts";
+import { isRemoval } from "../actions/ladder.ts";
+import { actionOf, EPS, maxSaveOf, refine, saving, schedule, type Ctx, type Scheduled, type Unit } from "./schedule.ts";
+import { emptyPlan, isPlannable, money, offers, when, type PlannerInput } from "./units.ts";
 
 /** Swap repair runs on plans up to this many items, with this many stoppable candidates per prio, this many rounds. */
 const REPAIR_MAX_ITEMS = 40;
@@ -61,9 +62,17 @@ export function planOptimal(input: PlannerInput): TerminationPlan {
   const units: Unit[] = [];
   for (const vr of input.roots) {
     if (!isPlannable(vr, input.vetoed)) continue;
-    const rest = input.forecasts[vr.id]?.rest;
     let maxSave = 0;
-    if (rest) for (const d of rest) if (d.date >= first && d.date < period.endDate) maxSave += d.amount;
+    if (offers(vr, "delete")) {
+      // A delete saves the most: its saving is the forecast itself (the cheap path for most units).
+      const rest = input.forecasts[vr.id]?.rest;
+      if (rest) for (const d of rest) if (d.date >= first && d.date < period.endDate) maxSave += d.amount;
+    } else {
+      // A ladder without `delete` (ot3c_action=park, a database with copy-before-delete, …): what its rungs save.
+      const s = schedule(ctx, { vr, prio: vr.prio, maxSave: 0 });
+      if (s.options.length === 0) continue; // nothing it offers saves anything (e.g. ot3c_action=schedule)
+      maxSave = maxSaveOf(s);
+    }
     units.push({ vr, prio: vr.prio, maxSave });
   }
   units.sort((a, b) => b.prio - a.prio || b.maxSave - a.maxSave || (a.vr.id < b.vr.id ? -1 : a.vr.id > b.vr.id ? 1 : 0));
@@ -89,8 +98,9 @@ export function planOptimal(input: PlannerInput): TerminationPlan {
 
   if (k < 0) {
     // Not even everything closes the gap: save as much as possible, as early as allowed.
-    const all = units.filter((u) => u.maxSave > 0).map((u) => schedule(ctx, u));
-    for (const s of all) if (s.stop && s.stop[0] >= s.del[0] - EPS) s.action = "stop";
+    const all = units.filter((u) => u.maxSave > 0).map((u) => schedule(ctx, u)).filter((s) => s.options.length > 0);
+    // The least harmful rung that saves as much as the most saving one.
+    for (const s of all) s.o = s.options.findIndex((opt) => opt.sums[0] >= maxSaveOf(s) - EPS);
     return finish(ctx, all, "END_OF_MANAGEABLE_LIST", tiers);
   }
 
@@ -112,13 +122,14 @@ export function planOptimal(input: PlannerInput): TerminationPlan {
     got += acc;
   }
   let best = finish(ctx, refine(ctx, chosen.map((u) => schedule(ctx, u))), "OK", tiers);
-  if (chosen.length <= REPAIR_MAX_ITEMS && best.items.some((i) => i.action === "delete")) best = repair(ctx, units, chosen, best, tiers);
+  if (chosen.length <= REPAIR_MAX_ITEMS && best.items.some((i) => isRemoval(i.action))) best = repair(ctx, units, chosen, best, tiers);
 
   // Step 4: the classic plan as a safety net (same minimum lead, so its dates are allowed here too).
   const classic = planClassic({ ...input, mode: "classic", minLeadMs: lead });
   if (classic.outcome === "OK") {
     const byId = new Map(units.map((u) => [u.vr.id, u]));
     let set = classic.items.map((i) => byId.get(i.vrId)).filter((u): u is Unit => u !== undefined && u.maxSave > 0);
+    // Classic ranks by the forecast (a delete's saving); a unit that cannot be deleted saves its own maxSave.
     let total = set.reduce((s, u) => s + u.maxSave, 0);
     // Drop what is not needed, most important and smallest first.
     for (const u of set.slice().sort((a, b) => a.prio - b.prio || a.maxSave - b.maxSave)) {
@@ -144,7 +155,7 @@ function stopNote(vr: VirtualResource): string {
   };
   visit(vr);
   if (kinds.has("EVS")) return kinds.has("RDS") ? "compute billing ends; volumes and database storage keep billing" : "compute billing ends; its volumes keep billing";
-  if (kinds.has("RDS")) return "compute billing ends; database storage keeps billing";
+  if (kinds.has("RDS")) return "compute billing ends; database storage keeps billing; OTC starts a database again after 7 days";
   return "compute billing ends";
 }
 
@@ -160,24 +171,24 @@ function repair(ctx: Ctx, units: Unit[], chosen: Unit[], plan: TerminationPlan, 
   let set = chosen.slice();
   const gap = ctx.input.gap;
   // Candidates only from the prios of deleted items (the only swaps that keep the count vector).
-  const prios = new Set(plan.items.filter((i) => i.action === "delete").map((i) => i.prio));
+  const prios = new Set(plan.items.filter((i) => isRemoval(i.action)).map((i) => i.prio));
   const pool = new Map<number, Array<{ unit: Unit; stop0: number }>>();
   for (const u of units) {
-    if (!prios.has(u.prio) || u.maxSave <= 0 || !canStop(u.vr, ctx.input.stopped)) continue;
+    if (!prios.has(u.prio) || u.maxSave <= 0 || !offers(u.vr, "park")) continue;
     const list = pool.get(u.prio) ?? [];
     list.push({ unit: u, stop0: 0 });
     pool.set(u.prio, list);
   }
   for (const [prio, list] of pool) {
     for (const c of list) {
-      const s = schedule(ctx, c.unit);
-      c.stop0 = s.stop ? s.stop[0] : 0;
+      const park = schedule(ctx, c.unit).options.find((opt) => opt.action === "park");
+      c.stop0 = park ? park.sums[0] : 0;
     }
     pool.set(prio, list.filter((c) => c.stop0 > 0).sort((a, b) => b.stop0 - a.stop0).slice(0, REPAIR_CANDIDATES));
   }
   for (let round = 0; round < REPAIR_ROUNDS; round++) {
     let improved = false;
-    const deleted = best.items.filter((i) => i.action === "delete").map((i) => i.vrId);
+    const deleted = best.items.filter((i) => isRemoval(i.action)).map((i) => i.vrId);
     for (const id of deleted) {
       const u = set.find((x) => x.vr.id === id);
       if (!u) continue;
@@ -212,6 +223,7 @@ function finish(
   const lessImportant = tiers.filter((t) => t.prio > minPrio).reduce((a, t) => a + t.sum, 0);
   const leastTier = tiers.length > 0 ? tiers[0].prio : 0;
   const items: PlannedTermination[] = set
+    .filter((s) => s.options.length > 0)
     .map((s) => {
       const tdate = cands[s.j];
       const tsave = saving(s);
@@ -219,12 +231,18 @@ function finish(
       let tier = `prio ${vr.prio}`;
       if (vr.prio === leastTier) tier += ", the least important in the project";
       else if (vr.prio === minPrio) tier += `, needed because less important resources avoid at most ${money(lessImportant, currency)}`;
-      const verb = s.action === "stop" ? `stopping it (${stopNote(vr)})` : "deleting it";
+      const action = actionOf(s);
+      const verb =
+        action === "park"
+          ? `parking it until the next period starts (${stopNote(vr)})`
+          : action === "snapshot-delete"
+            ? "deleting it after a backup that outlives it (its cost counted)"
+            : "deleting it";
       const at = s.j === 0 ? `on ${when(tdate, input.timeZone)}, the first whole day after the grace period,` : `on ${when(tdate, input.timeZone)}`;
       const goal = outcome === "OK" ? `of the ${money(input.gap, currency)} gap` : `towards the ${money(input.gap, currency)} gap that cannot be closed`;
       return {
         vrId: vr.id,
-        action: s.action,
+        action,
         prio: vr.prio,
         owner: vr.owner,
         tdate,

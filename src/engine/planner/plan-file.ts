@@ -14,6 +14,8 @@ import { DEFAULT_TIME_ZONE, lastDayOf, zoneOffsetMs } from "../period.ts";
 import type { BillingPeriod, PlanAction, PlanOutcome, PlannedTermination, TerminationPlan } from "../types.ts";
 import { money } from "./units.ts";
 
+const PLAN_ACTIONS: PlanAction[] = ["stop", "park", "snapshot-delete", "delete"];
+
 export const PLAN_FILE_VERSION = 1;
 
 export class PlanFileError extends Error {
@@ -127,13 +129,14 @@ export function parsePlan(text: string, opts: { period: BillingPeriod; knownIds:
   const items: PlannedTermination[] = d.items.map((raw, n) => {
     const i = raw as Record<string, unknown>;
     const where = `items[${n}]`;
-    if (i.action !== "stop" && i.action !== "delete") throw new PlanFileError(`plan file: ${where}.action must be stop or delete`);
+    // `stop` is the older name of `park` (files written before the ladder); it is read as a park.
+    if (!PLAN_ACTIONS.includes(i.action as PlanAction)) throw new PlanFileError(`plan file: ${where}.action must be one of park, snapshot-delete, delete (or stop, the older name of park)`);
     if (typeof i.tsave !== "number" || typeof i.prio !== "number" || typeof i.tasap !== "boolean") {
       throw new PlanFileError(`plan file: ${where} needs numeric tsave and prio and boolean tasap`);
     }
     return {
       vrId: i.vrid as string,
-      action: i.action as PlanAction,
+      action: i.action === "stop" ? "park" : (i.action as PlanAction),
       prio: i.prio,
       owner: typeof i.owner === "string" ? i.owner : undefined,
       tdate: parseTime(i.tdate, `${where}.tdate`),

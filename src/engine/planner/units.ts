@@ -9,6 +9,8 @@
  * For a stop, only the part that stops is avoided: the compute cost of the ECS/RDS members (their `stopShare`
  * of their own forecast); volumes and database storage keep billing.
  */
+import { COPY_COST_OF_STORAGE } from "../actions/copy-cost.ts";
+import type { Rung } from "../actions/ladder.ts";
 import { dayStart, isoDay, localTime } from "../period.ts";
 import type { BillingPeriod, DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../types.ts";
 
@@ -99,6 +101,33 @@ export function canStop(vr: VirtualResource, stopped?: Set<string>): boolean {
   const ls = leaves(vr);
   if (!ls.every((l) => l.kind === "ECS" || l.kind === "RDS" || l.kind === "EVS")) return false;
   return ls.some((l) => (l.kind === "ECS" || l.kind === "RDS") && l.stopShare !== undefined && !stopped?.has(l.id));
+}
+
+/**
+ * Whether a unit's ladder offers a rung. Without a ladder (no `actions` configuration): park and delete, as ot3c
+ * always did (`stop` and `delete`).
+ */
+export function offers(vr: VirtualResource, rung: Rung): boolean {
+  if (vr.ladder) return vr.ladder.includes(rung);
+  return rung === "park" || rung === "delete";
+}
+
+/**
+ * Per-day cost of the safety copies a `snapshot-delete` makes (RDS manual backups): a share of each database's
+ * storage cost (actions/copy-cost.ts), from the day of the copy to the period end.
+ */
+export function copyDays(vr: VirtualResource, forecasts: Record<string, ResourceForecast>, period: BillingPeriod, timeZone?: string): DayPoint[] {
+  const byDate = new Map<string, DayPoint>();
+  for (const l of leaves(vr)) {
+    if (l.kind !== "RDS") continue;
+    const storage = 1 - (l.stopShare ?? 0);
+    for (const d of restDays(forecasts[l.id]?.rest ?? (l === vr ? forecasts[vr.id]?.rest : undefined), period, timeZone)) {
+      const p = byDate.get(d.date) ?? { ...d, amount: 0 };
+      p.amount += d.amount * storage * COPY_COST_OF_STORAGE;
+      byDate.set(d.date, p);
+    }
+  }
+  return [...byDate.values()].sort((a, b) => a.start - b.start);
 }
 
 /**

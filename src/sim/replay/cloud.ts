@@ -7,13 +7,17 @@
  *   period's first day. A series that ended before the replay starts (a deleted resource) stays ended.
  * - **Costs respond to what the engine does.** A delete ends every product of the resource at the instant of the
  *   call (that day is billed pro rata); a stop ends the compute products and keeps storage; OTC starts a stopped
- *   RDS instance again after 7 days, and its compute bills again.
+ *   RDS instance again after 7 days, and its compute bills again. A start (the end of a park, a schedule's
+ *   morning) makes compute bill again from its instant. A backup (`copy`, before a snapshot-delete) bills from its
+ *   instant on as its own series — a share of the database's storage cost (engine/actions/copy-cost.ts) — and
+ *   outlives the database; a stopped database cannot be backed up (as in the HTTP simulator).
  * - **Cost data lags** like the Financial Dashboard's: the records of a day appear `lagHours` after it ended.
  * - **Every mutating call is recorded** with what the resource was when it arrived (prio 0, untagged, vetoed), so
  *   the replay can report violations and double calls from the cloud's side, not the engine's.
  */
 import { dayStart, isoDay, addDays, DAY_MS } from "../../engine/period.ts";
-import type { CloudResource, CostRecord, InventorySource, IsoDate } from "../../engine/types.ts";
+import type { CloudResource, CostRecord, InventorySource, IsoDate, ResourceActions, SafetyCopy } from "../../engine/types.ts";
+import { COPY_COST_OF_STORAGE } from "../../engine/actions/copy-cost.ts";
 import type { ExecTerminator } from "../../engine/execution.ts";
 import { isStorageProduct } from "../../engine/virtual/tags.ts";
 
@@ -46,17 +50,25 @@ interface Series {
   projectId?: string;
   projectName?: string;
   region?: string;
+  /** Bills from this instant on (a backup made during the replay). */
+  from?: number;
 }
 
 interface ResourceState {
   r: CloudResource;
   deletedAt?: number;
-  stoppedAt?: number;
+  /** Stopped intervals [from, until): until is Infinity while stopped (RDS: OTC's restart after 7 days). */
+  stops: Array<{ from: number; until: number }>;
+}
+
+/** A copy made during the replay (RDS manual backup). */
+export interface ReplayCopy extends SafetyCopy {
+  at: number;
 }
 
 export interface MutationRecord {
   at: number;
-  call: "stop" | "delete";
+  call: "stop" | "delete" | "start" | "copy";
   kind: CloudResource["kind"];
   id: string;
   name: string;
@@ -66,6 +78,9 @@ export interface MutationRecord {
 
 export class ReplayCloud implements InventorySource, ExecTerminator {
   readonly calls: MutationRecord[] = [];
+  readonly copies: ReplayCopy[] = [];
+  /** The ladder's calls the executor, the resume tick and the schedules use. */
+  readonly actions: Pick<ResourceActions, "copy" | "listCopies" | "start">;
   /** Leaf ids the replay's operator vetoed (`ECS_<id>`, …): a call to one is a violation. */
   readonly vetoedLeaves = new Set<string>();
   private readonly state = new Map<string, ResourceState>();
@@ -85,7 +100,8 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
     private readonly clock: { now(): number },
   ) {
     this.tz = input.timeZone ?? "Europe/Berlin";
-    for (const r of input.resources) this.state.set(r.id, { r: structuredClone(r) });
+    for (const r of input.resources) this.state.set(r.id, { r: structuredClone(r), stops: [] });
+    this.actions = { copy: (r, name) => this.copy(r, name), listCopies: async (r) => this.copies.filter((c) => c.resourceId === r.id), start: (r) => this.start(r) };
     this.billed = input.history.slice().sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     this.historyEnd = this.billed.reduce((m, c) => (c.date > m ? c.date : m), "0000-00-00");
     this.lastGenerated = this.historyEnd;
@@ -130,7 +146,56 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
     const s = this.state.get(r.id);
     if (!s || s.deletedAt !== undefined) throw Object.assign(new Error(`${r.kind} ${r.id} not found`), { status: 404 });
     if (r.kind !== "ECS" && r.kind !== "RDS") throw Object.assign(new Error(`${r.kind} cannot be stopped`), { status: 400 });
-    s.stoppedAt = this.clock.now();
+    const now = this.clock.now();
+    if (this.stoppedAt(s, now)) throw Object.assign(new Error(`${r.kind} ${r.id} is already stopped`), { status: 409 });
+    s.stops.push({ from: now, until: r.kind === "RDS" ? now + RDS_RESTART_MS : Infinity });
+  }
+
+  /** Start a stopped server or database (resolves at once when it runs, like the provider's `start`). */
+  private async start(r: CloudResource): Promise<void> {
+    const s = this.state.get(r.id);
+    if (!s || s.deletedAt !== undefined) throw Object.assign(new Error(`${r.kind} ${r.id} not found`), { status: 404 });
+    const now = this.clock.now();
+    const open = this.stoppedAt(s, now);
+    if (!open) return;
+    this.record("start", r);
+    open.until = now;
+  }
+
+  /** RDS manual backup: usable at once (the replay has no job times), billed from now on, kept after a delete. */
+  private async copy(r: CloudResource, name: string): Promise<SafetyCopy> {
+    const s = this.state.get(r.id);
+    if (!s || s.deletedAt !== undefined) throw Object.assign(new Error(`${r.kind} ${r.id} not found`), { status: 404 });
+    if (r.kind !== "RDS") throw Object.assign(new Error(`${r.kind} ${r.id}: no copy that outlives the deletion`), { status: 400 });
+    const now = this.clock.now();
+    if (this.stoppedAt(s, now)) throw Object.assign(new Error(`RDS ${r.id} is stopped; a backup needs a running instance`), { status: 400 });
+    this.record("copy", r);
+    const id = `backup-${this.copies.length + 1}-${r.id}`;
+    const storage = (this.seriesByResource.get(r.id) ?? []).filter((x) => x.storage && x.consumptionType !== "RC");
+    const daily = storage.reduce((sum, x) => sum + (5 * x.weekday + 2 * x.weekend) / 7, 0) * COPY_COST_OF_STORAGE;
+    if (daily > 0) {
+      const series: Series = { resourceId: id, product: "OTC_RDS_BACKUP", consumptionType: "EL", weekday: daily, weekend: daily, rc: 0, storage: true, from: now, projectId: storage[0]?.projectId, projectName: storage[0]?.projectName, region: storage[0]?.region };
+      this.series.push(series);
+      this.seriesByResource.set(id, [series]);
+    }
+    const c: ReplayCopy = { kind: "RDS_BACKUP", id, resourceId: r.id, name, status: "COMPLETED", survivesDeletion: true, at: now };
+    this.copies.push(c);
+    return c;
+  }
+
+  /** The stop interval holding the resource at `t`, if any. */
+  private stoppedAt(s: ResourceState, t: number): { from: number; until: number } | undefined {
+    return s.stops.find((x) => x.from <= t && t < x.until);
+  }
+
+  /** Stopped intervals of a resource (what the harm figures count). */
+  stopsOf(id: string): ReadonlyArray<{ from: number; until: number }> {
+    return this.state.get(id)?.stops ?? [];
+  }
+
+  /** Instant a resource was deleted, if it was. */
+  deletedAt(id: string): number | undefined {
+    return this.state.get(id)?.deletedAt;
   }
 
   async delete(r: CloudResource): Promise<void> {
@@ -181,18 +246,21 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
 
   // -- internals ------------------------------------------------------------------------------------------------
 
-  private record(call: "stop" | "delete", r: CloudResource): void {
+  private record(call: MutationRecord["call"], r: CloudResource): void {
     const key = `${call}:${r.kind}:${r.id}`;
-    // A stopped RDS instance that OTC started again by itself (after 7 days) may be stopped again: that second stop
-    // acts on a running instance, so it is a new call, not the same one twice.
-    const st = this.state.get(r.id);
-    if (call === "stop" && r.kind === "RDS" && st?.stoppedAt !== undefined && this.clock.now() >= st.stoppedAt + RDS_RESTART_MS) this.callCounts.delete(key);
     const n = (this.callCounts.get(key) ?? 0) + 1;
     this.callCounts.set(key, n);
     const cur = this.state.get(r.id)?.r ?? r;
     const prio = cur.tags.ot3c_prio;
     let violation: MutationRecord["violation"];
-    if (n > 1) violation = "double call";
+    // A schedule stops and starts its resources every day, whatever their prio: only its own calls are exempt.
+    const scheduled = (call === "stop" || call === "start") && cur.tags.ot3c_schedule !== undefined;
+    const st = this.state.get(r.id);
+    // A stop is the same call twice only while the resource is still stopped: an RDS instance that OTC started
+    // again by itself (after 7 days) may be stopped again.
+    if (n > 1 && call === "delete") violation = "double call";
+    else if (call === "stop" && st && this.stoppedAt(st, this.clock.now())) violation = "double call";
+    else if (call === "start" || call === "copy" || scheduled) violation = undefined;
     else if (this.vetoedLeaves.has(`${r.kind}_${r.id}`)) violation = "vetoed";
     else if (cur.prepaid) violation = "prepaid";
     else if (prio === undefined) violation = r.kind === "EVS" ? undefined : "untagged";
@@ -209,7 +277,7 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
 
   private view(s: ResourceState, now: number): CloudResource {
     const r = { ...s.r, tags: { ...s.r.tags } };
-    if (s.stoppedAt !== undefined && (r.kind !== "RDS" || now < s.stoppedAt + RDS_RESTART_MS)) r.status = r.kind === "RDS" ? "SHUTDOWN" : "SHUTOFF";
+    if (this.stoppedAt(s, now)) r.status = r.kind === "RDS" ? "SHUTDOWN" : "SHUTOFF";
     if (r.kind === "EVS") r.status = (r.attachedServerIds ?? []).length > 0 ? "in-use" : "available";
     if (r.kind === "ECS") r.attachedVolumeIds = (r.attachedVolumeIds ?? []).filter((v) => this.state.get(v)?.deletedAt === undefined);
     return r;
@@ -253,19 +321,16 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
     }
     const wd = new Date(`${date}T12:00:00Z`).getUTCDay();
     let amount = (wd === 0 || wd === 6 ? s.weekend : s.weekday) * (1 + this.input.noise * (2 * unit(hash(`${this.input.seed}|${s.resourceId}|${s.product}|${date}`)) - 1));
-    if (!st) return amount;
     let bounds = this.dayBounds.get(date);
     if (!bounds) this.dayBounds.set(date, (bounds = [dayStart(date, this.tz), dayStart(addDays(date, 1), this.tz)]));
     const [ds, de] = bounds;
     const part = (from: number, until: number) => Math.max(0, Math.min(de, until) - Math.max(ds, from)) / (de - ds);
+    if (s.from !== undefined) amount *= part(s.from, Infinity);
+    if (!st) return amount;
     let factor = 1;
+    const end = st.deletedAt ?? Infinity;
     if (st.deletedAt !== undefined) factor -= part(st.deletedAt, Infinity);
-    if (st.stoppedAt !== undefined && !s.storage) {
-      const until = st.r.kind === "RDS" ? st.stoppedAt + RDS_RESTART_MS : Infinity;
-      const stoppedPart = part(st.stoppedAt, until);
-      const deletedPart = st.deletedAt !== undefined ? part(Math.max(st.deletedAt, st.stoppedAt), until) : 0;
-      factor -= stoppedPart - deletedPart;
-    }
+    if (!s.storage) for (const x of st.stops) factor -= part(x.from, Math.min(x.until, end));
     amount *= Math.max(0, factor);
     return amount;
   }

@@ -14,7 +14,7 @@ const plan: TerminationPlan = {
   savings: 31.4,
   outcome: "OK",
   items: [
-    { vrId: "GR_[ECS_a,EVS_b]", action: "stop", prio: 40, owner: "ops@example.com", tdate: dayStart("2026-11-27"), tsave: 12.4, tasap: false, reason: "prio 40; stopping it avoids 12.40 EUR" },
+    { vrId: "GR_[ECS_a,EVS_b]", action: "park", prio: 40, owner: "ops@example.com", tdate: dayStart("2026-11-27"), tsave: 12.4, tasap: false, reason: "prio 40; stopping it avoids 12.40 EUR" },
     { vrId: "CCE_np", action: "delete", prio: 90, tdate: now + 86_400_000, tsave: 19.000000001, tasap: true, reason: "prio 90; deleting it" },
   ],
 };
@@ -39,6 +39,16 @@ describe("plan files", () => {
     expect(back.outcome).toBe("OK");
     expect(back.mode).toBe("optimal");
     expect(back.gap).toBe(31);
+  });
+
+  test("the ladder's actions round-trip; `stop` (files written before the ladder) is read as park; others are refused", () => {
+    const items = [plan.items[0], { ...plan.items[1], action: "snapshot-delete" as const }];
+    const back = parsePlan(serializePlan({ ...plan, items }, { createdAt: now }), { period, knownIds: known });
+    expect(back.items.map((i) => i.action)).toEqual(["park", "snapshot-delete"]);
+    const old = parsePlan(serializePlan({ ...plan, items: [{ ...plan.items[0], action: "stop" }] }, { createdAt: now }), { period, knownIds: known });
+    expect(old.items[0].action).toBe("park");
+    const odd = serializePlan({ ...plan, items: [{ ...plan.items[0], action: "hibernate" as never }] }, { createdAt: now });
+    expect(() => parsePlan(odd, { period, knownIds: known })).toThrow(/action must be one of park, snapshot-delete, delete/);
   });
 
   test("refuses a plan of another billing period", () => {
@@ -79,7 +89,7 @@ describe("plan files", () => {
 
   test("text form: the seed's lines plus action, reason and the outcome", () => {
     const text = renderPlanText(plan, "EUR");
-    expect(text).toContain("ID: GR_[ECS_a,EVS_b]\nPrio: 40\nAction: stop\nTermination Date: 2026-11-27T00:00:00+01:00\nCosts saved: 12.40 EUR\nTermination ASAP: false");
+    expect(text).toContain("ID: GR_[ECS_a,EVS_b]\nPrio: 40\nAction: park\nTermination Date: 2026-11-27T00:00:00+01:00\nCosts saved: 12.40 EUR\nTermination ASAP: false");
     expect(text).toContain("Reason: prio 40; stopping it avoids 12.40 EUR");
     expect(text).toContain("Savings from Termination Plan: 31.40 EUR");
     expect(text).toContain("Outcome: OK");

@@ -128,7 +128,7 @@ describe("optimal", () => {
     const g = leaf("GR_[ECS_s,EVS_v]", "GROUP", 40, { members: [srv, vol] });
     const f = fc([["ECS_s", 3], ["EVS_v", 1], ["GR_[ECS_s,EVS_v]", 4]]);
     const stop = planTerminations(input([g], f, 6, { mode: "optimal" }));
-    expect(stop.items[0].action).toBe("stop");
+    expect(stop.items[0].action).toBe("park");
     // Compute only: Nov 29 + 30 at 3/day.
     expect(stop.items[0].tsave).toBeCloseTo(6, 10);
     expect(stop.items[0].tdate).toBe(dayStart("2026-11-29"));
@@ -143,7 +143,7 @@ describe("optimal", () => {
   test("swap repair: an equally important server that can be stopped beats deleting a slightly bigger node pool", () => {
     const roots = [leaf("ECS_a", "ECS", 60, { stopShare: 1 }), leaf("CCE_b", "CCE", 60)];
     const plan = planTerminations(input(roots, fc([["ECS_a", 2.5], ["CCE_b", 2.625]]), 15, { mode: "optimal" }));
-    expect(plan.items.map((i) => [i.vrId, i.action])).toEqual([["ECS_a", "stop"]]);
+    expect(plan.items.map((i) => [i.vrId, i.action])).toEqual([["ECS_a", "park"]]);
     expect(plan.items[0].tsave).toBeGreaterThanOrEqual(15);
     expect(plan.items[0].reason).toContain("compute billing ends");
   });
@@ -151,7 +151,7 @@ describe("optimal", () => {
   test("an RDS stop avoids only its compute share", () => {
     const db = leaf("RDS_d", "RDS", 30, { stopShare: 0.75 });
     const plan = planTerminations(input([db], fc([["RDS_d", 4]]), 5, { mode: "optimal" }));
-    expect(plan.items[0].action).toBe("stop");
+    expect(plan.items[0].action).toBe("park");
     expect(plan.items[0].tsave).toBeCloseTo(6, 10); // Nov 29 + 30 at 3/day
   });
 

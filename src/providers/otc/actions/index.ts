@@ -147,6 +147,30 @@ export class OtcResourceActions implements ResourceActions {
     }
   }
 
+  /**
+   * Waits for a copy made earlier (a restart found it still BUILDING / creating) until it is usable; rejects when it
+   * failed. Reads its state like `copy` does, so it never creates anything.
+   */
+  async awaitCopy(resource: CloudResource, copy: SafetyCopy): Promise<SafetyCopy> {
+    const c = await this.session.clients();
+    const { id } = resource;
+    switch (resource.kind) {
+      case "EVS":
+        return inService("evs", this.endpoints.evs, `snapshot ${copy.id} of volume ${id}`, async () => {
+          await pollJob(`snapshot ${copy.id} of volume ${id}`, c.evs.endpoint, () => snapshotState(c.evs, c.projectId, copy.id), this.jobs);
+          return { ...copy, status: "available" };
+        });
+      case "RDS":
+        return inService("rds", this.endpoints.rds, `backup ${copy.id} of instance ${id}`, async () => {
+          await pollJob(`backup ${copy.id} of instance ${id}`, c.rds.endpoint, () => backupState(c.rds, c.projectId, id, copy.id), this.jobs);
+          const done = (await listBackups(c.rds, c.projectId, id, copy.id)).find((x) => x.id === copy.id);
+          return done ? backupCopy(done) : copy;
+        });
+      default:
+        throw new Error(`${resource.kind} ${id}: no safety copy for this kind`);
+    }
+  }
+
   async listCopies(resource: CloudResource): Promise<SafetyCopy[]> {
     const c = await this.session.clients();
     const { id } = resource;
