@@ -232,8 +232,10 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   let advanced = 0;
   if (uncovered > EPS) {
     const days = candidateDays(state, now + o.graceMs);
+    // An item an operator postponed (its deadline past the date it was planned for) keeps the operator's date.
+    const postponed = (k: { open: OpenItem }) => k.open.item.deadline > k.open.item.tdate + 60_000;
     const movable = keepers
-      .filter((k) => k.d.outcome === "keep" && cancellable(k))
+      .filter((k) => k.d.outcome === "keep" && cancellable(k) && !postponed(k))
       .sort((a, b) => b.open.item.prio - a.open.item.prio || (a.open.item.id < b.open.item.id ? -1 : 1));
     for (const k of movable) {
       if (uncovered <= EPS) break;

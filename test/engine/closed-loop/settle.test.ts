@@ -176,6 +176,11 @@ describe("when nothing else is left, an open item acts sooner", () => {
     expect(d.advanceTo).toBe(dayStart("2026-11-21"));
     expect(d.advanceTo!).toBeGreaterThanOrEqual(now + options.graceMs);
     expect(ev.budget.coverage!.uncovered).toBeCloseTo(0, 6);
+    // An operator postponed it: the operator's date holds, the gap stays uncovered and says so.
+    const postponed = { ...pending, tdate: dayStart("2026-11-20") };
+    const ev2 = evaluate({ ...f, options: { ...options, targetBudget: total - 100 }, now, ledger: ledgerOf(postponed) });
+    expect(ev2.decision.open.find((x) => x.id === pending.id)!.advanceTo).toBeUndefined();
+    expect(ev2.budget.coverage!.uncovered).toBeGreaterThan(0);
   });
 });
 
