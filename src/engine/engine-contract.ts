@@ -1,0 +1,98 @@
+/**
+ * The engine's contract with what is injected into it (src/engine/engine.ts): the evaluator, the notifier, the
+ * settings and dependencies. Kept apart from the loop so the loop file holds behaviour only.
+ */
+import type { ActingGate } from "../store/lease/index.ts";
+import type { Store, StoredPlanItem } from "../store/store.ts";
+import type { ActionLedger, PlanDecision } from "./closed-loop/index.ts";
+import type { Schedule } from "./actions/schedule.ts";
+import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
+import type {
+  ApiEndpointStats,
+  BillingPeriod,
+  BudgetSummary,
+  ChargebackSummary,
+  Clock,
+  CloudResource,
+  CostRecord,
+  ForecastSummary,
+  InventorySource,
+  PlannedTermination,
+  ResourceTerminator,
+  ResourceUnit,
+  TerminationPlan,
+} from "./types.ts";
+
+/** What `evaluate` (src/engine/pipeline.ts) returns; only these fields are used here. */
+export interface Evaluation {
+  period: BillingPeriod;
+  roots: ResourceUnit[];
+  forecasts: Record<string, ForecastSummary>;
+  budget: BudgetSummary;
+  plan: TerminationPlan;
+  decision: PlanDecision;
+  vetoedLeaves: Map<string, { itemId: string; reason: string }>;
+  /** The closed loop again on the same sync, with a newer ledger (after a command or an execution). */
+  resettle(ledger: ActionLedger, now: number): Evaluation;
+}
+
+export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; ledger: ActionLedger }) => Evaluation;
+
+export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+
+/** Where notifications go (src/notify); the engine only reports what happened. */
+export interface EngineNotifier {
+  itemEvent(kind: "planned" | "reminder" | "resumed" | ItemEventKind, item: StoredPlanItem): void;
+  alert(message: string, key: string): void;
+  /** Resolves when sends in flight are done (shutdown). */
+  flush(): Promise<void>;
+}
+
+/** Read-only data from services that run beside the engine (the chargeback pipeline), merged into snapshots. */
+export interface SnapshotExtras {
+  chargeback?: ChargebackSummary;
+  alerts?: string[];
+  /** Billing currency and the owner-notification warning, passed through to the snapshot for renderers. */
+  currency?: string;
+  notifyWarning?: string;
+}
+
+export interface EngineSettings extends ExecutorSettings {
+  graceMs: number;
+  syncIntervalMs: number;
+  staleAfterMs: number;
+  billingBeginDay: number;
+  reminderBeforeMs: number;
+  /** Days of cost history before today handed to the forecast; default the forecast's own window. */
+  historyDays?: number;
+  /** When parked resources come back (config `actions.resume`); default at the next period start. */
+  resumeMode?: "period-start" | "on-recovery";
+  /** Compiled `schedules:` (config): tagged servers and databases are stopped and started by them. */
+  schedules?: ReadonlyMap<string, Schedule>;
+}
+
+export interface EngineDeps {
+  store: Store;
+  stateDir: string;
+  clock: Clock;
+  inventory: InventorySource;
+  terminator: ResourceTerminator | ExecTerminator;
+  evaluate: EvaluateFn;
+  settings: EngineSettings;
+  project: { name: string; region: string; id?: string };
+  notifier?: EngineNotifier;
+  log?: EngineLog;
+  apiStats?: () => ApiEndpointStats[];
+  /**
+   * `exec -f FILE`: the plan comes from a file, not from the planner. Called with the current period and the VR ids
+   * it may name (current roots plus VRs its items already terminated); throws when the file is invalid.
+   */
+  planFile?: (ctx: { period: BillingPeriod; knownIds: string[] }) => PlannedTermination[];
+  /** How often the background loop wakes up (real time); default 2 s. */
+  tickMs?: number;
+  /** Minimum real time between snapshots pushed to subscribers; default 250 ms. */
+  minSnapshotIntervalMs?: number;
+  /** One acting engine per project (src/store/lease): without the lease, sync and show only. Absent: always acts. */
+  gate?: ActingGate;
+}
+
