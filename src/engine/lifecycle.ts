@@ -74,22 +74,7 @@ export function reconcile(store: Store, input: ReconcileInput): ReconcileResult 
       // reached the API waits for an operator (re-planning it would send the call again).
       if (forVr.some((i) => i.state === "VETOED" || (i.state === "DONE" && rungOf(i.action) === rungOf(d.action)) || (i.state === "FAILED" && i.journal?.ambiguous))) continue;
       if (!vr) continue; // the planner only plans existing VRs; a plan file may name one that is gone
-      const item: StoredPlanItem = {
-        ...d,
-        id: uniqueId(store),
-        state: "PENDING",
-        deadline: Math.max(d.tdate, now + input.graceMs),
-        createdAt: now,
-        updatedAt: now,
-        periodStart: input.periodStart,
-        origin: input.origin,
-        dryRun: false,
-        resources: leavesOf(vr),
-      };
-      if (d.owner === undefined) delete item.owner;
-      audit("item.created", item, `${d.action} ${d.vrId}, deadline ${new Date(item.deadline).toISOString()}`);
-      store.insertItem(item);
-      result.created.push(item);
+      result.created.push(createItem(store, d, vr, input));
     }
 
     for (const item of inPeriod) {
@@ -274,26 +259,41 @@ export function applyDecision(store: Store, input: ApplyDecisionInput): ApplyDec
     for (const d of decision.create) {
       const vr = input.roots.get(d.vrId);
       if (!vr || openVrs.has(d.vrId)) continue; // the planner only plans existing, uncovered units
-      const item: StoredPlanItem = {
-        ...d,
-        id: uniqueId(store),
-        state: "PENDING",
-        deadline: Math.max(d.tdate, now + input.graceMs),
-        createdAt: now,
-        updatedAt: now,
-        periodStart: input.periodStart,
-        origin: input.origin,
-        dryRun: false,
-        resources: leavesOf(vr),
-      };
-      if (d.owner === undefined) delete item.owner;
-      audit("item.created", item, `${d.action} ${d.vrId}, deadline ${new Date(item.deadline).toISOString()}`);
-      store.insertItem(item);
+      const item = createItem(store, d, vr, input);
       result.created.push(item);
       result.wanted.add(item.id);
     }
   });
   return result;
+}
+
+/**
+ * A new PENDING item for a planned termination: its deadline is the planned date, never sooner than the grace from
+ * now, absolute from here on. Audited before it is stored.
+ */
+function createItem(
+  store: Store,
+  d: PlannedTermination,
+  vr: ResourceUnit,
+  input: { now: number; graceMs: number; periodStart: number; origin: ItemOrigin },
+): StoredPlanItem {
+  const { now } = input;
+  const item: StoredPlanItem = {
+    ...d,
+    id: uniqueId(store),
+    state: "PENDING",
+    deadline: Math.max(d.tdate, now + input.graceMs),
+    createdAt: now,
+    updatedAt: now,
+    periodStart: input.periodStart,
+    origin: input.origin,
+    dryRun: false,
+    resources: leavesOf(vr),
+  };
+  if (d.owner === undefined) delete item.owner;
+  store.audit({ at: now, actor: "ot3c", source: "engine", action: "item.created", itemId: item.id, vrId: item.vrId, detail: `${d.action} ${d.vrId}, deadline ${new Date(item.deadline).toISOString()}` });
+  store.insertItem(item);
+  return item;
 }
 
 /** Items from an earlier billing period can no longer save anything in this one. */
