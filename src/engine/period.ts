@@ -14,7 +14,8 @@ export const DAY_MS = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** One cached en-US, 24-hour formatter per zone (wall-clock parts); shared with engine/actions/zone.ts. */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {

@@ -7,29 +7,10 @@
  * repeated hour and never starts late.
  */
 import type { IsoDate } from "../types.ts";
+import { formatter } from "../period.ts";
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
 
 /** True when the platform knows the zone (e.g. "Europe/Berlin", "UTC"). */
 export function isValidZone(zone: string): boolean {
