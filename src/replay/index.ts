@@ -20,7 +20,8 @@ export { deleteOnly, fullLadder, renderLadderText, withOfficeHours, type LadderC
 export interface ReplayCommon {
   options: Omit<EvaluateOptions, "targetBudget"> & { targetBudget?: number };
   cut?: number;
-  maxTerminationsPerRun: number;
+  maxTerminationsPerRun: number | null;
+  brakeFrom?: "config" | "flag" | "none";
   lagHours: number;
   syncEveryHours: number;
   vetoShare: number;

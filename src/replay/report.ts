@@ -56,7 +56,10 @@ export interface ReplayReport extends ReplaySummary {
   vetoes: number;
   /** Times `max-terminations-per-run` held everything that was due. */
   brakeTrips: number;
-  maxTerminationsPerRun: number;
+  /** The blast-radius brake the run used; null = none (no ot3c.yaml and no --max-terminations). */
+  maxTerminationsPerRun: number | null;
+  /** Where it came from. */
+  brakeFrom: "config" | "flag" | "none";
   days: ReplayDay[];
   violations: ReplayViolation[];
   calls: number;
@@ -99,6 +102,11 @@ export function renderReplayText(r: ReplayReport): string {
   const lines: string[] = [];
   lines.push(`Replay ${r.label}: period ${r.period.start} … ${r.period.end} (end exclusive), ${r.resources} resources`);
   lines.push(`planner ${r.planner}, quantile ${r.quantile}, grace ${r.graceHours} h, cost data ${r.lagHours} h late, approval none, enforce (simulated)`);
+  lines.push(
+    r.maxTerminationsPerRun === null
+      ? "max-terminations-per-run: none (no ot3c.yaml found; --max-terminations N replays with a brake)"
+      : `max-terminations-per-run: ${r.maxTerminationsPerRun} (from ${r.brakeFrom === "flag" ? "--max-terminations" : "ot3c.yaml"})`,
+  );
   lines.push("");
   lines.push("DATE        DATA TO      FORECAST P50         GAP   COMMITTED   UNCOVERED  NEW  CANCEL  CALLS  OPEN");
   for (const d of r.days) {

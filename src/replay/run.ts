@@ -30,7 +30,9 @@ export interface ReplayInput {
   options: Omit<EvaluateOptions, "targetBudget"> & { targetBudget?: number };
   /** Budget as a cut below the untouched month-end (0.15 = 15 % under); used when `targetBudget` is absent. */
   cut?: number;
-  maxTerminationsPerRun: number;
+  /** null: no brake. */
+  maxTerminationsPerRun: number | null;
+  brakeFrom?: "config" | "flag" | "none";
   lagHours: number;
   syncEveryHours: number;
   /** Share of new items the simulated operator vetoes (0 = none). */
@@ -75,7 +77,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
     settings: {
       enforce: true,
       approval: "none",
-      maxTerminationsPerRun: input.maxTerminationsPerRun,
+      maxTerminationsPerRun: input.maxTerminationsPerRun ?? Infinity,
       graceMs: o.graceMs,
       syncIntervalMs: syncMs,
       staleAfterMs: syncMs + 3_600_000,
@@ -139,6 +141,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
     vetoes,
     brakeTrips,
     maxTerminationsPerRun: input.maxTerminationsPerRun,
+    brakeFrom: input.brakeFrom ?? (input.maxTerminationsPerRun === null ? "none" : "flag"),
     days,
     violations: cloud.calls.filter((c) => c.violation).map((c) => ({ at: new Date(c.at).toISOString(), call: c.call, resource: `${c.kind} ${c.id}`, name: c.name, violation: c.violation! })),
     calls: cloud.calls.length,

@@ -66,7 +66,10 @@ export function register(program: Command): void {
       const common = {
         options: { ...options, ...(opts.budget !== undefined ? { targetBudget: opts.budget } : {}) },
         cut: opts.cut / 100,
-        maxTerminationsPerRun: opts.maxTerminations ?? config?.maxTerminationsPerRun ?? 10,
+        // The operator's brake when there is a config; a generated scenario without one replays without a brake
+        // (a default of 10 would hold every due item of a project this size, and the replay would show nothing).
+        maxTerminationsPerRun: opts.maxTerminations ?? config?.maxTerminationsPerRun ?? null,
+        brakeFrom: (opts.maxTerminations !== undefined ? "flag" : config ? "config" : "none") as "config" | "flag" | "none",
         lagHours: opts.lagHours,
         syncEveryHours: opts.syncEvery,
         vetoShare: opts.vetoShare,
