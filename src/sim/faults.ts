@@ -15,7 +15,8 @@ export const NO_FAULTS: FaultProfile = { rate: 0, kinds: [], retryAfterSeconds: 
 
 /** Named profiles for `ot3c sim --faults`; a bare number is a rate with every kind. */
 export function parseFaultProfile(spec: string | undefined, seed = 1): FaultProfile {
-  const all: FaultKind[] = ["5xx", "429", "slow", "truncate"];
+  // Named profiles include the faults a real gateway has on mutations: the answer lost after the call was accepted.
+  const all: FaultKind[] = ["5xx", "429", "slow", "truncate", "accept-502", "accept-reset"];
   if (!spec || spec === "none") return { ...NO_FAULTS, seed };
   if (spec === "light") return { rate: 0.05, kinds: all, retryAfterSeconds: 1, slowMs: 300, seed };
   if (spec === "heavy") return { rate: 0.3, kinds: all, retryAfterSeconds: 1, slowMs: 800, seed };

@@ -23,12 +23,20 @@ function faults(value: string): string {
   throw new InvalidArgumentError("must be none, light, heavy, or a rate between 0 and 1");
 }
 
+/** "2s", "500ms", "0": how long accepted jobs stay INIT. */
+function hold(value: string): number {
+  const m = /^(\d+)(ms|s)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('must be a duration like "2s" or "500ms" (0 = none)');
+  return Number(m[1]) * (m[2] === "ms" ? 1 : 1000);
+}
+
 interface SimOptions {
   port: number;
   hostname: string;
   scenario: "default" | "demo" | "large";
   seed: number;
   faults: string;
+  jobInitHold: number;
   writeConfig?: string;
 }
 
@@ -41,6 +49,7 @@ export function register(program: Command): void {
     .addOption(new Option("--scenario <name>", "generated scenario").choices(["default", "demo", "large"]).default("default"))
     .option("--seed <n>", "scenario seed (same seed → same resources and costs)", seed, 1)
     .option("--faults <profile>", "injected faults: none, light, heavy, or a rate 0–1", faults, "none")
+    .option("--job-init-hold <duration>", "how long an accepted job stays INIT with the resource unchanged, as OTC's do (0 = none)", hold, 2000)
     .option("--write-config <file>", "also write the ot3c.yaml to this file (mode 0600)")
     .action(async (opts: SimOptions) => {
       const [{ presetScenario }, { startSim }, { FaultInjector, parseFaultProfile }, cf, cfRoutes, promRoutes, cfServer] = await Promise.all([
@@ -62,6 +71,7 @@ export function register(program: Command): void {
         port: opts.port,
         hostname: opts.hostname,
         faults: parseFaultProfile(opts.faults, opts.seed),
+        otc: { jobInitHoldMs: opts.jobInitHold },
         targetBudget: scenario.targetBudget,
         description: `scenario ${opts.scenario}, seed ${opts.seed}, faults ${opts.faults}`,
       });
