@@ -10,14 +10,15 @@ import { redact } from "../util/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
 import type { ItemOrigin, Store } from "../store/store.ts";
 import { billingPeriod } from "./period.ts";
-import { applyCommand, applyDecision, reconcile } from "./lifecycle.ts";
-import { ledgerFromItems, type ActionLedger } from "./closed-loop/index.ts";
+import { applyCommand, applyDecision, dueReminders, reconcile } from "./lifecycle.ts";
+import type { ActionLedger } from "./closed-loop/index.ts";
+import { announce, ledgerAt } from "./closed-loop/engine-io.ts";
 import { Executor } from "./executor.ts";
-import { parkedResourceIds, resumeTick, scheduledResources, scheduleTick } from "./parking/index.ts";
+import { parkingTick } from "./parking/engine-tick.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
-import { deepFreeze } from "../util/freeze.ts";
+import { composeSnapshot } from "./snapshot-build.ts";
 import type {
   BudgetSummary,
   CloudResource,
@@ -145,8 +146,13 @@ export class Engine implements EngineHandle {
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
-      const resumed = await this.resumeParked(now);
-      await this.runSchedules(now, fresh);
+      const resumed = await parkingTick(
+        { resumeStore: this.resumeStore, store: this.deps.store, terminator: this.deps.terminator as ExecTerminator, settings, notifier: this.deps.notifier, log: this.deps.log, mayAct: () => this.mayAct() },
+        ev,
+        this.sync.state === "OK",
+        now,
+        fresh,
+      );
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
@@ -158,37 +164,6 @@ export class Engine implements EngineHandle {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
     }
     this.markDirty();
-  }
-
-  /** Parks that are due come back (engine/parking); their owners are told. */
-  private resumeParked(now: number): Promise<string[]> {
-    const ev = this.evaluation;
-    return resumeTick(
-      this.resumeStore,
-      this.deps.terminator as ExecTerminator,
-      {
-        now,
-        // By the clock, not by the last evaluation: a park comes back at the period start even when that sync fails.
-        period: billingPeriod(now, this.deps.settings.billingBeginDay),
-        mode: this.deps.settings.resumeMode ?? "period-start",
-        ...(ev && this.sync.state === "OK" ? { headroom: -ev.budget.gap } : {}),
-      },
-      { onResumed: (item) => this.deps.notifier?.itemEvent("resumed", item), log: this.deps.log },
-    );
-  }
-
-  /** Office-hours schedules: stops and starts at their edges, whatever the budget (engine/parking/schedules.ts). */
-  private async runSchedules(now: number, fresh: boolean): Promise<void> {
-    const ev = this.evaluation;
-    const schedules = this.deps.settings.schedules;
-    if (!ev || !schedules || schedules.size === 0) return;
-    await scheduleTick(
-      this.deps.store,
-      this.deps.terminator as ExecTerminator,
-      scheduledResources(ev.roots, schedules),
-      { now, enforce: this.deps.settings.enforce, vetoed: new Set(ev.vetoedLeaves.keys()), parked: parkedResourceIds(this.deps.store), complete: fresh, mayAct: () => this.mayAct() },
-      { log: this.deps.log },
-    );
   }
 
   private mayAct(): boolean {
@@ -273,12 +248,8 @@ export class Engine implements EngineHandle {
 
   /** The ledger of the current period: what the engine did and promised (engine/closed-loop/ledger.ts). */
   private ledger(now: number): ActionLedger {
-    const start = billingPeriod(now, this.deps.settings.billingBeginDay).start;
-    const ledger = ledgerFromItems(this.deps.store.listItems({ periodStart: start }), start);
-    const runs = this.deps.store.scheduleRuns();
-    if (runs.length > 0) ledger.scheduledSince = new Map(runs.map((r) => [`${r.kind}_${r.resourceId}`, r.since]));
-    if (this.deps.settings.schedules && this.deps.settings.schedules.size > 0) ledger.schedulesRunFrom = now;
-    return ledger;
+    const schedules = this.deps.settings.schedules;
+    return ledgerAt(this.deps.store, now, this.deps.settings.billingBeginDay, !!schedules && schedules.size > 0);
   }
 
   private itemsFingerprint(): string {
@@ -313,14 +284,7 @@ export class Engine implements EngineHandle {
     });
     this.wantedIds = result.wanted;
     this.settledOn = this.itemsFingerprint();
-    for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
-    for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
-    for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
-    for (const item of result.vetoed) this.deps.notifier?.itemEvent("cancelled", item);
-    for (const item of result.advanced) this.deps.notifier?.itemEvent("planned", item);
-    if (result.created.length || result.cancelled.length || result.gone.length || result.vetoed.length) {
-      this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length, vetoed: result.vetoed.length, uncovered: Math.round((ev.budget.coverage?.uncovered ?? 0) * 100) / 100 });
-    }
+    announce(result, ev.budget, this.deps.notifier, this.deps.log);
   }
 
   private degrade(at: number, error: string, durationMs: number): void {
@@ -335,12 +299,7 @@ export class Engine implements EngineHandle {
 
   private sendReminders(now: number): void {
     const notifier = this.deps.notifier;
-    if (!notifier) return;
-    const before = this.deps.settings.reminderBeforeMs;
-    for (const item of this.deps.store.listItems({ states: ["PENDING", "APPROVED"] })) {
-      // No reminder for an item planned inside the reminder window: its "planned" mail says the same thing.
-      if (item.deadline - before <= now && item.deadline > now && item.deadline - item.createdAt > before) notifier.itemEvent("reminder", item);
-    }
+    if (notifier) for (const item of dueReminders(this.deps.store, now, this.deps.settings.reminderBeforeMs)) notifier.itemEvent("reminder", item);
   }
 
   /** Runs the loop in real time until `stop()`. */
@@ -415,35 +374,25 @@ export class Engine implements EngineHandle {
   }
 
   private build(): EngineSnapshot {
-    const { clock, store, settings, project } = this.deps;
+    const { clock, store, settings } = this.deps;
     const now = clock.now();
-    const ev = this.evaluation;
-    const period = ev?.period ?? billingPeriod(now, settings.billingBeginDay);
-    const items = store.itemsForSnapshot(period.start);
+    const period = this.evaluation?.period ?? billingPeriod(now, settings.billingBeginDay);
     this.dirty = false;
-    const extra = this.extras?.();
-    const snap: EngineSnapshot = {
+    return composeSnapshot({
       seq: ++this.seq,
-      at: now,
-      project,
-      mode: settings.enforce ? "ENFORCE" : "DRY-RUN",
-      approval: settings.approval,
+      now,
+      project: this.deps.project,
+      settings,
       period,
-      ...(ev ? { budget: ev.budget, planOutcome: ev.plan.outcome } : {}),
-      resources: ev?.roots ?? [],
-      forecasts: ev?.forecasts ?? {},
-      plan: items,
-      sync: { ...this.sync },
+      evaluation: this.evaluation,
+      items: store.itemsForSnapshot(period.start),
+      sync: this.sync,
       api: this.deps.apiStats?.() ?? [],
       events: store.auditEvents({ limit: 200 }),
-      alerts: [...this.alerts, ...(extra?.alerts ?? [])],
-      ...(extra?.chargeback ? { chargeback: extra.chargeback } : {}),
-      ...(extra?.currency ? { currency: extra.currency } : {}),
-      ...(extra?.notifyWarning ? { notifyWarning: extra.notifyWarning } : {}),
+      alerts: this.alerts,
+      extras: this.extras?.(),
       counters: store.counters(),
-      ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
-      ...(this.deps.gate ? { lease: this.deps.gate.view() } : {}),
-    };
-    return deepFreeze(snap);
+      lease: this.deps.gate?.view(),
+    });
   }
 }

@@ -305,3 +305,10 @@ function cancelEarlierPeriods(store: Store, periodStart: number, now: number, re
     result.cancelled.push({ ...item, state: "CANCELLED" });
   }
 }
+
+/** Open items whose deadline is inside the reminder window now (not those planned inside it: their notice said so). */
+export function dueReminders(store: Store, now: number, beforeMs: number): StoredPlanItem[] {
+  return store
+    .listItems({ states: ["PENDING", "APPROVED"] })
+    .filter((item) => item.deadline - beforeMs <= now && item.deadline > now && item.deadline - item.createdAt > beforeMs);
+}

@@ -1,0 +1,116 @@
+/**
+ * Engine snapshots and commands: the only things the TUI, the exporter and the daemon exchange with the engine
+ * (re-exported by types.ts, the shared vocabulary).
+ */
+import type { ActorSource, AuditEvent, BillingPeriod, BudgetSummary, ForecastSummary, PlanItem, PlanOutcome, ResourceUnit } from "./types.ts";
+
+export type SyncState = "NEVER" | "SYNCING" | "OK" | "DEGRADED";
+
+export interface SyncStatus {
+  state: SyncState;
+  lastAttemptAt?: number;
+  lastSuccessAt?: number;
+  durationMs?: number;
+  /** Human-readable reason for DEGRADED, never containing secrets. */
+  error?: string;
+}
+
+export interface ApiEndpointStats {
+  endpoint: string;
+  requests: number;
+  errors: number;
+  retries: number;
+}
+
+export interface ChargebackSummary {
+  /** Last hour exposed on the metrics port (epoch ms) and the newest hour in the ledger. */
+  cursorHour?: number;
+  newestHour?: number;
+  totalMicros: number;
+  unallocatedMicros: number;
+  byPrincipal: Array<{ principal: string; product: string; micros: number }>;
+}
+
+export interface EngineSnapshot {
+  /** Increments with every snapshot; lets renderers skip work. */
+  seq: number;
+  at: number;
+  project: { name: string; region: string; id?: string };
+  mode: "DRY-RUN" | "ENFORCE";
+  approval: "none" | "required";
+  /** Billing currency of the OTC amounts (config `currency`); renderers assume EUR when absent. */
+  currency?: string;
+  /** Billing time zone (deadlines and billing days are shown in it); Europe/Berlin when absent. */
+  timeZone?: string;
+  /** Set by `ot3c demo`: the header says DEMO / SIMULATED and the help overlay shows how to attach. */
+  demo?: DemoInfo;
+  /** Owners cannot be told (no SMTP, no webhook, `notify.none` not set): the TUI shows this warning. */
+  notifyWarning?: string;
+  period: BillingPeriod;
+  budget?: BudgetSummary;
+  /** Root virtual resources, most expendable first (prio descending, 0 last). */
+  resources: ResourceUnit[];
+  forecasts: Record<string, ForecastSummary>;
+  plan: PlanItem[];
+  planOutcome?: PlanOutcome;
+  sync: SyncStatus;
+  api: ApiEndpointStats[];
+  events: AuditEvent[];
+  alerts: string[];
+  chargeback?: ChargebackSummary;
+  /** Monotonic counters since the state was created (exported as `_total` metrics). */
+  counters?: EngineCounters;
+  /** Leaf id (`ECS_<id>`, …) → the veto that protects that resource for the rest of the period. */
+  vetoedResources?: Record<string, { itemId: string; reason: string }>;
+  /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
+  lease?: LeaseView;
+}
+
+/** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */
+export interface LeaseView {
+  role: "LEADER" | "FOLLOWER";
+  /** "pid@host" of the leader, when one holds an unexpired lease. */
+  holder?: string;
+  epoch: number;
+  expiresAt?: number;
+  /** This instance's own id ("pid@host"). */
+  self: string;
+}
+
+/** The link of an attached handle (control-socket client) to its daemon. */
+export interface ConnectionState {
+  state: "connected" | "disconnected" | "stopped";
+  /** Why the link is down: "daemon stopped" (clean shutdown), "no heartbeat", "connection lost", … */
+  reason?: string;
+  since: number;
+}
+
+export interface DemoInfo {
+  stateDir: string;
+  /** How to attach a second TUI or CLI to the demo's daemon. */
+  attach: string;
+  /** Why the demo clock is ahead of the wall clock. */
+  clockNote: string;
+}
+
+export interface EngineCounters {
+  terminationsExecuted: number;
+  terminationsFailed: number;
+  syncs: number;
+  syncFailures: number;
+}
+
+export type EngineCommand =
+  | { type: "approve"; ids: string[]; actor: string; source: ActorSource }
+  | { type: "veto"; ids: string[]; reason: string; actor: string; source: ActorSource }
+  /** `force`: allow a deadline after the period end (the item then saves nothing this period). */
+  | { type: "postpone"; ids: string[]; byMs: number; actor: string; source: ActorSource; force?: boolean }
+  | { type: "refresh"; actor: string; source: ActorSource }
+  /** Bring parked items back now (engine/parking): the next tick starts what they parked. */
+  | { type: "resume"; ids: string[]; actor: string; source: ActorSource };
+
+export interface CommandResult {
+  ok: boolean;
+  /** Per id: what happened, or why not. */
+  results: Array<{ id: string; ok: boolean; message: string }>;
+}
