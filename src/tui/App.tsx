@@ -11,12 +11,10 @@ import type { Clock, EngineHandle, EngineSnapshot, PlanItem } from "../engine/ty
 import {
   VIEWS,
   activeTable,
-  commandBinding,
   footerHints,
   keyName,
   lookup,
   viewContexts,
-  type KeyContext,
   type ViewId,
 } from "./keys.ts";
 import { nextSort, type SortKey, type SortOrder } from "./tree.ts";
@@ -28,26 +26,20 @@ import { useConnection } from "./use-connection.ts";
 import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
 import {
-  APPROVE_ALL_PHRASE,
-  POSTPONE_CHOICES_MS,
   approveAllPrompt,
   approveDialog,
-  postponeDialog,
-  vetoDialog,
   type DialogContext,
   type Modal,
 } from "./dialogs.ts";
 import { Plain, ThemeContext } from "./components/Line.tsx";
 import { Header, headerLayout } from "./components/Header.tsx";
-import { unitsOf, wrapText } from "./format.ts";
+import { wrapText } from "./format.ts";
 import type { Filters } from "./use-view-data.ts";
 import { Footer, Tabs, type Status } from "./components/Chrome.tsx";
 import { ModalBody } from "./components/ModalBody.tsx";
-import { Overview } from "./views/Overview.tsx";
-import { Resources } from "./views/Resources.tsx";
-import { Pending } from "./views/Pending.tsx";
-import { Chargeback } from "./views/Chargeback.tsx";
-import { Events, type LogFeed } from "./views/Events.tsx";
+import { handleModalKey } from "./modal-keys.ts";
+import type { LogFeed } from "./views/Events.tsx";
+import { viewBody } from "./components/ViewBody.tsx";
 
 /** The smallest terminal the UI runs in (a tmux pane with a status line on 80×24 is 80×23; below that 60×15). */
 export const MIN_COLUMNS = 60;
@@ -127,7 +119,8 @@ function Screen(props: ScreenProps) {
     props.snapshotExtras?.demo ? { text: "DEMO: ? shows the state dir, how to attach and why the clock is ahead", token: "info" } : undefined,
   );
 
-  const { treeRows, planRows, units, pendingItems, events, counts, keys } = useViewData(snap, { sort, collapsed, filters, logs: props.logs });
+  const viewData = useViewData(snap, { sort, collapsed, filters, logs: props.logs });
+  const { treeRows, planRows, units, pendingItems, events, counts, keys } = viewData;
   const theme = useMemo(() => makeTheme(props.themeName, props.ascii), [props.themeName, props.ascii]);
   const headerLines = useMemo(
     () => (snap ? headerLayout(snap, theme, readOnly, handle.connection, columns, link) : []),
@@ -304,76 +297,21 @@ function Screen(props: ScreenProps) {
     }
   };
 
-  // ---- modal input: each modal kind consults its own context of the key table ----
-  const onModalKey = (m: Modal, name: string, input: string, key: Key) => {
-    const ctxName: KeyContext = m.kind === "confirm" ? "dialog" : m.kind === "prompt" ? "prompt" : m.kind === "postpone" ? "chooser" : "help";
-    const b = lookup(table, [ctxName], name);
-    if (m.kind === "confirm") {
-      if (b?.id === "nav.up") return setModal({ ...m, scroll: Math.max(0, m.scroll - 1) });
-      if (b?.id === "nav.down") return setModal({ ...m, scroll: m.scroll + 1 });
-      if (b?.id === "dialog.switch") return setModal({ ...m, model: { ...m.model, focus: m.model.focus === "cancel" ? "confirm" : "cancel" } });
-      if (b?.id === "dialog.cancel" || (b?.id === "dialog.choose" && m.model.focus === "cancel")) {
-        setModal(undefined);
-        return setStatus({ text: `${m.label}: cancelled`, token: "dim" });
-      }
-      if (b?.id === "dialog.choose") {
-        setModal(undefined);
-        setMarked(new Set());
-        return void send(m.command, m.label);
-      }
-      return;
-    }
-    if (m.kind === "postpone") {
-      if (b?.id === "nav.up") return setModal({ ...m, index: Math.max(0, m.index - 1) });
-      if (b?.id === "nav.down") return setModal({ ...m, index: Math.min(POSTPONE_CHOICES_MS.length - 1, m.index + 1) });
-      if (b?.id === "dialog.cancel") return setModal(undefined);
-      if (b?.id === "chooser.choose") {
-        const items = planRows.filter((p) => m.itemIds.includes(p.id));
-        return setModal(items.length && ctx ? postponeDialog(ctx, items, POSTPONE_CHOICES_MS[m.index]!, clock.now(), who) : undefined);
-      }
-      return;
-    }
-    if (m.kind === "help" || m.kind === "details" || m.kind === "resource" || m.kind === "event") {
-      if (b?.id === "nav.up") return setModal({ ...m, scroll: Math.max(0, m.scroll - 1) });
-      if (b?.id === "nav.down") return setModal({ ...m, scroll: m.scroll + 1 });
-      if (b?.id === "dialog.cancel" || name === "?" || name === "enter") return setModal(undefined);
-      return;
-    }
-    // Text prompts.
-    if (b?.id === "prompt.cancel") {
-      if (m.purpose === "filter") setFilter(viewRef.current, "");
-      return setModal(undefined);
-    }
-    if (b?.id === "prompt.erase") return updatePrompt(m, m.text.slice(0, -1));
-    if (b?.id === "prompt.submit") return submitPrompt(m);
-    if (input && !key.ctrl && !key.meta && !key.tab) updatePrompt(m, m.text + input);
-  };
-
-  const updatePrompt = (m: Extract<Modal, { kind: "prompt" }>, text: string) => {
-    setModal({ ...m, text });
-    if (m.purpose === "filter") setFilter(viewRef.current, text);
-  };
-
-  const submitPrompt = (m: Extract<Modal, { kind: "prompt" }>) => {
-    setModal(undefined);
-    if (m.purpose === "filter") return;
-    if (m.purpose === "command") {
-      const id = commandBinding(m.text);
-      if (!id) return setStatus({ text: `unknown command :${m.text} (try :help)`, token: "warn" });
-      return run(id);
-    }
-    if (m.purpose === "veto") {
-      const items = planRows.filter((p) => m.itemIds?.includes(p.id));
-      const reason = m.text.trim();
-      if (!items.length || !ctx) return;
-      if (!reason) return setStatus({ text: "a veto needs a reason: nothing sent", token: "warn" });
-      return setModal(vetoDialog(ctx, items, reason, clock.now(), who));
-    }
-    if (m.purpose === "approveAll") {
-      if (m.text.trim() !== APPROVE_ALL_PHRASE) return setStatus({ text: `not confirmed (type "${APPROVE_ALL_PHRASE}" exactly): nothing sent`, token: "warn" });
-      return void send({ type: "approve", ids: m.itemIds ?? [], ...who }, `approve all (${m.itemIds?.length ?? 0})`);
-    }
-  };
+  // ---- modal input: each modal kind consults its own context of the key table (modal-keys.ts) ----
+  const onModalKey = (m: Modal, name: string, input: string, key: Key) =>
+    handleModalKey(m, name, input, key, {
+      table,
+      planRows,
+      ctx,
+      now: () => clock.now(),
+      who,
+      setModal,
+      setStatus,
+      clearMarks: () => setMarked(new Set()),
+      send,
+      run,
+      setFilter: (text) => setFilter(viewRef.current, text),
+    });
 
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
 
@@ -436,40 +374,13 @@ function Screen(props: ScreenProps) {
           ? { text: `${status?.text ?? "working…"} (${inFlight} in flight)`, token: "info" }
           : status;
 
-  let body: React.ReactNode;
-  const w = columns;
-  const { currency, tz } = unitsOf(snap);
   // Filter and command prompts are typed in the footer; every other modal replaces the view body.
-  if (modal && ctx && !(modal.kind === "prompt" && (modal.purpose === "filter" || modal.purpose === "command"))) {
-    body = (
-      <ModalBody modal={modal} ctx={ctx} planRows={planRows} events={events} table={table} view={view} readOnly={readOnly} width={w} height={bodyH} prefsPath={prefs.path} now={clock.now()} />
+  const body =
+    modal && ctx && !(modal.kind === "prompt" && (modal.purpose === "filter" || modal.purpose === "command")) ? (
+      <ModalBody modal={modal} ctx={ctx} planRows={planRows} events={events} table={table} view={view} readOnly={readOnly} width={columns} height={bodyH} prefsPath={prefs.path} now={clock.now()} />
+    ) : (
+      viewBody({ view, snap, data: viewData, cursor, marked, filters, sort, locked, width: columns, height: bodyH })
     );
-  } else if (view === "overview") {
-    body = <Overview snap={snap} width={w} height={bodyH} filter={filters.overview} />;
-  } else if (view === "resources") {
-    body = (
-      <Resources rows={treeRows} cursor={cursor("resources")} width={w} height={bodyH} filter={filters.resources} sort={sort} total={snap.resources.length} currency={currency} />
-    );
-  } else if (view === "pending") {
-    body = (
-      <Pending
-        items={planRows}
-        units={units}
-        cursor={cursor("pending")}
-        marked={marked}
-        width={w}
-        height={bodyH}
-        approval={snap.approval}
-        readOnly={locked}
-        currency={currency}
-        filter={filters.pending}
-      />
-    );
-  } else if (view === "chargeback") {
-    body = <Chargeback cb={snap.chargeback} cursor={cursor("chargeback")} width={w} height={bodyH} filter={filters.chargeback} />;
-  } else {
-    body = <Events rows={events} cursor={cursor("events")} width={w} height={bodyH} timeZone={tz} filter={filters.events} />;
-  }
 
   // One row shorter than the terminal: a frame as tall as the terminal makes Ink clear the whole screen on every
   // frame (its fullscreen path), which flickers over slow links.
