@@ -7,6 +7,7 @@
  *   then deletes. No copy, no deletion: a failed or unusable copy fails the item before its delete is sent. The copy
  *   is named after the item, so a retry after a restart finds the copy it already made instead of making another.
  */
+import { isTransient } from "../execution.ts";
 import type { CloudResource, PlanAction, ResourceActions, SafetyCopy } from "../types.ts";
 import { isPark } from "../actions/ladder.ts";
 
@@ -57,7 +58,7 @@ export async function ensureCopy(
   const name = copyName(itemId, resource);
   const existing = (await actions.listCopies(resource)).find((c) => c.name === name);
   let copy: SafetyCopy;
-  if (!existing) copy = await actions.copy(resource, name);
+  if (!existing) copy = await copyOrObserve(actions, resource, name);
   else if (usable(existing)) copy = existing;
   else if (inProgress(existing)) {
     // Made before a restart and still being made: wait for it, never make a second one.
@@ -66,6 +67,26 @@ export async function ensureCopy(
   } else throw new CopyRefused(`copy ${name} of ${resource.kind} ${resource.id} is ${existing.status}; delete it or plan again; nothing deleted`);
   if (!usable(copy)) throw new CopyRefused(`copy ${copy.name} of ${resource.kind} ${resource.id} is ${copy.status}${copy.survivesDeletion ? "" : " and would not survive the deletion"}; nothing deleted`);
   return copy;
+}
+
+/**
+ * Asks for the copy once. When the answer is lost (a reset or 5xx after the gateway may have accepted it), the
+ * copy's own name tells whether it was made: look it up instead of asking again (at most one call per resource).
+ */
+async function copyOrObserve(
+  actions: Pick<ResourceActions, "copy" | "listCopies"> & Partial<Pick<ResourceActions, "awaitCopy">>,
+  resource: CloudResource,
+  name: string,
+): Promise<SafetyCopy> {
+  try {
+    return await actions.copy(resource, name);
+  } catch (err) {
+    if (!isTransient(err)) throw err;
+    const seen = (await actions.listCopies(resource)).find((c) => c.name === name);
+    if (!seen) throw err;
+    if (inProgress(seen) && actions.awaitCopy) return actions.awaitCopy(resource, seen);
+    return seen;
+  }
 }
 
 function inProgress(c: SafetyCopy): boolean {
