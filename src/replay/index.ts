@@ -4,7 +4,6 @@
  * - the operator's own data: `dump-data` CSV + `list --output json` inventory.
  * The planner, quantile, model, grace and budget come from the operator's ot3c.yaml when there is one.
  */
-import type { EvaluateOptions } from "../engine/pipeline.ts";
 import { addDays, billingPeriod, dayStart } from "../engine/period.ts";
 import { generateScenario, SCENARIO_PRESETS, type ScenarioOptions, type ScenarioPreset } from "../sim/scenario/index.ts";
 import { costsOfWorld, resourcesOfWorld } from "../sim/replay/from-scenario.ts";
@@ -17,17 +16,8 @@ export { renderReplayText, replayDocument, type ReplayDay, type ReplayReport } f
 export { runReplay, type ReplayInput } from "./run.ts";
 export { deleteOnly, fullLadder, renderLadderText, withOfficeHours, type LadderComparison } from "./ladder.ts";
 
-export interface ReplayCommon {
-  options: Omit<EvaluateOptions, "targetBudget"> & { targetBudget?: number };
-  cut?: number;
-  maxTerminationsPerRun: number | null;
-  brakeFrom?: "config" | "flag" | "none";
-  lagHours: number;
-  syncEveryHours: number;
-  vetoShare: number;
-  seed: number;
-  noise: number;
-}
+/** What every replay takes besides its data: the run's settings (run.ts `ReplayInput` without the inputs). */
+export type ReplayCommon = Omit<ReplayInput, "resources" | "history" | "periodOf" | "label">;
 
 /** The period of `month` (YYYY-MM) for this billing begin day. */
 export function periodOfMonth(month: string, beginDay: number): number {

@@ -14,7 +14,7 @@ function cloud(accepts: boolean) {
   const actions = {
     async copy(r: CloudResource, name: string): Promise<SafetyCopy> {
       calls++;
-      if (accepts) copies.push({ kind: "RDS", id: `b${calls}`, resourceId: r.id, name, status: "COMPLETED", createdAt: "2026-12-06T10:00:00Z", sizeGb: 40, survivesDeletion: true });
+      if (accepts) copies.push({ kind: "RDS_BACKUP", id: `b${calls}`, resourceId: r.id, name, status: "COMPLETED", createdAt: "2026-12-06T10:00:00Z", sizeGb: 40, survivesDeletion: true });
       throw Object.assign(new Error("socket closed"), { code: "ECONNRESET" });
     },
     async listCopies(): Promise<SafetyCopy[]> {
