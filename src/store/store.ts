@@ -223,14 +223,6 @@ export class Store {
     return rows.map(rowToItem);
   }
 
-  /** VR ids vetoed in this billing period: the planner must not propose them again. */
-  vetoedVrIds(periodStart: number): string[] {
-    const rows = this.db
-      .query("SELECT DISTINCT vr_id FROM plan_items WHERE state = 'VETOED' AND period_start = ?")
-      .all(periodStart) as Array<{ vr_id: string }>;
-    return rows.map((r) => r.vr_id);
-  }
-
   /**
    * Monotonic counters for the metrics port, derived from the durable trail (so they survive restarts): syncs and
    * failed syncs, and terminations executed (dry-run ones included: "would stop/delete") or failed.

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { ledgerFromItems } from "../../src/engine/closed-loop/index.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,7 +71,7 @@ describe("lifecycle.reconcile", () => {
     const id = s.listItems()[0]!.id;
     const res = applyCommand(s, { type: "veto", ids: [id], reason: "prod database", actor: "alice", source: "tui" }, 5);
     expect(res.ok).toBe(true);
-    expect(s.vetoedVrIds(0)).toEqual(["ECS_a"]);
+    expect([...new Set([...ledgerFromItems(s.listItems({ periodStart: 0 }), 0).vetoed.values()].map((v) => v.vrId))]).toEqual(["ECS_a"]);
     reconcile(s, { now: 10, graceMs: H, periodStart: 0, desired: [planned("ECS_a", 0)], origin: "engine", roots: roots(leaf("a")), budgetAtRisk: true });
     expect(s.listItems().length).toBe(1);
     reconcile(s, { now: 20, graceMs: H, periodStart: 999, desired: [planned("ECS_a", 0)], origin: "engine", roots: roots(leaf("a")), budgetAtRisk: true });

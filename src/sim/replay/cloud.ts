@@ -240,10 +240,6 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
     return lo;
   }
 
-  initialResources(): CloudResource[] {
-    return this.input.resources;
-  }
-
   // -- internals ------------------------------------------------------------------------------------------------
 
   private record(call: MutationRecord["call"], r: CloudResource): void {
