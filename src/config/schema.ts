@@ -11,6 +11,7 @@ import { z } from "zod";
 import { OWNER_DOMAIN, OWNER_HANDLE } from "../notify/owners.ts";
 import { expected, MAX_AMOUNT, str, secretString, filePath, url, duration, int, enumOf, bool, billingBegin, listen, email, singleAddress } from "./schema-leaves.ts";
 import { schedules, actions } from "./schema-parking.ts";
+import { projects, regions, regionEndpoints } from "./schema-projects.ts";
 
 export { describeInput, expected, duration, MAX_DURATION_HOURS, MAX_DURATION_MS, validListenHost } from "./schema-leaves.ts";
 
@@ -173,6 +174,9 @@ export const configSchema = z
       "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Financial Dashboard base URL (override for ot3c sim)"),
       "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Financial Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
       otccreds,
+      projects: projects.optional(),
+      regions: regions.optional(),
+      "region-endpoints": regionEndpoints.optional(),
       "target-budget": z
         .number({ error: expected("a number > 0") })
         .positive({ error: expected("a number > 0") })

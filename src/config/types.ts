@@ -24,6 +24,19 @@ export interface OtcCredentials {
   region: string;
   /** Derived from region unless overridden under `otccreds.endpoints`. */
   endpoints: OtcEndpoints;
+  /** `projects:` (issue #18): the projects one sync reads; absent = the single project above. */
+  projects?: ProjectRef[] | "all";
+  /** `regions:` — with `projects: all`, the regions whose projects are read (default: `region`). */
+  regions?: string[];
+  /** Endpoints of every region a project lives in (`region-endpoints:` overrides, else derived). */
+  regionEndpoints?: Record<string, OtcEndpoints>;
+}
+
+/** One entry of `projects:`: a project by id or by name (resolved through IAM), and its region. */
+export interface ProjectRef {
+  id?: string;
+  name?: string;
+  region: string;
 }
 
 export interface SmtpConfig {

@@ -19,6 +19,7 @@ import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
 import { composeSnapshot } from "./snapshot-build.ts";
+import { degradedAlert, fleetRound, touchesDegraded } from "./fleet-sync.ts";
 import type {
   BudgetSummary,
   CloudResource,
@@ -29,6 +30,7 @@ import type {
   EngineSnapshot,
   InventorySource,
   PlannedTermination,
+  ProjectSyncState,
   SyncStatus,
 } from "./types.ts";
 
@@ -60,6 +62,9 @@ export class Engine implements EngineHandle {
   private wantedIds = new Set<string>();
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
   private settledOn = "";
+  /** A fleet (`projects:`): every project's last sync, and the DEGRADED ones nothing may start on (fleet-sync.ts). */
+  private projects?: ProjectSyncState[];
+  private degradedProjects = new Set<string>();
 
   /** The resume tick writes park items through the same fence as the executor (store/lease). */
   private readonly resumeStore: Store;
@@ -141,7 +146,9 @@ export class Engine implements EngineHandle {
       const tick = await this.executor.tick({
         now,
         dataFresh: fresh,
-        isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
+        // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts): its data is incomplete this round.
+        isWanted: (item) =>
+          item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)) && !touchesDegraded(item, this.degradedProjects),
         origin: this.origin(),
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
@@ -156,6 +163,8 @@ export class Engine implements EngineHandle {
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
+      const partly = degradedAlert(this.projects);
+      if (partly) this.alerts.push(partly);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
       if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
       this.sendReminders(now);
@@ -207,6 +216,10 @@ export class Engine implements EngineHandle {
     }
     const durationMs = Math.round(performance.now() - t0);
     const now = clock.now();
+    const fleet = fleetRound(inventory, resources, () => store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }));
+    resources = fleet.resources;
+    this.projects = fleet.states;
+    this.degradedProjects = fleet.degraded;
     let ev: Evaluation;
     try {
       ev = this.deps.evaluate({ resources, costs, now, ledger: this.ledger(now) });
@@ -393,6 +406,7 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
+      ...(this.projects ? { projects: this.projects } : {}),
     });
   }
 }

@@ -3,13 +3,18 @@
  * in-process cloud of `ot3c replay`); re-exported by types.ts.
  */
 import type { CloudResource, CostRecord, IsoDate, ResourceKind } from "./types.ts";
-import type { CommandResult, ConnectionState, EngineCommand, EngineSnapshot } from "./snapshot.ts";
+import type { CommandResult, ConnectionState, EngineCommand, EngineSnapshot, ProjectSyncState } from "./snapshot.ts";
 
 export interface InventorySource {
   /** All manageable resources of the project; throws when the listing is incomplete. */
   listResources(): Promise<CloudResource[]>;
   /** Daily cost records for [from, toExclusive); throws rather than return partial data. */
   listCosts(from: IsoDate, toExclusive: IsoDate): Promise<CostRecord[]>;
+  /**
+   * Several projects (`projects:`): how each fared in the last `listResources`. A project that failed does not fail
+   * the listing; its resources come back `held` (last known) or not at all, and the engine plans nothing on them.
+   */
+  projectStates?(): ProjectSyncState[];
 }
 
 export interface ResourceTerminator {

@@ -64,6 +64,25 @@ export interface EngineSnapshot {
   vetoedResources?: Record<string, { itemId: string; reason: string }>;
   /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
   lease?: LeaseView;
+  /** `projects:` configured (issue #18): every project of the fleet and how its last sync went. */
+  projects?: ProjectSyncState[];
+}
+
+/**
+ * One project of a fleet sync. DEGRADED: it could not be listed completely this round; its resources are shown
+ * as last known (or not at all), counted as baseline, and nothing is planned or executed on them until it is OK.
+ */
+export interface ProjectSyncState {
+  id: string;
+  name: string;
+  region: string;
+  status: "OK" | "DEGRADED";
+  /** Why it is DEGRADED (redacted, never a secret). */
+  error?: string;
+  /** Resources listed (OK) or held from the last good listing (DEGRADED). */
+  resources: number;
+  /** Last complete listing of this project (epoch ms). */
+  lastSyncAt?: number;
 }
 
 /** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */

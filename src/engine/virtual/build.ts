@@ -106,9 +106,11 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, stor
     members: [],
     resource: r,
     daily: costs.daily(r.id),
-    managed: p.managed && !r.prepaid,
+    managed: p.managed && !r.prepaid && !r.held,
   };
-  if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
+  // A DEGRADED project's resource (engine/fleet-sync.ts): shown and counted as baseline, never planned this round.
+  if (r.held) vr.note = r.held;
+  else if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
   else if (p.note) vr.note = p.note;
   if (r.kind === "ECS" || r.kind === "RDS") vr.stopShare = stopShareOf(costs, r.id, period, storage);
   return vr;
@@ -132,6 +134,7 @@ function sumMemberDailies(members: VirtualResource[], days: DayAccumulator): Dai
  */
 function protectingNote(m: VirtualResource): string | undefined {
   if (m.managed === false) {
+    if (m.resource?.held) return `member ${m.id} (${m.name}) is in a DEGRADED project`;
     if (m.resource?.prepaid) return `member ${m.id} (${m.name}) is prepaid`;
     return `member ${m.id} (${m.name}) has no ot3c_prio tag`;
   }
