@@ -146,9 +146,9 @@ export class Engine implements EngineHandle {
       const tick = await this.executor.tick({
         now,
         dataFresh: fresh,
-        // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts): its data is incomplete this round.
-        isWanted: (item) =>
-          item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)) && !touchesDegraded(item, this.degradedProjects),
+        isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
+        // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts), and nothing there is cancelled either.
+        heldBack: (item) => (touchesDegraded(item, this.degradedProjects) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
         origin: this.origin(),
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),

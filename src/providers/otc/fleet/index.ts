@@ -29,8 +29,11 @@ export interface FleetOptions extends OtcProviderOptions {
 export interface FleetProvider {
   listResources(): Promise<CloudResource[]>;
   projectStates(): ProjectSyncState[];
-  /** The provider of one project (terminator, actions, session); undefined for a project not in the fleet. */
-  providerFor(projectId: string): OtcProvider | undefined;
+  /**
+   * The provider of one project (terminator, actions, session); undefined for a project not in the fleet. Resolves
+   * the fleet through IAM when the project is not known yet (a terminator built apart from the listing).
+   */
+  providerFor(projectId: string): Promise<OtcProvider | undefined>;
   /** Resolves the fleet now (IAM) and returns its projects. */
   projects(): Promise<FleetProject[]>;
   /** The fleet's project ids as last resolved (the dashboard's cost filter). */
@@ -161,9 +164,10 @@ export function createFleetProvider(otc: OtcCredentials, opts: FleetOptions = {}
   return {
     listResources,
     projectStates: () => states.map((s) => ({ ...s })),
-    providerFor: (id) => {
-      const p = lastProjects.find((x) => x.id === id);
-      return p ? providerOf(p) : providers.get(id);
+    providerFor: async (id) => {
+      let p = lastProjects.find((x) => x.id === id);
+      if (!p) p = (await resolve()).find((x) => x.id === id);
+      return p ? providerOf(p) : undefined;
     },
     projects: resolve,
     async projectIds() {

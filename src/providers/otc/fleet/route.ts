@@ -13,47 +13,44 @@ type Routed = ExecTerminator & { actions?: NonNullable<ExecTerminator["actions"]
 
 export function routeByProject(fleet: FleetProvider, make: (p: OtcProvider) => Routed): Required<Pick<ExecTerminator, "stop" | "delete" | "get" | "awaitJob" | "mutationVisible">> & { actions: NonNullable<ExecTerminator["actions"]> } {
   const made = new Map<string, Routed>();
-  const to = (r: CloudResource): Routed => {
+  const to = async (r: CloudResource): Promise<Routed> => {
     if (!r.projectId) throw new Error(`${r.kind} ${r.id}: no project recorded (listed before projects: was configured); re-plan it`);
     let t = made.get(r.projectId);
     if (!t) {
-      const p = fleet.providerFor(r.projectId);
+      const p = await fleet.providerFor(r.projectId);
       if (!p) throw new Error(`${r.kind} ${r.id}: project ${r.projectId} is not in the fleet`);
-      made.set(r.projectId, (t = make(p)));
+      // Two calls racing for the same new project keep one terminator (its job-state memory must be shared).
+      t = made.get(r.projectId) ?? make(p);
+      made.set(r.projectId, t);
     }
     return t;
   };
-  const actions = (r: CloudResource) => {
-    const a = to(r).actions;
+  const actions = async (r: CloudResource) => {
+    const a = (await to(r)).actions;
     if (!a) throw new Error(`${r.kind} ${r.id}: the provider of project ${r.projectId} has no actions`);
     return a;
   };
   return {
-    stop: async (r: CloudResource, h?: TerminationHooks) => to(r).stop(r, h),
-    delete: async (r: CloudResource, h?: TerminationHooks) => to(r).delete(r, h),
+    stop: async (r: CloudResource, h?: TerminationHooks) => (await to(r)).stop(r, h),
+    delete: async (r: CloudResource, h?: TerminationHooks) => (await to(r)).delete(r, h),
     get: async (r: CloudResource) => {
-      const found = await to(r).get(r);
+      const found = await (await to(r)).get(r);
       // The re-read keeps the project it belongs to, so the next call routes the same way.
       return found ? { ...found, projectId: r.projectId, ...(r.projectName ? { projectName: r.projectName } : {}), ...(r.region ? { region: r.region } : {}) } : undefined;
     },
     awaitJob: async (r: CloudResource, job: string) => {
-      const t = to(r);
+      const t = await to(r);
       if (!t.awaitJob) throw new Error("cannot resume jobs");
       return t.awaitJob(r, job);
     },
-    mutationVisible: (r: CloudResource) => {
-      try {
-        return to(r).mutationVisible?.(r) === true;
-      } catch {
-        return false;
-      }
-    },
+    // Asked right after `get` of the same resource, so its project's terminator exists; otherwise nothing is visible.
+    mutationVisible: (r: CloudResource) => (r.projectId ? made.get(r.projectId)?.mutationVisible?.(r) === true : false),
     actions: {
-      copy: async (r, name) => actions(r).copy(r, name),
-      listCopies: async (r) => actions(r).listCopies(r),
-      start: async (r, hooks) => actions(r).start(r, hooks),
+      copy: async (r, name) => (await actions(r)).copy(r, name),
+      listCopies: async (r) => (await actions(r)).listCopies(r),
+      start: async (r, hooks) => (await actions(r)).start(r, hooks),
       awaitCopy: async (r, c) => {
-        const a = actions(r);
+        const a = await actions(r);
         if (!a.awaitCopy) throw new Error("cannot await copies");
         return a.awaitCopy(r, c);
       },
