@@ -28,7 +28,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       endpoints: { ...c.otc.endpoints },
     },
     ...(c.otc.projects ? { projects: c.otc.projects === "all" ? "all" : c.otc.projects.map((p) => ({ ...p })) } : {}),
-    ...(c.otc.projects && c.otc.regions ? { regions: [...c.otc.regions] } : {}),
+    ...(c.otc.projects && c.otc.regions ? { "project-regions": [...c.otc.regions] } : {}),
     ...(c.otc.regionEndpoints ? { "region-endpoints": Object.fromEntries(Object.entries(c.otc.regionEndpoints).map(([r, e]) => [r, { ...e }])) } : {}),
     "target-budget": c.targetBudget,
     currency: c.currency,

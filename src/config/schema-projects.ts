@@ -26,9 +26,15 @@ const projectRef = z
 
 export const projects = z
   .union([z.literal("all"), z.array(projectRef).min(1, { error: () => "list at least one project, or write all" })], {
-    error: expected('"all" or a list of {name|id, region}'),
+    // A list with a bad entry: say which entry and what is wrong with it, not only that the union failed.
+    error: (iss) => {
+      const inList = Array.isArray(iss.input) ? (iss as { errors?: Array<Array<{ path: PropertyKey[]; message: string }>> }).errors?.[1]?.[0] : undefined;
+      if (!inList) return expected('"all" or a list of {name|id, region}')(iss);
+      const [i, ...rest] = inList.path;
+      return typeof i === "number" ? `entry ${i + 1}${rest.length ? ` (${rest.map(String).join(".")})` : ""}: ${inList.message}` : inList.message;
+    },
   })
-  .describe('Projects to manage: a list of {name|id, region}, or "all" (every project the credentials see in `regions`, MOS excluded)');
+  .describe('Projects to manage: a list of {name|id, region}, or "all" (every project the credentials see in `project-regions`, MOS excluded)');
 
 export const regions = z
   .array(region(), { error: expected("a list of regions such as [eu-de, eu-nl]") })
@@ -54,7 +60,7 @@ export const regionEndpoints = z
 
 export interface RawProjectKeys {
   projects?: "all" | Array<{ id?: string; name?: string; region: string }>;
-  regions?: string[];
+  "project-regions"?: string[];
   "region-endpoints"?: Record<string, Partial<OtcEndpoints>>;
 }
 
@@ -70,11 +76,11 @@ export function projectsConfig(
   if (raw.projects === undefined) return {};
   const list: ProjectRef[] | "all" =
     raw.projects === "all" ? "all" : raw.projects.map((p) => ({ ...(p.id ? { id: p.id } : {}), ...(p.name ? { name: p.name } : {}), region: p.region }));
-  const wanted = new Set<string>([home.region, ...(raw.regions ?? []), ...(list === "all" ? [] : list.map((p) => p.region))]);
+  const wanted = new Set<string>([home.region, ...(raw["project-regions"] ?? []), ...(list === "all" ? [] : list.map((p) => p.region))]);
   const regionEndpoints: Record<string, OtcEndpoints> = {};
   for (const r of [...wanted].sort()) {
     const o = raw["region-endpoints"]?.[r];
     regionEndpoints[r] = r === home.region && !o ? { ...home.endpoints } : deriveEndpoints(r, o ?? {});
   }
-  return { projects: list, regions: raw.regions ?? [home.region], regionEndpoints };
+  return { projects: list, regions: raw["project-regions"] ?? [home.region], regionEndpoints };
 }

@@ -175,7 +175,7 @@ export const configSchema = z
       "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Financial Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
       otccreds,
       projects: projects.optional(),
-      regions: regions.optional(),
+      "project-regions": regions.optional(),
       "region-endpoints": regionEndpoints.optional(),
       "target-budget": z
         .number({ error: expected("a number > 0") })

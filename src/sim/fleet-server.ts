@@ -85,7 +85,7 @@ export function startFleetSim(fleet: SimFleet, options: { faults?: FaultProfile;
         "  endpoints:",
         ...["ecs", "evs", "cce", "rds"].map((s) => `    ${s}: ${q(urls[home]!)}`),
         "projects: all",
-        `regions: [${regions.join(", ")}]`,
+        `project-regions: [${regions.join(", ")}]`,
         "region-endpoints:",
         ...regions.flatMap((r) => [`  ${r}:`, `    iam: ${q(urls[r] + "/v3")}`, ...["ecs", "evs", "cce", "rds"].map((s) => `    ${s}: ${q(urls[r]!)}`)]),
         `target-budget: ${fleet.targetBudget}`,

@@ -77,7 +77,7 @@ describe("projects: all", () => {
   });
 
   test("only the listed regions", async () => {
-    const cfg = await load(withConfig(sim.configYaml().replace(/^regions: .*$/m, "regions: [eu-nl]")));
+    const cfg = await load(withConfig(sim.configYaml().replace(/^project-regions: .*$/m, "project-regions: [eu-nl]")));
     const src = createCloudSources(cfg, { otc: quick });
     await src.inventory.listResources();
     expect(src.inventory.projectStates!().map((s) => s.region)).toEqual(["eu-nl", "eu-nl"]);
