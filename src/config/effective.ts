@@ -55,6 +55,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       ...(c.notify.ownerDomain ? { "owner-domain": c.notify.ownerDomain } : {}),
       "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
       ...(c.notify.none ? { none: true } : {}),
+      ...(c.notify.digest ? { digest: c.notify.digest, "digest-at": c.notify.digestAt } : {}),
     },
     metrics: { ...c.metrics },
     "state-dir": c.stateDir,

@@ -165,6 +165,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       ...(raw.notify["owner-domain"] ? { ownerDomain: raw.notify["owner-domain"] } : {}),
       reminderBeforeMs: ms(raw.notify["reminder-before"]),
       ...(raw.notify.none ? { none: true } : {}),
+      ...(raw.notify.digest === "daily" ? { digest: "daily" as const, digestAt: raw.notify["digest-at"] } : {}),
     },
     metrics: { listen: raw.metrics.listen },
     stateDir: resolveStateDir({ flag: o.stateDir, key: raw["state-dir"], configFile: o.source.file, env: o.env, cwd: o.cwd, home: o.home }),

@@ -97,6 +97,14 @@ const notify = z
         .optional()
         .describe("A handle in ot3c_owner without an owners: entry is mailed at handle@owner-domain"),
       "reminder-before": duration({ allowZero: true }).default("1h").describe("How long before a deadline the reminder goes out"),
+      digest: enumOf(["off", "daily"] as const)
+        .default("off")
+        .describe("daily: one mail per owner per day covering all projects and items (reminders before each deadline stay immediate); off: one mail per item and event"),
+      "digest-at": z
+        .string({ error: expected('a time "HH:MM"') })
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: expected('a time "HH:MM" (00:00–23:59)') })
+        .default("08:00")
+        .describe("When the daily digest goes out (Europe/Berlin)"),
       none: z
         .boolean({ error: expected("true or false") })
         .optional()

@@ -60,6 +60,10 @@ export interface NotifyConfig {
   reminderBeforeMs: number;
   /** `notify: {none: true}`: no channel on purpose (see src/notify/guard.ts). */
   none?: boolean;
+  /** `notify.digest: daily` (issue #18): one owner mail per day instead of one per item and event (src/notify/digest.ts). */
+  digest?: "daily";
+  /** `notify.digest-at`: when the daily digest goes out, "HH:MM" Europe/Berlin (default 08:00). */
+  digestAt?: string;
 }
 
 export interface PrometheusAuth {

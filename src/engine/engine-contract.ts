@@ -46,6 +46,8 @@ export interface EngineNotifier {
   alert(message: string, key: string): void;
   /** Resolves when sends in flight are done (shutdown). */
   flush(): Promise<void>;
+  /** Called every tick by the acting engine: time-driven messages (the daily owner digest, src/notify/digest.ts). */
+  tick?(now: number): void;
 }
 
 /** Read-only data from services that run beside the engine (the chargeback pipeline), merged into snapshots. */

@@ -168,6 +168,7 @@ export class Engine implements EngineHandle {
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
       if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
       this.sendReminders(now);
+      this.deps.notifier?.tick?.(now);
       this.lock?.heartbeat(now);
     } catch (err) {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
