@@ -16,6 +16,9 @@ import { Store } from "../../src/store/store.ts";
 import { generateFleet, SMALL_PROJECT, type SimFleet } from "../../src/sim/scenario/fleet.ts";
 import { startFleetSim, type RunningFleetSim } from "../../src/sim/fleet-server.ts";
 import type { Config } from "../../src/config/types.ts";
+import { createEngineMetrics } from "../../src/exporter/engine-metrics.ts";
+import { headerLayout } from "../../src/tui/components/Header.tsx";
+import { makeTheme } from "../../src/tui/theme.ts";
 
 const T0 = Date.UTC(2026, 2, 12, 8, 0, 0);
 const H = 3600_000;
@@ -80,6 +83,12 @@ describe("a fleet with one project failing", () => {
     const held = snap.resources.filter((u) => u.note?.includes("DEGRADED"));
     expect(held.length).toBeGreaterThan(0);
     for (const id of victimItems) expect(store.getItem(id)!.state).toBe("PENDING");
+    // Metrics: one series per project; the TUI header names the project.
+    const metrics = await createEngineMetrics({ getSnapshot: () => engine.getSnapshot(), currency: "EUR", processMetrics: false }).render(false);
+    expect(metrics).toContain(`ot3c_project_sync_up{project="${victim.projectName}",region="${victim.region}"} 0`);
+    expect(metrics.match(/^ot3c_project_sync_up\{.*\} 1$/gm)).toHaveLength(fleet.projects.length - 1);
+    const header = headerLayout(snap, makeTheme("mono", true), false, "in-process", 120).map((l) => l.map((t) => t.segs.map((s) => s.text).join("")).join("")).join("\n");
+    expect(header).toContain(`1/${fleet.projects.length} projects DEGRADED: ${victim.projectName}`);
 
     // Past every deadline: the other projects' items run, the victim's do not; nothing was sent to the victim.
     clock.advance(Math.max(...first.map((i) => i.deadline)) - clock.now() + 60_000);
