@@ -7,6 +7,7 @@ import type { Store, StoredPlanItem } from "../store/store.ts";
 import type { ActionLedger, PlanDecision } from "./closed-loop/index.ts";
 import type { Schedule } from "./actions/schedule.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
+import type { CostInput } from "./virtual/columns.ts";
 import type {
   ApiEndpointStats,
   BillingPeriod,
@@ -36,7 +37,7 @@ export interface Evaluation {
   resettle(ledger: ActionLedger, now: number): Evaluation;
 }
 
-export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; ledger: ActionLedger }) => Evaluation;
+export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostInput; now: number; ledger: ActionLedger }) => Evaluation;
 
 export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 

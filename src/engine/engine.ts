@@ -19,6 +19,7 @@ import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
 import { composeSnapshot } from "./snapshot-build.ts";
+import type { CostInput } from "./virtual/columns.ts";
 import { degradedAlert, fleetRound, touchesDegraded } from "./fleet-sync.ts";
 import type {
   BudgetSummary,
@@ -207,10 +208,11 @@ export class Engine implements EngineHandle {
     this.markDirty();
     const { from, toExclusive: to } = costRange(started, settings);
     let resources: CloudResource[];
-    let costs: CostRecord[];
+    let costs: CostInput;
     const t0 = performance.now();
     try {
-      [resources, costs] = await Promise.all([inventory.listResources(), inventory.listCosts(from, to)]);
+      // Columns when the source streams into them (a large sync's records never exist as objects all at once).
+      [resources, costs] = await Promise.all([inventory.listResources(), inventory.listCostColumns ? inventory.listCostColumns(from, to) : inventory.listCosts(from, to)]);
     } catch (err) {
       this.degrade(started, `sync failed: ${redact(String((err as Error)?.message ?? err))}`, Math.round(performance.now() - t0));
       return;

@@ -11,7 +11,8 @@
 import type { Config } from "../config/types.ts";
 import { addDays } from "../engine/period.ts";
 import type { CloudResource, CostRecord, InventorySource, IsoDate } from "../engine/types.ts";
-import { createDashboardClient, type DashboardClient } from "./dashboard/index.ts";
+import { createDashboardClient, DashboardV2Client, type DashboardClient } from "./dashboard/index.ts";
+import { CostColumns } from "../engine/virtual/columns.ts";
 import type { HttpClientOptions } from "./http.ts";
 import { createOtcProvider, type OtcProvider, type OtcProviderOptions, type PreflightCheck } from "./otc/index.ts";
 import { redact } from "../util/redact.ts";
@@ -74,6 +75,23 @@ export function createCloudSources(config: Config, opts: CloudSourcesOptions = {
     return records.filter((r) => r.projectId === undefined || r.projectId === "" || r.projectId === projectId);
   }
 
+  /** The same records as columns, filtered as they stream (v2; v1 has no streaming and falls back to records). */
+  async function listProjectCostColumns(from: IsoDate, to: IsoDate): Promise<CostColumns> {
+    const keepOf = async (): Promise<(r: CostRecord) => boolean> => {
+      if (fleet) {
+        const ids = await fleet.projectIds();
+        return (r) => r.projectId === undefined || r.projectId === "" || ids.has(r.projectId);
+      }
+      const projectId = config.otc.projectId ?? (await otc.projectId());
+      return (r) => r.projectId === undefined || r.projectId === "" || r.projectId === projectId;
+    };
+    const keep = await keepOf();
+    if (dashboard instanceof DashboardV2Client) return dashboard.dailyCostsInto(from, to, new CostColumns(), keep);
+    const out = new CostColumns();
+    for (const r of await dashboard.listCosts(from, to)) if (keep(r)) out.push(r);
+    return out;
+  }
+
   async function dashboardCheck(): Promise<PreflightCheck> {
     try {
       const c = await dashboard.check();
@@ -85,8 +103,8 @@ export function createCloudSources(config: Config, opts: CloudSourcesOptions = {
 
   return {
     inventory: fleet
-      ? { listResources: () => fleet.listResources(), listCosts: listProjectCosts, projectStates: () => fleet.projectStates() }
-      : { listResources: () => otc.listResources(), listCosts: listProjectCosts },
+      ? { listResources: () => fleet.listResources(), listCosts: listProjectCosts, listCostColumns: listProjectCostColumns, projectStates: () => fleet.projectStates() }
+      : { listResources: () => otc.listResources(), listCosts: listProjectCosts, listCostColumns: listProjectCostColumns },
     terminator: otc.terminator,
     async checks() {
       // Independent services: ask them at once, report in a fixed order.

@@ -15,6 +15,7 @@
 import type { BillingPeriod, CloudResource, CostRecord, DailyCost, IsoDate, VirtualResource } from "../types.ts";
 import { markUnitsWithVolumesHeldOutside } from "./attachments.ts";
 import { CostIndex, DayAccumulator } from "./daily.ts";
+import type { CostInput } from "./columns.ts";
 import {
   TAG_GROUP,
   TAG_INSTANCE,
@@ -30,7 +31,8 @@ import {
 
 export interface BuildInput {
   resources: CloudResource[];
-  costs: CostRecord[];
+  /** Records as objects or as columns (columns.ts: a large sync's records streamed into typed arrays). */
+  costs: CostInput;
   period: BillingPeriod;
   /** This ot3c instance's name: only resources whose `ot3c_instance` tag equals it are managed by it. */
   instance?: string;
@@ -301,12 +303,13 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   // comes from its first record of the period (or its latest record).
   for (const rid of costs.resourceIds) {
     if (known.has(rid)) continue;
-    let first: CostRecord | undefined;
-    let latest: CostRecord | undefined;
+    // Copies, not the views: with columns `forEach` reuses one object.
+    let first: { date: IsoDate; product: string } | undefined;
+    let latest: { date: IsoDate; product: string } | undefined;
     costs.forEach(rid, (c) => {
-      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate && (!latest || c.date > latest.date || (c.date === latest.date && c.product < latest.product))) latest = c;
+      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate && (!latest || c.date > latest.date || (c.date === latest.date && c.product < latest.product))) latest = { date: c.date, product: c.product };
       if (c.date < period.startDate || c.date >= period.endDate) return;
-      if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = c;
+      if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = { date: c.date, product: c.product };
     });
     first ??= latest;
     if (!first) continue;
