@@ -52,6 +52,10 @@ export class CostColumns implements CostRows, Iterable<CostRecord> {
   private readonly products = new Strings();
   private readonly metas = new Strings();
   private readonly metaOf: Array<Pick<CostRecord, "projectId" | "projectName" | "region" | "consumptionType">> = [];
+  private lastDate?: string;
+  private lastDay = 0;
+  private lastMeta?: Pick<CostRecord, "projectId" | "projectName" | "region" | "consumptionType">;
+  private lastMetaId = 0;
 
   get length(): number {
     return this.n;
@@ -76,10 +80,24 @@ export class CostColumns implements CostRows, Iterable<CostRecord> {
       this.amount = grow(this.amount, i + 1);
     }
     this.res[i] = this.resources.id(r.resourceId);
-    this.day[i] = this.checked(this.dates.id(r.date), "days");
+    // Records come in runs of one day and one project: the last lookups are reused (the client interns strings,
+    // so identity is the cheap test), which keeps the stream's per-record work to one map lookup.
+    if (r.date !== this.lastDate) {
+      this.lastDate = r.date;
+      this.lastDay = this.checked(this.dates.id(r.date), "days");
+    }
+    this.day[i] = this.lastDay;
     this.prod[i] = this.checked(this.products.id(r.product), "products");
-    const key = `${r.projectId ?? ""}\u0000${r.projectName ?? ""}\u0000${r.region ?? ""}\u0000${r.consumptionType ?? ""}`;
-    const m = this.checked(this.metas.id(key), "project/region/type combinations");
+    const lm = this.lastMeta;
+    let m: number;
+    if (lm && lm.projectId === r.projectId && lm.projectName === r.projectName && lm.region === r.region && lm.consumptionType === r.consumptionType) {
+      m = this.lastMetaId;
+    } else {
+      const key = `${r.projectId ?? ""}\u0000${r.projectName ?? ""}\u0000${r.region ?? ""}\u0000${r.consumptionType ?? ""}`;
+      m = this.checked(this.metas.id(key), "project/region/type combinations");
+      this.lastMeta = { projectId: r.projectId, projectName: r.projectName, region: r.region, consumptionType: r.consumptionType };
+      this.lastMetaId = m;
+    }
     if (m === this.metaOf.length) {
       this.metaOf.push({
         ...(r.projectId !== undefined ? { projectId: r.projectId } : {}),

@@ -66,10 +66,53 @@ function stampCosts(costs: SimCostRecord[], w: SimWorld): void {
   }
 }
 
-/** The contract's records of every project, ascending by date (what one dashboard serves). */
+/**
+ * The contract's records of every project, ascending by date (what one dashboard serves): each project's records
+ * are already by date, so they are merged day by day (linear, no sort of millions of records); within a day,
+ * project order, then the project's own order.
+ */
 export function fleetCosts(fleet: SimFleet): SimCostRecord[] {
-  const all: SimCostRecord[] = [];
-  for (const w of fleet.projects) for (const r of w.costs) all.push(r);
-  // Stable: within a day, project order then the project's own order.
-  return all.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const total = fleet.projects.reduce((s, w) => s + w.costs.length, 0);
+  const all: SimCostRecord[] = new Array(total);
+  const at = fleet.projects.map(() => 0);
+  let n = 0;
+  while (n < total) {
+    let day: string | undefined;
+    for (let p = 0; p < fleet.projects.length; p++) {
+      const r = fleet.projects[p]!.costs[at[p]!];
+      if (r && (day === undefined || r.date < day)) day = r.date;
+    }
+    for (let p = 0; p < fleet.projects.length; p++) {
+      const costs = fleet.projects[p]!.costs;
+      let i = at[p]!;
+      while (i < costs.length && costs[i]!.date === day) all[n++] = costs[i++]!;
+      at[p] = i;
+    }
+  }
+  return all;
+}
+
+/**
+ * The `large` fleet of the scale benchmark (issue #18): 100 projects of ~1,000 resources (100,000 in all) in
+ * eu-de and eu-nl, 63 days of history with three products per server — ~10 M cost records, all inside the range
+ * one sync fetches (the period plus the forecast's 63-day history).
+ */
+export const FLEET_LARGE: Omit<FleetOptions, "now"> = {
+  seed: 18,
+  regions: [
+    { region: "eu-de", projects: 70 },
+    { region: "eu-nl", projects: 30 },
+  ],
+  perProject: {
+    ecs: 330, evs: 620, cceClusters: 1, cceNodePools: 8, rds: 40, days: 63, ecsExtraProducts: 2, deletedShare: 0.02,
+    stoppedShare: 0.02, rcShare: 0.02, untaggedExtras: 2,
+  },
+};
+
+/** The large fleet scaled to `resources` in all (the benchmark's 10k / 30k / 100k steps): fewer projects, same shape. */
+export function largeFleet(resources: number, now: number): Partial<FleetOptions> {
+  const perProject = 1000;
+  const projects = Math.max(1, Math.round(resources / perProject));
+  const de = Math.max(1, Math.round(projects * 0.7));
+  return { ...FLEET_LARGE, now, regions: projects > 1 ? [{ region: "eu-de", projects: de }, { region: "eu-nl", projects: projects - de }].filter((r) => r.projects > 0) : [{ region: "eu-de", projects: 1 }] };
 }

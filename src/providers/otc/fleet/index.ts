@@ -92,7 +92,14 @@ export function createFleetProvider(otc: OtcCredentials, opts: FleetOptions = {}
   let lastProjects: FleetProject[] = [];
   let lastUnresolved: UnresolvedProject[] = [];
 
-  async function resolve(): Promise<FleetProject[]> {
+  // Calls at the same moment (the sync lists resources and costs at once) share one IAM round.
+  let resolving: Promise<FleetProject[]> | undefined;
+  function resolve(): Promise<FleetProject[]> {
+    resolving ??= resolveNow().finally(() => (resolving = undefined));
+    return resolving;
+  }
+
+  async function resolveNow(): Promise<FleetProject[]> {
     const spec = otc.projects!;
     if (spec === "all") {
       lastProjects = await resolveAllProjects(otc.regions ?? [otc.region], Object.fromEntries((otc.regions ?? [otc.region]).map((r) => [r, endpointsOf(r)])), iamFor);
@@ -171,7 +178,8 @@ export function createFleetProvider(otc: OtcCredentials, opts: FleetOptions = {}
     },
     projects: resolve,
     async projectIds() {
-      if (lastProjects.length === 0 && lastUnresolved.length === 0) await resolve();
+      if (resolving) await resolving;
+      else if (lastProjects.length === 0 && lastUnresolved.length === 0) await resolve();
       return new Set(lastProjects.map((p) => p.id));
     },
     checks,
