@@ -37,6 +37,10 @@ interface ServeInfo {
 
 interface ClientResult {
   stepSeconds: number;
+  /** The listing part of the step (inventory and costs, as the snapshot's sync reports it). */
+  syncSeconds: number;
+  /** Requests repeated after a timeout or a 5xx/429 (not paging: a loaded machine makes them). */
+  retries: number;
   peakRssMB: number;
   steadyRssMB: number;
   heapMB: number;
@@ -120,7 +124,7 @@ if (process.argv[2] === "--client") {
   const steady = vmRssMB();
   const stats = httpStats();
   const result: ClientResult = {
-    stepSeconds, peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
+    stepSeconds, syncSeconds: (snap.sync.durationMs ?? 0) / 1000, retries: stats.reduce((s, e) => s + e.retries, 0), peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
     apiCalls: stats.reduce((s, e) => s + e.requests, 0), perEndpoint: Object.fromEntries(stats.map((e) => [e.endpoint, e.requests])),
     resources: (snap.projects ?? []).reduce((s, p) => s + p.resources, 0), roots: snap.resources.length, planItems: snap.plan.length,
     costRecords: store.lastSync?.()?.costs ?? -1, degraded: (snap.projects ?? []).filter((p) => p.status === "DEGRADED").length, syncState: snap.sync.state,
