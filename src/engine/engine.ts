@@ -64,8 +64,7 @@ export class Engine implements EngineHandle {
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
   private settledOn = "";
   /** A fleet (`projects:`): every project's last sync, and the DEGRADED ones nothing may start on (fleet-sync.ts). */
-  private projects?: ProjectSyncState[];
-  private degradedProjects = new Set<string>();
+  private fleet: { states?: ProjectSyncState[]; degraded: Set<string> } = { degraded: new Set() };
 
   /** The resume tick writes park items through the same fence as the executor (store/lease). */
   private readonly resumeStore: Store;
@@ -149,7 +148,7 @@ export class Engine implements EngineHandle {
         dataFresh: fresh,
         isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
         // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts), and nothing there is cancelled either.
-        heldBack: (item) => (touchesDegraded(item, this.degradedProjects) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
+        heldBack: (item) => (touchesDegraded(item, this.fleet.degraded) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
         origin: this.origin(),
         budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
@@ -164,7 +163,7 @@ export class Engine implements EngineHandle {
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
-      const partly = degradedAlert(this.projects);
+      const partly = degradedAlert(this.fleet.states);
       if (partly) this.alerts.push(partly);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
       if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
@@ -220,9 +219,8 @@ export class Engine implements EngineHandle {
     const durationMs = Math.round(performance.now() - t0);
     const now = clock.now();
     const fleet = fleetRound(inventory, resources, () => store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }));
-    resources = fleet.resources;
-    this.projects = fleet.states;
-    this.degradedProjects = fleet.degraded;
+    ({ resources } = fleet);
+    this.fleet = { states: fleet.states, degraded: fleet.degraded }; // not the resources: garbage after the sync
     let ev: Evaluation;
     try {
       ev = this.deps.evaluate({ resources, costs, now, ledger: this.ledger(now) });
@@ -409,7 +407,7 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
-      ...(this.projects ? { projects: this.projects } : {}),
+      ...(this.fleet.states ? { projects: this.fleet.states } : {}),
     });
   }
 }
