@@ -19,8 +19,10 @@
  * /metrics and the notifications agree at every moment.
  */
 import { computeBudget } from "../budget.ts";
+import { scopeBudgets, scopeStates, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
 import { planTerminations } from "../planner/index.ts";
 import type {
+  BudgetScopeState,
   BudgetSummary,
   ForecastSummary,
   PlanAction,
@@ -50,6 +52,8 @@ export interface SettleOptions {
   graceMs: number;
   currency?: string;
   timeZone?: string;
+  /** `budgets:` (engine/budgets): settle every named budget too. Absent: the single budget, as always. */
+  budgets?: BudgetSetup;
 }
 
 /** What happens to one open item. */
@@ -80,6 +84,8 @@ export interface Settled {
   decision: PlanDecision;
   /** Leaf id → the veto that protects it (the TUI marks these resources). */
   vetoedLeaves: Map<string, { itemId: string; reason: string }>;
+  /** With `budgets:`: every budget's figures and coverage, and which budgets an item is in. */
+  budgets?: { states: BudgetScopeState[]; budgetsOf: ScopeRun["budgetsOf"] };
 }
 
 /** Below this the gap counts as closed (money is shown with two decimals). */
@@ -184,7 +190,13 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   }
   const gap = budget.gap;
   const cancellable = (k: { open: OpenItem }) => k.open.item.state === "PENDING" || k.open.item.state === "APPROVED";
-  if (!(gap > EPS)) {
+  const scopes = o.budgets ? scopeBudgets(o.budgets, state.roots, state.excluded, forecasts, budget) : undefined;
+  let committedPer: Map<string, number> | undefined;
+  if (scopes) {
+    // Several budgets: an item counts for each budget it is in, and stays while any of them needs it.
+    const scoped = keepers.map((k) => ({ d: k.d, cancellable: cancellable(k), rank: rank(k.open), prio: k.open.item.prio, budgets: scopes.budgetsOf(k.open.item) }));
+    committedPer = scopes.cancelSurplus(scoped, EPS, SURPLUS_MARGIN);
+  } else if (!(gap > EPS)) {
     for (const k of keepers) {
       if (!cancellable(k)) continue;
       k.d.outcome = "CANCELLED";
@@ -212,20 +224,17 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   const blocked = new Set<string>([...vetoedLeaves.keys(), ...acted, ...ledger.held]);
   for (const k of keepers) if (k.d.outcome === "keep") for (const r of k.open.item.resources) blocked.add(leafId(r));
   const remaining = gap - committed;
-  const plan = planTerminations({
-    roots: state.roots as VirtualResource[],
-    forecasts,
-    gap: remaining > EPS ? remaining : 0,
-    period: state.period,
-    now,
-    graceMs: o.graceMs,
-    mode: o.plannerMode,
-    vetoed: blocked,
-    stopped,
-    baselineExceedsBudget: budget.baselineExceedsBudget,
-    currency: o.currency,
-    timeZone: o.timeZone,
-  });
+  const base = { forecasts, period: state.period, now, graceMs: o.graceMs, mode: o.plannerMode, stopped, currency: o.currency, timeZone: o.timeZone };
+  const scopedPlan = scopes ? scopes.plan({ base, roots: state.roots as VirtualResource[], blocked, committed: committedPer!, eps: EPS }) : undefined;
+  const plan =
+    scopedPlan?.plan ??
+    planTerminations({
+      ...base,
+      roots: state.roots as VirtualResource[],
+      gap: remaining > EPS ? remaining : 0,
+      vetoed: blocked,
+      baselineExceedsBudget: budget.baselineExceedsBudget,
+    });
   // 5. Still uncovered and nobody else left: open items act sooner (least important first, as late as still
   //    closes the gap, never before the grace from now).
   let uncovered = gap - committed - plan.savings;
@@ -283,7 +292,18 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     forecasts: summaries(forecasts),
     decision: { create: plan.items, open: decisions },
     vetoedLeaves,
+    ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, committedPerBudgetAfter(keepers, scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),
   };
+}
+
+/** Saving of the kept open items per budget, after the advance (an advanced item saves more). */
+function committedPerBudgetAfter(keepers: Array<{ d: OpenItemDecision; open: OpenItem }>, scopes: ScopeRun): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of keepers) {
+    if (k.d.outcome !== "keep") continue;
+    for (const b of scopes.budgetsOf(k.open.item)) out.set(b, (out.get(b) ?? 0) + k.d.saving);
+  }
+  return out;
 }
 
 /** Day starts inside the period at or after `from` (the instants a plan may act on), ascending. */

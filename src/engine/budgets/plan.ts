@@ -1,0 +1,120 @@
+/**
+ * Planning for several budgets at once (issue #18): close the gap of every over-budget scope that a plan can
+ * close, with the least harm overall. The single-budget planners (engine/planner) do the work; this decides which
+ * part of the gap each one closes and over which resources:
+ *
+ *  1. What each budget still needs: its gap − the saving of the open items in it (commitments.ts) − the saving of
+ *     the items already chosen here that are in it. An item counts for every budget it is in.
+ *  2. Budgets are planned narrowest first (fewest resources), `all` last. A narrow budget's gap can only be closed
+ *     by its own resources, and what is chosen for it also lowers every budget around it — so the budgets around
+ *     it then need less, and an item that closes several gaps at once is chosen before one that closes one.
+ *     Each budget's planner sees only that budget's resources, minus the resources already chosen, vetoed, held
+ *     or in open items, and picks with the planner's own harm order (planner/harm.ts).
+ *  3. A budget whose baseline alone exceeds its target is not planned (no plan can reach it): it is reported.
+ *  4. Prune: when more than one budget was planned, an item whose every over budget stays closed without it is
+ *     dropped again — the most important resources first (lowest prio), and among equally important ones the item
+ *     that serves fewer budgets first. So items closing several gaps at once are preferred only when the harm is
+ *     equal.
+ * With only `all` over budget this is one call of the planner on the whole tree, exactly as without `budgets:`.
+ */
+import { planTerminations } from "../planner/index.ts";
+import type { PlannerInput } from "../planner/units.ts";
+import type { PlannedTermination, TerminationPlan, VirtualResource } from "../types.ts";
+import type { ScopeFigures } from "./figures.ts";
+import { ALL } from "./scope.ts";
+
+export interface ScopedPlanInput {
+  /** Everything the single planner needs except the gap, the roots and the blocked ids. */
+  base: Omit<PlannerInput, "gap" | "roots" | "vetoed" | "baselineExceedsBudget">;
+  roots: VirtualResource[];
+  blocked: Set<string>;
+  /** `all` first, then the named budgets. */
+  figures: ScopeFigures[];
+  /** Saving of the open items kept, per budget. */
+  committed: Map<string, number>;
+  /** Root id → the budgets it is in. */
+  byRoot: Map<string, string[]>;
+  eps: number;
+}
+
+export interface ScopedPlan {
+  plan: TerminationPlan;
+  /** Saving of the new items per budget. */
+  planned: Map<string, number>;
+  /** Budgets the planner could not close (not even with every resource it may touch). */
+  exhausted: Set<string>;
+}
+
+export function planScopes(input: ScopedPlanInput): ScopedPlan {
+  const { figures, committed, byRoot, eps } = input;
+  const chosen: PlannedTermination[] = [];
+  const chosenRoots = new Set<string>();
+  const planned = new Map<string, number>();
+  const exhausted = new Set<string>();
+  const need = (f: ScopeFigures) => f.gap - (committed.get(f.name) ?? 0) - (planned.get(f.name) ?? 0);
+  const size = (f: ScopeFigures) => (f.name === ALL ? Infinity : (f.roots?.size ?? 0));
+  const order = figures.slice().sort((a, b) => size(a) - size(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let allOutcome: TerminationPlan["outcome"] | undefined;
+  let calls = 0;
+  for (const f of order) {
+    const isAll = f.name === ALL;
+    if (!isAll && f.baselineExceedsBudget) continue;
+    const gap = need(f);
+    if (!(gap > eps) && !isAll) continue;
+    const roots = isAll ? input.roots : input.roots.filter((r) => f.roots?.has(r.id));
+    const vetoed = new Set(input.blocked);
+    for (const id of chosenRoots) vetoed.add(id);
+    const plan = planTerminations({
+      ...input.base,
+      roots,
+      gap: gap > eps ? gap : 0,
+      vetoed,
+      baselineExceedsBudget: isAll ? f.baselineExceedsBudget : false,
+    });
+    if (isAll) allOutcome = plan.outcome;
+    if (plan.items.length > 0 || gap > eps) calls++;
+    if (plan.outcome === "END_OF_MANAGEABLE_LIST") exhausted.add(f.name);
+    for (const item of plan.items) {
+      const budgets = byRoot.get(item.vrId) ?? [ALL];
+      chosen.push({ ...item, ...(isAll ? {} : { reason: `budget ${f.name}: ${item.reason}` }), budgets });
+      chosenRoots.add(item.vrId);
+      for (const b of budgets) planned.set(b, (planned.get(b) ?? 0) + item.tsave);
+    }
+  }
+  const items = calls > 1 ? prune(chosen, figures, committed, planned, eps) : chosen;
+  const savings = items.reduce((s, i) => s + i.tsave, 0);
+  const anyUncovered = [...exhausted].length > 0;
+  const outcome: TerminationPlan["outcome"] =
+    allOutcome === "BASELINE_EXCEEDS_BUDGET" || allOutcome === "END_OF_MANAGEABLE_LIST"
+      ? allOutcome
+      : anyUncovered
+        ? "END_OF_MANAGEABLE_LIST"
+        : items.length > 0
+          ? "OK"
+          : (allOutcome ?? "NOT_NEEDED");
+  items.sort((a, b) => a.tdate - b.tdate || b.prio - a.prio || (a.vrId < b.vrId ? -1 : 1));
+  const all = figures.find((f) => f.name === ALL)!;
+  return {
+    plan: { createdAt: input.base.now, period: input.base.period, mode: input.base.mode, gap: all.gap, savings, outcome, items },
+    planned,
+    exhausted,
+  };
+}
+
+function prune(items: PlannedTermination[], figures: ScopeFigures[], committed: Map<string, number>, planned: Map<string, number>, eps: number): PlannedTermination[] {
+  const gap = new Map(figures.map((f) => [f.name, f.gap]));
+  const covered = (b: string) => (committed.get(b) ?? 0) + (planned.get(b) ?? 0);
+  const order = items
+    .slice()
+    .sort((a, b) => a.prio - b.prio || (a.budgets?.length ?? 1) - (b.budgets?.length ?? 1) || a.tsave - b.tsave || (a.vrId < b.vrId ? -1 : 1));
+  const dropped = new Set<PlannedTermination>();
+  for (const item of order) {
+    const budgets = item.budgets ?? [ALL];
+    // Only where the item's budgets are closed now and stay closed without it.
+    const spare = budgets.every((b) => !((gap.get(b) ?? 0) > eps) || covered(b) - item.tsave >= (gap.get(b) ?? 0) - eps);
+    if (!spare) continue;
+    dropped.add(item);
+    for (const b of budgets) planned.set(b, (planned.get(b) ?? 0) - item.tsave);
+  }
+  return items.filter((i) => !dropped.has(i));
+}
