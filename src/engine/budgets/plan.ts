@@ -11,13 +11,17 @@
  *     Each budget's planner sees only that budget's resources, minus the resources already chosen, vetoed, held
  *     or in open items, and picks with the planner's own harm order (planner/harm.ts).
  *  3. A budget whose baseline alone exceeds its target is not planned (no plan can reach it): it is reported.
+ *     When a budget already holds items chosen for narrower budgets inside it, it is also planned afresh (those
+ *     items' resources free again): that plan is kept instead when it still closes every budget planned before and
+ *     does less harm overall (planner/harm.ts) — one item acting earlier may close both gaps where keeping the
+ *     narrow choice would add a second, more important resource.
  *  4. Prune: when more than one budget was planned, an item whose every over budget stays closed without it is
  *     dropped again — the most important resources first (lowest prio), and among equally important ones the item
  *     that serves fewer budgets first. So items closing several gaps at once are preferred only when the harm is
  *     equal.
  * With only `all` over budget this is one call of the planner on the whole tree, exactly as without `budgets:`.
  */
-import { planTerminations } from "../planner/index.ts";
+import { compareHarm, harmOf, planTerminations } from "../planner/index.ts";
 import type { PlannerInput } from "../planner/units.ts";
 import type { PlannedTermination, TerminationPlan, VirtualResource } from "../types.ts";
 import type { ScopeFigures } from "./figures.ts";
@@ -47,47 +51,76 @@ export interface ScopedPlan {
 
 export function planScopes(input: ScopedPlanInput): ScopedPlan {
   const { figures, committed, byRoot, eps } = input;
-  const chosen: PlannedTermination[] = [];
-  const chosenRoots = new Set<string>();
-  const planned = new Map<string, number>();
   const exhausted = new Set<string>();
-  const need = (f: ScopeFigures) => f.gap - (committed.get(f.name) ?? 0) - (planned.get(f.name) ?? 0);
   const size = (f: ScopeFigures) => (f.name === ALL ? Infinity : (f.roots?.size ?? 0));
   const order = figures.slice().sort((a, b) => size(a) - size(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const inScope = (f: ScopeFigures, rootId: string) => f.name === ALL || !!f.roots?.has(rootId);
+  const needOf = (f: ScopeFigures, items: PlannedTermination[]) =>
+    f.gap - (committed.get(f.name) ?? 0) - items.reduce((s, i) => s + (inScope(f, i.vrId) ? i.tsave : 0), 0);
+  const periodEnd = input.base.period.end;
+  const call = (f: ScopeFigures, gap: number, taken: PlannedTermination[]) => {
+    const isAll = f.name === ALL;
+    const vetoed = new Set(input.blocked);
+    for (const i of taken) vetoed.add(i.vrId);
+    const plan = planTerminations({
+      ...input.base,
+      roots: isAll ? input.roots : input.roots.filter((r) => f.roots?.has(r.id)),
+      gap: gap > eps ? gap : 0,
+      vetoed,
+      baselineExceedsBudget: isAll ? f.baselineExceedsBudget : false,
+    });
+    const items = plan.items.map((item) => ({ ...item, ...(isAll ? {} : { reason: `budget ${f.name}: ${item.reason}` }), budgets: byRoot.get(item.vrId) ?? [ALL] }));
+    return { plan, items };
+  };
+  let chosen: PlannedTermination[] = [];
+  const done: ScopeFigures[] = [];
   let allOutcome: TerminationPlan["outcome"] | undefined;
   let calls = 0;
   for (const f of order) {
     const isAll = f.name === ALL;
     if (!isAll && f.baselineExceedsBudget) continue;
-    const gap = need(f);
-    if (!(gap > eps) && !isAll) continue;
-    const roots = isAll ? input.roots : input.roots.filter((r) => f.roots?.has(r.id));
-    const vetoed = new Set(input.blocked);
-    for (const id of chosenRoots) vetoed.add(id);
-    const plan = planTerminations({
-      ...input.base,
-      roots,
-      gap: gap > eps ? gap : 0,
-      vetoed,
-      baselineExceedsBudget: isAll ? f.baselineExceedsBudget : false,
-    });
-    if (isAll) allOutcome = plan.outcome;
-    if (plan.items.length > 0 || gap > eps) calls++;
-    if (plan.outcome === "END_OF_MANAGEABLE_LIST") exhausted.add(f.name);
-    for (const item of plan.items) {
-      const budgets = byRoot.get(item.vrId) ?? [ALL];
-      chosen.push({ ...item, ...(isAll ? {} : { reason: `budget ${f.name}: ${item.reason}` }), budgets });
-      chosenRoots.add(item.vrId);
-      for (const b of budgets) planned.set(b, (planned.get(b) ?? 0) + item.tsave);
+    const gap = needOf(f, chosen);
+    if (!(gap > eps) && !isAll) {
+      done.push(f);
+      continue;
     }
+    // A: keep what the narrower budgets chose and close the rest of this one's gap around it.
+    const a = call(f, gap, chosen);
+    let next = chosen.concat(a.items);
+    let outcome = a.plan.outcome;
+    // B: plan this budget afresh, the narrower budgets' items in it included (one item, acting earlier, may close
+    // both gaps where A adds a second, more important one); kept when it still closes every budget planned so far
+    // and does less harm overall.
+    const mine = chosen.filter((i) => inScope(f, i.vrId));
+    if (gap > eps && mine.length > 0) {
+      const others = chosen.filter((i) => !inScope(f, i.vrId));
+      const b = call(f, needOf(f, others), others);
+      const alt = others.concat(b.items);
+      const closes = done.every((g) => g.baselineExceedsBudget || exhausted.has(g.name) || !(needOf(g, alt) > eps));
+      if (b.plan.outcome === "OK" && closes && compareHarm(harmOf(alt, periodEnd), harmOf(next, periodEnd)) < 0) {
+        next = alt;
+        outcome = b.plan.outcome;
+      }
+    }
+    if (isAll) allOutcome = outcome;
+    if (next.length > chosen.length || gap > eps) calls++;
+    if (outcome === "END_OF_MANAGEABLE_LIST") exhausted.add(f.name);
+    chosen = next;
+    done.push(f);
   }
+  const planned = new Map<string, number>();
+  const tally = (items: PlannedTermination[]) => {
+    planned.clear();
+    for (const i of items) for (const b of i.budgets ?? [ALL]) planned.set(b, (planned.get(b) ?? 0) + i.tsave);
+  };
+  tally(chosen);
   const items = calls > 1 ? prune(chosen, figures, committed, planned, eps) : chosen;
+  tally(items);
   const savings = items.reduce((s, i) => s + i.tsave, 0);
-  const anyUncovered = [...exhausted].length > 0;
   const outcome: TerminationPlan["outcome"] =
     allOutcome === "BASELINE_EXCEEDS_BUDGET" || allOutcome === "END_OF_MANAGEABLE_LIST"
       ? allOutcome
-      : anyUncovered
+      : exhausted.size > 0
         ? "END_OF_MANAGEABLE_LIST"
         : items.length > 0
           ? "OK"
