@@ -34,6 +34,7 @@ import type {
 
 export type { Evaluation, EvaluateFn, EngineLog, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
 import type { Evaluation, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
+import { budgetAtRisk } from "./engine-contract.ts";
 
 export class Engine implements EngineHandle {
   readonly connection = "in-process";
@@ -143,7 +144,7 @@ export class Engine implements EngineHandle {
         dataFresh: fresh,
         isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
         origin: this.origin(),
-        budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
+        budgetAtRisk: budgetAtRisk(ev),
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
       const resumed = await parkingTick(
@@ -236,7 +237,7 @@ export class Engine implements EngineHandle {
       desired,
       origin: this.origin(),
       roots: new Map(ev.roots.map((r) => [r.id, r])),
-      budgetAtRisk: ev.budget.gap > 0,
+      budgetAtRisk: budgetAtRisk(ev),
     });
     for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
     for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
