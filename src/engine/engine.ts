@@ -20,6 +20,7 @@ import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
 import { composeSnapshot } from "./snapshot-build.ts";
 import type {
+  BudgetScopeState,
   BudgetSummary,
   CloudResource,
   CommandResult,
@@ -81,6 +82,11 @@ export class Engine implements EngineHandle {
   /** The budget of the last settle, without building a snapshot (replay reads it every simulated day). */
   get budget(): BudgetSummary | undefined {
     return this.evaluation?.budget;
+  }
+
+  /** With `budgets:`: every budget's state after the last settle (replay reads it every simulated day). */
+  get budgetStates(): BudgetScopeState[] | undefined {
+    return this.evaluation?.budgets?.states;
   }
 
   /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */

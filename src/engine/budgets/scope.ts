@@ -9,7 +9,8 @@
  *   then counts whole there (it is planned whole too).
  * - Spend that belongs to no resource (a ghost: cost records of a resource gone from the inventory) counts for
  *   `all` and for a project/region scope when its cost record names the project (or, naming none, the configured
- *   one); never for a scope with tag matches — a cost record carries no tags.
+ *   one); never for a scope with tag matches — a cost record carries no tags. Except a resource the engine
+ *   itself deleted (or found gone): the ledger still has it, so its ghost counts wherever the resource did.
  */
 import type { CloudResource, ResourceUnit } from "../types.ts";
 
@@ -29,6 +30,11 @@ export interface HomeProject {
   id?: string;
   name?: string;
   region: string;
+  /**
+   * Ghost id → the resource whose cost records it holds, for resources the engine itself deleted or found gone
+   * (closed-loop ledger): their spend stays in the budgets — tags included — they were in.
+   */
+  ghosts?: Map<string, CloudResource>;
 }
 
 export const ALL = "all";
@@ -63,6 +69,8 @@ export function resourceIn(scope: BudgetScope, r: Pick<CloudResource, "projectId
 export function unitIn(scope: BudgetScope, u: ResourceUnit, home: HomeProject): boolean {
   if (u.members.length > 0) return u.members.some((m) => unitIn(scope, m, home));
   if (u.resource) return resourceIn(scope, u.resource, home);
+  const was = u.kind === "GHOST" ? home.ghosts?.get(u.id) : undefined;
+  if (was) return resourceIn(scope, was, home);
   if (u.kind === "GHOST") return placeMatches(scope, { projectId: u.costProject?.id, projectName: u.costProject?.name, region: u.costProject?.region }, home);
   return false;
 }

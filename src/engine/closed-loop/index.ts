@@ -23,6 +23,7 @@ import { scopeBudgets, scopeStates, type BudgetSetup, type ScopeRun } from "../b
 import { planTerminations } from "../planner/index.ts";
 import type {
   BudgetScopeState,
+  CloudResource,
   BudgetSummary,
   ForecastSummary,
   PlanAction,
@@ -190,7 +191,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   }
   const gap = budget.gap;
   const cancellable = (k: { open: OpenItem }) => k.open.item.state === "PENDING" || k.open.item.state === "APPROVED";
-  const scopes = o.budgets ? scopeBudgets(o.budgets, state.roots, state.excluded, forecasts, budget) : undefined;
+  const scopes = o.budgets ? scopeBudgets(withGhosts(o.budgets, state, ledger), state.roots, state.excluded, forecasts, budget) : undefined;
   let committedPer: Map<string, number> | undefined;
   if (scopes) {
     // Several budgets: an item counts for each budget it is in, and stays while any of them needs it.
@@ -294,6 +295,17 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     vetoedLeaves,
     ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, committedPerBudgetAfter(keepers, scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),
   };
+}
+
+/** The resources the engine acted on whose cost records now form a ghost: budgets keep counting them. */
+function withGhosts(setup: BudgetSetup, state: ForecastState, ledger: ActionLedger): BudgetSetup {
+  if (!ledger.actedResources || state.alias.size === 0) return setup;
+  const ghosts = new Map<string, CloudResource>();
+  for (const [leaf, ghost] of state.alias) {
+    const r = ledger.actedResources.get(leaf);
+    if (r) ghosts.set(ghost, r);
+  }
+  return ghosts.size > 0 ? { ...setup, home: { ...setup.home, ghosts } } : setup;
 }
 
 /** Saving of the kept open items per budget, after the advance (an advanced item saves more). */
