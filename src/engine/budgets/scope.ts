@@ -49,16 +49,28 @@ interface Place {
 
 export function placeMatches(scope: BudgetScope, p: Place, home: HomeProject): boolean {
   if (scope.projects) {
-    const id = p.projectId ?? (p.projectName === undefined ? home.id : undefined);
-    const name = p.projectName ?? (p.projectId === undefined ? home.name : undefined);
+    const { id, name } = projectOf(p, home);
     if (!scope.projects.some((x) => x === id || x === name)) return false;
   }
-  if (scope.regions && !scope.regions.includes(p.region ?? home.region)) return false;
+  // The dashboard writes regions in capitals (EU-DE), OTC in lower case.
+  if (scope.regions && !scope.regions.some((r) => r.toLowerCase() === (p.region ?? home.region).toLowerCase())) return false;
   if (scope.tags) {
     if (!p.tags) return false;
     for (const k in scope.tags) if (p.tags[k] !== scope.tags[k]) return false;
   }
   return true;
+}
+
+/**
+ * A place's project by id and name. Nothing named: the configured project. One of them naming the configured
+ * project: both are its. Only an id while the configured project is known only by name (its id is resolved through
+ * IAM at run time): the configured one — in a single-project config the sources keep only its records.
+ */
+function projectOf(p: Place, home: HomeProject): { id?: string; name?: string } {
+  if (p.projectId === undefined && p.projectName === undefined) return { id: home.id, name: home.name };
+  if ((p.projectId !== undefined && p.projectId === home.id) || (p.projectName !== undefined && p.projectName === home.name)) return { id: home.id ?? p.projectId, name: home.name ?? p.projectName };
+  if (p.projectName === undefined && home.id === undefined) return { id: p.projectId, name: home.name };
+  return { id: p.projectId, name: p.projectName };
 }
 
 export function resourceIn(scope: BudgetScope, r: Pick<CloudResource, "projectId" | "projectName" | "region" | "tags">, home: HomeProject): boolean {
