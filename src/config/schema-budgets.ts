@@ -65,8 +65,12 @@ export const budget = z
   })
   .describe("A named budget: a target for the spend of the resources in its scope");
 
+/** Every budget is a `budget` label value on the metrics port: the list is bounded. */
+export const MAX_BUDGETS = 50;
+
 export const budgets = z
   .array(budget, { error: expected("a list of budgets") })
+  .max(MAX_BUDGETS, { error: () => `at most ${MAX_BUDGETS} budgets (each is a label value on the metrics port)` })
   .superRefine((list, ctx) => {
     const first = new Map<string, number>();
     list.forEach((b, i) => {
