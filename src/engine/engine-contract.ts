@@ -7,6 +7,7 @@ import type { Store, StoredPlanItem } from "../store/store.ts";
 import type { ActionLedger, PlanDecision, Settled } from "./closed-loop/index.ts";
 import type { Schedule } from "./actions/schedule.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
+import type { CostInput } from "./virtual/columns.ts";
 import type {
   ApiEndpointStats,
   BillingPeriod,
@@ -44,7 +45,7 @@ export function budgetAtRisk(ev: Pick<Evaluation, "budget" | "budgets"> | undefi
   return ev.budget.gap > 0 || (ev.budgets?.states.some((s) => s.gap > 0) ?? false);
 }
 
-export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; ledger: ActionLedger }) => Evaluation;
+export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostInput; now: number; ledger: ActionLedger }) => Evaluation;
 
 export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 
@@ -54,6 +55,8 @@ export interface EngineNotifier {
   alert(message: string, key: string): void;
   /** Resolves when sends in flight are done (shutdown). */
   flush(): Promise<void>;
+  /** Called every tick by the acting engine: time-driven messages (the daily owner digest, src/notify/digest.ts). */
+  tick?(now: number): void;
 }
 
 /** Read-only data from services that run beside the engine (the chargeback pipeline), merged into snapshots. */

@@ -6,6 +6,7 @@
 import type { Config } from "../config/types.ts";
 import { compileActions, type CompiledActions } from "./actions/index.ts";
 import type { BudgetSetup } from "./budgets/index.ts";
+import type { CostInput } from "./virtual/index.ts";
 import { buildForecastState, emptyLedger, settle, type ActionLedger, type ForecastState, type PlanDecision, type Settled } from "./closed-loop/index.ts";
 import { addDays, billingPeriod, daysBetween, DEFAULT_TIME_ZONE, isoDay } from "./period.ts";
 import type {
@@ -42,7 +43,8 @@ export interface EvaluateOptions {
 
 export interface EvaluateInput {
   resources: CloudResource[];
-  costs: CostRecord[];
+  /** Records, or columns streamed from the dashboard (virtual/columns.ts). */
+  costs: CostInput;
   options: EvaluateOptions;
   now: number;
   /** What the engine did and promised this period (its plan items); empty when absent. */

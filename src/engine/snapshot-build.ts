@@ -23,6 +23,7 @@ export interface SnapshotParts {
   extras?: SnapshotExtras;
   counters: EngineCounters;
   lease?: EngineSnapshot["lease"];
+  projects?: EngineSnapshot["projects"];
 }
 
 export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
@@ -52,6 +53,7 @@ export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
     ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
     ...(p.lease ? { lease: p.lease } : {}),
     ...(scoped ? { budgets: scoped.states } : {}),
+    ...(p.projects ? { projects: p.projects } : {}),
   };
   return deepFreeze(snap);
 }

@@ -66,6 +66,8 @@ export interface EngineSnapshot {
   lease?: LeaseView;
   /** With `budgets:` (engine/budgets): every budget, `all` (target-budget) first, then the named ones. */
   budgets?: BudgetScopeState[];
+  /** `projects:` configured (issue #18): every project of the fleet and how its last sync went. */
+  projects?: ProjectSyncState[];
 }
 
 /** One budget at one moment (engine/budgets): its figures, how its gap is covered, and the items that serve it. */
@@ -93,6 +95,23 @@ export interface BudgetScopeState {
   uncovered: number;
   /** Ids of the open plan items (PENDING, APPROVED, EXECUTING) in it. */
   items: string[];
+}
+
+/**
+ * One project of a fleet sync. DEGRADED: it could not be listed completely this round; its resources are shown
+ * as last known (or not at all), counted as baseline, and nothing is planned or executed on them until it is OK.
+ */
+export interface ProjectSyncState {
+  id: string;
+  name: string;
+  region: string;
+  status: "OK" | "DEGRADED";
+  /** Why it is DEGRADED (redacted, never a secret). */
+  error?: string;
+  /** Resources listed (OK) or held from the last good listing (DEGRADED). */
+  resources: number;
+  /** Last complete listing of this project (epoch ms). */
+  lastSyncAt?: number;
 }
 
 /** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */

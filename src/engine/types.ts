@@ -57,10 +57,16 @@ export interface CloudResource {
    * to delete it and stopping saves nothing, so no plan touches it and its spend is baseline.
    */
   prepaid?: boolean;
-  /** the OTC project/region it was listed in; absent in a single-project config */
+  /** The OTC project/region it was listed in; absent in a single-project config. */
   projectId?: string;
   projectName?: string;
   region?: string;
+  /**
+   * Set when its project could not be listed this round (DEGRADED): the resource as last listed, kept so plan items
+   * on it are neither GONE nor regrouped; it counts as baseline and nothing is planned or executed on it. The text
+   * says why (shown in the tree).
+   */
+  held?: string;
 }
 
 export interface CostRecord {
