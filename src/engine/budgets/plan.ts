@@ -15,10 +15,11 @@
  *     items' resources free again): that plan is kept instead when it still closes every budget planned before and
  *     does less harm overall (planner/harm.ts) — one item acting earlier may close both gaps where keeping the
  *     narrow choice would add a second, more important resource.
- *  4. Prune: when more than one budget was planned, an item whose every over budget stays closed without it is
- *     dropped again — the most important resources first (lowest prio), and among equally important ones the item
- *     that serves fewer budgets first. So items closing several gaps at once are preferred only when the harm is
- *     equal.
+ *  4. Prune and consolidate (only when more than one budget was planned): an item whose every over budget stays
+ *     closed without it is dropped again — the most important resources first (lowest prio), and among equally
+ *     important ones the item that serves fewer budgets first. So items closing several gaps at once are preferred
+ *     only when the harm is equal. Then two items serving different budgets are replaced by one resource lying in
+ *     all of them when that does less harm (fewer resources; `consolidate`, plans of up to 40 items).
  * With only `all` over budget this is one call of the planner on the whole tree, exactly as without `budgets:`.
  */
 import { compareHarm, harmOf, planTerminations } from "../planner/index.ts";
@@ -114,7 +115,11 @@ export function planScopes(input: ScopedPlanInput): ScopedPlan {
     for (const i of items) for (const b of i.budgets ?? [ALL]) planned.set(b, (planned.get(b) ?? 0) + i.tsave);
   };
   tally(chosen);
-  const items = calls > 1 ? prune(chosen, figures, committed, planned, eps) : chosen;
+  let items = calls > 1 ? prune(chosen, figures, committed, planned, eps) : chosen;
+  if (calls > 1) {
+    const closes = (alt: PlannedTermination[]) => done.every((g) => g.baselineExceedsBudget || exhausted.has(g.name) || !(needOf(g, alt) > eps));
+    items = consolidate(items, input, byRoot, figures, needOf, closes, eps);
+  }
   tally(items);
   const savings = items.reduce((s, i) => s + i.tsave, 0);
   const outcome: TerminationPlan["outcome"] =
@@ -132,6 +137,64 @@ export function planScopes(input: ScopedPlanInput): ScopedPlan {
     planned,
     exhausted,
   };
+}
+
+/** Small plans only: pairs tried for a shared replacement, candidates per pair, rounds. */
+const CONSOLIDATE_MAX_ITEMS = 40;
+const CONSOLIDATE_CANDIDATES = 20;
+const CONSOLIDATE_ROUNDS = 10;
+
+/**
+ * Two items serving different budgets may be replaced by one resource that lies in all of them (a team shared by two
+ * projects): fewer resources is less harm (planner/harm.ts), which planning one budget at a time cannot see. Tried
+ * on plans of up to 40 items, for resources at least as expendable as the pair's least expendable item; a
+ * replacement is kept when every budget planned stays closed and the whole plan does less harm.
+ */
+function consolidate(
+  items: PlannedTermination[],
+  input: ScopedPlanInput,
+  byRoot: Map<string, string[]>,
+  figures: ScopeFigures[],
+  needOf: (f: ScopeFigures, items: PlannedTermination[]) => number,
+  closes: (items: PlannedTermination[]) => boolean,
+  eps: number,
+): PlannedTermination[] {
+  if (items.length < 2 || items.length > CONSOLIDATE_MAX_ITEMS) return items;
+  const end = input.base.period.end;
+  const over = new Set(figures.filter((f) => f.name !== ALL && f.gap > eps).map((f) => f.name));
+  let best = items;
+  for (let round = 0; round < CONSOLIDATE_ROUNDS; round++) {
+    let improved = false;
+    const taken = new Set(best.map((i) => i.vrId));
+    outer: for (let a = 0; a < best.length; a++) {
+      for (let b = a + 1; b < best.length; b++) {
+        const i = best[a]!;
+        const j = best[b]!;
+        const want = new Set([...(i.budgets ?? []), ...(j.budgets ?? [])].filter((n) => over.has(n)));
+        if (want.size < 2) continue;
+        const floor = Math.min(i.prio, j.prio);
+        const candidates = input.roots
+          .filter((r) => !taken.has(r.id) && !input.blocked.has(r.id) && r.prio >= floor && [...want].every((n) => byRoot.get(r.id)?.includes(n)))
+          .sort((x, y) => y.prio - x.prio || (x.id < y.id ? -1 : 1))
+          .slice(0, CONSOLIDATE_CANDIDATES);
+        if (candidates.length === 0) continue;
+        const rest = best.filter((x) => x !== i && x !== j);
+        const gap = Math.max(0, ...figures.filter((f) => want.has(f.name) || f.name === ALL).map((f) => needOf(f, rest)));
+        if (!(gap > eps)) continue;
+        for (const u of candidates) {
+          const p = planTerminations({ ...input.base, roots: [u], gap, vetoed: input.blocked, baselineExceedsBudget: false });
+          if (p.outcome !== "OK" || p.items.length === 0) continue;
+          const alt = rest.concat(p.items.map((x) => ({ ...x, reason: `budgets ${[...want].join(", ")}: ${x.reason}`, budgets: byRoot.get(x.vrId) ?? [ALL] })));
+          if (!closes(alt) || compareHarm(harmOf(alt, end), harmOf(best, end)) >= 0) continue;
+          best = alt;
+          improved = true;
+          break outer;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return best;
 }
 
 function prune(items: PlannedTermination[], figures: ScopeFigures[], committed: Map<string, number>, planned: Map<string, number>, eps: number): PlannedTermination[] {

@@ -124,6 +124,29 @@ describe("planning every over-budget scope", () => {
     expect(items.find((i) => i.vrId === "ECS_pay1")!.budgets).toEqual(["all", "team-x"]);
   });
 
+  test("equal harm: the item that closes two gaps at once is kept, the one closing one is dropped", () => {
+    // Three servers of equal prio and cost: x only in A, y in A and B, z only in B. Each gap needs one server.
+    const resources: CloudResource[] = [];
+    const costs: CostRecord[] = [];
+    for (const [id, teams] of [["x", "a"], ["y", "ab"], ["z", "b"]] as const) {
+      resources.push({ kind: "ECS", id, name: id, status: "ACTIVE", tags: { ot3c_prio: "50", ...(teams.includes("a") ? { in_a: "1" } : {}), ...(teams.includes("b") ? { in_b: "1" } : {}) } });
+      for (let d = "2026-09-01"; d <= "2026-11-08"; d = addDays(d, 1)) costs.push({ date: d, resourceId: id, product: "OTC_S3M_LI", amount: 10 });
+    }
+    const scopes: BudgetScope[] = [
+      { name: "A", target: 30 * 20 - 50, tags: { in_a: "1" } },
+      { name: "B", target: 30 * 20 - 50, tags: { in_b: "1" } },
+    ];
+    const ev = evaluate({ resources, costs, options: withBudgets(scopes), now });
+    expect(ev.plan.items.map((i) => i.vrId)).toEqual(["ECS_y"]);
+    expect(ev.plan.items[0].budgets).toEqual(["all", "A", "B"]);
+    for (const name of ["A", "B"]) expect(state(ev, name).uncovered).toBe(0);
+    // The same with the shared server named last (each budget alone would pick its own first): one server, not two.
+    const renamed = resources.map((r) => ({ ...r, id: { x: "a", y: "c", z: "b" }[r.id]! }));
+    const renamedCosts = costs.map((c) => ({ ...c, resourceId: { x: "a", y: "c", z: "b" }[c.resourceId]! }));
+    const ev2 = evaluate({ resources: renamed, costs: renamedCosts, options: withBudgets(scopes), now });
+    expect(ev2.plan.items.map((i) => i.vrId)).toEqual(["ECS_c"]);
+  });
+
   test("a scope whose baseline alone exceeds its target is reported, not planned", () => {
     const f = fixture();
     const scopes: BudgetScope[] = [{ name: "team-y", target: 50, tags: { ot3c_owner: "team-y" } }];
