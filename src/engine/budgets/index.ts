@@ -16,6 +16,7 @@ import { itemBudgets, membership, scopeWithin, type BudgetScope, type HomeProjec
 
 export { ALL, itemBudgets, membership, placeMatches, resourceIn, scopeWithin, unitIn, type BudgetScope, type HomeProject } from "./scope.ts";
 export type { ScopeFigures } from "./figures.ts";
+export { scopedNeeds, type ScopedNeeds } from "./advance.ts";
 
 /** What the closed loop is given when `budgets:` is configured. */
 export interface BudgetSetup {

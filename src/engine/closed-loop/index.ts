@@ -19,7 +19,7 @@
  * /metrics and the notifications agree at every moment.
  */
 import { computeBudget } from "../budget.ts";
-import { scopeBudgets, scopeStates, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
+import { scopeBudgets, scopedNeeds, scopeStates, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
 import { planTerminations } from "../planner/index.ts";
 import type {
   BudgetScopeState,
@@ -240,7 +240,9 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   //    closes the gap, never before the grace from now).
   let uncovered = gap - committed - plan.savings;
   let advanced = 0;
-  if (uncovered > EPS) {
+  // With budgets: what each still lacks; an item moves for the largest lack among its budgets (budgets/advance.ts).
+  const needs = scopes && scopedPlan ? scopedNeeds(scopes.figures, committedPer!, scopedPlan.planned, EPS) : undefined;
+  if (uncovered > EPS || needs?.any()) {
     const days = candidateDays(state, now + o.graceMs);
     // An item an operator postponed (its deadline past the date it was planned for) keeps the operator's date.
     const postponed = (k: { open: OpenItem }) => k.open.item.deadline > k.open.item.tdate + 60_000;
@@ -248,8 +250,11 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       .filter((k) => k.d.outcome === "keep" && cancellable(k) && !postponed(k))
       .sort((a, b) => b.open.item.prio - a.open.item.prio || (a.open.item.id < b.open.item.id ? -1 : 1));
     for (const k of movable) {
-      if (uncovered <= EPS) break;
+      if (needs ? !needs.any() : uncovered <= EPS) break;
       const item = k.open.item;
+      const budgets = needs ? scopes!.budgetsOf(item) : [];
+      const want = needs ? needs.of(budgets) : uncovered;
+      if (want <= EPS) continue;
       const current = Math.max(item.deadline, now);
       const live = k.open.leaves.filter((l) => liveLeaves.has(l));
       const savingAt = (t: number) => live.reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, t, stopped, done.get(leaf) ?? []), 0);
@@ -259,7 +264,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       let gain = 0;
       for (let i = earlier.length - 1; i >= 0; i--) {
         const g = savingAt(earlier[i]) - k.d.saving;
-        if (g >= uncovered - EPS) {
+        if (g >= want - EPS) {
           chosen = earlier[i];
           gain = g;
           break;
@@ -274,6 +279,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       k.d.saving += gain;
       uncovered -= gain;
       advanced += gain;
+      needs?.apply(budgets, gain);
     }
   }
   const coverage: PlanCoverage = {

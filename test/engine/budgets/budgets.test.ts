@@ -212,6 +212,30 @@ describe("open items as commitments per scope", () => {
     expect(single.decision.open.map((o) => o.outcome)).toEqual(["CANCELLED", "CANCELLED"]);
   });
 
+  test("a team's gap that only its open item can close: the item acts sooner (advance per budget)", () => {
+    const f = fixture();
+    const r = (id: string) => f.resources.find((x) => x.id === id)!;
+    // One open item on the team's only server, due late in the month: it saves ~5 days × 10.
+    const late = now + 15 * 86_400_000;
+    const team = item({ vrId: "ECS_pay1", prio: 90, resources: [r("pay1")], deadline: late, tdate: late });
+    const ledger = ledgerFromItems([team], period.start);
+    // A budget of pay1 alone (~300 by the month end) that must save ~120: only acting earlier does it.
+    r("pay1").tags.solo = "1";
+    const ev = evaluate({ ...f, options: withBudgets([{ name: "solo", target: 30 * 10 - 120, tags: { solo: "1" } }]), now, ledger });
+    const d = ev.decision.open.find((o) => o.id === team.id)!;
+    expect(d.outcome).toBe("keep");
+    expect(d.advanceTo).toBeDefined();
+    expect(d.advanceTo!).toBeLessThan(late);
+    expect(ev.plan.items).toEqual([]); // nothing else in the budget to plan
+    const st = state(ev, "solo");
+    expect(st.committed).toBeCloseTo(d.saving, 9);
+    expect(st.committed).toBeGreaterThanOrEqual(st.gap - 0.005);
+    expect(st.uncovered).toBe(0);
+    // Without budgets the same item is cancelled: the whole bill is not at risk.
+    const single = evaluate({ ...f, options: base, now, ledger });
+    expect(single.decision.open[0]!.outcome).toBe("CANCELLED");
+  });
+
   test("surplus per scope: an item is cancelled only when every over scope it serves stays covered with 2 % to spare", () => {
     const f = fixture();
     const r = (id: string) => f.resources.find((x) => x.id === id)!;
