@@ -100,3 +100,24 @@ export function withItems(states: BudgetScopeState[], items: StoredPlanItem[], b
 }
 
 export { type ScopedCommitment } from "./commitments.ts";
+
+/** The resources the engine acted on whose cost records now form a ghost (leaf → ghost id): budgets keep them. */
+export function withGhosts(setup: BudgetSetup, alias: Map<string, string>, acted: Map<string, CloudResource> | undefined): BudgetSetup {
+  if (!acted || alias.size === 0) return setup;
+  const ghosts = new Map<string, CloudResource>();
+  for (const [leaf, ghost] of alias) {
+    const r = acted.get(leaf);
+    if (r) ghosts.set(ghost, r);
+  }
+  return ghosts.size > 0 ? { ...setup, home: { ...setup.home, ghosts } } : setup;
+}
+
+/** Saving of the kept open items per budget (after the closed loop's advance: an advanced item saves more). */
+export function keptPerBudget(keepers: Array<{ d: { outcome: string; saving: number }; item: { vrId: string; resources?: CloudResource[] } }>, run: ScopeRun): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of keepers) {
+    if (k.d.outcome !== "keep") continue;
+    for (const b of run.budgetsOf(k.item)) out.set(b, (out.get(b) ?? 0) + k.d.saving);
+  }
+  return out;
+}

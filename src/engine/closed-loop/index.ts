@@ -19,11 +19,10 @@
  * /metrics and the notifications agree at every moment.
  */
 import { computeBudget } from "../budget.ts";
-import { scopeBudgets, scopedNeeds, scopeStates, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
+import { keptPerBudget, scopeBudgets, scopedNeeds, scopeStates, withGhosts, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
 import { planTerminations } from "../planner/index.ts";
 import type {
   BudgetScopeState,
-  CloudResource,
   BudgetSummary,
   ForecastSummary,
   PlanAction,
@@ -191,7 +190,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   }
   const gap = budget.gap;
   const cancellable = (k: { open: OpenItem }) => k.open.item.state === "PENDING" || k.open.item.state === "APPROVED";
-  const scopes = o.budgets ? scopeBudgets(withGhosts(o.budgets, state, ledger), state.roots, state.excluded, forecasts, budget) : undefined;
+  const scopes = o.budgets ? scopeBudgets(withGhosts(o.budgets, state.alias, ledger.actedResources), state.roots, state.excluded, forecasts, budget) : undefined;
   let committedPer: Map<string, number> | undefined;
   if (scopes) {
     // Several budgets: an item counts for each budget it is in, and stays while any of them needs it.
@@ -299,29 +298,8 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     forecasts: summaries(forecasts),
     decision: { create: plan.items, open: decisions },
     vetoedLeaves,
-    ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, committedPerBudgetAfter(keepers, scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),
+    ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, keptPerBudget(keepers.map((k) => ({ d: k.d, item: k.open.item })), scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),
   };
-}
-
-/** The resources the engine acted on whose cost records now form a ghost: budgets keep counting them. */
-function withGhosts(setup: BudgetSetup, state: ForecastState, ledger: ActionLedger): BudgetSetup {
-  if (!ledger.actedResources || state.alias.size === 0) return setup;
-  const ghosts = new Map<string, CloudResource>();
-  for (const [leaf, ghost] of state.alias) {
-    const r = ledger.actedResources.get(leaf);
-    if (r) ghosts.set(ghost, r);
-  }
-  return ghosts.size > 0 ? { ...setup, home: { ...setup.home, ghosts } } : setup;
-}
-
-/** Saving of the kept open items per budget, after the advance (an advanced item saves more). */
-function committedPerBudgetAfter(keepers: Array<{ d: OpenItemDecision; open: OpenItem }>, scopes: ScopeRun): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const k of keepers) {
-    if (k.d.outcome !== "keep") continue;
-    for (const b of scopes.budgetsOf(k.open.item)) out.set(b, (out.get(b) ?? 0) + k.d.saving);
-  }
-  return out;
 }
 
 /** Day starts inside the period at or after `from` (the instants a plan may act on), ascending. */
