@@ -37,6 +37,10 @@ interface ServeInfo {
 
 interface ClientResult {
   stepSeconds: number;
+  /** The listing part of the step (inventory and costs, as the snapshot's sync reports it). */
+  syncSeconds: number;
+  /** Requests repeated after a timeout or a 5xx/429 (not paging: a loaded machine makes them). */
+  retries: number;
   peakRssMB: number;
   steadyRssMB: number;
   heapMB: number;
@@ -120,7 +124,7 @@ if (process.argv[2] === "--client") {
   const steady = vmRssMB();
   const stats = httpStats();
   const result: ClientResult = {
-    stepSeconds, peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
+    stepSeconds, syncSeconds: (snap.sync.durationMs ?? 0) / 1000, retries: stats.reduce((s, e) => s + e.retries, 0), peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
     apiCalls: stats.reduce((s, e) => s + e.requests, 0), perEndpoint: Object.fromEntries(stats.map((e) => [e.endpoint, e.requests])),
     resources: (snap.projects ?? []).reduce((s, p) => s + p.resources, 0), roots: snap.resources.length, planItems: snap.plan.length,
     costRecords: store.lastSync?.()?.costs ?? -1, degraded: (snap.projects ?? []).filter((p) => p.status === "DEGRADED").length, syncState: snap.sync.state,
@@ -159,17 +163,17 @@ for (const size of sizes) {
     info.regions +
     months;
   console.log(
-    `  step (sync + evaluation + plan) ${result.stepSeconds.toFixed(1)} s, sync ${result.syncState}, ${result.resources} resources, ${result.roots} roots, ${result.planItems} plan items; ` +
-      `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.steadyRssMB)} MB; API calls ${result.apiCalls} (minimum ${minimum}); simulator peak ${simPeakRssMB} MB`,
+    `  step (sync + evaluation + plan) ${result.stepSeconds.toFixed(1)} s (listing ${result.syncSeconds.toFixed(1)} s), sync ${result.syncState}, ${result.resources} resources, ${result.roots} roots, ${result.planItems} plan items; ` +
+      `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.steadyRssMB)} MB; API calls ${result.apiCalls} of which ${result.retries} retries (paging minimum ${minimum}); simulator peak ${simPeakRssMB} MB`,
   );
   for (const [e, n] of Object.entries(result.perEndpoint)) console.log(`    ${e}: ${n}`);
   rows.push({ ...info, ...result, size, minimum, simPeakRssMB });
 }
 const big = rows[rows.length - 1]!;
-console.log("\nresources  projects  records     step s  peak MB  idle MB  calls/min");
+console.log("\nresources  projects  records     step s  list s  peak MB  idle MB  calls-retries/min");
 for (const r of rows) {
   console.log(
-    `${String(r.resources).padEnd(11)}${String(r.projects.length).padEnd(10)}${String(r.records).padEnd(12)}${r.stepSeconds.toFixed(1).padEnd(8)}${String(Math.round(r.peakRssMB)).padEnd(9)}${String(Math.round(r.steadyRssMB)).padEnd(9)}${r.apiCalls}/${r.minimum}`,
+    `${String(r.resources).padEnd(11)}${String(r.projects.length).padEnd(10)}${String(r.records).padEnd(12)}${r.stepSeconds.toFixed(1).padEnd(8)}${r.syncSeconds.toFixed(1).padEnd(8)}${String(Math.round(r.peakRssMB)).padEnd(9)}${String(Math.round(r.steadyRssMB)).padEnd(9)}${r.apiCalls - r.retries}/${r.minimum}`,
   );
 }
 report(
@@ -178,8 +182,9 @@ report(
     check(`sync + evaluation, ${big.resources} resources / ${big.records} records`, big.stepSeconds, "s", "<=", 60),
     check("peak RSS of the engine process", big.peakRssMB, "MB", "<=", 1536),
     check("engine resident set idle after the sync", big.steadyRssMB, "MB", "<=", 400),
-    check("API calls above the paging minimum", big.apiCalls - big.minimum, "calls", "<=", 0),
+    // Retries (timeouts on a loaded machine) are reported apart: they are not pages above the minimum.
+    check("API calls above the paging minimum (retries apart)", big.apiCalls - big.retries - big.minimum, "calls", "<=", 0),
     check("projects DEGRADED", big.degraded, "projects", "<=", 0),
   ],
-  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
+  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
 );
