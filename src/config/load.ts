@@ -125,7 +125,9 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
 
   warnIfExposed(loc.file, loc.display, secrets.inline, opts.logger ?? getLogger());
   const config = normalise(parsed.data, { source, secrets, stateDir: opts.stateDir, env, cwd, home });
-  for (const w of budgetWarnings(raw, source, config.budgets, config.targetBudget)) (opts.logger ?? getLogger()).child({ component: "config" }).warn(formatIssue(w));
+  const warnings = budgetWarnings(raw, source, config.budgets, config.targetBudget).map(formatIssue);
+  for (const w of warnings) (opts.logger ?? getLogger()).child({ component: "config" }).warn(w);
+  if (warnings.length > 0) config.warnings = warnings;
   return config;
 }
 

@@ -120,6 +120,8 @@ export interface Config {
   actions?: ActionsConfig & { copyRetentionMs: number };
   /** `budgets:` — named budgets per project, region, tags (issue #18; engine/budgets). Absent: only target-budget. */
   budgets?: BudgetScope[];
+  /** Problems worth a warning, not an error (located, e.g. a nested budget above its parent's target). */
+  warnings?: string[];
 }
 
 /** Thrown for any configuration problem; the CLI prints `message` and exits 78. */

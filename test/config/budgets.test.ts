@@ -91,6 +91,8 @@ describe("budgets:", () => {
     expect(warnings.some((w) => /ot3c\.yaml:12:\d+: budgets\[1\]\.target: budget team \(45\) lies within budget project but exceeds its target \(40\)/.test(w))).toBe(true);
     expect(warnings.some((w) => /budgets\[2\]\.target: budget huge \(99\) exceeds target-budget \(48\)/.test(w))).toBe(true);
     expect(warnings.some((w) => w.includes("budgets[0]"))).toBe(false);
+    // The same lines for `ot3c config check` (its `warnings`).
+    expect(c.warnings).toEqual(warnings);
     expect(warnings).toHaveLength(2);
   });
 });
