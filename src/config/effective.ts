@@ -85,5 +85,14 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
     };
     out.resume = c.actions.resume;
   }
+  if (c.budgets) {
+    out.budgets = c.budgets.map((b) => ({
+      name: b.name,
+      target: b.target,
+      ...(b.projects ? { projects: [...b.projects] } : {}),
+      ...(b.regions ? { regions: [...b.regions] } : {}),
+      ...(b.tags ? { tags: Object.entries(b.tags).map(([k, v]) => `${k}=${v}`) } : {}),
+    }));
+  }
   return out;
 }

@@ -8,6 +8,7 @@ import { deriveEndpoints } from "../providers/otc/endpoints.ts";
 import { projectsConfig } from "./schema-projects.ts";
 import { issueAt, type ConfigIssue } from "./issues.ts";
 import type { RawConfig } from "./schema.ts";
+import { normaliseBudgets } from "./schema-budgets.ts";
 import type { ResolvedSecrets } from "./secrets.ts";
 import type { ConfigSource } from "./source.ts";
 import type { ChargebackConfig, Config, PrometheusAuth } from "./types.ts";
@@ -182,5 +183,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       resume: raw.resume,
     },
   };
+  const budgets = normaliseBudgets(raw.budgets);
+  if (budgets) config.budgets = budgets;
   return config;
 }

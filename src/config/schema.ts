@@ -11,6 +11,7 @@ import { z } from "zod";
 import { OWNER_DOMAIN, OWNER_HANDLE } from "../notify/owners.ts";
 import { expected, MAX_AMOUNT, str, secretString, filePath, url, duration, int, enumOf, bool, billingBegin, listen, email, singleAddress } from "./schema-leaves.ts";
 import { schedules, actions } from "./schema-parking.ts";
+import { budgets } from "./schema-budgets.ts";
 import { projects, regions, regionEndpoints } from "./schema-projects.ts";
 
 export { describeInput, expected, duration, MAX_DURATION_HOURS, MAX_DURATION_MS, validListenHost } from "./schema-leaves.ts";
@@ -253,6 +254,7 @@ export const configSchema = z
       resume: enumOf(["period-start", "on-recovery"] as const)
         .default("period-start")
         .describe("When parked resources start again: at the next period start, or as soon as the budget has room for what the park saves"),
+      budgets: budgets.optional(),
     },
     { error: expected("a mapping of configuration keys") },
   )

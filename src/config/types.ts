@@ -6,6 +6,7 @@
  */
 import type { ActionsConfig } from "../engine/actions/index.ts";
 import type { ForecastModelName, QuantileName } from "../engine/types.ts";
+import type { BudgetScope } from "../engine/budgets/scope.ts";
 
 export interface OtcEndpoints {
   iam: string;
@@ -117,6 +118,10 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Schedules, the ladder's default and resume (issue #17); absent in configs built by hand = the defaults. */
   actions?: ActionsConfig & { copyRetentionMs: number };
+  /** `budgets:` — named budgets per project, region, tags (issue #18; engine/budgets). Absent: only target-budget. */
+  budgets?: BudgetScope[];
+  /** Problems worth a warning, not an error (located, e.g. a nested budget above its parent's target). */
+  warnings?: string[];
 }
 
 /** Thrown for any configuration problem; the CLI prints `message` and exits 78. */

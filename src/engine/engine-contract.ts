@@ -4,7 +4,7 @@
  */
 import type { ActingGate } from "../store/lease/index.ts";
 import type { Store, StoredPlanItem } from "../store/store.ts";
-import type { ActionLedger, PlanDecision } from "./closed-loop/index.ts";
+import type { ActionLedger, PlanDecision, Settled } from "./closed-loop/index.ts";
 import type { Schedule } from "./actions/schedule.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
 import type { CostInput } from "./virtual/columns.ts";
@@ -35,6 +35,14 @@ export interface Evaluation {
   vetoedLeaves: Map<string, { itemId: string; reason: string }>;
   /** The closed loop again on the same sync, with a newer ledger (after a command or an execution). */
   resettle(ledger: ActionLedger, now: number): Evaluation;
+  /** With `budgets:` (engine/budgets): every budget's state and which budgets an item serves. */
+  budgets?: Settled["budgets"];
+}
+
+/** Is any budget at risk: the single one, or (with `budgets:`) any named one — the executor's re-check. */
+export function budgetAtRisk(ev: Pick<Evaluation, "budget" | "budgets"> | undefined): boolean {
+  if (!ev) return false;
+  return ev.budget.gap > 0 || (ev.budgets?.states.some((s) => s.gap > 0) ?? false);
 }
 
 export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostInput; now: number; ledger: ActionLedger }) => Evaluation;

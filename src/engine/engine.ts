@@ -22,6 +22,7 @@ import { composeSnapshot } from "./snapshot-build.ts";
 import type { CostInput } from "./virtual/columns.ts";
 import { degradedAlert, fleetRound, touchesDegraded } from "./fleet-sync.ts";
 import type {
+  BudgetScopeState,
   BudgetSummary,
   CloudResource,
   CommandResult,
@@ -37,6 +38,7 @@ import type {
 
 export type { Evaluation, EvaluateFn, EngineLog, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
 import type { Evaluation, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
+import { budgetAtRisk } from "./engine-contract.ts";
 
 export class Engine implements EngineHandle {
   readonly connection = "in-process";
@@ -85,6 +87,11 @@ export class Engine implements EngineHandle {
   /** The budget of the last settle, without building a snapshot (replay reads it every simulated day). */
   get budget(): BudgetSummary | undefined {
     return this.evaluation?.budget;
+  }
+
+  /** With `budgets:`: every budget's state after the last settle (replay reads it every simulated day). */
+  get budgetStates(): BudgetScopeState[] | undefined {
+    return this.evaluation?.budgets?.states;
   }
 
   /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */
@@ -150,7 +157,7 @@ export class Engine implements EngineHandle {
         // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts), and nothing there is cancelled either.
         heldBack: (item) => (touchesDegraded(item, this.fleet.degraded) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
         origin: this.origin(),
-        budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
+        budgetAtRisk: budgetAtRisk(ev),
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
       const resumed = await parkingTick(
@@ -250,7 +257,7 @@ export class Engine implements EngineHandle {
       desired,
       origin: this.origin(),
       roots: new Map(ev.roots.map((r) => [r.id, r])),
-      budgetAtRisk: ev.budget.gap > 0,
+      budgetAtRisk: budgetAtRisk(ev),
     });
     for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
     for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);

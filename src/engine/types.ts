@@ -133,6 +133,11 @@ export interface ResourceUnit {
   ladder?: Rung[];
   /** The schedule (`ot3c_schedule`) this leaf follows, when valid and its ladder has the `schedule` rung. */
   schedule?: string;
+  /**
+   * GHOST only: the project and region its cost records name (a ghost has no resource to ask), so a project
+   * budget can count it (engine/budgets).
+   */
+  costProject?: { id?: string; name?: string; region?: string };
 }
 
 /** A unit while it is evaluated: with the cost history the forecast and the planner read. */
@@ -253,6 +258,11 @@ export interface PlannedTermination {
   /** True when it must happen as soon as grace allows. */
   tasap: boolean;
   reason: string;
+  /**
+   * With `budgets:` (engine/budgets): the budgets whose spend this item lowers (`all` and every named budget its
+   * resources are in). Absent without `budgets:`.
+   */
+  budgets?: string[];
 }
 
 export interface TerminationPlan {

@@ -8,6 +8,7 @@ import client from "prom-client";
 import type { EngineSnapshot, PlanState } from "../engine/types.ts";
 import { COMMIT, VERSION } from "../cli/version.ts";
 import { registerProcessMetrics } from "./process-metrics.ts";
+import { registerScopeMetrics } from "./scope-metrics.ts";
 
 const PLAN_STATES: PlanState[] = ["PENDING", "APPROVED", "EXECUTING", "DONE", "FAILED", "VETOED", "CANCELLED", "GONE"];
 const STATUSES = ["OK", "AT_RISK", "OVER"] as const;
@@ -202,6 +203,9 @@ function createEngineRegistry(opts: EngineMetricsOptions, contentType: string): 
     const t = snap()?.chargeback?.newestHour;
     if (t !== undefined) g.set(t / 1000);
   });
+
+  // Budget and project labels (issue #18, bounded: see scope-metrics.ts).
+  registerScopeMetrics(gauge, snap, currency);
 
   if (opts.processMetrics !== false) registerProcessMetrics(registry);
   return registry;

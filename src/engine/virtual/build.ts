@@ -324,12 +324,25 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       managed: false,
       ghostOf: rid,
       note: "cost records without a resource in the inventory (deleted, or a type ot3c does not manage): baseline",
+      ...ghostProject(costs.placeOf(rid)),
     });
   }
 
   grouped.sort(compareRoots);
   excluded.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { roots: grouped, excluded };
+}
+
+/** The project and region a ghost's cost record names, for project budgets (engine/budgets); nothing when none. */
+function ghostProject(c: Pick<CostRecord, "projectId" | "projectName" | "region"> | undefined): Pick<VirtualResource, "costProject"> {
+  if (!c || (c.projectId === undefined && c.projectName === undefined && c.region === undefined)) return {};
+  return {
+    costProject: {
+      ...(c.projectId !== undefined ? { id: c.projectId } : {}),
+      ...(c.projectName !== undefined ? { name: c.projectName } : {}),
+      ...(c.region !== undefined ? { region: c.region } : {}),
+    },
+  };
 }
 
 /** The tree only (see `buildVirtualInventory` for the resources excluded by `ot3c_instance`). */

@@ -9,7 +9,7 @@
  * Sums add amounts in the same order as a plain per-record loop (0 + a₁ + a₂ …, records in input order, series in
  * the order given), so every figure is bit-for-bit what summing through a Map gave.
  */
-import type { DailyCost, IsoDate } from "../types.ts";
+import type { CostRecord, DailyCost, IsoDate } from "../types.ts";
 import { CostColumns, costRows, type CostInput, type CostRows } from "./columns.ts";
 
 /** What `CostIndex.forEach` hands out: valid during the call only (columns reuse one cursor object). */
@@ -150,6 +150,15 @@ export class CostIndex {
   count(resourceId: string): number {
     const s = this.slotOf.get(resourceId);
     return s === undefined ? 0 : this.start[s + 1] - this.start[s];
+  }
+
+  /** The project and region the resource's first record names (for a ghost's budgets, engine/budgets). */
+  placeOf(resourceId: string): Pick<CostRecord, "projectId" | "projectName" | "region"> | undefined {
+    const s = this.slotOf.get(resourceId);
+    if (s === undefined || this.start[s] === this.start[s + 1]) return undefined;
+    const i = this.order[this.start[s]];
+    const r = this.records ? (this.records[i] as Partial<CostRecord>) : (this.rows as Partial<{ record(i: number): CostRecord }>).record?.(i);
+    return r ? { projectId: r.projectId, projectName: r.projectName, region: r.region } : undefined;
   }
 
   /**
