@@ -15,7 +15,9 @@ import { reconcile } from "../../../src/engine/lifecycle.ts";
 import { resumeTick } from "../../../src/engine/parking/index.ts";
 import { addDays, billingPeriod } from "../../../src/engine/period.ts";
 import { planTerminations } from "../../../src/engine/planner/index.ts";
-import type { CloudResource, PlannedTermination, VirtualResource } from "../../../src/engine/types.ts";
+import type { CloudResource, CostRecord, PlannedTermination, VirtualResource } from "../../../src/engine/types.ts";
+import { ledgerFromItems } from "../../../src/engine/closed-loop/index.ts";
+import { evaluate, type EvaluateOptions } from "../../../src/engine/pipeline.ts";
 import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { Store, type StoredPlanItem } from "../../../src/store/store.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
@@ -177,5 +179,34 @@ describe("park and resume of a node pool over HTTP", () => {
     expect(item.state).toBe("FAILED");
     expect(item.error).toContain("cannot scale node pools");
     expect(world.mutations.calls.get(`CCE.update:${np!.id}`)).toBeUndefined();
+  });
+});
+
+describe("the forecast knows what a parked pool saves", () => {
+  const now = Date.parse("2026-11-10T09:00:00Z");
+  const p = billingPeriod(now, 1);
+  const dayEnd = Date.parse("2026-11-10T23:00:00Z"); // Berlin midnight
+  const restOfToday = (dayEnd - now) / 86_400_000;
+  const options: EvaluateOptions = { targetBudget: 10_000, quantile: "p50", model: "run-rate", plannerMode: "optimal", graceMs: 24 * H, billingBeginDay: 1 };
+
+  test("its nodes stop billing from the park until the period end; the cluster's fee stays", () => {
+    const pool: CloudResource = { kind: "CCE", id: "np", name: "pool", status: "Available", tags: { ot3c_prio: "40" }, clusterId: "cl", nodeCount: 3 };
+    const costs: CostRecord[] = [];
+    for (let d = "2026-09-01"; d <= "2026-11-08"; d = addDays(d, 1)) {
+      costs.push({ date: d, resourceId: "np", product: "OTC_CCE_NODE_S3_XLARGE_4", amount: 9 });
+      costs.push({ date: d, resourceId: "cl", product: "OTC_CCE_CLUSTER", amount: 2 });
+    }
+    const before = evaluate({ resources: [pool], costs, options, now });
+    expect(before.roots.find((r) => r.id === "CCE_np")!.stopShare).toBe(1);
+    const parked: StoredPlanItem = {
+      id: "it1", vrId: "CCE_np", action: "park", state: "DONE", prio: 40, tdate: now, tsave: 0, tasap: true, reason: "test", deadline: now,
+      createdAt: now - H, updatedAt: now, periodStart: p.start, origin: "engine", dryRun: false, resources: [pool],
+      journal: { action: "park", steps: [{ resourceId: "np", kind: "CCE", phase: "done", parked: { kind: "CCE", id: "np", parkedAt: now, formerNodeCount: 3 } }], startedAt: now },
+    };
+    const after = evaluate({ resources: [pool], costs, options, now, ledger: ledgerFromItems([parked], p.start) });
+    // Nov 9 still lags (billed before the park), the rest of today and Nov 11..30 save the nodes' 9 per day.
+    expect(before.budget.forecast.p50 - after.budget.forecast.p50).toBeCloseTo(9 * (restOfToday + 20), 6);
+    const ghost = after.roots.find((r) => r.id.includes("cl"))!;
+    expect(after.forecasts[ghost.id]!.monthEnd.p50).toBeCloseTo(before.forecasts[ghost.id]!.monthEnd.p50, 9);
   });
 });
