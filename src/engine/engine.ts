@@ -15,6 +15,7 @@ import type { ActionLedger } from "./closed-loop/index.ts";
 import { announce, ledgerAt } from "./closed-loop/engine-io.ts";
 import { Executor } from "./executor.ts";
 import { parkingTick } from "./parking/engine-tick.ts";
+import { parkingView } from "./parking/view.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
@@ -393,6 +394,7 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
+      parking: parkingView(store, { now, billingBeginDay: settings.billingBeginDay, roots: this.evaluation?.roots, copyRetentionMs: settings.copyRetentionMs }),
     });
   }
 }

@@ -20,7 +20,7 @@
  *    and re-arms it with `approve`. A double delete is worse than a late one.
  */
 import { redact } from "../util/redact.ts";
-import { ensureCopy, needsCopy, parkOne, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
+import { copyRecord, ensureCopy, needsCopy, parkOne, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
 import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
@@ -244,7 +244,7 @@ export class Executor {
           if (settled === "settled") continue;
         }
         // snapshot-delete: the copy first (not a mutation of the resource; a failure fails the item, nothing deleted).
-        if (needsCopy(journal.action, resource)) await ensureCopy(this.t.actions, resource, item.id);
+        if (needsCopy(journal.action, resource)) step.copy = copyRecord(await ensureCopy(this.t.actions, resource, item.id), now);
         step.phase = "calling";
         step.calledAt = now;
         delete step.ambiguousSince;

@@ -20,6 +20,8 @@ export interface JournalStep {
   ambiguousSince?: number;
   /** A park of a CCE node pool: its former node count and autoscaling, written before the scaling call (resume). */
   parked?: ParkedState;
+  /** snapshot-delete: the copy made before the delete (listed once older than `actions.copy-retention`). */
+  copy?: { id: string; name: string; madeAt: number };
 }
 
 export interface ExecutionJournal {

@@ -37,6 +37,12 @@ export function needsCopy(action: PlanAction, resource: CloudResource): boolean 
 
 export class CopyRefused extends Error {}
 
+/** What the journal keeps of a copy: its own creation time when the cloud reports one, else when it was confirmed. */
+export function copyRecord(copy: SafetyCopy, now: number): { id: string; name: string; madeAt: number } {
+  const created = copy.createdAt ? Date.parse(copy.createdAt) : NaN;
+  return { id: copy.id, name: copy.name, madeAt: Number.isFinite(created) ? created : now };
+}
+
 /**
  * Parks one resource of a park item's journal: the terminator's stop for servers and databases; for a node pool the
  * actions' `park`, whose former count is written into `step.parked` (and persisted) before the scaling call.
