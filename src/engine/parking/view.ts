@@ -12,7 +12,8 @@ import { isParkableKind } from "../actions/ladder.ts";
 import { RDS_MAX_STOPPED_MS } from "../actions/resume.ts";
 import { billingPeriod } from "../period.ts";
 import type { ParkedEntry, ParkingView, ExpiredCopy } from "../snapshot.ts";
-import type { CloudResource, ResourceUnit } from "../types.ts";
+import type { CloudResource, ResourceActions, ResourceUnit, SafetyCopy } from "../types.ts";
+import { redact } from "../../util/redact.ts";
 import type { Store, StoredPlanItem } from "../../store/store.ts";
 import { parkedItems } from "./resume.ts";
 import { copyName } from "./execute.ts";
@@ -139,6 +140,34 @@ export function copiesMade(store: Store, input: ParkingViewInput): ExpiredCopy[]
     }
   }
   return out.sort((a, b) => a.madeAt - b.madeAt);
+}
+
+/** A copy as the cloud shows it now: still there (status, size), gone (someone deleted it), or not checkable. */
+export interface CheckedCopy extends ExpiredCopy {
+  cloud: { state: "present"; status: string; sizeGb?: number; createdAt?: string } | { state: "gone" } | { state: "unchecked"; error: string };
+}
+
+/**
+ * Looks each copy up in the cloud (`listCopies` of its database, found by its name). Reads only: ot3c never
+ * deletes a copy. One listing per database; an error marks that database's copies unchecked (redacted).
+ */
+export async function checkCopies(copies: ExpiredCopy[], actions: Pick<ResourceActions, "listCopies">): Promise<CheckedCopy[]> {
+  const byResource = new Map<string, SafetyCopy[] | Error>();
+  for (const c of copies) {
+    if (byResource.has(c.resourceId)) continue;
+    try {
+      byResource.set(c.resourceId, await actions.listCopies({ kind: c.resourceKind, id: c.resourceId, name: c.resourceName, status: "", tags: {} }));
+    } catch (err) {
+      byResource.set(c.resourceId, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return copies.map((c) => {
+    const seen = byResource.get(c.resourceId)!;
+    if (seen instanceof Error) return { ...c, cloud: { state: "unchecked" as const, error: redact(seen.message) } };
+    const hit = seen.find((s) => (c.copyId && s.id === c.copyId) || s.name === c.name);
+    if (!hit) return { ...c, cloud: { state: "gone" as const } };
+    return { ...c, cloud: { state: "present" as const, status: hit.status, ...(hit.sizeGb !== undefined ? { sizeGb: hit.sizeGb } : {}), ...(hit.createdAt ? { createdAt: hit.createdAt } : {}) } };
+  });
 }
 
 /** The snapshot's `parking` part. */
