@@ -394,7 +394,14 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
-      parking: parkingView(store, { now, billingBeginDay: settings.billingBeginDay, roots: this.evaluation?.roots, copyRetentionMs: settings.copyRetentionMs }),
+      parking: parkingView(store, {
+        now,
+        billingBeginDay: settings.billingBeginDay,
+        roots: this.evaluation?.roots,
+        // The tree's inventory was read when the last (good) sync started; a degraded sync's tree is older.
+        ...(this.sync.state === "OK" && this.sync.lastAttemptAt !== undefined ? { inventoryAt: this.sync.lastAttemptAt } : {}),
+        copyRetentionMs: settings.copyRetentionMs,
+      }),
     });
   }
 }

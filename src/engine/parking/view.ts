@@ -23,6 +23,11 @@ export interface ParkingViewInput {
   billingBeginDay: number;
   /** The last sync's tree; without it no "meanwhile" notes are made. */
   roots?: ResourceUnit[];
+  /**
+   * When that tree's inventory was read (the start of the last successful sync). Only an inventory read after a
+   * park or stop can say that someone else started or deleted the resource meanwhile; without it, no notes.
+   */
+  inventoryAt?: number;
   /** Config `actions.copy-retention`; without it no copy is listed as expired. */
   copyRetentionMs?: number;
 }
@@ -36,6 +41,11 @@ function leavesById(roots: ResourceUnit[] | undefined): Map<string, CloudResourc
   };
   roots.forEach(walk);
   return out;
+}
+
+/** Whether the inventory was read after `since` (so it can contradict a park or stop made at `since`). */
+function readAfter(input: ParkingViewInput, since: number): boolean {
+  return input.inventoryAt !== undefined && input.inventoryAt > since;
 }
 
 /** What the last inventory says about a parked resource, when it contradicts the park. */
@@ -65,7 +75,13 @@ function parkEntries(item: StoredPlanItem, input: ParkingViewInput, inventory: M
       backBy = "otc-restart";
     }
     const current = inventory?.get(s.resourceId);
-    const note = outcome && outcome.outcome !== "failed" ? outcome.note : outcome?.outcome === "failed" ? `start failed, retried hourly: ${outcome.note ?? ""}` : meanwhile(s.kind, current, inventory, s.kind === "RDS" && input.now >= since + RDS_MAX_STOPPED_MS);
+    const after = readAfter(input, since) ? inventory : undefined;
+    const note =
+      outcome && outcome.outcome !== "failed"
+        ? outcome.note
+        : outcome?.outcome === "failed"
+          ? `start failed, retried hourly: ${outcome.note ?? ""}`
+          : meanwhile(s.kind, current, after, s.kind === "RDS" && input.now >= since + RDS_MAX_STOPPED_MS);
     return {
       source: "park" as const,
       itemId: item.id,
@@ -98,7 +114,8 @@ export function parkedEntries(store: Store, input: ParkingViewInput): ParkedEntr
     // A park holds it through the schedule's hours: listed once, as the park.
     if (run.stoppedAt === undefined || held.has(run.resourceId)) continue;
     const current = inventory?.get(run.resourceId);
-    const started = current && current.status.toUpperCase() === "ACTIVE";
+    const fresh = inventory !== undefined && readAfter(input, run.stoppedAt);
+    const started = fresh && current !== undefined && current.status.toUpperCase() === "ACTIVE";
     out.push({
       source: "schedule",
       kind: run.kind,
@@ -109,7 +126,7 @@ export function parkedEntries(store: Store, input: ParkingViewInput): ParkedEntr
       backBy: "schedule",
       why: `outside the hours of schedule ${run.schedule}`,
       schedule: run.schedule,
-      ...(inventory && !current ? { note: "deleted meanwhile" } : started ? { note: "started by someone else meanwhile" } : {}),
+      ...(fresh && !current ? { note: "deleted meanwhile" } : started ? { note: "started by someone else meanwhile" } : {}),
     });
   }
   return out.sort((a, b) => (a.backAt ?? Infinity) - (b.backAt ?? Infinity) || a.since - b.since);
