@@ -39,7 +39,8 @@ export const DEMO_DEFAULTS = {
   jobPollMs: 250,
   lookbackDays: 7,
   cutoffDays: 1,
-  leadMs: 2_000,
+  // The first sync must plan before the first midnight: the budget search (demo/budget.ts) evaluates a dozen times.
+  leadMs: 10_000,
 } as const;
 
 export interface DemoOptions {
