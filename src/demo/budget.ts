@@ -19,15 +19,20 @@ import { addDays, billingPeriod, isoDay } from "../engine/period.ts";
 /** Share of tomorrow-onwards cuttable spend the plan has to save (at most). */
 const CUT_SHARE = 0.35;
 /** Bisection steps for the largest parks-only cut (each is one evaluation of the demo's ~100 resources). */
-const SEARCH_STEPS = 12;
+const SEARCH_STEPS = 8;
 
-/** The target, and the month-end forecast (P50) it was set against. */
+/** The target, the month-end forecast (P50) it was set against, and that forecast under `opts.without`. */
 export interface DemoBudget {
   target: number;
   forecast: number;
+  forecastWithout?: number;
 }
 
-export async function demoTargetBudget(cfg: Config, now: number, fallback: number, opts: { parksOnly?: boolean } = {}): Promise<DemoBudget> {
+/**
+ * `opts.without`: a second configuration (the demo's without schedules) whose month-end forecast is reported for the
+ * same data, so one sync serves both; `opts.parksOnly`: search the largest cut parks alone close.
+ */
+export async function demoTargetBudget(cfg: Config, now: number, fallback: number, opts: { parksOnly?: boolean; without?: Config } = {}): Promise<DemoBudget> {
   const providers = wireProviders(cfg);
   const period = billingPeriod(now, cfg.billingBeginDay);
   // The same cost window as the engine's sync (history before the period feeds the forecast).
@@ -38,12 +43,16 @@ export async function demoTargetBudget(cfg: Config, now: number, fallback: numbe
   // As the engine sees it: the schedules it runs are followed from now on (closed-loop/schedules.ts).
   const ledger = () => ({ ...emptyLedger(period.start), ...(cfg.actions && Object.keys(cfg.actions.schedules).length > 0 ? { schedulesRunFrom: now } : {}) });
   const { budget } = providers.evaluate({ resources, costs, now, ledger: ledger() });
+  const forecastWithout = opts.without
+    ? evaluate({ resources, costs, now, ledger: emptyLedger(period.start), options: optionsFromConfig(opts.without) }).budget.forecast.p50
+    : undefined;
+  const extra = forecastWithout !== undefined ? { forecastWithout } : {};
   const today = isoDay(now);
   const restFromTomorrow = budget.forecastBand.filter((d) => d.date > today).reduce((s, d) => s + d.p50, 0);
   const rest = budget.forecast.p50 - budget.spendSoFar;
   const baselineRest = Math.max(0, budget.baseline.monthEnd - budget.baseline.spendSoFar);
   const cuttable = rest > 0 ? restFromTomorrow * Math.max(0, 1 - baselineRest / rest) : 0;
-  if (cuttable <= 0) return { target: fallback, forecast: budget.forecast.p50 };
+  if (cuttable <= 0) return { target: fallback, forecast: budget.forecast.p50, ...extra };
   const targetFor = (cut: number) => Math.round((budget.forecast.p50 - cut) * 100) / 100;
   let cut = CUT_SHARE * cuttable;
   if (opts.parksOnly) {
@@ -62,5 +71,5 @@ export async function demoTargetBudget(cfg: Config, now: number, fallback: numbe
       if (lo > 0) cut = lo;
     }
   }
-  return { target: targetFor(cut), forecast: budget.forecast.p50 };
+  return { target: targetFor(cut), forecast: budget.forecast.p50, ...extra };
 }

@@ -144,8 +144,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     };
     // The forecast without schedules (what the operator saw before turning them on), then the budget on the forecast
     // with them: the schedules close their part of the gap by themselves, and the plan must still start tomorrow.
-    const without = await demoTargetBudget(await writeAndLoad(scenario.targetBudget, false), clock.now(), scenario.targetBudget);
-    const budget = await demoTargetBudget(await writeAndLoad(scenario.targetBudget, true), clock.now(), scenario.targetBudget, { parksOnly: true });
+    const without = await writeAndLoad(scenario.targetBudget, false);
+    const budget = await demoTargetBudget(await writeAndLoad(scenario.targetBudget, true), clock.now(), scenario.targetBudget, { parksOnly: true, without });
     const loaded = await writeAndLoad(budget.target, true);
     const cfg: Config = { ...loaded, sourcePath: configPath };
 
@@ -184,7 +184,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
       configPath,
       stateDir,
       socketPath,
-      ladder: { scheduledServers, forecastWithoutSchedules: without.forecast, target: budget.target },
+      ladder: { scheduledServers, forecastWithoutSchedules: budget.forecastWithout ?? budget.forecast, target: budget.target },
       urls: {
         sim: sim.url,
         ...(metricsUrl ? { metrics: `${metricsUrl}/metrics`, chargebackMetrics: `${metricsUrl}/chargeback/metrics` } : {}),

@@ -19,7 +19,7 @@ import { createLogger } from "../../src/log/logger.ts";
 const quiet = createLogger({ level: "error", sinks: [{ write: () => {} }] });
 const GRACE = 1500;
 /** Start → first midnight is GRACE + LEAD: the first sync (scenario, HTTP, evaluation) must finish inside LEAD. */
-const LEAD = 6000;
+const LEAD = 3000;
 
 async function waitFor<T>(what: string, f: () => T | undefined | false, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
