@@ -91,7 +91,7 @@ export interface ParkedEntry {
 }
 
 /** A copy (RDS manual backup) ot3c made before a snapshot-delete. Listed, never deleted by ot3c. */
-export interface ExpiredCopy {
+export interface MadeCopy {
   itemId: string;
   resourceKind: ResourceKind;
   resourceId: string;
@@ -106,7 +106,7 @@ export interface ExpiredCopy {
 export interface ParkingView {
   parked: ParkedEntry[];
   /** Copies past retention only. */
-  copies: ExpiredCopy[];
+  copies: MadeCopy[];
   /** All copies ot3c made (for "n of m"). */
   copiesTotal: number;
   copyRetentionMs?: number;

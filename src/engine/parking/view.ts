@@ -11,7 +11,7 @@
 import { isParkableKind } from "../actions/ladder.ts";
 import { RDS_MAX_STOPPED_MS } from "../actions/resume.ts";
 import { billingPeriod } from "../period.ts";
-import type { ParkedEntry, ParkingView, ExpiredCopy } from "../snapshot.ts";
+import type { ParkedEntry, ParkingView, MadeCopy } from "../snapshot.ts";
 import type { CloudResource, ResourceActions, ResourceUnit, SafetyCopy } from "../types.ts";
 import { redact } from "../../util/redact.ts";
 import type { Store, StoredPlanItem } from "../../store/store.ts";
@@ -136,8 +136,8 @@ export function parkedEntries(store: Store, input: ParkingViewInput): ParkedEntr
  * The copies (RDS manual backups) ot3c made before a snapshot-delete, as its journal recorded them; `expired` once
  * older than the retention. ot3c never deletes them: they are listed for a person to decide (they bill per GB).
  */
-export function copiesMade(store: Store, input: ParkingViewInput): ExpiredCopy[] {
-  const out: ExpiredCopy[] = [];
+export function copiesMade(store: Store, input: ParkingViewInput): MadeCopy[] {
+  const out: MadeCopy[] = [];
   for (const item of store.listItems({ actions: ["snapshot-delete"] })) {
     for (const s of item.journal?.steps ?? []) {
       if (s.kind !== "RDS" || (!s.copy && s.phase === "pending")) continue;
@@ -160,7 +160,7 @@ export function copiesMade(store: Store, input: ParkingViewInput): ExpiredCopy[]
 }
 
 /** A copy as the cloud shows it now: still there (status, size), gone (someone deleted it), or not checkable. */
-export interface CheckedCopy extends ExpiredCopy {
+export interface CheckedCopy extends MadeCopy {
   cloud: { state: "present"; status: string; sizeGb?: number; createdAt?: string } | { state: "gone" } | { state: "unchecked"; error: string };
 }
 
@@ -168,7 +168,7 @@ export interface CheckedCopy extends ExpiredCopy {
  * Looks each copy up in the cloud (`listCopies` of its database, found by its name). Reads only: ot3c never
  * deletes a copy. One listing per database; an error marks that database's copies unchecked (redacted).
  */
-export async function checkCopies(copies: ExpiredCopy[], actions: Pick<ResourceActions, "listCopies">): Promise<CheckedCopy[]> {
+export async function checkCopies(copies: MadeCopy[], actions: Pick<ResourceActions, "listCopies">): Promise<CheckedCopy[]> {
   const byResource = new Map<string, SafetyCopy[] | Error>();
   for (const c of copies) {
     if (byResource.has(c.resourceId)) continue;

@@ -8,7 +8,7 @@
  */
 import { memo } from "react";
 import { Box } from "ink";
-import type { ExpiredCopy, ParkedEntry, ParkingView } from "../../engine/types.ts";
+import type { MadeCopy, ParkedEntry, ParkingView } from "../../engine/types.ts";
 import { cell, formatDuration, wrapText, zoneName, zonedShort } from "../format.ts";
 import { Line, Plain, useTheme, windowStart } from "../components/Line.tsx";
 
@@ -59,7 +59,7 @@ export function parkedLayout(width: number): ParkedLayout {
   return { ...fixed, name: flex - id, id };
 }
 
-function copyLine(c: ExpiredCopy, width: number, tz: string, ellipsis: string): string {
+function copyLine(c: MadeCopy, width: number, tz: string, ellipsis: string): string {
   return cell(`  ${zonedShort(c.madeAt, tz)} ${c.name} (${c.resourceKind} ${c.resourceName}, item ${c.itemId})`, width, "left", ellipsis);
 }
 
