@@ -80,8 +80,8 @@ export interface ParkedEntry {
   since: number;
   /** When it comes back (epoch ms), absolute; absent when unknown. */
   backAt?: number;
-  /** What brings it back at `backAt`. */
-  backBy: "period-start" | "operator" | "otc-restart" | "schedule";
+  /** What brings it back at `backAt`; `by-hand`: nothing does (a `stop-only` schedule), no `backAt`. */
+  backBy: "period-start" | "operator" | "otc-restart" | "schedule" | "by-hand";
   why: string;
   /** Someone else started or deleted it meanwhile, or the resume's outcome. */
   note?: string;

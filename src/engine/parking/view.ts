@@ -123,8 +123,9 @@ export function parkedEntries(store: Store, input: ParkingViewInput): ParkedEntr
       name: current?.name || run.resourceId,
       since: run.stoppedAt,
       ...(run.nextStartAt !== undefined ? { backAt: run.nextStartAt } : {}),
-      backBy: "schedule",
-      why: `outside the hours of schedule ${run.schedule}`,
+      // A stop-only schedule never starts: people do.
+      backBy: run.nextStartAt !== undefined ? "schedule" : "by-hand",
+      why: `outside the hours of schedule ${run.schedule}${run.nextStartAt !== undefined ? "" : " (stop-only: started by hand, not by ot3c)"}`,
       schedule: run.schedule,
       ...(fresh && !current ? { note: "deleted meanwhile" } : started ? { note: "started by someone else meanwhile" } : {}),
     });

@@ -34,6 +34,8 @@ export function backWord(r: ParkedEntry, narrow: boolean): string {
       return narrow ? "OTC" : "OTC 7d";
     case "schedule":
       return narrow ? "sched" : "schedule";
+    case "by-hand":
+      return narrow ? "hand" : "by hand";
     default:
       return "period";
   }
@@ -135,7 +137,7 @@ export const Parked = memo(function Parked({
               sel ? { text: g.cursor + " ", token: "accent" } : { text: "  " },
               { text: `${cell(r.itemId ?? "sched", layout.item)} ${cell(r.kind, layout.kind)} `, inverse: sel },
               { text: `${cell(r.name, layout.name, "left", g.ellipsis)} ${cell(r.id, layout.id, "left", g.ellipsis)} `, inverse: sel },
-              { text: `${cell(zonedShort(r.since, timeZone), layout.since)} ${cell(r.backAt !== undefined ? zonedShort(r.backAt, timeZone) : "?", layout.back)} `, inverse: sel },
+              { text: `${cell(zonedShort(r.since, timeZone), layout.since)} ${cell(r.backAt !== undefined ? zonedShort(r.backAt, timeZone) : "—", layout.back)} `, inverse: sel },
               { text: cell(backWord(r, narrow), layout.by), token: r.note ? "warn" : r.dryRun ? "dim" : undefined, inverse: sel },
             ]}
           />

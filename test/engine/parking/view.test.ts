@@ -92,5 +92,10 @@ describe("the Parked view's data", () => {
     expect(rows.filter((r) => r.id === a.id).map((r) => r.source)).toEqual(["park"]);
     expect(rows.find((r) => r.id === b.id)).toMatchObject({ source: "schedule", backAt: T0 + 20 * H, backBy: "schedule", schedule: "office-hours", why: "outside the hours of schedule office-hours" });
     expect(rows.find((r) => r.id === b.id)!.itemId).toBeUndefined();
+    // A stop-only schedule never starts it: no time, "by hand".
+    store.putScheduleRun({ resourceId: b.id, kind: "ECS", schedule: "nights", stoppedAt: T0 - 2 * H, since: T0 - DAY, updatedAt: T0 });
+    const stopOnly = parkedEntries(store, { now: T0 + H, billingBeginDay: 1 }).find((r) => r.id === b.id)!;
+    expect(stopOnly.backAt).toBeUndefined();
+    expect(stopOnly).toMatchObject({ backBy: "by-hand", why: "outside the hours of schedule nights (stop-only: started by hand, not by ot3c)" });
   });
 });
