@@ -52,7 +52,7 @@ function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
 
 /** A stop under way (ECS `task_state: powering-off`): the effect is coming; nothing to send. */
 function stopUnderWay(action: PlanAction, r: CloudResource): boolean {
-  return isPark(action) && (/powering-off|stopping/i.test(r.status) || (r.kind === "CCE" && /synchroniz/i.test(r.status)));
+  return isPark(action) && (/powering-off|stopping/i.test(r.status) || (r.kind === "CCE" && /^synchronizing$/i.test(r.status)));
 }
 
 const fmtMin = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);

@@ -169,7 +169,7 @@ async function resumePool(
   store: Store,
   save: () => void,
 ): Promise<{ outcome: "started" | "failed"; note?: string } | undefined> {
-  if (/synchroniz/i.test(current.status)) return undefined;
+  if (/^synchronizing$/i.test(current.status)) return undefined;
   if (current.nodeCount === undefined) return { outcome: "failed", note: "the node pool's node count cannot be read; scale it by hand" };
   if (current.nodeCount > 0) {
     leftAlone(`scaled to ${current.nodeCount} node(s) by someone else meanwhile; left as it is`);
