@@ -57,6 +57,8 @@ export const KEY_TABLE: KeyBinding[] = [
   { id: "view.parked", keys: ["6"], description: "Parked: what ot3c parked or schedules stopped, and when it comes back", contexts: ["global"] },
   { id: "app.refresh", keys: ["r"], description: "Ask the engine to sync now", contexts: ["global"] },
   { id: "app.theme", keys: ["t"], description: "Switch colour / monochrome theme", contexts: ["global"] },
+  { id: "scope.next", keys: ["b"], description: "Next scope: budget (all, then budgets:), then project — every view shows it", contexts: ["global"], hint: "scope" },
+  { id: "scope.prev", keys: ["B"], description: "Previous scope (budget or project)", contexts: ["global"] },
 
   { id: "nav.up", keys: ["up", "k"], description: "Move up (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },
   { id: "nav.down", keys: ["down", "j"], description: "Move down (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },
@@ -117,6 +119,7 @@ export const COMMAND_TABLE: Array<{ names: string[]; binding: string }> = [
   { names: ["parked", "pk", "6"], binding: "view.parked" },
   { names: ["help", "h"], binding: "app.help" },
   { names: ["refresh"], binding: "app.refresh" },
+  { names: ["budget", "b", "scope"], binding: "scope.next" },
   { names: ["q", "quit", "q!"], binding: "app.quit" },
 ];
 
