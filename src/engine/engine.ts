@@ -15,6 +15,7 @@ import type { ActionLedger } from "./closed-loop/index.ts";
 import { announce, ledgerAt } from "./closed-loop/engine-io.ts";
 import { Executor } from "./executor.ts";
 import { parkingTick } from "./parking/engine-tick.ts";
+import { parkingView } from "./parking/view.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
@@ -414,6 +415,14 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
+      parking: parkingView(store, {
+        now,
+        billingBeginDay: settings.billingBeginDay,
+        roots: this.evaluation?.roots,
+        // The tree's inventory was read when the last (good) sync started; a degraded sync's tree is older.
+        ...(this.sync.state === "OK" && this.sync.lastAttemptAt !== undefined ? { inventoryAt: this.sync.lastAttemptAt } : {}),
+        copyRetentionMs: settings.copyRetentionMs,
+      }),
       ...(this.fleet.states ? { projects: this.fleet.states } : {}),
     });
   }
