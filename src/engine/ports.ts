@@ -91,9 +91,14 @@ export interface ResourceActions {
   awaitCopy(resource: CloudResource, copy: SafetyCopy): Promise<SafetyCopy>;
   /** The copies of one volume / instance (retention listing; never deleted by ot3c on its own). */
   listCopies(resource: CloudResource): Promise<SafetyCopy[]>;
-  /** CCE cluster hibernation (no master fee; its nodes bill on) and wake-up, waited for. */
+  /**
+   * CCE cluster hibernation (no master fee; its nodes bill on) and wake-up, waited for. Decided on the cluster's
+   * phase now: already there → no call; a lost answer is observed, never re-sent.
+   */
   hibernateCluster(clusterId: string): Promise<void>;
   awakeCluster(clusterId: string): Promise<void>;
+  /** The cluster's phase now (`Available`, `Hibernation`, …), or undefined when it is gone. */
+  clusterPhase?(clusterId: string): Promise<string | undefined>;
 }
 
 /**

@@ -8,7 +8,9 @@
  * - `GET …/clusters/{cid}` → the cluster; each read is one poll of a running hibernation/wake-up.
  * - `POST …/clusters/{cid}/operation/hibernate` and `…/operation/awake` → 200 without a body. Documented: "Keep
  *   querying the cluster status. When the cluster status changes to Hibernation, the cluster is hibernated" (and
- *   to Available when woken). The transitional phases "Hibernating"/"Awaking" are the simulator's names.
+ *   to Available when woken). The transitional phases "Hibernating"/"Awaking" are the simulator's names; they show
+ *   once the job runs (during an INIT hold the cluster reads as before). A second operation while one is pending is
+ *   refused (409), never queued.
  */
 import type { SimCluster, SimNodePool, SimWorld } from "../world.ts";
 import { recordMutation } from "../world.ts";
@@ -65,16 +67,22 @@ function updatePool(ctx: SimContext, np: SimNodePool, body: string): Response {
 function clusterOperation(ctx: SimContext, c: SimCluster, op: "hibernate" | "awake"): Response {
   const { world } = ctx;
   recordMutation(world, `CCE.${op}:${c.uid}`);
+  // An accepted operation still in INIT leaves the phase as it was: a second one is refused, not queued.
+  if (pendingJob(world, c.uid)) return cceError(409, "CCE.01409001", `cluster ${c.uid}: another operation is in progress`);
   const phase = c.phase ?? "Available";
   const from = op === "hibernate" ? "Available" : "Hibernation";
   if (phase !== from) return cceError(400, "CCE.01400013", `cluster ${c.uid} is ${phase}; ${op} needs a cluster that is ${from}`);
-  c.phase = op === "hibernate" ? "Hibernating" : "Awaking";
   createJob(
     ctx,
     "cce",
     op === "hibernate" ? "hibernateCluster" : "awakeCluster",
     [c.uid],
-    { onSuccess: () => (c.phase = op === "hibernate" ? "Hibernation" : "Available"), onFail: () => (c.phase = phase) },
+    {
+      // Like every job: until it runs (the INIT hold) the cluster reads exactly as before, and it still bills.
+      onStart: () => (c.phase = op === "hibernate" ? "Hibernating" : "Awaking"),
+      onSuccess: () => (c.phase = op === "hibernate" ? "Hibernation" : "Available"),
+      onFail: () => (c.phase = phase),
+    },
     failureFor(ctx, `CCE.${op}`, c.uid, {}),
   );
   return new Response(null, { status: 200 });

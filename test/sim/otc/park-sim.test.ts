@@ -191,6 +191,31 @@ describe("CCE node pool scaling and cluster hibernation", () => {
     expect((await c.get<C>(base)).status.phase).toBe("Available");
     expect(world.mutations.calls.get(`CCE.hibernate:${cid}`)).toBe(1);
   });
+
+  test("INIT hold: the cluster reads Available and bills its fee until the job runs; a second hibernate meanwhile is 409", async () => {
+    const world = makeWorld({ clusters: 1 });
+    let t = Date.UTC(2026, 10, 20, 12);
+    const sim = startSim(world, { pollsUntilDone: 2, jobInitHoldMs: 10 * 60_000, now: () => t });
+    sims.push(sim);
+    const c = new HttpClient({ endpoint: "test.otc", baseURL: sim.baseUrl, retries: 0, sign: createSigner({ accessKey: world.credentials.accessKey, secretKey: world.credentials.secretKey }) });
+    const cid = [...world.clusters.keys()][0]!;
+    const base = `/api/v3/projects/${world.projectId}/clusters/${cid}`;
+    type C = { status: { phase: string } };
+    startMeter(world, t);
+    await c.raw("POST", `${base}/operation/hibernate`, { body: {} });
+    for (let i = 0; i < 4; i++) expect((await c.get<C>(base)).status.phase).toBe("Available");
+    await expect(c.json("POST", `${base}/operation/hibernate`, { body: {} })).rejects.toThrow(/HTTP 409/);
+    t += 10 * 60_000;
+    expect((await c.get<C>(base)).status.phase).toBe("Hibernating");
+    expect((await c.get<C>(base)).status.phase).toBe("Hibernation");
+    const fee = amountOf(world, cid);
+    expect(fee).toBeGreaterThan(0); // the 10 minutes of the hold were billed
+    t += 5 * HOUR;
+    await c.get<C>(base);
+    expect(amountOf(world, cid)).toBe(fee); // hibernated: no fee
+    expect(world.mutations.calls.get(`CCE.hibernate:${cid}`)).toBe(2);
+    expect([...world.jobs.values()].filter((j) => j.type === "hibernateCluster")).toHaveLength(1);
+  });
 });
 
 describe("RDS start, 7-day restart and manual backup", () => {

@@ -79,11 +79,31 @@ export async function clusterOperation(cce: HttpClient, projectId: string, clust
   await cce.json("POST", `${clusterPath(projectId, clusterId)}/operation/${op}`, { body: {} });
 }
 
-/** Hibernation/wake-up progress: done at `target` phase; `Unavailable` = failed. */
+/** The cluster's phase now (`status.phase`), or undefined when the cluster is gone (404). */
+export async function clusterPhase(cce: HttpClient, projectId: string, clusterId: string): Promise<string | undefined> {
+  const res = await cce.jsonWithStatus<{ status?: { phase?: string } }>("GET", clusterPath(projectId, clusterId), { acceptStatus: [404] });
+  if (res.status === 404) return undefined;
+  return res.data?.status?.phase ?? "";
+}
+
+/** Hibernation/wake-up progress: done at `target` phase; `Unavailable`/`Error` or a vanished cluster = failed. */
 export async function clusterPhaseState(cce: HttpClient, projectId: string, clusterId: string, target: "Hibernation" | "Available"): Promise<JobState> {
-  const c = await cce.get<{ status?: { phase?: string; message?: string } }>(clusterPath(projectId, clusterId));
+  const res = await cce.jsonWithStatus<{ status?: { phase?: string; message?: string } }>("GET", clusterPath(projectId, clusterId), { acceptStatus: [404] });
+  if (res.status === 404) return { done: true, ok: false, reason: `cluster ${clusterId} no longer exists` };
+  const c = res.data;
   const phase = c?.status?.phase ?? "";
   if (phase === target) return { done: true, ok: true };
   if (phase === "Unavailable" || phase === "Error") return { done: true, ok: false, reason: c?.status?.message || `cluster ${clusterId} is ${phase}` };
   return { done: false };
+}
+
+/** The end state an operation starts from, and the one it reaches (the only phases the API reference names). */
+export const CLUSTER_OP_PHASES = {
+  hibernate: { from: "Available", to: "Hibernation" },
+  awake: { from: "Hibernation", to: "Available" },
+} as const;
+
+/** Whether a failed mutation may have been accepted anyway (reset, timeout, 5xx or 429 from the gateway). */
+export function outcomeUnknown(err: unknown): boolean {
+  return err instanceof HttpError && err.retryable;
 }

@@ -17,7 +17,7 @@ import { ecsJobState, pollJob, rdsJobState, type JobPollOptions } from "../jobs.
 import { getServer } from "../ecs.ts";
 import { getInstance, stopInstance } from "../rds.ts";
 import type { OtcSession } from "../session.ts";
-import { clusterOperation, clusterPhaseState, readPool, scaleNodePool, scaleState } from "./cce.ts";
+import { CLUSTER_OP_PHASES, clusterOperation, clusterPhase, clusterPhaseState, outcomeUnknown, readPool, scaleNodePool, scaleState } from "./cce.ts";
 import { startServers, stopServers } from "./ecs.ts";
 import { createSnapshot, listSnapshots, snapshotCopy, snapshotState } from "./evs.ts";
 import { backupCopy, backupState, createBackup, listBackups, startInstance } from "./rds.ts";
@@ -190,18 +190,48 @@ export class OtcResourceActions implements ResourceActions {
   }
 
   async hibernateCluster(clusterId: string): Promise<void> {
-    await this.clusterOp(clusterId, "hibernate", "Hibernation");
+    await this.clusterOp(clusterId, "hibernate");
   }
 
   async awakeCluster(clusterId: string): Promise<void> {
-    await this.clusterOp(clusterId, "awake", "Available");
+    await this.clusterOp(clusterId, "awake");
   }
 
-  private async clusterOp(clusterId: string, op: "hibernate" | "awake", target: "Hibernation" | "Available"): Promise<void> {
+  async clusterPhase(clusterId: string): Promise<string | undefined> {
     const c = await this.session.clients();
+    return inService("cce", this.endpoints.cce, `read cluster ${clusterId}`, () => clusterPhase(c.cce, c.projectId, clusterId));
+  }
+
+  /**
+   * One hibernation or wake-up, decided on the cluster's phase now and never sent twice:
+   * - already at the target phase (someone else did it, or a run before a restart) → no call;
+   * - at the phase the operation starts from → one POST, then the phase is polled until the target;
+   * - any other phase (an operation of someone else under way, or unknown) → no call, an error: looked at again later;
+   * - the POST's answer lost (reset, timeout, 5xx after the gateway may have accepted it) → not re-sent: the phase
+   *   is polled until the target. An accepted operation may sit in INIT with the cluster unchanged for a while, so
+   *   only the poll's timeout ends the wait; it fails saying the outcome is unknown, and nothing was sent again.
+   */
+  private async clusterOp(clusterId: string, op: "hibernate" | "awake"): Promise<void> {
+    const c = await this.session.clients();
+    const { from, to } = CLUSTER_OP_PHASES[op];
     await inService("cce", this.endpoints.cce, `${op} cluster ${clusterId}`, async () => {
-      await clusterOperation(c.cce, c.projectId, clusterId, op);
-      await pollJob(`${op} of cluster ${clusterId}`, c.cce.endpoint, () => clusterPhaseState(c.cce, c.projectId, clusterId, target), this.jobs);
+      const phase = await clusterPhase(c.cce, c.projectId, clusterId);
+      if (phase === undefined) throw new Error(`cluster ${clusterId} no longer exists; nothing sent`);
+      if (phase === to) return;
+      if (phase !== from) throw new Error(`cluster ${clusterId} is ${phase || "in no phase"}; ${op} needs ${from}; nothing sent, looked at again later`);
+      try {
+        await clusterOperation(c.cce, c.projectId, clusterId, op);
+      } catch (err) {
+        if (!outcomeUnknown(err)) throw err;
+        // Maybe accepted: observe, never re-send.
+        try {
+          await pollJob(`${op} of cluster ${clusterId} (answer lost; observed, not re-sent)`, c.cce.endpoint, () => clusterPhaseState(c.cce, c.projectId, clusterId, to), this.jobs);
+          return;
+        } catch (pollErr) {
+          throw new Error(`${op} of cluster ${clusterId}: the answer was lost and the cluster did not reach ${to} while observed; not re-sent (${(pollErr as Error).message}; first error: ${(err as Error).message})`);
+        }
+      }
+      await pollJob(`${op} of cluster ${clusterId}`, c.cce.endpoint, () => clusterPhaseState(c.cce, c.projectId, clusterId, to), this.jobs);
     });
   }
 }
