@@ -82,6 +82,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       default: c.actions.defaultLimit,
       "copy-before-delete": c.actions.copyBeforeDelete,
       "copy-retention": formatGoDuration(c.actions.copyRetentionMs),
+      "hibernate-clusters": c.actions.hibernateClusters ?? true,
     };
     out.resume = c.actions.resume;
   }

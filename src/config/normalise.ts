@@ -180,6 +180,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       defaultLimit: raw.actions.default,
       copyBeforeDelete: raw.actions["copy-before-delete"],
       copyRetentionMs: ms(raw.actions["copy-retention"]),
+      hibernateClusters: raw.actions["hibernate-clusters"],
       resume: raw.resume,
     },
   };

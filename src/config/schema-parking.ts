@@ -80,6 +80,9 @@ export const actions = z
       "copy-retention": duration({ allowZero: false })
         .default("720h0m0s")
         .describe("Copies ot3c made that are older than this are listed for review (never deleted by ot3c)"),
+      "hibernate-clusters": bool()
+        .default(true)
+        .describe("Hibernate a CCE cluster (no master fee) once ot3c has parked every node pool of it; woken first at the resume"),
     },
     { error: expected("a mapping") },
   )

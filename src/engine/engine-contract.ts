@@ -80,6 +80,8 @@ export interface EngineSettings extends ExecutorSettings {
   resumeMode?: "period-start" | "on-recovery";
   /** Config `actions.copy-retention`: copies ot3c made that are older are listed (snapshot `parking.copies`). */
   copyRetentionMs?: number;
+  /** Config `actions.hibernate-clusters` (default true): a cluster whose every node pool is parked is hibernated. */
+  hibernateClusters?: boolean;
   /** Compiled `schedules:` (config): tagged servers and databases are stopped and started by them. */
   schedules?: ReadonlyMap<string, Schedule>;
 }

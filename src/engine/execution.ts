@@ -28,9 +28,11 @@ export interface ExecTerminator {
   mutationVisible?(current: CloudResource): boolean;
   /**
    * Copies (snapshot-delete) and starts (resume of a park): without them such items fail before any deletion.
-   * `park`/`resume` are needed for CCE node pools (scaled to 0 and back to the count kept in the journal).
+   * `park`/`resume` are needed for CCE node pools (scaled to 0 and back to the count kept in the journal);
+   * `hibernateCluster`/`awakeCluster`/`clusterPhase` for hibernating a cluster whose pools are all parked.
    */
-  actions?: Pick<ResourceActions, "copy" | "listCopies" | "start"> & Partial<Pick<ResourceActions, "awaitCopy" | "park" | "resume">>;
+  actions?: Pick<ResourceActions, "copy" | "listCopies" | "start"> &
+    Partial<Pick<ResourceActions, "awaitCopy" | "park" | "resume" | "hibernateCluster" | "awakeCluster" | "clusterPhase">>;
 }
 
 /** Error text of items whose last call may or may not have reached the API; reconcile leaves their VR alone. */

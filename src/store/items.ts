@@ -39,6 +39,30 @@ export interface ExecutionJournal {
    * earlier: `ot3c resume`, `resume: on-recovery`). `dueAt` is an operator's earlier resume time.
    */
   resume?: ResumeJournal;
+  /**
+   * CCE clusters hibernated because every node pool of theirs is parked by ot3c (engine/parking/hibernate.ts), kept
+   * on the newest park item that holds one of their pools.
+   */
+  hibernation?: HibernationJournal[];
+}
+
+/** One cluster's hibernation and its way back, journaled before each call (engine/parking/hibernate.ts). */
+export interface HibernationJournal {
+  clusterId: string;
+  /** pending: journaled, the call may have gone out; done: `Hibernation` seen; failed: looked at again hourly. */
+  phase: "pending" | "done" | "failed";
+  /** When the call was journaled (the bounded wait of a crash before the answer counts from here). */
+  calledAt: number;
+  /** When `Hibernation` was seen: the master fee ends here for the forecast. */
+  doneAt?: number;
+  note?: string;
+  /** `enforce: false`: nothing was sent; the forecast counts it as a counterfactual, like a dry-run park. */
+  dryRun?: boolean;
+  /**
+   * The way back, before any pool is scaled: calling (journaled before the wake-up call), woken by ot3c, found awake
+   * or gone (left alone), or failed (looked at again hourly, by observation first).
+   */
+  wake?: { outcome: "calling" | "woken" | "left-alone" | "failed"; at: number; note?: string; calledAt?: number };
 }
 
 export interface ResumeJournal {

@@ -11,7 +11,7 @@ import { migrate } from "./schema.ts";
 import { rowToItem, type ItemRow } from "./items.ts";
 import type { StoredPlanItem, SyncRecord, ItemPatch, ScheduleRun } from "./items.ts";
 export { ACTIVE_STATES, TERMINAL_STATES, newItemId } from "./items.ts";
-export type { ItemOrigin, JournalStep, ExecutionJournal, ResumeJournal, StoredPlanItem, SyncRecord, ItemPatch, ScheduleRun } from "./items.ts";
+export type { ItemOrigin, JournalStep, ExecutionJournal, HibernationJournal, ResumeJournal, StoredPlanItem, SyncRecord, ItemPatch, ScheduleRun } from "./items.ts";
 
 export class Store {
   readonly db: Database;

@@ -55,6 +55,8 @@ export interface ActionsConfig {
   defaultLimit: ActionLimit;
   copyBeforeDelete: boolean;
   resume: ResumeMode;
+  /** `actions.hibernate-clusters` (default true): hibernate a cluster whose every node pool ot3c parked. */
+  hibernateClusters?: boolean;
 }
 
 export interface CompiledActions {

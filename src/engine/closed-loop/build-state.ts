@@ -85,6 +85,10 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   };
   const roots: ResourceUnit[] = [];
   linkTree(inv.roots, parent, (u) => record(u as VirtualResource, main.paths, main.perResource, false));
+  // A stop of a CCE leaf that forms a ghost is a cluster's hibernation (engine/parking/hibernate.ts): its records are
+  // the master fee, which hibernation ends entirely. (A node pool is in the inventory while parked; once deleted or
+  // gone only its deletion or removal applies, for which the stop share does not matter.)
+  for (const [leaf, ghost] of alias) if (leaf.startsWith("CCE_")) stopShare.set(ghost, 1);
   for (const r of inv.excluded) record(r, ex!.paths, ex!.perResource, true);
 
   const actualDaily = sumDailies([...inv.roots.map((r) => r.daily), ...inv.excluded.map((r) => r.daily)].filter((d) => d.length > 0));

@@ -92,6 +92,20 @@ function resumedAt(item: StoredPlanItem, resourceId: string): number | undefined
 }
 
 /**
+ * A cluster ot3c hibernated (engine/parking/hibernate.ts) stops its master fee from when `Hibernation` was seen
+ * until it was woken (or found awake): a park of the cluster's own leaf `CCE_<cluster id>`, which the forecast
+ * finds as the ghost its fee forms (closed-loop/build-state.ts). Only seen hibernations count; a dry run counts as
+ * a counterfactual, like a dry-run park.
+ */
+function hibernationEffects(item: StoredPlanItem, out: ExecutedEffect[]): void {
+  for (const h of item.journal?.hibernation ?? []) {
+    if (h.phase !== "done" || h.doneAt === undefined) continue;
+    const until = h.wake && h.wake.outcome !== "failed" && h.wake.outcome !== "calling" ? h.wake.at : undefined;
+    out.push({ leaf: leafId({ kind: "CCE", id: h.clusterId }), kind: "CCE", action: "park", at: h.doneAt, itemId: item.id, dryRun: !!h.dryRun, ...(until !== undefined ? { until } : {}) });
+  }
+}
+
+/**
  * Builds the ledger from the items of one period (any origin). Items of other periods are ignored: an earlier
  * period's deletion shows in the cost data itself, and its vetoes have expired.
  */
@@ -103,6 +117,7 @@ export function ledgerFromItems(items: Iterable<StoredPlanItem>, periodStart: nu
     if (item.periodStart !== periodStart) continue;
     const at = item.journal?.startedAt ?? item.updatedAt;
     if (item.state === "DONE" || item.state === "FAILED" || item.state === "EXECUTING" || item.state === "GONE") for (const r of item.resources) actedResources.set(leafId(r), r);
+    hibernationEffects(item, ledger.executed);
     switch (item.state) {
       case "DONE":
         for (const r of item.resources) {

@@ -4,7 +4,8 @@
  * budget has room for it again (the headroom below the target covers what the park saves, so starting it does not
  * put the budget back at risk and the planner does not park it again the next hour).
  *
- * Per parked resource (a park item's journal step that was done), re-read first:
+ * A cluster ot3c hibernated because all its pools were parked is woken first (hibernate.ts `wakeClusters`); its
+ * pools wait until it is Available. Per parked resource (a park item's journal step that was done), re-read first:
  * - gone → left alone, "deleted meanwhile";
  * - running → left alone, "started by someone else" (RDS after 7 days: "started again by OTC");
  * - stopped → started (`ResourceActions.start`, the job waited for), audited before and after;
@@ -20,6 +21,7 @@ import { isPark, isParkableKind } from "../actions/ladder.ts";
 import { RDS_MAX_STOPPED_MS } from "../actions/resume.ts";
 import type { ExecTerminator } from "../execution.ts";
 import type { ActorSource, BillingPeriod, CloudResource, ParkedState } from "../types.ts";
+import { wakeClusters } from "./hibernate.ts";
 
 const ACTOR = { actor: "ot3c", source: "engine" as const };
 /** A failed start is tried again after this long. */
@@ -32,6 +34,8 @@ export interface ResumeContext {
   mode: "period-start" | "on-recovery";
   /** Target minus the month-end forecast (negative when over budget); undefined without a good evaluation. */
   headroom?: number;
+  /** Overrides AMBIGUOUS_WAIT_MS for a wake-up journaled but not answered (hibernate.ts). */
+  ambiguousWaitMs?: number;
 }
 
 export interface ResumeEvents {
@@ -80,6 +84,8 @@ async function resumeItem(store: Store, t: ExecTerminator, item: StoredPlanItem,
   const resume: ResumeJournal = journal.resume ?? { steps: [] };
   journal.resume = resume;
   const save = () => store.updateItem(item.id, { journal }, now);
+  // A hibernated cluster is woken first: its pools are scaled back only once it is Available (hibernate.ts).
+  const readyClusters = await wakeClusters(store, t, item, why, now, events, ctx.ambiguousWaitMs);
   // A real park is always undone, even by an engine now in dry run: starting undoes ot3c's own action.
   if (item.dryRun) {
     const parked = item.resources.filter((r) => isParkableKind(r.kind));
@@ -98,6 +104,8 @@ async function resumeItem(store: Store, t: ExecTerminator, item: StoredPlanItem,
     if (prev && prev.outcome !== "failed") continue;
     if (prev && now - prev.at < RESUME_RETRY_MS) continue;
     const resource = item.resources.find((r) => r.id === step.resourceId) ?? ({ kind: step.kind, id: step.resourceId, name: step.resourceId, status: "", tags: {} } as CloudResource);
+    // Its cluster is still hibernated or waking: the pool waits (no outcome yet, looked at next tick).
+    if (resource.kind === "CCE" && resource.clusterId && !readyClusters.has(resource.clusterId)) continue;
     const record = (outcome: "started" | "left-alone" | "failed", note?: string) => {
       resume.steps = resume.steps.filter((s) => s.resourceId !== step.resourceId);
       resume.steps.push({ resourceId: step.resourceId, kind: step.kind, outcome, at: now, ...(note ? { note } : {}) });
