@@ -8,7 +8,7 @@ const withLines = (...lines: string[]) => [VALID, ...lines].join("\n");
 describe("schedules:, actions:, resume:", () => {
   test("defaults: no schedules, delete allowed, copies before deleting, resume at period start", async () => {
     const c = await load(withConfig(VALID));
-    expect(c.actions).toEqual({ schedules: {}, defaultLimit: "delete", copyBeforeDelete: true, copyRetentionMs: 720 * 3_600_000, resume: "period-start" });
+    expect(c.actions).toEqual({ schedules: {}, defaultLimit: "delete", copyBeforeDelete: true, copyRetentionMs: 720 * 3_600_000, hibernateClusters: true, resume: "period-start" });
   });
 
   test("a named office-hours schedule with holidays, and the other keys", async () => {
@@ -29,6 +29,7 @@ describe("schedules:, actions:, resume:", () => {
           "actions:",
           "  default: never-delete",
           "  copy-retention: 168h",
+          "  hibernate-clusters: false",
           "resume: on-recovery",
         ),
       ),
@@ -44,6 +45,7 @@ describe("schedules:, actions:, resume:", () => {
     });
     expect(c.actions!.defaultLimit).toBe("never-delete");
     expect(c.actions!.copyRetentionMs).toBe(168 * 3_600_000);
+    expect(c.actions!.hibernateClusters).toBe(false);
     expect(c.actions!.resume).toBe("on-recovery");
   });
 

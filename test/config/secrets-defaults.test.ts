@@ -165,7 +165,7 @@ describe("defaults and derived values", () => {
       syncIntervalMs: 15 * 60_000,
       staleAfterMs: 45 * 60_000,
       logLevel: "info",
-      actions: { schedules: {}, defaultLimit: "delete", copyBeforeDelete: true, copyRetentionMs: 720 * 3_600_000, resume: "period-start" },
+      actions: { schedules: {}, defaultLimit: "delete", copyBeforeDelete: true, copyRetentionMs: 720 * 3_600_000, hibernateClusters: true, resume: "period-start" },
     });
   });
 
