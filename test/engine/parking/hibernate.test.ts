@@ -14,11 +14,13 @@ import type { ExecTerminator, ExecutionContext } from "../../../src/engine/execu
 import { reconcile } from "../../../src/engine/lifecycle.ts";
 import { clustersToHibernate, hibernateTick, type HibernateContext } from "../../../src/engine/parking/hibernate.ts";
 import { parkedItems, resumeTick } from "../../../src/engine/parking/index.ts";
-import { billingPeriod } from "../../../src/engine/period.ts";
-import { ManualClock, type CloudResource, type PlannedTermination, type VirtualResource } from "../../../src/engine/types.ts";
+import { addDays, billingPeriod } from "../../../src/engine/period.ts";
+import { ManualClock, type CloudResource, type CostRecord, type PlannedTermination, type VirtualResource } from "../../../src/engine/types.ts";
+import { ledgerFromItems } from "../../../src/engine/closed-loop/index.ts";
+import { evaluate, type EvaluateOptions } from "../../../src/engine/pipeline.ts";
 import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { FaultInjector } from "../../../src/sim/faults.ts";
-import { Store } from "../../../src/store/store.ts";
+import { Store, type HibernationJournal, type StoredPlanItem } from "../../../src/store/store.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
 
 const H = 3_600_000;
@@ -273,5 +275,42 @@ describe("meanwhile", () => {
     expect(s.pools.map((p) => s.world.nodePools.get(p.id)!.currentNode)).toEqual([0, 0]);
     s.world.clusters.get(s.cid)!.phase = "Available";
     expect(await resumeTick(s.store, s.terminator, { now: s.clock.now() + MIN, period: next, mode: "period-start" })).toHaveLength(2);
+  });
+});
+
+describe("the forecast counts the cluster fee only once hibernation is seen", () => {
+  const now = Date.parse("2026-11-10T09:00:00Z");
+  const p = billingPeriod(now, 1);
+  const dayEnd = Date.parse("2026-11-10T23:00:00Z"); // Berlin midnight
+  const restOfToday = (dayEnd - now) / 86_400_000;
+  const options: EvaluateOptions = { targetBudget: 10_000, quantile: "p50", model: "run-rate", plannerMode: "optimal", graceMs: 24 * H, billingBeginDay: 1 };
+  const pool: CloudResource = { kind: "CCE", id: "np", name: "pool", status: "Available", tags: { ot3c_prio: "40" }, clusterId: "cl", nodeCount: 0 };
+  const costs: CostRecord[] = [];
+  for (let d = "2026-09-01"; d <= "2026-11-08"; d = addDays(d, 1)) {
+    costs.push({ date: d, resourceId: "np", product: "OTC_CCE_NODE_S3_XLARGE_4", amount: 9 });
+    costs.push({ date: d, resourceId: "cl", product: "OTC_CCE_CLUSTER", amount: 2 });
+  }
+  const item = (hibernation?: HibernationJournal[]): StoredPlanItem => ({
+    id: "it1", vrId: "CCE_np", action: "park", state: "DONE", prio: 40, tdate: now, tsave: 0, tasap: true, reason: "test", deadline: now,
+    createdAt: now - H, updatedAt: now, periodStart: p.start, origin: "engine", dryRun: false, resources: [pool],
+    journal: { action: "park", steps: [{ resourceId: "np", kind: "CCE", phase: "done", parked: { kind: "CCE", id: "np", parkedAt: now, formerNodeCount: 3 } }], startedAt: now, ...(hibernation ? { hibernation } : {}) },
+  });
+  const feeOf = (hibernation?: HibernationJournal[]) => {
+    const ev = evaluate({ resources: [pool], costs, options, now, ledger: ledgerFromItems([item(hibernation)], p.start) });
+    const ghost = ev.roots.find((r) => r.kind === "GHOST" && r.id.endsWith("_cl"))!;
+    return { fee: ev.forecasts[ghost.id]!.monthEnd.p50, total: ev.budget.forecast.p50 };
+  };
+
+  test("parked pools only: the fee stays; hibernation seen: it ends then, until the wake-up; pending or failed: stays", () => {
+    const parked = feeOf();
+    expect(feeOf([{ clusterId: "cl", phase: "pending", calledAt: now }]).fee).toBeCloseTo(parked.fee, 9);
+    expect(feeOf([{ clusterId: "cl", phase: "failed", calledAt: now, note: "x" }]).fee).toBeCloseTo(parked.fee, 9);
+    const hib = feeOf([{ clusterId: "cl", phase: "done", calledAt: now, doneAt: now }]);
+    // The rest of today and Nov 11..30 lose the fee of 2 per day (Nov 9 still lags, billed before).
+    expect(parked.fee - hib.fee).toBeCloseTo(2 * (restOfToday + 20), 6);
+    expect(parked.total - hib.total).toBeCloseTo(2 * (restOfToday + 20), 6);
+    // Woken on Nov 20 at Berlin midnight: the fee bills again from then.
+    const woken = feeOf([{ clusterId: "cl", phase: "done", calledAt: now, doneAt: now, wake: { outcome: "woken", at: Date.parse("2026-11-19T23:00:00Z") } }]);
+    expect(parked.fee - woken.fee).toBeCloseTo(2 * (restOfToday + 9), 6);
   });
 });
