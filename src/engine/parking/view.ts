@@ -17,6 +17,7 @@ import { redact } from "../../util/redact.ts";
 import type { Store, StoredPlanItem } from "../../store/store.ts";
 import { parkedItems } from "./resume.ts";
 import { copyName } from "./execute.ts";
+import { openHibernations } from "./hibernate.ts";
 
 export interface ParkingViewInput {
   now: number;
@@ -99,7 +100,46 @@ function parkEntries(item: StoredPlanItem, input: ParkingViewInput, inventory: M
   });
 }
 
-/** Parked resources (park items, then schedules' night stops), soonest back first. */
+/**
+ * Clusters ot3c hibernated (hibernate.ts) and not yet woken: one row each, under the park item that keeps the record
+ * (`ot3c resume ITEM` wakes it first). It comes back with the first of its parked pools.
+ */
+function hibernatedEntries(store: Store, input: ParkingViewInput, parks: ParkedEntry[]): ParkedEntry[] {
+  const out: ParkedEntry[] = [];
+  for (const { item, record } of openHibernations(parkedItems(store)).values()) {
+    const pools = new Set(item.resources.filter((r) => r.kind === "CCE" && r.clusterId === record.clusterId).map((r) => r.id));
+    for (const i of parkedItems(store)) for (const r of i.resources) if (r.kind === "CCE" && r.clusterId === record.clusterId) pools.add(r.id);
+    const backs = parks.filter((e) => e.source === "park" && e.kind === "CCE" && pools.has(e.id) && e.backAt !== undefined);
+    const first = backs.sort((a, b) => a.backAt! - b.backAt!)[0];
+    const note =
+      record.wake?.outcome === "failed"
+        ? `wake-up failed, retried hourly: ${record.wake.note ?? ""}`
+        : record.wake?.outcome === "calling"
+          ? "being woken"
+          : record.phase === "pending"
+            ? "hibernation under way (its outcome is observed, never re-sent)"
+            : record.phase === "failed"
+              ? `hibernation failed, looked at again: ${record.note ?? ""}`
+              : undefined;
+    out.push({
+      source: "park",
+      itemId: item.id,
+      kind: "CCE",
+      id: record.clusterId,
+      name: "cluster (hibernated)",
+      since: record.doneAt ?? record.calledAt,
+      backAt: first?.backAt ?? billingPeriod(item.periodStart, input.billingBeginDay).end,
+      backBy: first?.backBy ?? "period-start",
+      why: "every node pool of it is parked: hibernated (no master fee); woken first at the resume, then its pools come back",
+      ...(note ? { note } : {}),
+      ...(record.dryRun ? { dryRun: true } : {}),
+      ...(item.owner ? { owner: item.owner } : {}),
+    });
+  }
+  return out;
+}
+
+/** Parked resources (park items, hibernated clusters, then schedules' night stops), soonest back first. */
 export function parkedEntries(store: Store, input: ParkingViewInput): ParkedEntry[] {
   const inventory = leavesById(input.roots);
   const out: ParkedEntry[] = [];
@@ -110,6 +150,7 @@ export function parkedEntries(store: Store, input: ParkingViewInput): ParkedEntr
       held.add(e.id);
     }
   }
+  out.push(...hibernatedEntries(store, input, out));
   for (const run of store.scheduleRuns()) {
     // A park holds it through the schedule's hours: listed once, as the park.
     if (run.stoppedAt === undefined || held.has(run.resourceId)) continue;

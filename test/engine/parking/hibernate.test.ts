@@ -9,11 +9,13 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { EngineSettings, Evaluation } from "../../../src/engine/engine-contract.ts";
 import { Executor } from "../../../src/engine/executor.ts";
+import { parkingTick } from "../../../src/engine/parking/engine-tick.ts";
 import type { ExecTerminator, ExecutionContext } from "../../../src/engine/execution.ts";
 import { reconcile } from "../../../src/engine/lifecycle.ts";
 import { clustersToHibernate, hibernateTick, type HibernateContext } from "../../../src/engine/parking/hibernate.ts";
-import { parkedItems, resumeTick } from "../../../src/engine/parking/index.ts";
+import { parkedEntries, parkedItems, resumeTick } from "../../../src/engine/parking/index.ts";
 import { addDays, billingPeriod } from "../../../src/engine/period.ts";
 import { ManualClock, type CloudResource, type CostRecord, type PlannedTermination, type VirtualResource } from "../../../src/engine/types.ts";
 import { ledgerFromItems } from "../../../src/engine/closed-loop/index.ts";
@@ -120,6 +122,11 @@ describe("hibernate once every pool is parked, wake first at the resume", () => 
     expect(acts).toEqual(["hibernate.about-to-hibernate", "hibernate.hibernated"]);
     const rec = parkedItems(s.store).flatMap((i) => i.journal?.hibernation ?? []);
     expect(rec).toMatchObject([{ clusterId: s.cid, phase: "done" }]);
+    // The Parked view shows the cluster, under the item keeping the record, back with its pools.
+    const view = parkedEntries(s.store, { now: s.clock.now(), billingBeginDay: 1 });
+    const row = view.find((e) => e.id === s.cid)!;
+    expect(row).toMatchObject({ kind: "CCE", name: "cluster (hibernated)", backAt: period.end, backBy: "period-start", itemId: parkedItems(s.store).find((i) => i.journal?.hibernation?.length)!.id });
+    expect(row.note).toBeUndefined();
     // Already hibernated: the next tick sends nothing.
     expect(await hibernateTick(s.store, s.terminator, hctx(s, await s.tree()))).toBe(0);
     expect(s.requests().filter((r) => r.endsWith("/operation/hibernate"))).toHaveLength(1);
@@ -135,6 +142,7 @@ describe("hibernate once every pool is parked, wake first at the resume", () => 
     expect(calls).toHaveLength(3);
     expect(s.world.clusters.get(s.cid)!.phase).toBe("Available");
     expect(s.pools.map((p) => s.world.nodePools.get(p.id)!.currentNode)).toEqual([3, 3]);
+    expect(parkedEntries(s.store, { now: s.clock.now(), billingBeginDay: 1 })).toEqual([]);
     const acts2 = audits(s.store).filter((a) => a.startsWith("resume."));
     expect(acts2.indexOf("resume.about-to-awake")).toBeLessThan(acts2.indexOf("resume.woken"));
     expect(acts2.indexOf("resume.woken")).toBeLessThan(acts2.indexOf("resume.about-to-start"));
@@ -172,6 +180,28 @@ describe("hibernate once every pool is parked, wake first at the resume", () => 
     await resumeTick(s.store, s.terminator, { now: s.clock.now(), period: next, mode: "period-start" });
     expect(audits(s.store)).toContain("resume.would-awake");
     expect(s.world.mutations.total).toBe(0);
+  });
+});
+
+describe("the engine tick", () => {
+  test("hibernates after the resumes on a fresh sync; actions.hibernate-clusters: false forbids it", async () => {
+    const s = await setup();
+    await parkAll(s, s.pools);
+    const roots = await s.tree();
+    const ev = { roots, vetoedLeaves: new Map(), budget: { gap: 100 } } as unknown as Evaluation;
+    const deps = (hibernateClusters: boolean) => ({
+      resumeStore: s.store,
+      store: s.store,
+      terminator: s.terminator,
+      settings: { enforce: true, approval: "none", maxTerminationsPerRun: 10, billingBeginDay: 1, hibernateClusters } as unknown as EngineSettings,
+      mayAct: () => true,
+    });
+    await parkingTick(deps(false), ev, true, s.clock.now(), true);
+    expect(s.world.clusters.get(s.cid)!.phase ?? "Available").toBe("Available");
+    await parkingTick(deps(true), ev, true, s.clock.now(), false); // not a fresh sync: not yet
+    expect(s.world.clusters.get(s.cid)!.phase ?? "Available").toBe("Available");
+    await parkingTick(deps(true), ev, true, s.clock.now(), true);
+    expect(s.world.clusters.get(s.cid)!.phase).toBe("Hibernation");
   });
 });
 
