@@ -156,7 +156,7 @@ describe("hibernate once every pool is parked, wake first at the resume", () => 
     const items = parkedItems(s.store);
     const roots = await s.tree();
     expect(clustersToHibernate(items, hctx(s, roots, { vetoed: new Set([`CCE_${s.pools[1]!.id}`]) }))).toEqual([]);
-    expect(clustersToHibernate(items, hctx(s, roots, { vetoed: new Set([`GH_OTC_CCE_CLUSTER_${s.cid}`]) }))).toEqual([]);
+    expect(clustersToHibernate(items, hctx(s, roots, { vetoed: new Set([`GH_CCE_${s.cid}`]) }))).toEqual([]);
     expect(clustersToHibernate(items, hctx(s, roots, { allowed: false }))).toEqual([]);
     expect(clustersToHibernate(items, hctx(s, roots, { approval: "required" }))).toEqual([]);
     expect(clustersToHibernate(items, hctx(s, roots, { complete: false }))).toEqual([]);
