@@ -28,6 +28,8 @@ import type {
 export interface Evaluation {
   period: BillingPeriod;
   roots: ResourceUnit[];
+  /** Resources of other ot3c instances (`ot3c_instance`), not in the tree: a cluster with one of their pools is never hibernated. */
+  excluded?: ResourceUnit[];
   forecasts: Record<string, ForecastSummary>;
   budget: BudgetSummary;
   plan: TerminationPlan;

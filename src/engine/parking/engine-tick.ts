@@ -47,7 +47,8 @@ export async function parkingTick(d: ParkingTickDeps, ev: Evaluation | undefined
         enforce: d.settings.enforce,
         approval: d.settings.approval,
         allowed: d.settings.hibernateClusters ?? true,
-        roots: ev.roots,
+        // Pools of other instances count too: a cluster one of them runs on is never hibernated.
+        roots: [...ev.roots, ...(ev.excluded ?? [])],
         vetoed: new Set(ev.vetoedLeaves.keys()),
         complete: true,
         resume: { now, period: billingPeriod(now, d.settings.billingBeginDay), mode: d.settings.resumeMode ?? "period-start", headroom: -ev.budget.gap },

@@ -196,6 +196,10 @@ describe("the engine tick", () => {
       settings: { enforce: true, approval: "none", maxTerminationsPerRun: 10, billingBeginDay: 1, hibernateClusters } as unknown as EngineSettings,
       mayAct: () => true,
     });
+    // A third pool of the cluster, of another ot3c instance (excluded from the tree), with nodes: never hibernated.
+    const other = unitOf({ ...s.pools[0]!, id: "pool-of-another-instance", nodeCount: 2 });
+    await parkingTick(deps(true), { ...ev, excluded: [other] } as Evaluation, true, s.clock.now(), true);
+    expect(s.world.clusters.get(s.cid)!.phase ?? "Available").toBe("Available");
     await parkingTick(deps(false), ev, true, s.clock.now(), true);
     expect(s.world.clusters.get(s.cid)!.phase ?? "Available").toBe("Available");
     await parkingTick(deps(true), ev, true, s.clock.now(), false); // not a fresh sync: not yet
