@@ -245,6 +245,12 @@ export async function wakeClusters(
   const ready = new Set<string>();
   if (clusters.size === 0) return ready;
   const open = openHibernations(store.listItems({ states: ["DONE", "FAILED"], actions: ["park", "stop"] }));
+  // The record may be on the item being resumed: work on the caller's journal object, which the caller saves after
+  // us — a fresh copy from the store would be overwritten by that save.
+  for (const [cid, hit] of open) {
+    const mine = hit.item.id === item.id ? item.journal?.hibernation?.find((r) => r.clusterId === cid) : undefined;
+    if (mine) open.set(cid, { item, record: mine });
+  }
   for (const cid of clusters) {
     const hit = open.get(cid);
     if (!hit) {

@@ -143,6 +143,9 @@ describe("hibernate once every pool is parked, wake first at the resume", () => 
     expect(s.world.clusters.get(s.cid)!.phase).toBe("Available");
     expect(s.pools.map((p) => s.world.nodePools.get(p.id)!.currentNode)).toEqual([3, 3]);
     expect(parkedEntries(s.store, { now: s.clock.now(), billingBeginDay: 1 })).toEqual([]);
+    // The wake-up is kept (whichever item carries the record and whichever resumes first).
+    expect(s.store.listItems().flatMap((i) => i.journal?.hibernation ?? []).map((h) => h.wake?.outcome)).toEqual(["woken"]);
+    expect(audits(s.store)).not.toContain("resume.left-alone");
     const acts2 = audits(s.store).filter((a) => a.startsWith("resume."));
     expect(acts2.indexOf("resume.about-to-awake")).toBeLessThan(acts2.indexOf("resume.woken"));
     expect(acts2.indexOf("resume.woken")).toBeLessThan(acts2.indexOf("resume.about-to-start"));
