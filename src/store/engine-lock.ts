@@ -107,7 +107,10 @@ export class EngineLock {
           if (alive) throw new EngineLockedError(holder.pid, holder.host, stateDir);
         }
         store.db
-          .query("INSERT OR REPLACE INTO engine_lock(id, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)")
+          .query(
+            `INSERT INTO engine_lock(id, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, host = excluded.host, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`,
+          )
           .run(process.pid, hostname(), now, now);
         return holder;
       });

@@ -1,0 +1,120 @@
+/**
+ * The synchronous bridge to PostgreSQL. The store's API is synchronous (persist, then act; the compare-and-set
+ * right before a stop/delete call cannot interleave with anything else this process does), and Bun's PostgreSQL
+ * client is asynchronous. So a worker thread (worker.ts) owns the connection; the main thread posts a request and
+ * blocks on a SharedArrayBuffer with `Atomics.wait` until the answer is there — never longer than `timeoutMs`:
+ * then the worker is terminated (its connection closes, so PostgreSQL rolls back whatever it had open), the call
+ * throws `PgBridgeError`, and the next call starts a fresh worker. Answers larger than the buffer come in chunks.
+ */
+import { redactUrl } from "../driver/redact.ts";
+
+export class PgBridgeError extends Error {
+  override name = "PgBridgeError";
+  constructor(
+    message: string,
+    /** Bun's error code (ERR_POSTGRES_…), or "TIMEOUT". */
+    readonly code?: string,
+    /** PostgreSQL's SQLSTATE, when the server answered with an error. */
+    readonly sqlstate?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface BridgeOptions {
+  password?: string;
+  /** Longest wait for one answer (default 10 s). */
+  timeoutMs?: number;
+  application?: string;
+  /** Shared buffer size; answers above it are streamed (default 1 MiB; tests use a small one). */
+  bufferBytes?: number;
+}
+
+type Op = "get" | "all" | "run" | "exec" | "begin" | "commit" | "rollback" | "close";
+
+const HEADER = 16;
+
+export class PgBridge {
+  private worker?: Worker;
+  private ctl!: Int32Array;
+  private data!: Uint8Array;
+  private nextId = 1;
+  private closed = false;
+  readonly timeoutMs: number;
+  private readonly where: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly o: BridgeOptions = {},
+  ) {
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    this.where = redactUrl(url);
+  }
+
+  private start(): void {
+    const sab = new SharedArrayBuffer(HEADER + (this.o.bufferBytes ?? 1 << 20));
+    this.ctl = new Int32Array(sab, 0, 4);
+    this.data = new Uint8Array(sab, HEADER);
+    // A file entry point (listed in scripts/build.ts), so the compiled binary embeds it.
+    this.worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    // The worker must never keep the process alive on its own (a daemon exits when its loop is done).
+    this.worker.unref();
+    this.worker.postMessage({
+      type: "init",
+      url: this.url,
+      ...(this.o.password ? { password: this.o.password } : {}),
+      ...(this.o.application ? { application: this.o.application } : {}),
+      sab,
+      connectTimeoutS: Math.max(1, Math.ceil(this.timeoutMs / 1000)),
+    });
+  }
+
+  /** Drops the worker and its connection (PostgreSQL rolls back an open transaction); the next call reconnects. */
+  reset(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  call(op: Op, sql?: string, params?: unknown[]): Record<string, unknown> {
+    if (this.closed) throw new PgBridgeError(`PostgreSQL store ${this.where} is closed`, "CLOSED");
+    if (!this.worker) this.start();
+    const id = this.nextId++;
+    Atomics.store(this.ctl, 0, 0);
+    this.worker!.postMessage({ type: "req", id, op, sql, params });
+    const deadline = performance.now() + this.timeoutMs;
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(this.ctl, 0, 0, left) === "timed-out") {
+        this.reset();
+        throw new PgBridgeError(`PostgreSQL ${this.where}: no answer within ${this.timeoutMs} ms (${op})`, "TIMEOUT");
+      }
+      if (Atomics.load(this.ctl, 0) !== 1) continue;
+      const n = this.ctl[1]!;
+      const last = this.ctl[2] === 1;
+      const forUs = this.ctl[3] === id;
+      if (forUs) chunks.push(this.data.slice(0, n));
+      Atomics.store(this.ctl, 0, 0);
+      Atomics.notify(this.ctl, 0);
+      if (forUs && last) break;
+    }
+    const text = chunks.length === 1 ? new TextDecoder().decode(chunks[0]) : new TextDecoder().decode(Buffer.concat(chunks));
+    const answer = JSON.parse(text) as { ok: boolean; message?: string; code?: string; sqlstate?: string } & Record<string, unknown>;
+    if (!answer.ok) {
+      // Bun's messages name the host, never the password; the URL we add is redacted.
+      throw new PgBridgeError(`PostgreSQL ${this.where}: ${answer.message}`, answer.code, answer.sqlstate);
+    }
+    return answer;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (this.worker) this.call("close");
+    } catch {
+      // closing a connection that is already gone
+    }
+    this.reset();
+    this.closed = true;
+  }
+}
