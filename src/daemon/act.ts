@@ -9,7 +9,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CommandResult, EngineCommand } from "../engine/types.ts";
 import { applyCommand } from "../engine/lifecycle.ts";
-import { Store } from "../store/store.ts";
+import { Store, type StateTarget } from "../store/store.ts";
+import { storeTargetOf } from "../store/driver/index.ts";
 import { findDaemon, stateDirCandidates } from "./discovery.ts";
 import { operatorIdentity } from "../util/operator.ts";
 
@@ -33,11 +34,12 @@ export function defaultActor(): string {
 }
 
 /** The local configuration's state directory, if a configuration is found (an explicit broken --config is an error). */
-async function configStateDir(o: ActOptions): Promise<{ dir?: string; file?: string }> {
+async function configStateDir(o: ActOptions): Promise<{ dir?: string; file?: string; target?: StateTarget }> {
   try {
     const { loadConfig } = await import("../config/load.ts");
     const cfg = await loadConfig({ path: o.configPath });
-    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}) };
+    const target = storeTargetOf(cfg);
+    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}), ...(target ? { target } : {}) };
   } catch (err) {
     if (o.configPath) throw err;
     return {};
@@ -65,13 +67,14 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
   }
   const { resolveStateDir } = await import("../config/normalise.ts");
   const stateDir = o.stateDir ? resolveStateDir({ flag: o.stateDir, env: process.env, cwd: process.cwd(), home: homedir() }) : (local.dir ?? resolveStateDir({ env: process.env, cwd: process.cwd(), home: homedir() }));
-  if (!existsSync(join(stateDir, "ot3c.db"))) {
+  // A PostgreSQL store is shared by every host: the decision goes there, whichever daemon leads picks it up.
+  if (!local.target && !existsSync(join(stateDir, "ot3c.db"))) {
     const tried = stateDirCandidates({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file }).map((c) => c.dir);
     throw new Error(`no ot3c daemon answers (tried ${tried.join(", ")}) and there is no ot3c state in ${stateDir}: pass --state-dir or --config`);
   }
-  const store = Store.open(stateDir);
+  const store = Store.open(stateDir, local.target);
   try {
-    return { via: "state-db", stateDir, result: applyCommand(store, cmd, o.now ?? Date.now()) };
+    return { via: "state-db", stateDir: local.target ? store.path : stateDir, result: applyCommand(store, cmd, o.now ?? Date.now()) };
   } finally {
     store.close();
   }

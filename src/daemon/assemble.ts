@@ -16,6 +16,7 @@ import { Notifier } from "../notify/notifier.ts";
 import { ownerReach } from "../notify/guard.ts";
 import { ConfigError } from "../config/types.ts";
 import { Store } from "../store/store.ts";
+import { storeTargetOf } from "../store/driver/index.ts";
 import { EngineLockedError } from "../store/engine-lock.ts";
 import { leaseMsFromEnv, leaseName, projectLease, type ProjectLease } from "../store/lease/index.ts";
 import { callTimeoutMs, wireProviders, type WiredProviders, type WireOptions } from "./wire.ts";
@@ -114,7 +115,8 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   const reach = ownerReach(cfg);
   if (reach.refusal) throw new ConfigError(reach.refusal, "notify", undefined, undefined, cfg.sourcePath);
 
-  const store = Store.open(cfg.stateDir);
+  const store = Store.open(cfg.stateDir, storeTargetOf(cfg));
+  elog.info(`state: ${store.db.kind === "postgres" ? `PostgreSQL ${store.path}` : store.path}`);
   // One acting engine per project: the lease; every executor write is fenced (version + epoch).
   const leaseMs = opts.leaseMs ?? leaseMsFromEnv();
   const lease = projectLease(store, {

@@ -50,6 +50,12 @@ export function openDriver(target: StateTarget, o: DriverOptions = {}): SqlDrive
   return target.kind === "sqlite" ? sqliteDriver(target.path, o.timeoutMs) : postgresDriver(target.url, { ...o, ...(target.password ? { password: target.password } : {}) });
 }
 
+/** A configuration's `state:` → the store's target; undefined = the state directory's SQLite file. */
+export function storeTargetOf(cfg: { state?: { kind: "sqlite" } | { kind: "postgres"; url: string; password?: string } }): StateTarget | undefined {
+  const st = cfg.state;
+  return st?.kind === "postgres" ? { kind: "postgres", url: st.url, ...(st.password ? { password: st.password } : {}) } : undefined;
+}
+
 /** Where a target is, for messages: the SQLite file or the redacted URL. */
 export function describeTarget(t: StateTarget): string {
   return t.kind === "sqlite" ? t.path : redactUrl(t.url);
