@@ -18,7 +18,7 @@ import { parkingTick } from "./parking/engine-tick.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
-import { composeSnapshot } from "./snapshot-build.ts";
+import { composeSnapshot, readStoredParts, type StoredParts } from "./snapshot-build.ts";
 import type {
   BudgetSummary,
   CloudResource,
@@ -56,6 +56,8 @@ export class Engine implements EngineHandle {
   private stopped = false;
   private planFileError?: string;
   private extras?: () => SnapshotExtras;
+  /** What the store last answered for a snapshot, shown while it cannot be read. */
+  private lastStored?: StoredParts;
   /** Open items the last settle kept or created: the only ones the executor may start (planner origin). */
   private wantedIds = new Set<string>();
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
@@ -162,6 +164,10 @@ export class Engine implements EngineHandle {
       this.lock?.heartbeat(now);
     } catch (err) {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
+      // E.g. the state store is unreachable (PostgreSQL gone): a sync cut short must not show SYNCING forever.
+      if (this.sync.state === "SYNCING") {
+        this.sync = { ...this.sync, state: "DEGRADED", error: `step failed: ${redact(String((err as Error)?.message ?? err))}` };
+      }
     }
     this.markDirty();
   }
@@ -378,6 +384,14 @@ export class Engine implements EngineHandle {
     const now = clock.now();
     const period = this.evaluation?.period ?? billingPeriod(now, settings.billingBeginDay);
     this.dirty = false;
+    // A store that cannot be read (a PostgreSQL gone away) shows the last known items and DEGRADED — never an
+    // exception out of a timer, which would take the process down.
+    const read = readStoredParts(store, period.start, this.lastStored);
+    if (read.error) this.dirty = true; // try again at the next read
+    else this.lastStored = read.parts;
+    const stored = read.parts;
+    const sync: SyncStatus = read.error ? { ...this.sync, state: "DEGRADED", error: read.error } : this.sync;
+    const alerts = read.error ? [...this.alerts, read.error] : this.alerts;
     return composeSnapshot({
       seq: ++this.seq,
       now,
@@ -385,13 +399,13 @@ export class Engine implements EngineHandle {
       settings,
       period,
       evaluation: this.evaluation,
-      items: store.itemsForSnapshot(period.start),
-      sync: this.sync,
+      items: stored.items,
+      sync,
       api: this.deps.apiStats?.() ?? [],
-      events: store.auditEvents({ limit: 200 }),
-      alerts: this.alerts,
+      events: stored.events,
+      alerts,
       extras: this.extras?.(),
-      counters: store.counters(),
+      counters: stored.counters,
       lease: this.deps.gate?.view(),
     });
   }

@@ -118,6 +118,8 @@ export class Lease {
       // A busy or unreachable database: keep the last row, which ages on the monotonic clock — a leader stops acting
       // when it runs out (isLeader), without flapping its role on one failed attempt.
       this.o.log?.("warn", `lease ${this.name}: election/renewal failed; the last renewal holds until it runs out`, { error: String((err as Error)?.message ?? err) });
+      // Once it has run out, say so (metrics, TUI, logs): this process no longer leads until a renewal succeeds.
+      if (this.leader && this.remainingMs() === 0) this.setLeader(false);
     }
     return this.view();
   }
