@@ -110,6 +110,9 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
       OT3C_TICK_MS: "100",
       OT3C_LEASE_MS: String(o.leaseMs),
       OT3C_CALL_TIMEOUT_MS: String(o.callTimeoutMs),
+      // A leader killed between its journal's "calling" and the request leaves the resource untouched: the next
+      // leader observes it this long before it may re-send (production: 30 min), well above a call's lifetime.
+      OT3C_AMBIGUOUS_WAIT_MS: String(Math.max(3000, 4 * o.callTimeoutMs)),
       ...(host ? { OT3C_HOST_ID: host } : {}),
     });
     const d: Daemon = { proc, host, stateDir: own };

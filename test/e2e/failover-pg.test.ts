@@ -74,7 +74,8 @@ describe.skipIf(skipWithoutPg)("failover across hosts (real daemons, one Postgre
       if (!c) throw new Error("no socket");
       try {
         const res = await c.request({ cmd: "snapshot" }, 10_000);
-        return res.snapshot!;
+        if (!res.ok || !res.snapshot) throw new Error(`no snapshot: ${JSON.stringify(res)}`);
+        return res.snapshot;
       } finally {
         c.close();
       }
