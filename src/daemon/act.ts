@@ -56,7 +56,8 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
         ? { type: "veto", ...base, reason: o.action.reason }
         : { type: "postpone", ...base, byMs: o.action.byMs, ...(o.action.force ? { force: true } : {}) };
   // The daemon first, wherever it runs (src/daemon/discovery.ts); the state database only when none answers.
-  const local = o.stateDir ? {} : await configStateDir(o);
+  // The configuration also when --state-dir is given: it names the store (`state: postgres://…`) when no daemon answers.
+  const local = await configStateDir(o);
   const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file });
   if (found) {
     try {
@@ -67,14 +68,16 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
   }
   const { resolveStateDir } = await import("../config/normalise.ts");
   const stateDir = o.stateDir ? resolveStateDir({ flag: o.stateDir, env: process.env, cwd: process.cwd(), home: homedir() }) : (local.dir ?? resolveStateDir({ env: process.env, cwd: process.cwd(), home: homedir() }));
-  // A PostgreSQL store is shared by every host: the decision goes there, whichever daemon leads picks it up.
-  if (!local.target && !existsSync(join(stateDir, "ot3c.db"))) {
+  // A PostgreSQL store is shared by every host: the decision goes there, whichever daemon leads picks it up. An
+  // explicit --state-dir holding a SQLite state wins over a configuration found by the usual lookup.
+  const target = o.stateDir && !o.configPath && existsSync(join(stateDir, "ot3c.db")) ? undefined : local.target;
+  if (!target && !existsSync(join(stateDir, "ot3c.db"))) {
     const tried = stateDirCandidates({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file }).map((c) => c.dir);
     throw new Error(`no ot3c daemon answers (tried ${tried.join(", ")}) and there is no ot3c state in ${stateDir}: pass --state-dir or --config`);
   }
-  const store = Store.open(stateDir, local.target);
+  const store = Store.open(stateDir, target);
   try {
-    return { via: "state-db", stateDir: local.target ? store.path : stateDir, result: applyCommand(store, cmd, o.now ?? Date.now()) };
+    return { via: "state-db", stateDir: target ? store.path : stateDir, result: applyCommand(store, cmd, o.now ?? Date.now()) };
   } finally {
     store.close();
   }

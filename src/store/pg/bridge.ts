@@ -32,7 +32,18 @@ export interface BridgeOptions {
 
 type Op = "get" | "all" | "run" | "exec" | "begin" | "commit" | "rollback" | "close";
 
-const HEADER = 16;
+/** [0] chunk ready, [1] its length, [2] last chunk, [3] request id, [4] worker started. */
+const HEADER = 20;
+const STARTED = 4;
+
+/**
+ * The worker's module. From source: next to this file. In the compiled binary (scripts/build.ts lists worker.ts
+ * as a second entry point) everything is one bundle under /$bunfs/root, and an embedded entry point is named by
+ * its path relative to the entry points' common root (src/).
+ */
+function workerSpecifier(): string {
+  return import.meta.url.includes("/$bunfs/") ? "./store/pg/worker.ts" : new URL("./worker.ts", import.meta.url).href;
+}
 
 export class PgBridge {
   private worker?: Worker;
@@ -53,10 +64,9 @@ export class PgBridge {
 
   private start(): void {
     const sab = new SharedArrayBuffer(HEADER + (this.o.bufferBytes ?? 1 << 20));
-    this.ctl = new Int32Array(sab, 0, 4);
+    this.ctl = new Int32Array(sab, 0, 5);
     this.data = new Uint8Array(sab, HEADER);
-    // A file entry point (listed in scripts/build.ts), so the compiled binary embeds it.
-    this.worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    this.worker = new Worker(workerSpecifier());
     // The worker must never keep the process alive on its own (a daemon exits when its loop is done).
     this.worker.unref();
     this.worker.postMessage({
@@ -77,7 +87,14 @@ export class PgBridge {
 
   call(op: Op, sql?: string, params?: unknown[]): Record<string, unknown> {
     if (this.closed) throw new PgBridgeError(`PostgreSQL store ${this.where} is closed`, "CLOSED");
-    if (!this.worker) this.start();
+    if (!this.worker) {
+      this.start();
+      // A worker that cannot load (a broken build) must say so, not pass for a silent database.
+      if (Atomics.wait(this.ctl, STARTED, 0, Math.min(this.timeoutMs, 5000)) === "timed-out" && Atomics.load(this.ctl, STARTED) === 0) {
+        this.reset();
+        throw new PgBridgeError(`PostgreSQL ${this.where}: the connection worker (${workerSpecifier()}) did not start`, "WORKER");
+      }
+    }
     const id = this.nextId++;
     Atomics.store(this.ctl, 0, 0);
     this.worker!.postMessage({ type: "req", id, op, sql, params });
@@ -99,7 +116,14 @@ export class PgBridge {
       if (forUs && last) break;
     }
     const text = chunks.length === 1 ? new TextDecoder().decode(chunks[0]) : new TextDecoder().decode(Buffer.concat(chunks));
-    const answer = JSON.parse(text) as { ok: boolean; message?: string; code?: string; sqlstate?: string } & Record<string, unknown>;
+    let answer: { ok: boolean; message?: string; code?: string; sqlstate?: string } & Record<string, unknown>;
+    try {
+      answer = JSON.parse(text);
+    } catch {
+      // Never seen in tests; if it happens the worker's state is unknown: drop it, like after a timeout.
+      this.reset();
+      throw new PgBridgeError(`PostgreSQL ${this.where}: unreadable answer from the connection worker (${op}, ${chunks.length} chunk(s), ${text.length} chars: ${JSON.stringify(text.slice(0, 40))})`, "PROTOCOL");
+    }
     if (!answer.ok) {
       // Bun's messages name the host, never the password; the URL we add is redacted.
       throw new PgBridgeError(`PostgreSQL ${this.where}: ${answer.message}`, answer.code, answer.sqlstate);

@@ -24,7 +24,8 @@ interface Req {
   params?: unknown[];
 }
 
-const HEADER = 16;
+/** Layout: see bridge.ts. */
+const HEADER = 20;
 let ctl: Int32Array;
 let data: Uint8Array;
 let sql: InstanceType<typeof Bun.SQL> | undefined;
@@ -123,8 +124,10 @@ self.onmessage = (ev: MessageEvent<Init | Req>) => {
   const m = ev.data;
   if (m.type === "init") {
     options = m;
-    ctl = new Int32Array(m.sab, 0, 4);
+    ctl = new Int32Array(m.sab, 0, 5);
     data = new Uint8Array(m.sab, HEADER);
+    Atomics.store(ctl, 4, 1);
+    Atomics.notify(ctl, 4);
     return;
   }
   // One request at a time, in order (the main thread blocks on each anyway).
