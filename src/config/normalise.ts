@@ -167,7 +167,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
     },
     metrics: { listen: raw.metrics.listen },
     stateDir: resolveStateDir({ flag: o.stateDir, key: raw["state-dir"], configFile: o.source.file, env: o.env, cwd: o.cwd, home: o.home }),
-    state: stateStoreOf(raw.state, s.get("state-password"), o.env),
+    ...(raw.state !== "sqlite" ? { state: stateStoreOf(raw.state, s.get("state-password"), o.env) } : {}),
     syncIntervalMs,
     staleAfterMs: raw["stale-after"] ? ms(raw["stale-after"]) : 3 * syncIntervalMs,
     ...(raw["socket-group"] ? { socketGroup: raw["socket-group"] } : {}),

@@ -159,11 +159,6 @@ const chargeback = z
         .max(1, { error: expected("a number from 0 to 1") })
         .default(0.7)
         .describe("Share of CKU cost split by usage; the rest is split evenly as shared cost"),
-      state: stateStore()
-        .default("sqlite")
-        .describe("Where the engine's state lives: sqlite (in state-dir, one host) or a postgres:// URL (several hosts, one leader)"),
-      "state-password": secretString().optional().describe("Password for a postgres:// state (else the URL's, or $PGPASSWORD)"),
-      "state-password-file": filePath().optional().describe("File holding the postgres:// state's password"),
       "sync-interval": duration({ allowZero: false, why: "a sync interval of 0 would spin" }).default("1h").describe("How often the chargeback pipeline runs"),
     },
     { error: expected("a mapping with confluent and prometheus") },
