@@ -73,7 +73,9 @@ export async function runFailoverScenario(o: FailoverOptions): Promise<FailoverR
   const log = o.log ?? (() => {});
   const random = mulberry32(o.seed ?? 1);
   const scenario = presetScenario("default", { seed: 1 });
-  const sim = startSim({ world: scenario.world, targetBudget: scenario.targetBudget, otc: { pollsUntilDone: 6 } });
+  // jobRunMs: a job finishes by itself, as OTC's do — a leader killed after its delete was accepted but before it
+  // journaled the job id leaves a server "deleting" that only time (nobody polls that job) brings to an end.
+  const sim = startSim({ world: scenario.world, targetBudget: scenario.targetBudget, otc: { pollsUntilDone: 6, jobRunMs: 500 } });
   const dir = mkdtempSync(join(tmpdir(), "ot3c-failover-"));
   const stateDir = join(dir, "state");
   const target: StateTarget | undefined = o.postgresUrl ? { kind: "postgres", url: o.postgresUrl } : undefined;
