@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { CommandResult, EngineCommand } from "../engine/types.ts";
 import { applyCommand } from "../engine/lifecycle.ts";
 import { Store, type StateTarget } from "../store/store.ts";
-import { storeTargetOf } from "../store/driver/index.ts";
+import { redactUrl, storeTargetOf } from "../store/driver/index.ts";
 import { findDaemon, stateDirCandidates } from "./discovery.ts";
 import { operatorIdentity } from "../util/operator.ts";
 
@@ -58,7 +58,7 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
   // The daemon first, wherever it runs (src/daemon/discovery.ts); the state database only when none answers.
   // The configuration also when --state-dir is given: it names the store (`state: postgres://…`) when no daemon answers.
   const local = await configStateDir(o);
-  const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file });
+  const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file, configStore: local.target?.kind === "postgres" ? redactUrl(local.target.url) : undefined });
   if (found) {
     try {
       return { via: "socket", stateDir: found.stateDir, result: await found.client.send(cmd) };

@@ -2,15 +2,16 @@
 import type { GlobalOptions } from "../cli/globals.ts";
 import type { OutputFormat } from "../cli/output.ts";
 import type { EngineSnapshot } from "../engine/types.ts";
-import { findDaemon, ForeignConfigError, SocketAccessError, socketIn, stateDirCandidates } from "./discovery.ts";
+import { findDaemon, ForeignConfigError, SocketAccessError, socketIn, stateDirCandidates, storeLabel } from "./discovery.ts";
 import { statusDocument, statusText, type StatusDocument } from "./status.ts";
 
-async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: string }> {
+async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: string; store?: string }> {
   if (g.stateDir) return {};
   try {
     const { loadConfig } = await import("../config/load.ts");
     const cfg = await loadConfig({ path: g.config });
-    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}) };
+    const store = storeLabel(cfg);
+    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}), ...(store ? { store } : {}) };
   } catch (err) {
     if (g.config) throw err;
     return {};
@@ -19,7 +20,7 @@ async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: str
 
 export async function runStatus(o: { globals: GlobalOptions; output: OutputFormat; watch: boolean }): Promise<number> {
   const local = await localConfig(o.globals);
-  const input = { flag: o.globals.stateDir, configStateDir: local.dir, configFile: local.file };
+  const input = { flag: o.globals.stateDir, configStateDir: local.dir, configFile: local.file, configStore: local.store };
   let found;
   try {
     found = await findDaemon(input, o.watch ? {} : undefined);

@@ -5,14 +5,14 @@
  * scripts/soak/failover-soak.ts --postgres (figures in ARCHITECTURE.md); the suite runs shorter loops.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFailoverScenario, type FailoverReport } from "../../scripts/soak/failover-harness.ts";
 import { startSim } from "../../src/sim/server.ts";
 import { presetScenario } from "../../src/sim/scenario/index.ts";
 import { ControlSocketClient } from "../../src/daemon/socket-client.ts";
-import { spawnOt3c } from "../daemon/process-helpers.ts";
+import { ot3cCommand, spawnOt3c } from "../daemon/process-helpers.ts";
 import { PG_PASSWORD, skipWithoutPg, startPg, type PgServer } from "../store/pg-server.ts";
 
 const LEASE_MS = 2000;
@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutPg)("failover across hosts (real daemons, one Postgre
     expectSafe(r, 2, 5);
   }, 180_000);
 
-  test("PostgreSQL goes away under a leading daemon: it stays up, shows DEGRADED, stops leading once its lease ran out, and leads again when the database is back", async () => {
+  test("a client whose configuration has another state directory but the same PostgreSQL uses the daemon; PostgreSQL goes away under a leading daemon: it stays up, shows DEGRADED, stops leading once its lease ran out, and leads again when the database is back", async () => {
     const scenario = presetScenario("default", { seed: 1 });
     const sim = startSim({ world: scenario.world, targetBudget: scenario.targetBudget });
     const dir = mkdtempSync(join(tmpdir(), "ot3c-pg-gone-"));
@@ -84,6 +84,17 @@ describe.skipIf(skipWithoutPg)("failover across hosts (real daemons, one Postgre
       await d.waitFor(/"msg":"leader for [^"]*\(epoch 1\)/, 30_000);
       await d.waitFor(/plan reconciled/, 30_000);
       expect((await snapshot()).lease?.role).toBe("LEADER");
+      // Another state directory on the same PostgreSQL store is not "elsewhere": `ot3c veto` with such a
+      // configuration uses the daemon it finds (here through $STATE_DIRECTORY) instead of refusing.
+      const pendingId = (await snapshot()).plan.find((i) => i.state === "PENDING")!.id;
+      const other = join(dir, "other.yaml");
+      writeFileSync(other, readFileSync(cfg, "utf8").replace(/^state-dir: .*$/m, `state-dir: ${join(dir, "other-host")}`), { mode: 0o600 });
+      const veto = Bun.spawnSync([...ot3cCommand(), "veto", pendingId, "--reason", "kept from the other host", "--config", other], {
+        env: { ...process.env, STATE_DIRECTORY: join(dir, "state"), HOME: dir, NO_COLOR: "1" },
+      });
+      expect(veto.stdout.toString() + veto.stderr.toString()).toContain("via socket");
+      expect(veto.exitCode).toBe(0);
+      expect((await snapshot()).plan.find((i) => i.id === pendingId)?.state).toBe("VETOED");
       const stoppedAt = performance.now();
       await pg.stop();
       await d.waitFor(/"msg":"no longer leader/, LEASE_MS * 3 + 5000);
