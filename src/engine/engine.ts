@@ -327,7 +327,12 @@ export class Engine implements EngineHandle {
     if (this.emitTimer) clearTimeout(this.emitTimer);
     await this.running;
     await this.deps.notifier?.flush();
-    this.deps.store.audit({ at: this.deps.clock.now(), actor: "ot3c", source: "engine", action: "engine.stopped", detail: `pid ${process.pid}` });
+    try {
+      this.deps.store.audit({ at: this.deps.clock.now(), actor: "ot3c", source: "engine", action: "engine.stopped", detail: `pid ${process.pid}` });
+    } catch (err) {
+      // A store gone away (PostgreSQL down) must not turn a clean stop into a crash.
+      this.deps.log?.("warn", "engine.stopped not audited: the state store is unreachable", { error: redact(String((err as Error)?.message ?? err)) });
+    }
     this.lock?.release();
     this.lock = undefined;
   }

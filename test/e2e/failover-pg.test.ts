@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutPg)("failover across hosts (real daemons, one Postgre
     expectSafe(r, 2, 5);
   }, 180_000);
 
-  test("a client whose configuration has another state directory but the same PostgreSQL uses the daemon; PostgreSQL goes away under a leading daemon: it stays up, shows DEGRADED, stops leading once its lease ran out, and leads again when the database is back", async () => {
+  test("a client whose configuration has another state directory but the same PostgreSQL uses the daemon; PostgreSQL goes away under a leading daemon: it stays up, shows DEGRADED, stops leading once its lease ran out, leads again when the database is back, and exits 0 on SIGTERM while it is away", async () => {
     const scenario = presetScenario("default", { seed: 1 });
     const sim = startSim({ world: scenario.world, targetBudget: scenario.targetBudget });
     const dir = mkdtempSync(join(tmpdir(), "ot3c-pg-gone-"));
@@ -115,12 +115,16 @@ describe.skipIf(skipWithoutPg)("failover across hosts (real daemons, one Postgre
       }
       expect(up.sync.state).not.toBe("DEGRADED");
       expect(up.lease?.role).toBe("LEADER");
+      // SIGTERM while the database is away again: still a clean exit 0, not a crash on the final writes.
+      await pg.stop();
+      await Bun.sleep(300);
       d.proc.kill("SIGTERM");
       expect(await d.proc.exited).toBe(0);
       // Nothing the daemon wrote or logged carries the password.
       expect([...d.out, ...d.err].join("\n")).not.toContain(PG_PASSWORD);
     } finally {
       d.proc.kill("SIGKILL");
+      await pg.restart();
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });
     }
