@@ -47,6 +47,8 @@ describe.skipIf(skipWithoutPg)("PostgreSQL sync bridge (real server)", () => {
       expect(rows.length).toBe(2000);
       expect(rows[1999]).toEqual({ n: 2000, pad: "x".repeat(100) });
       expect(db.query("SELECT count(*) AS c, sum(g) AS s FROM generate_series(1, 10) g").get()).toEqual({ c: 10, s: 55 });
+      // A transaction left open by a paused process cannot hold the write lock for long.
+      expect(db.query("SHOW idle_in_transaction_session_timeout").get()).toEqual({ idle_in_transaction_session_timeout: "10s" });
     } finally {
       db.close();
     }

@@ -42,9 +42,16 @@ function connection(): InstanceType<typeof Bun.SQL> {
     ...(options.password ? { password: options.password } : {}),
     max: 1,
     bigint: true,
+    // Unnamed statements: named prepared statements do not survive a pooler in transaction mode (PgBouncer).
+    prepare: false,
     connectionTimeout: options.connectTimeoutS,
     idleTimeout: 0,
-    ...(options.application ? { connection: { application_name: options.application } } : {}),
+    connection: {
+      ...(options.application ? { application_name: options.application } : {}),
+      // ot3c's transactions last milliseconds. One left open (a process paused mid-transaction) would hold the
+      // write lock every ot3c needs, lease renewals included: PostgreSQL ends it instead.
+      idle_in_transaction_session_timeout: "10s",
+    },
   });
   return sql;
 }
