@@ -5,6 +5,10 @@
  * blocks on a SharedArrayBuffer with `Atomics.wait` until the answer is there — never longer than `timeoutMs`:
  * then the worker is terminated (its connection closes, so PostgreSQL rolls back whatever it had open), the call
  * throws `PgBridgeError`, and the next call starts a fresh worker. Answers larger than the buffer come in chunks.
+ *
+ * After a connection failure (refused, dropped, no answer) calls fail at once for a short while instead of each
+ * blocking the process for the timeout again: a daemon whose database is away stays responsive (socket, metrics,
+ * TUI) and says DEGRADED, and its lease connection retries at its own pace.
  */
 import { redactUrl } from "../driver/redact.ts";
 
@@ -51,6 +55,9 @@ export class PgBridge {
   private data!: Uint8Array;
   private nextId = 1;
   private closed = false;
+  /** performance.now() until which calls fail fast after a connection failure, and that failure. */
+  private downUntil = 0;
+  private downError?: PgBridgeError;
   readonly timeoutMs: number;
   private readonly where: string;
 
@@ -87,6 +94,21 @@ export class PgBridge {
 
   call(op: Op, sql?: string, params?: unknown[]): Record<string, unknown> {
     if (this.closed) throw new PgBridgeError(`PostgreSQL store ${this.where} is closed`, "CLOSED");
+    if (performance.now() < this.downUntil && op !== "close") {
+      throw new PgBridgeError(`${this.downError?.message ?? `PostgreSQL ${this.where}: unreachable`} (not retried for ${Math.ceil(this.downUntil - performance.now())} ms)`, "UNREACHABLE");
+    }
+    try {
+      return this.roundTrip(op, sql, params);
+    } catch (err) {
+      if (err instanceof PgBridgeError && /TIMEOUT|WORKER|CONNECTION|PROTOCOL/.test(err.code ?? "")) {
+        this.downError = err;
+        this.downUntil = performance.now() + Math.min(2000, this.timeoutMs);
+      }
+      throw err;
+    }
+  }
+
+  private roundTrip(op: Op, sql?: string, params?: unknown[]): Record<string, unknown> {
     if (!this.worker) {
       this.start();
       // A worker that cannot load (a broken build) must say so, not pass for a silent database.
