@@ -102,7 +102,8 @@ export class PgBridge {
     } catch (err) {
       if (err instanceof PgBridgeError && /TIMEOUT|WORKER|CONNECTION|PROTOCOL/.test(err.code ?? "")) {
         this.downError = err;
-        this.downUntil = performance.now() + Math.min(2000, this.timeoutMs);
+        // Shorter than the lease's renewal interval on its connection (timeout = that interval): it retries each time.
+        this.downUntil = performance.now() + Math.min(2000, Math.floor(this.timeoutMs / 2));
       }
       throw err;
     }
