@@ -68,12 +68,22 @@ describe.skipIf(skipWithoutPg)("PostgreSQL sync bridge (real server)", () => {
       expect(performance.now() - t0).toBeLessThan(2000);
       expect(err).toBeInstanceOf(PgBridgeError);
       expect((err as PgBridgeError).code).toBe("TIMEOUT");
-      expect(String((err as Error).message)).toMatch(/no answer within 400 ms/);
+      expect(String((err as Error).message)).toMatch(/no answer within 400 ms \(get\)/);
       const t1 = performance.now();
       expect(() => db.query("SELECT 2 AS two").get()).toThrow(/not retried for/);
       expect(performance.now() - t1).toBeLessThan(50);
       await Bun.sleep(450);
       expect(db.query("SELECT 2 AS two").get()).toEqual({ two: 2 });
+    } finally {
+      db.close();
+    }
+  });
+
+  test("a new connection may take longer than a statement (worker start, login): the first answer is not held to the statement timeout", () => {
+    const db = postgresDriver(url, { timeoutMs: 5 });
+    try {
+      expect(db.query("SELECT 1 AS one").get()).toEqual({ one: 1 });
+      expect(() => db.query("SELECT pg_sleep(0.5)").get()).toThrow(/no answer within 5 ms/);
     } finally {
       db.close();
     }
@@ -85,6 +95,7 @@ describe.skipIf(skipWithoutPg)("PostgreSQL sync bridge (real server)", () => {
     try {
       a.exec("CREATE TABLE IF NOT EXISTS cas (k TEXT PRIMARY KEY, v INTEGER NOT NULL)");
       a.query("INSERT INTO cas(k, v) VALUES ('x', 1) ON CONFLICT(k) DO NOTHING").run();
+      b.query("SELECT 1 AS one").get(); // connected: from here on b waits at most its 500 ms
       a.tx(() => {
         a.query("UPDATE cas SET v = v + 1 WHERE k = 'x'").run();
         // While a holds the write lock, b's transaction cannot start (b gives up after its timeout).

@@ -39,6 +39,8 @@ type Op = "get" | "all" | "run" | "exec" | "begin" | "commit" | "rollback" | "cl
 /** [0] chunk ready, [1] its length, [2] last chunk, [3] request id, [4] worker started. */
 const HEADER = 20;
 const STARTED = 4;
+/** How long the first answer of a new connection may take (worker start, TCP, TLS, login). */
+const CONNECT_MS = 5000;
 
 /**
  * The worker's module. From source: next to this file. In the compiled binary (scripts/build.ts lists worker.ts
@@ -82,7 +84,7 @@ export class PgBridge {
       ...(this.o.password ? { password: this.o.password } : {}),
       ...(this.o.application ? { application: this.o.application } : {}),
       sab,
-      connectTimeoutS: Math.max(1, Math.ceil(this.timeoutMs / 1000)),
+      connectTimeoutS: Math.ceil(Math.max(this.timeoutMs, CONNECT_MS) / 1000),
     });
   }
 
@@ -110,6 +112,8 @@ export class PgBridge {
   }
 
   private roundTrip(op: Op, sql?: string, params?: unknown[]): Record<string, unknown> {
+    // A fresh worker first starts and logs in (TLS, SCRAM): the first answer may take longer than a statement may.
+    const fresh = !this.worker;
     if (!this.worker) {
       this.start();
       // A worker that cannot load (a broken build) must say so, not pass for a silent database.
@@ -121,13 +125,14 @@ export class PgBridge {
     const id = this.nextId++;
     Atomics.store(this.ctl, 0, 0);
     this.worker!.postMessage({ type: "req", id, op, sql, params });
-    const deadline = performance.now() + this.timeoutMs;
+    const limit = fresh ? Math.max(this.timeoutMs, CONNECT_MS) : this.timeoutMs;
+    const deadline = performance.now() + limit;
     const chunks: Uint8Array[] = [];
     for (;;) {
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.wait(this.ctl, 0, 0, left) === "timed-out") {
         this.reset();
-        throw new PgBridgeError(`PostgreSQL ${this.where}: no answer within ${this.timeoutMs} ms (${op})`, "TIMEOUT");
+        throw new PgBridgeError(`PostgreSQL ${this.where}: no answer within ${limit} ms (${op}${fresh ? ", connecting" : ""})`, "TIMEOUT");
       }
       if (Atomics.load(this.ctl, 0) !== 1) continue;
       const n = this.ctl[1]!;
