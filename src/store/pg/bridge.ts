@@ -117,7 +117,7 @@ export class PgBridge {
     if (!this.worker) {
       this.start();
       // A worker that cannot load (a broken build) must say so, not pass for a silent database.
-      if (Atomics.wait(this.ctl, STARTED, 0, Math.min(this.timeoutMs, 5000)) === "timed-out" && Atomics.load(this.ctl, STARTED) === 0) {
+      if (Atomics.wait(this.ctl, STARTED, 0, CONNECT_MS) === "timed-out" && Atomics.load(this.ctl, STARTED) === 0) {
         this.reset();
         throw new PgBridgeError(`PostgreSQL ${this.where}: the connection worker (${workerSpecifier()}) did not start`, "WORKER");
       }
