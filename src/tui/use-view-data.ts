@@ -10,12 +10,14 @@ import { filterPlan, sortPlan } from "./views/Pending.tsx";
 import { chargebackMatrix, filterChargeback } from "./views/Chargeback.tsx";
 import { eventRows, filterEvents, type LogFeed } from "./views/Events.tsx";
 import { indexUnits } from "../format/members.ts";
+import { groupByProject } from "./scope/index.ts";
 
 export type Filters = Record<ViewId, string>;
 
 export function useViewData(snap: EngineSnapshot | undefined, o: { sort: SortOrder; collapsed: ReadonlySet<string>; filters: Filters; logs?: LogFeed }) {
   const { sort, collapsed, filters, logs } = o;
-  const treeIndex = useMemo(() => (snap ? indexTree(snap) : { roots: [] }), [snap]);
+  // Several projects: the tree's roots sit under one group row per project (scope/index.ts).
+  const treeIndex = useMemo(() => (snap ? indexTree(groupByProject(snap)) : { roots: [] }), [snap]);
   const ordered = useMemo(() => orderRoots(treeIndex, sort.key), [treeIndex, sort.key]);
   const treeRows = useMemo(
     () => visibleRows(ordered, { collapsed, filter: filters.resources, reverse: sort.reverse }),
