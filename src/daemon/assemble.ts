@@ -128,8 +128,10 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
     onRoleChange: (view, previous) => {
       const at = clock.now();
       if (view.role === "LEADER") {
-        store.audit({ at, actor: "ot3c", source: "engine", action: "lease.acquired", detail: `epoch ${view.epoch}${previous && previous.holder !== lease.lease.holder ? `, after ${previous.holder.split("/")[0]}` : ""}` });
+        // The log first: the audit write below may fail (a database just coming back), the role has changed anyway.
         elog.warn(`leader for ${lease.lease.name} (epoch ${view.epoch}): planning, notifying and executing`);
+        engineRef?.markDirty();
+        store.audit({ at, actor: "ot3c", source: "engine", action: "lease.acquired", detail: `epoch ${view.epoch}${previous && previous.holder !== lease.lease.holder ? `, after ${previous.holder.split("/")[0]}` : ""}` });
       } else {
         elog.warn(`no longer leader for ${lease.lease.name}${view.holder ? ` (leader ${view.holder})` : ""}: following`);
       }

@@ -52,6 +52,20 @@ forEachBackend((be) => {
       }
     });
 
+    test("an observer of role changes that throws (its audit hit a database just coming back) does not make an election look failed", () => {
+      const s = be.open(be.fresh());
+      const logs: string[] = [];
+      const a = new Lease(s.target, { name: "p", ttlMs: 60_000, onRoleChange: () => { throw new Error("audit failed"); }, log: (_l, m) => logs.push(m) });
+      try {
+        expect(a.attempt()).toMatchObject({ role: "LEADER", epoch: 1 });
+        expect(logs.some((m) => m.includes("role change not fully recorded"))).toBe(true);
+        expect(logs.some((m) => m.includes("election/renewal failed"))).toBe(false);
+      } finally {
+        a.release();
+        s.close();
+      }
+    });
+
     test("a holder on this host whose process is gone is taken over at once, not after the lease time", () => {
       const s = be.open(be.fresh());
       const dead = Bun.spawnSync(["true"]).pid; // exited: its pid is not running

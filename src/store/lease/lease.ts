@@ -128,7 +128,12 @@ export class Lease {
     if (now === this.leader) return;
     const previous = this.row;
     this.leader = now;
-    this.o.onRoleChange?.(this.view(), previous);
+    try {
+      this.o.onRoleChange?.(this.view(), previous);
+    } catch (err) {
+      // An observer that fails (its audit write hit a database that is just coming back) changes nothing here.
+      this.o.log?.("warn", `lease ${this.name}: role change not fully recorded`, { error: String((err as Error)?.message ?? err) });
+    }
   }
 
   /** Starts the heartbeat (first attempt at once). */
