@@ -413,7 +413,16 @@ export class Engine implements EngineHandle {
     this.dirty = false;
     // A store that cannot be read (a PostgreSQL gone away) shows the last known items and DEGRADED — never an
     // exception out of a timer, which would take the process down.
-    const read = readStoredParts(store, period.start, this.lastStored);
+    const read = readStoredParts(store, period.start, this.lastStored, () =>
+      parkingView(store, {
+        now,
+        billingBeginDay: settings.billingBeginDay,
+        roots: this.evaluation?.roots,
+        // The tree's inventory was read when the last (good) sync started; a degraded sync's tree is older.
+        ...(this.sync.state === "OK" && this.sync.lastAttemptAt !== undefined ? { inventoryAt: this.sync.lastAttemptAt } : {}),
+        copyRetentionMs: settings.copyRetentionMs,
+      }),
+    );
     if (read.error) this.dirty = true; // try again at the next read
     else this.lastStored = read.parts;
     const stored = read.parts;
@@ -434,14 +443,7 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: stored.counters,
       lease: this.deps.gate?.view(),
-      parking: parkingView(store, {
-        now,
-        billingBeginDay: settings.billingBeginDay,
-        roots: this.evaluation?.roots,
-        // The tree's inventory was read when the last (good) sync started; a degraded sync's tree is older.
-        ...(this.sync.state === "OK" && this.sync.lastAttemptAt !== undefined ? { inventoryAt: this.sync.lastAttemptAt } : {}),
-        copyRetentionMs: settings.copyRetentionMs,
-      }),
+      ...(stored.parking ? { parking: stored.parking } : {}),
       ...(this.fleet.states ? { projects: this.fleet.states } : {}),
     });
   }

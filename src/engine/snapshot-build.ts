@@ -62,19 +62,23 @@ export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
 }
 
 /** What a snapshot reads from the store. */
-export type StoredParts = Pick<SnapshotParts, "items" | "events" | "counters">;
+export type StoredParts = Pick<SnapshotParts, "items" | "events" | "counters" | "parking">;
 
 /**
- * The store's part of a snapshot; when the store cannot be read (a PostgreSQL that went away), the last parts read
- * and the reason, so the snapshot says DEGRADED instead of the reader throwing.
+ * The store's part of a snapshot (`parking`: what else the caller reads from it); when the store cannot be read (a
+ * PostgreSQL that went away), the last parts read and the reason, so the snapshot says DEGRADED instead of the
+ * reader throwing.
  */
 export function readStoredParts(
   store: Pick<Store, "itemsForSnapshot" | "auditEvents" | "counters">,
   periodStart: number,
   last: StoredParts | undefined,
+  parking?: () => SnapshotParts["parking"],
 ): { parts: StoredParts; error?: string } {
   try {
-    return { parts: { items: store.itemsForSnapshot(periodStart), events: store.auditEvents({ limit: 200 }), counters: store.counters() } };
+    const parts: StoredParts = { items: store.itemsForSnapshot(periodStart), events: store.auditEvents({ limit: 200 }), counters: store.counters() };
+    const p = parking?.();
+    return { parts: p ? { ...parts, parking: p } : parts };
   } catch (err) {
     return {
       parts: last ?? { items: [], events: [], counters: { syncs: 0, syncFailures: 0, terminationsExecuted: 0, terminationsFailed: 0 } },
