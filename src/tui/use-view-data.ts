@@ -34,7 +34,7 @@ export function useViewData(snap: EngineSnapshot | undefined, o: { sort: SortOrd
   /** Row keys per view, in display order: the cursor follows the item with the key, not the row number. */
   const keys: Record<ViewId, (i: number) => string | undefined> = {
     overview: () => undefined,
-    resources: (i) => (treeRows[i] ? `${treeRows[i]!.id}:${treeRows[i]!.depth}` : undefined),
+    resources: (i) => treeRows[i]?.key,
     pending: (i) => planRows[i]?.id,
     chargeback: (i) => cbKeys[i],
     events: (i) => events[i]?.key,
