@@ -218,3 +218,63 @@ describe("Ink clip patch", () => {
     expect(first.split("\n")[1]).toBe("xyz");
   });
 });
+
+describe("Ink layout patch: a text that keeps its width does not lay the frame out again", () => {
+  const build = dirname(Bun.resolveSync("ink", import.meta.dir));
+  type InkNode = { yogaNode?: { isDirty(): boolean; calculateLayout(w?: number, h?: number): void; setWidth(w: number): void } };
+  const dom = async () =>
+    (await import(join(build, "dom.js"))) as {
+      createNode(name: string): InkNode;
+      createTextNode(text: string): InkNode;
+      appendChildNode(parent: InkNode, child: InkNode): void;
+      setTextNodeValue(node: InkNode, text: string): void;
+    };
+
+  test("a countdown ticking at the same width leaves Yoga clean; a wider one, a line break or a tab dirties it", async () => {
+    const { createNode, createTextNode, appendChildNode, setTextNodeValue } = await dom();
+    const root = createNode("ink-root");
+    const box = createNode("ink-box");
+    const text = createNode("ink-text");
+    const label = createTextNode("left ");
+    const virtual = createNode("ink-virtual-text");
+    const clock = createTextNode("5h59m");
+    appendChildNode(root, box);
+    appendChildNode(box, text);
+    appendChildNode(text, label);
+    appendChildNode(text, virtual);
+    appendChildNode(virtual, clock);
+    root.yogaNode!.setWidth(40);
+    root.yogaNode!.calculateLayout(undefined, undefined);
+    expect(root.yogaNode!.isDirty()).toBe(false);
+    setTextNodeValue(clock, "5h58m");
+    expect(text.yogaNode!.isDirty()).toBe(false);
+    for (const changed of ["59m", "5h58m\n", "5h\t8m"]) {
+      setTextNodeValue(clock, changed);
+      expect(text.yogaNode!.isDirty()).toBe(true);
+      root.yogaNode!.calculateLayout(undefined, undefined);
+      setTextNodeValue(clock, "5h58m");
+      root.yogaNode!.calculateLayout(undefined, undefined);
+    }
+  });
+
+  test("frames: same-width changes show, wider ones move their neighbours, re-wrapped text re-flows", () => {
+    const Row = ({ a, b }: { a: string; b: string }) => (
+      <Box flexDirection="column">
+        <Box>
+          <Text>{a}</Text>
+          <Text>|</Text>
+        </Box>
+        <Box width={5}>
+          <Text>{b}</Text>
+        </Box>
+      </Box>
+    );
+    const r = render(<Row a="ab" b="aaa bbb" />);
+    expect(strip(r.lastFrame())).toBe("ab|\naaa\nbbb");
+    r.rerender(<Row a="cd" b="aaaa bb" />);
+    expect(strip(r.lastFrame())).toBe("cd|\naaaa\nbb");
+    r.rerender(<Row a="cde" b="aaaa bb" />);
+    expect(strip(r.lastFrame())).toBe("cde|\naaaa\nbb");
+    r.unmount();
+  });
+});
