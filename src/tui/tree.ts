@@ -64,6 +64,8 @@ export interface TreeIndex {
   roots: RootEntry[];
   /** Sorted roots per key, filled by `orderRoots` on first use. */
   orders?: Partial<Record<SortKey, RootEntry[]>>;
+  /** Every row's search text is built (warmTreeStep). */
+  searchable?: boolean;
 }
 
 /** Plan state per virtual resource: the most recent item wins (a re-planned resource shows its newest state). */
@@ -141,6 +143,30 @@ function stableOrder<T>(items: T[], keys: number[] | string[]): T[] {
   const out: T[] = [];
   for (const k of distinct) for (const item of buckets.get(k)!) out.push(item);
   return out;
+}
+
+/**
+ * Does in advance what the first sort and the first filter keystroke would do for this snapshot (the sort orders
+ * and the lower-cased search text of every row), one step per call so it can run in idle time between frames.
+ * Returns false when nothing is left to do.
+ */
+export function warmTreeStep(index: TreeIndex): boolean {
+  for (const key of ["cost", "forecast", "name"] as const) {
+    if (!index.orders?.[key]) {
+      orderRoots(index, key);
+      return true;
+    }
+  }
+  if (!index.searchable) {
+    const visit = (e: RootEntry) => {
+      hay(e.node);
+      e.children.forEach(visit);
+    };
+    index.roots.forEach(visit);
+    index.searchable = true;
+    return true;
+  }
+  return false;
 }
 
 /** Does this entry or anything below it match? (Filter results keep the path to every hit.) */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { flattenTree, indexTree, nextSort, orderRoots, planStateByVr, type RootEntry, type SortKey, type TreeIndex } from "../../src/tui/tree.ts";
+import { flattenTree, indexTree, nextSort, orderRoots, planStateByVr, warmTreeStep, type RootEntry, type SortKey, type TreeIndex } from "../../src/tui/tree.ts";
 import { unitPrioLabel } from "../../src/format/index.ts";
 import { buildSnapshot } from "./fixtures.ts";
 
@@ -132,5 +132,18 @@ describe("orderRoots", () => {
       expect(got.map((e) => e.index)).toEqual(reference(index, key).map((e) => e.index));
       expect(orderRoots(index, key)).toBe(got);
     }
+  });
+});
+
+describe("warmTreeStep", () => {
+  test("prepares every sort order and the search text one step at a time, then reports nothing left", () => {
+    const index = indexTree(buildSnapshot({ resources: 50 }));
+    let steps = 0;
+    while (warmTreeStep(index)) steps++;
+    expect(steps).toBe(4); // cost, forecast, name, search text
+    const byName = index.orders!.name!;
+    expect(orderRoots(index, "name")).toBe(byName);
+    expect(byName.map((e) => e.node.row.vr.name)).toEqual([...byName.map((e) => e.node.row.vr.name)].sort());
+    expect(warmTreeStep(index)).toBe(false);
   });
 });
