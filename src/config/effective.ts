@@ -27,6 +27,9 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       region: c.otc.region,
       endpoints: { ...c.otc.endpoints },
     },
+    ...(c.otc.projects ? { projects: c.otc.projects === "all" ? "all" : c.otc.projects.map((p) => ({ ...p })) } : {}),
+    ...(c.otc.projects && c.otc.regions ? { "project-regions": [...c.otc.regions] } : {}),
+    ...(c.otc.regionEndpoints ? { "region-endpoints": Object.fromEntries(Object.entries(c.otc.regionEndpoints).map(([r, e]) => [r, { ...e }])) } : {}),
     "target-budget": c.targetBudget,
     currency: c.currency,
     ...(c.billingBegin ? { "billing-begin": c.billingBegin } : {}),
@@ -52,6 +55,7 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       ...(c.notify.ownerDomain ? { "owner-domain": c.notify.ownerDomain } : {}),
       "reminder-before": formatGoDuration(c.notify.reminderBeforeMs),
       ...(c.notify.none ? { none: true } : {}),
+      ...(c.notify.digest ? { digest: c.notify.digest, "digest-at": c.notify.digestAt } : {}),
     },
     metrics: { ...c.metrics },
     "state-dir": c.stateDir,
@@ -80,6 +84,15 @@ export function effectiveConfig(c: Config): Record<string, unknown> {
       "copy-retention": formatGoDuration(c.actions.copyRetentionMs),
     };
     out.resume = c.actions.resume;
+  }
+  if (c.budgets) {
+    out.budgets = c.budgets.map((b) => ({
+      name: b.name,
+      target: b.target,
+      ...(b.projects ? { projects: [...b.projects] } : {}),
+      ...(b.regions ? { regions: [...b.regions] } : {}),
+      ...(b.tags ? { tags: Object.entries(b.tags).map(([k, v]) => `${k}=${v}`) } : {}),
+    }));
   }
   return out;
 }

@@ -7,7 +7,8 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, st
 import { homedir } from "node:os";
 import { isAbsolute, relative, resolve, join } from "node:path";
 import { getLogger, type Logger } from "../log/logger.ts";
-import { ConfigValidationError, fromZodIssues, sortIssues, type ConfigIssue } from "./issues.ts";
+import { ConfigValidationError, formatIssue, fromZodIssues, sortIssues, type ConfigIssue } from "./issues.ts";
+import { budgetWarnings } from "./schema-budgets.ts";
 import { crossChecks, normalise } from "./normalise.ts";
 import { configSchema } from "./schema.ts";
 import { resolveSecrets } from "./secrets.ts";
@@ -123,7 +124,11 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Config> 
   if (issues.length > 0 || !parsed.success) fail(issues);
 
   warnIfExposed(loc.file, loc.display, secrets.inline, opts.logger ?? getLogger());
-  return normalise(parsed.data, { source, secrets, stateDir: opts.stateDir, env, cwd, home });
+  const config = normalise(parsed.data, { source, secrets, stateDir: opts.stateDir, env, cwd, home });
+  const warnings = budgetWarnings(raw, source, config.budgets, config.targetBudget).map(formatIssue);
+  for (const w of warnings) (opts.logger ?? getLogger()).child({ component: "config" }).warn(w);
+  if (warnings.length > 0) config.warnings = warnings;
+  return config;
 }
 
 /** Largest configuration file read (README: bounds). */

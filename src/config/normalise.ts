@@ -5,8 +5,10 @@
 import { dirname, join, resolve } from "node:path";
 import { parseGoDuration } from "./duration.ts";
 import { deriveEndpoints } from "../providers/otc/endpoints.ts";
+import { projectsConfig } from "./schema-projects.ts";
 import { issueAt, type ConfigIssue } from "./issues.ts";
 import type { RawConfig } from "./schema.ts";
+import { normaliseBudgets } from "./schema-budgets.ts";
 import type { ResolvedSecrets } from "./secrets.ts";
 import type { ConfigSource } from "./source.ts";
 import type { ChargebackConfig, Config, PrometheusAuth } from "./types.ts";
@@ -18,7 +20,7 @@ export function crossChecks(raw: unknown, source: ConfigSource, secrets: Resolve
   const issues: ConfigIssue[] = [];
   if (!isObject(raw)) return issues;
   const creds = raw.otccreds;
-  if (isObject(creds) && creds.projectid === undefined && creds.projectname === undefined) {
+  if (isObject(creds) && creds.projectid === undefined && creds.projectname === undefined && raw.projects === undefined) {
     issues.push(issueAt(source, ["otccreds"], "needs projectid or projectname (the project whose resources ot3c manages)", "key"));
   }
   const cb = raw.chargeback;
@@ -132,6 +134,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       secretKey: s.get("otccreds.secretkey")!,
       region: c.region,
       endpoints,
+      ...projectsConfig(raw, { region: c.region, endpoints }),
     },
     targetBudget: raw["target-budget"],
     currency: raw.currency,
@@ -163,6 +166,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       ...(raw.notify["owner-domain"] ? { ownerDomain: raw.notify["owner-domain"] } : {}),
       reminderBeforeMs: ms(raw.notify["reminder-before"]),
       ...(raw.notify.none ? { none: true } : {}),
+      ...(raw.notify.digest === "daily" ? { digest: "daily" as const, digestAt: raw.notify["digest-at"] } : {}),
     },
     metrics: { listen: raw.metrics.listen },
     stateDir: resolveStateDir({ flag: o.stateDir, key: raw["state-dir"], configFile: o.source.file, env: o.env, cwd: o.cwd, home: o.home }),
@@ -179,5 +183,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
       resume: raw.resume,
     },
   };
+  const budgets = normaliseBudgets(raw.budgets);
+  if (budgets) config.budgets = budgets;
   return config;
 }

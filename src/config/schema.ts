@@ -11,6 +11,8 @@ import { z } from "zod";
 import { OWNER_DOMAIN, OWNER_HANDLE } from "../notify/owners.ts";
 import { expected, MAX_AMOUNT, str, secretString, filePath, url, duration, int, enumOf, bool, billingBegin, listen, email, singleAddress } from "./schema-leaves.ts";
 import { schedules, actions } from "./schema-parking.ts";
+import { budgets } from "./schema-budgets.ts";
+import { projects, regions, regionEndpoints } from "./schema-projects.ts";
 
 export { describeInput, expected, duration, MAX_DURATION_HOURS, MAX_DURATION_MS, validListenHost } from "./schema-leaves.ts";
 
@@ -96,6 +98,14 @@ const notify = z
         .optional()
         .describe("A handle in ot3c_owner without an owners: entry is mailed at handle@owner-domain"),
       "reminder-before": duration({ allowZero: true }).default("1h").describe("How long before a deadline the reminder goes out"),
+      digest: enumOf(["off", "daily"] as const)
+        .default("off")
+        .describe("daily: one mail per owner per day covering all projects and items (reminders before each deadline stay immediate); off: one mail per item and event"),
+      "digest-at": z
+        .string({ error: expected('a time "HH:MM"') })
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: expected('a time "HH:MM" (00:00–23:59)') })
+        .default("08:00")
+        .describe("When the daily digest goes out (Europe/Berlin)"),
       none: z
         .boolean({ error: expected("true or false") })
         .optional()
@@ -173,6 +183,9 @@ export const configSchema = z
       "dashboard-endpoint": url().default("https://api-enterprise-dashboard.otc-service.com").describe("Financial Dashboard base URL (override for ot3c sim)"),
       "dashboard-api": enumOf(["v2", "v1"] as const).default("v2").describe("Financial Dashboard API: v2 (NDJSON, daily and hourly) or v1 (JSON)"),
       otccreds,
+      projects: projects.optional(),
+      "project-regions": regions.optional(),
+      "region-endpoints": regionEndpoints.optional(),
       "target-budget": z
         .number({ error: expected("a number > 0") })
         .positive({ error: expected("a number > 0") })
@@ -241,6 +254,7 @@ export const configSchema = z
       resume: enumOf(["period-start", "on-recovery"] as const)
         .default("period-start")
         .describe("When parked resources start again: at the next period start, or as soon as the budget has room for what the park saves"),
+      budgets: budgets.optional(),
     },
     { error: expected("a mapping of configuration keys") },
   )

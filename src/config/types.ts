@@ -6,6 +6,7 @@
  */
 import type { ActionsConfig } from "../engine/actions/index.ts";
 import type { ForecastModelName, QuantileName } from "../engine/types.ts";
+import type { BudgetScope } from "../engine/budgets/scope.ts";
 
 export interface OtcEndpoints {
   iam: string;
@@ -24,6 +25,19 @@ export interface OtcCredentials {
   region: string;
   /** Derived from region unless overridden under `otccreds.endpoints`. */
   endpoints: OtcEndpoints;
+  /** `projects:` (issue #18): the projects one sync reads; absent = the single project above. */
+  projects?: ProjectRef[] | "all";
+  /** `regions:` — with `projects: all`, the regions whose projects are read (default: `region`). */
+  regions?: string[];
+  /** Endpoints of every region a project lives in (`region-endpoints:` overrides, else derived). */
+  regionEndpoints?: Record<string, OtcEndpoints>;
+}
+
+/** One entry of `projects:`: a project by id or by name (resolved through IAM), and its region. */
+export interface ProjectRef {
+  id?: string;
+  name?: string;
+  region: string;
 }
 
 export interface SmtpConfig {
@@ -47,6 +61,10 @@ export interface NotifyConfig {
   reminderBeforeMs: number;
   /** `notify: {none: true}`: no channel on purpose (see src/notify/guard.ts). */
   none?: boolean;
+  /** `notify.digest: daily` (issue #18): one owner mail per day instead of one per item and event (src/notify/digest.ts). */
+  digest?: "daily";
+  /** `notify.digest-at`: when the daily digest goes out, "HH:MM" Europe/Berlin (default 08:00). */
+  digestAt?: string;
 }
 
 export interface PrometheusAuth {
@@ -100,6 +118,10 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Schedules, the ladder's default and resume (issue #17); absent in configs built by hand = the defaults. */
   actions?: ActionsConfig & { copyRetentionMs: number };
+  /** `budgets:` — named budgets per project, region, tags (issue #18; engine/budgets). Absent: only target-budget. */
+  budgets?: BudgetScope[];
+  /** Problems worth a warning, not an error (located, e.g. a nested budget above its parent's target). */
+  warnings?: string[];
 }
 
 /** Thrown for any configuration problem; the CLI prints `message` and exits 78. */

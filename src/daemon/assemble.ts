@@ -90,7 +90,8 @@ function ambiguousWaitFromEnv(): { ambiguousWaitMs?: number } {
 }
 
 export function projectOf(cfg: Config): { name: string; region: string; id?: string } {
-  return { name: cfg.otc.projectName ?? cfg.otc.projectId ?? "?", region: cfg.otc.region, ...(cfg.otc.projectId ? { id: cfg.otc.projectId } : {}) };
+  // A fleet (`projects:`) without an `otccreds` project is one instance over many projects: one lease, "fleet".
+  return { name: cfg.otc.projectName ?? cfg.otc.projectId ?? (cfg.otc.projects ? "fleet" : "?"), region: cfg.otc.region, ...(cfg.otc.projectId ? { id: cfg.otc.projectId } : {}) };
 }
 
 function defaultTickMs(): number {

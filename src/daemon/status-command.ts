@@ -4,6 +4,13 @@ import type { OutputFormat } from "../cli/output.ts";
 import type { EngineSnapshot } from "../engine/types.ts";
 import { findDaemon, ForeignConfigError, SocketAccessError, socketIn, stateDirCandidates } from "./discovery.ts";
 import { statusDocument, statusText, type StatusDocument } from "./status.ts";
+import { knownProjects, unknownChoice, type ScopeChoice } from "../cli/scope-filter.ts";
+
+/** An unknown --budget/--project name for this snapshot, with the known names (exit 2). */
+function badChoice(snap: EngineSnapshot, choice: ScopeChoice): string | undefined {
+  const budgets = snap.budgets?.map((b) => b.name) ?? ["all"];
+  return unknownChoice(choice, budgets, knownProjects(snap.resources, { id: snap.project.id, name: snap.project.name, region: snap.project.region }));
+}
 
 async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: string }> {
   if (g.stateDir) return {};
@@ -17,7 +24,8 @@ async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: str
   }
 }
 
-export async function runStatus(o: { globals: GlobalOptions; output: OutputFormat; watch: boolean }): Promise<number> {
+export async function runStatus(o: { globals: GlobalOptions; output: OutputFormat; watch: boolean; choice?: ScopeChoice }): Promise<number> {
+  const choice = o.choice ?? {};
   const local = await localConfig(o.globals);
   const input = { flag: o.globals.stateDir, configStateDir: local.dir, configFile: local.file };
   let found;
@@ -51,7 +59,12 @@ export async function runStatus(o: { globals: GlobalOptions; output: OutputForma
         process.stderr.write(`ot3c: daemon: ${res.ok ? "no snapshot yet" : res.error}\n`);
         return 1;
       }
-      await print(statusDocument(res.snapshot, daemon));
+      const bad = badChoice(res.snapshot, choice);
+      if (bad) {
+        process.stderr.write(`ot3c: ${bad}\n`);
+        return 2;
+      }
+      await print(statusDocument(res.snapshot, daemon, undefined, choice));
       return 0;
     } finally {
       client.close();
@@ -60,7 +73,12 @@ export async function runStatus(o: { globals: GlobalOptions; output: OutputForma
   // --watch: one document per change, until Ctrl-C; the link's state goes to stderr.
   let last = "";
   const onSnap = (s: EngineSnapshot) => {
-    const doc = statusDocument(s, daemon);
+    const bad = badChoice(s, choice);
+    if (bad) {
+      process.stderr.write(`ot3c: ${bad}\n`);
+      return;
+    }
+    const doc = statusDocument(s, daemon, undefined, choice);
     const key = JSON.stringify({ ...doc, at: "" });
     if (key === last) return;
     last = key;

@@ -7,6 +7,7 @@
 import { DEFAULT_TIME_ZONE } from "../engine/period.ts";
 import { rfc3339 } from "../engine/planner/plan-file.ts";
 import type { CloudResource, EngineSnapshot, PlanItem, ResourceUnit } from "../engine/types.ts";
+import { budgetsDocument, budgetsText, itemShown, type BudgetScopeDocument, type ScopeChoice } from "../cli/scope-filter.ts";
 
 export const STATUS_VERSION = 1;
 
@@ -28,6 +29,8 @@ export interface StatusItem {
   approvedBy: string | null;
   vetoReason: string | null;
   error: string | null;
+  /** With `budgets:`: the budgets whose spend it lowers (`all` first). */
+  budgets?: string[];
 }
 
 export interface StatusDocument {
@@ -44,6 +47,10 @@ export interface StatusDocument {
   items: StatusItem[];
   /** When this document was made (UTC). */
   at: string;
+  /** `--budget` / `--project`: only the items serving them are listed. */
+  filter?: { budget: string | null; project: string | null };
+  /** With `budgets:`: every budget (`all` first), its figures and the open items serving it. */
+  budgets?: BudgetScopeDocument[];
 }
 
 const utc = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -59,9 +66,17 @@ function memberNames(item: PlanItem, roots: Map<string, ResourceUnit>): { name: 
 
 const OPEN = new Set(["PENDING", "APPROVED", "EXECUTING"]);
 
-export function statusDocument(snap: EngineSnapshot, daemon: { stateDir: string; socket: string; pid?: number }, timeZone = DEFAULT_TIME_ZONE): StatusDocument {
+export function statusDocument(
+  snap: EngineSnapshot,
+  daemon: { stateDir: string; socket: string; pid?: number },
+  timeZone = DEFAULT_TIME_ZONE,
+  choice: ScopeChoice = {},
+): StatusDocument {
   const roots = new Map(snap.resources.map((r) => [r.id, r]));
-  const items = [...snap.plan].sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)) || a.deadline - b.deadline);
+  const filtered = choice.budget !== undefined || choice.project !== undefined;
+  const home = { id: snap.project.id, name: snap.project.name, region: snap.project.region };
+  const shown = filtered ? snap.plan.filter((i) => itemShown(choice, i, home, (id) => roots.get(id))) : snap.plan;
+  const items = [...shown].sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)) || a.deadline - b.deadline);
   const l = snap.lease;
   return {
     version: STATUS_VERSION,
@@ -89,9 +104,12 @@ export function statusDocument(snap: EngineSnapshot, daemon: { stateDir: string;
         approvedBy: i.approvedBy ?? null,
         vetoReason: i.vetoReason ?? null,
         error: i.error ?? null,
+        ...(i.budgets ? { budgets: i.budgets } : {}),
       };
     }),
     at: new Date(snap.at).toISOString(),
+    ...(filtered ? { filter: { budget: choice.budget ?? null, project: choice.project ?? null } } : {}),
+    ...(snap.budgets ? { budgets: budgetsDocument(snap.budgets) } : {}),
   };
 }
 
@@ -111,6 +129,8 @@ export function statusText(doc: StatusDocument): string {
   lines.push(
     `last sync: ${doc.lastSync.state}${doc.lastSync.lastSuccessAt ? `, last success ${doc.lastSync.lastSuccessAt}` : ""}${doc.lastSync.error ? ` — ${doc.lastSync.error}` : ""}`,
   );
+  if (doc.budgets && doc.budgets.length > 0) lines.push("", ...budgetsText(doc.budgets, "", doc.filter?.budget ?? undefined));
+  if (doc.filter) lines.push("", `only the items for ${[doc.filter.budget !== null ? `budget ${doc.filter.budget}` : "", doc.filter.project !== null ? `project ${doc.filter.project}` : ""].filter(Boolean).join(" and ")}`);
   lines.push("");
   if (doc.items.length === 0) {
     lines.push("no plan items this period");

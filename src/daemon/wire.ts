@@ -14,6 +14,7 @@ import { httpStats } from "../providers/http.ts";
 import { createCloudSources } from "../providers/sources.ts";
 import type { JobPollOptions } from "../providers/otc/jobs.ts";
 import { JournaledOtcTerminator } from "./journaled-terminator.ts";
+import { routeByProject } from "../providers/otc/fleet/route.ts";
 
 export interface WiredProviders {
   inventory: InventorySource;
@@ -58,7 +59,10 @@ export function wireProviders(cfg: Config, opts: WireOptions = {}): WiredProvide
   return {
     inventory: sources.inventory,
     // With the ladder's calls: backups before a snapshot-delete, starts when a park ends.
-    terminator: Object.assign(new JournaledOtcTerminator(acting.otc.session, acting.terminator, jobs), { actions: acting.otc.actions }),
+    terminator: acting.fleet
+      ? // Several projects: each resource through its own project's journaled terminator.
+        routeByProject(acting.fleet, (p) => Object.assign(new JournaledOtcTerminator(p.session, p.terminator, jobs), { actions: p.actions }))
+      : Object.assign(new JournaledOtcTerminator(acting.otc.session, acting.terminator, jobs), { actions: acting.otc.actions }),
     evaluate: ({ resources, costs, now, ledger }) => evaluate({ resources, costs, now, ledger, options }),
     apiStats: () => httpStats(),
   };

@@ -4,9 +4,10 @@
  */
 import type { ActingGate } from "../store/lease/index.ts";
 import type { Store, StoredPlanItem } from "../store/store.ts";
-import type { ActionLedger, PlanDecision } from "./closed-loop/index.ts";
+import type { ActionLedger, PlanDecision, Settled } from "./closed-loop/index.ts";
 import type { Schedule } from "./actions/schedule.ts";
 import type { ExecTerminator, ExecutorSettings, ItemEventKind } from "./execution.ts";
+import type { CostInput } from "./virtual/columns.ts";
 import type {
   ApiEndpointStats,
   BillingPeriod,
@@ -34,9 +35,17 @@ export interface Evaluation {
   vetoedLeaves: Map<string, { itemId: string; reason: string }>;
   /** The closed loop again on the same sync, with a newer ledger (after a command or an execution). */
   resettle(ledger: ActionLedger, now: number): Evaluation;
+  /** With `budgets:` (engine/budgets): every budget's state and which budgets an item serves. */
+  budgets?: Settled["budgets"];
 }
 
-export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostRecord[]; now: number; ledger: ActionLedger }) => Evaluation;
+/** Is any budget at risk: the single one, or (with `budgets:`) any named one — the executor's re-check. */
+export function budgetAtRisk(ev: Pick<Evaluation, "budget" | "budgets"> | undefined): boolean {
+  if (!ev) return false;
+  return ev.budget.gap > 0 || (ev.budgets?.states.some((s) => s.gap > 0) ?? false);
+}
+
+export type EvaluateFn = (input: { resources: CloudResource[]; costs: CostInput; now: number; ledger: ActionLedger }) => Evaluation;
 
 export type EngineLog = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 
@@ -46,6 +55,8 @@ export interface EngineNotifier {
   alert(message: string, key: string): void;
   /** Resolves when sends in flight are done (shutdown). */
   flush(): Promise<void>;
+  /** Called every tick by the acting engine: time-driven messages (the daily owner digest, src/notify/digest.ts). */
+  tick?(now: number): void;
 }
 
 /** Read-only data from services that run beside the engine (the chargeback pipeline), merged into snapshots. */

@@ -19,7 +19,10 @@ import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
 import { composeSnapshot } from "./snapshot-build.ts";
+import type { CostInput } from "./virtual/columns.ts";
+import { degradedAlert, fleetRound, touchesDegraded } from "./fleet-sync.ts";
 import type {
+  BudgetScopeState,
   BudgetSummary,
   CloudResource,
   CommandResult,
@@ -29,11 +32,13 @@ import type {
   EngineSnapshot,
   InventorySource,
   PlannedTermination,
+  ProjectSyncState,
   SyncStatus,
 } from "./types.ts";
 
 export type { Evaluation, EvaluateFn, EngineLog, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
 import type { Evaluation, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
+import { budgetAtRisk } from "./engine-contract.ts";
 
 export class Engine implements EngineHandle {
   readonly connection = "in-process";
@@ -60,6 +65,9 @@ export class Engine implements EngineHandle {
   private wantedIds = new Set<string>();
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
   private settledOn = "";
+  /** A fleet (`projects:`): every project's last sync, and the DEGRADED ones nothing may start on (fleet-sync.ts). */
+  private projects?: ProjectSyncState[];
+  private degradedProjects = new Set<string>();
 
   /** The resume tick writes park items through the same fence as the executor (store/lease). */
   private readonly resumeStore: Store;
@@ -80,6 +88,11 @@ export class Engine implements EngineHandle {
   /** The budget of the last settle, without building a snapshot (replay reads it every simulated day). */
   get budget(): BudgetSummary | undefined {
     return this.evaluation?.budget;
+  }
+
+  /** With `budgets:`: every budget's state after the last settle (replay reads it every simulated day). */
+  get budgetStates(): BudgetScopeState[] | undefined {
+    return this.evaluation?.budgets?.states;
   }
 
   /** Takes the state-dir lock (throws EngineLockedError when another engine holds it). */
@@ -142,8 +155,10 @@ export class Engine implements EngineHandle {
         now,
         dataFresh: fresh,
         isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
+        // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts), and nothing there is cancelled either.
+        heldBack: (item) => (touchesDegraded(item, this.degradedProjects) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
         origin: this.origin(),
-        budgetAtRisk: (ev?.budget.gap ?? 0) > 0,
+        budgetAtRisk: budgetAtRisk(ev),
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
       });
       const resumed = await parkingTick(
@@ -156,9 +171,12 @@ export class Engine implements EngineHandle {
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
+      const partly = degradedAlert(this.projects);
+      if (partly) this.alerts.push(partly);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
       if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
       this.sendReminders(now);
+      this.deps.notifier?.tick?.(now);
       this.lock?.heartbeat(now);
     } catch (err) {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
@@ -197,16 +215,21 @@ export class Engine implements EngineHandle {
     this.markDirty();
     const { from, toExclusive: to } = costRange(started, settings);
     let resources: CloudResource[];
-    let costs: CostRecord[];
+    let costs: CostInput;
     const t0 = performance.now();
     try {
-      [resources, costs] = await Promise.all([inventory.listResources(), inventory.listCosts(from, to)]);
+      // Columns when the source streams into them (a large sync's records never exist as objects all at once).
+      [resources, costs] = await Promise.all([inventory.listResources(), inventory.listCostColumns ? inventory.listCostColumns(from, to) : inventory.listCosts(from, to)]);
     } catch (err) {
       this.degrade(started, `sync failed: ${redact(String((err as Error)?.message ?? err))}`, Math.round(performance.now() - t0));
       return;
     }
     const durationMs = Math.round(performance.now() - t0);
     const now = clock.now();
+    const fleet = fleetRound(inventory, resources, () => store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }));
+    resources = fleet.resources;
+    this.projects = fleet.states;
+    this.degradedProjects = fleet.degraded;
     let ev: Evaluation;
     try {
       ev = this.deps.evaluate({ resources, costs, now, ledger: this.ledger(now) });
@@ -236,7 +259,7 @@ export class Engine implements EngineHandle {
       desired,
       origin: this.origin(),
       roots: new Map(ev.roots.map((r) => [r.id, r])),
-      budgetAtRisk: ev.budget.gap > 0,
+      budgetAtRisk: budgetAtRisk(ev),
     });
     for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
     for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
@@ -393,6 +416,7 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
+      ...(this.projects ? { projects: this.projects } : {}),
     });
   }
 }

@@ -56,6 +56,11 @@ export interface ExecutionContext {
   dataFresh: boolean;
   /** Whether the current plan (or plan file) still wants this item. */
   isWanted(item: StoredPlanItem): boolean;
+  /**
+   * Why a due item must wait this round without being re-checked (a resource of a DEGRADED project: its data is
+   * incomplete, engine/fleet-sync.ts), or undefined. A held item is neither started nor cancelled.
+   */
+  heldBack?(item: StoredPlanItem): string | undefined;
   budgetAtRisk: boolean;
   roots: Map<string, ResourceUnit>;
   /**

@@ -85,8 +85,11 @@ export class Executor {
       await this.continueExecuting(item, ctx.now);
     }
     const due = this.store.listItems({ states: ["PENDING", "APPROVED"] }).filter((i) => i.deadline <= ctx.now && (!ctx.origin || i.origin === ctx.origin));
-    const runnable = due.filter((i) => i.state === "APPROVED" || this.settings.approval === "none");
-    result.waitingForApproval = due.filter((i) => !runnable.includes(i)).map((i) => i.id);
+    const ready = due.filter((i) => i.state === "APPROVED" || this.settings.approval === "none");
+    result.waitingForApproval = due.filter((i) => !ready.includes(i)).map((i) => i.id);
+    const waiting = ready.filter((i) => ctx.heldBack?.(i) !== undefined);
+    const runnable = waiting.length ? ready.filter((i) => !waiting.includes(i)) : ready;
+    if (waiting.length) result.held = `${waiting.length} due item(s) wait: ${ctx.heldBack!(waiting[0]!)}`;
     if (runnable.length === 0) return result;
     if (!ctx.dataFresh) {
       result.held = "inventory data is stale or incomplete; due items wait for a good sync";

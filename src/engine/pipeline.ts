@@ -5,7 +5,9 @@
  */
 import type { Config } from "../config/types.ts";
 import { compileActions, type CompiledActions } from "./actions/index.ts";
-import { buildForecastState, emptyLedger, settle, type ActionLedger, type ForecastState, type PlanDecision } from "./closed-loop/index.ts";
+import type { BudgetSetup } from "./budgets/index.ts";
+import type { CostInput } from "./virtual/index.ts";
+import { buildForecastState, emptyLedger, settle, type ActionLedger, type ForecastState, type PlanDecision, type Settled } from "./closed-loop/index.ts";
 import { addDays, billingPeriod, daysBetween, DEFAULT_TIME_ZONE, isoDay } from "./period.ts";
 import type {
   BillingPeriod,
@@ -35,11 +37,14 @@ export interface EvaluateOptions {
    * schedules lower the forecast, the planner parks before it deletes. Absent: park (stop) and delete as before.
    */
   actions?: CompiledActions;
+  /** `budgets:` with the project a resource without project fields belongs to (engine/budgets). */
+  budgets?: BudgetSetup;
 }
 
 export interface EvaluateInput {
   resources: CloudResource[];
-  costs: CostRecord[];
+  /** Records, or columns streamed from the dashboard (virtual/columns.ts). */
+  costs: CostInput;
   options: EvaluateOptions;
   now: number;
   /** What the engine did and promised this period (its plan items); empty when absent. */
@@ -67,6 +72,8 @@ export interface Evaluation {
   vetoedLeaves: Map<string, { itemId: string; reason: string }>;
   /** Settles again on the same sync with a newer ledger (after an approve, veto, postpone or execution). */
   resettle(ledger: ActionLedger, now: number): Evaluation;
+  /** With `budgets:`: every budget's state and which budgets an item serves (engine/budgets). */
+  budgets?: Settled["budgets"];
 }
 
 export function optionsFromConfig(config: Config): EvaluateOptions {
@@ -80,6 +87,7 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
     billingBeginDay: config.billingBeginDay,
     currency: config.currency,
     ...(config.actions ? { actions: compileActions(config.actions) } : {}),
+    ...(config.budgets ? { budgets: { scopes: config.budgets, home: { id: config.otc.projectId, name: config.otc.projectName, region: config.otc.region } } } : {}),
   };
 }
 
@@ -114,6 +122,7 @@ function settleOn(state: ForecastState, ledger: ActionLedger, now: number, o: Ev
     graceMs: o.graceMs,
     currency: o.currency,
     timeZone,
+    ...(o.budgets ? { budgets: o.budgets } : {}),
   });
   s.budget.lagDays = lagDays(state.lastCompleteDay, now, timeZone);
   return {
@@ -127,6 +136,7 @@ function settleOn(state: ForecastState, ledger: ActionLedger, now: number, o: Ev
     decision: s.decision,
     vetoedLeaves: s.vetoedLeaves,
     resettle: (next, at) => settleOn(state, next, at, o, timeZone),
+    ...(s.budgets ? { budgets: s.budgets } : {}),
   };
 }
 

@@ -3,13 +3,24 @@
  * in-process cloud of `ot3c replay`); re-exported by types.ts.
  */
 import type { CloudResource, CostRecord, IsoDate, ResourceKind } from "./types.ts";
-import type { CommandResult, ConnectionState, EngineCommand, EngineSnapshot } from "./snapshot.ts";
+import type { CostColumns } from "./virtual/columns.ts";
+import type { CommandResult, ConnectionState, EngineCommand, EngineSnapshot, ProjectSyncState } from "./snapshot.ts";
 
 export interface InventorySource {
   /** All manageable resources of the project; throws when the listing is incomplete. */
   listResources(): Promise<CloudResource[]>;
   /** Daily cost records for [from, toExclusive); throws rather than return partial data. */
   listCosts(from: IsoDate, toExclusive: IsoDate): Promise<CostRecord[]>;
+  /**
+   * The same records as columns, filled as they stream (virtual/columns.ts): what the engine's sync uses when the
+   * source offers it, so a sync of millions of records never holds them as objects.
+   */
+  listCostColumns?(from: IsoDate, toExclusive: IsoDate): Promise<CostColumns>;
+  /**
+   * Several projects (`projects:`): how each fared in the last `listResources`. A project that failed does not fail
+   * the listing; its resources come back `held` (last known) or not at all, and the engine plans nothing on them.
+   */
+  projectStates?(): ProjectSyncState[];
 }
 
 export interface ResourceTerminator {

@@ -4,6 +4,7 @@
  */
 import { deepFreeze } from "../util/freeze.ts";
 import type { EngineSettings, Evaluation, SnapshotExtras } from "./engine-contract.ts";
+import { withItems } from "./budgets/index.ts";
 import type { StoredPlanItem } from "../store/store.ts";
 import type { ApiEndpointStats, AuditEvent, BillingPeriod, EngineCounters, EngineSnapshot, SyncStatus } from "./types.ts";
 
@@ -22,11 +23,14 @@ export interface SnapshotParts {
   extras?: SnapshotExtras;
   counters: EngineCounters;
   lease?: EngineSnapshot["lease"];
+  projects?: EngineSnapshot["projects"];
 }
 
 export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
   const ev = p.evaluation;
   const extra = p.extras;
+  // With `budgets:`: each item says which budgets it serves, each budget which open items serve it.
+  const scoped = ev?.budgets ? withItems(ev.budgets.states, p.items, ev.budgets.budgetsOf) : undefined;
   const snap: EngineSnapshot = {
     seq: p.seq,
     at: p.now,
@@ -37,7 +41,7 @@ export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
     ...(ev ? { budget: ev.budget, planOutcome: ev.plan.outcome } : {}),
     resources: ev?.roots ?? [],
     forecasts: ev?.forecasts ?? {},
-    plan: p.items,
+    plan: scoped?.items ?? p.items,
     sync: { ...p.sync },
     api: p.api,
     events: p.events,
@@ -48,6 +52,8 @@ export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
     counters: p.counters,
     ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
     ...(p.lease ? { lease: p.lease } : {}),
+    ...(scoped ? { budgets: scoped.states } : {}),
+    ...(p.projects ? { projects: p.projects } : {}),
   };
   return deepFreeze(snap);
 }

@@ -2,7 +2,7 @@
  * Engine snapshots and commands: the only things the TUI, the exporter and the daemon exchange with the engine
  * (re-exported by types.ts, the shared vocabulary).
  */
-import type { ActorSource, AuditEvent, BillingPeriod, BudgetSummary, ForecastSummary, PlanItem, PlanOutcome, ResourceUnit } from "./types.ts";
+import type { ActorSource, AuditEvent, BillingPeriod, BudgetStatus, BudgetSummary, ForecastSummary, PlanItem, PlanOutcome, Quantiles, ResourceUnit } from "./types.ts";
 
 export type SyncState = "NEVER" | "SYNCING" | "OK" | "DEGRADED";
 
@@ -64,6 +64,54 @@ export interface EngineSnapshot {
   vetoedResources?: Record<string, { itemId: string; reason: string }>;
   /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
   lease?: LeaseView;
+  /** With `budgets:` (engine/budgets): every budget, `all` (target-budget) first, then the named ones. */
+  budgets?: BudgetScopeState[];
+  /** `projects:` configured (issue #18): every project of the fleet and how its last sync went. */
+  projects?: ProjectSyncState[];
+}
+
+/** One budget at one moment (engine/budgets): its figures, how its gap is covered, and the items that serve it. */
+export interface BudgetScopeState {
+  name: string;
+  target: number;
+  /** The scope as configured; absent for `all`. */
+  scope?: { projects?: string[]; regions?: string[]; tags?: Record<string, string> };
+  /** Named budgets this one lies within by configuration, outermost first (`all` holds every one). */
+  within?: string[];
+  /** Root units in it. */
+  resources: number;
+  spent: number;
+  forecast: Quantiles;
+  /** Month-end at the configured quantile minus the target; > 0 means savings are needed. */
+  gap: number;
+  status: BudgetStatus;
+  /** Month-end spend no plan may touch (no ot3c_prio, prio 0, prepaid, ghosts, other instances). */
+  baseline: number;
+  /** The baseline alone exceeds the target: reported, not planned. */
+  baselineExceedsBudget: boolean;
+  /** Saving of the open items in it, of the items planned now, and what neither covers. */
+  committed: number;
+  planned: number;
+  uncovered: number;
+  /** Ids of the open plan items (PENDING, APPROVED, EXECUTING) in it. */
+  items: string[];
+}
+
+/**
+ * One project of a fleet sync. DEGRADED: it could not be listed completely this round; its resources are shown
+ * as last known (or not at all), counted as baseline, and nothing is planned or executed on them until it is OK.
+ */
+export interface ProjectSyncState {
+  id: string;
+  name: string;
+  region: string;
+  status: "OK" | "DEGRADED";
+  /** Why it is DEGRADED (redacted, never a secret). */
+  error?: string;
+  /** Resources listed (OK) or held from the last good listing (DEGRADED). */
+  resources: number;
+  /** Last complete listing of this project (epoch ms). */
+  lastSyncAt?: number;
 }
 
 /** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */

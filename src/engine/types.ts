@@ -57,6 +57,16 @@ export interface CloudResource {
    * to delete it and stopping saves nothing, so no plan touches it and its spend is baseline.
    */
   prepaid?: boolean;
+  /** The OTC project/region it was listed in; absent in a single-project config. */
+  projectId?: string;
+  projectName?: string;
+  region?: string;
+  /**
+   * Set when its project could not be listed this round (DEGRADED): the resource as last listed, kept so plan items
+   * on it are neither GONE nor regrouped; it counts as baseline and nothing is planned or executed on it. The text
+   * says why (shown in the tree).
+   */
+  held?: string;
 }
 
 export interface CostRecord {
@@ -123,6 +133,11 @@ export interface ResourceUnit {
   ladder?: Rung[];
   /** The schedule (`ot3c_schedule`) this leaf follows, when valid and its ladder has the `schedule` rung. */
   schedule?: string;
+  /**
+   * GHOST only: the project and region its cost records name (a ghost has no resource to ask), so a project
+   * budget can count it (engine/budgets).
+   */
+  costProject?: { id?: string; name?: string; region?: string };
 }
 
 /** A unit while it is evaluated: with the cost history the forecast and the planner read. */
@@ -243,6 +258,11 @@ export interface PlannedTermination {
   /** True when it must happen as soon as grace allows. */
   tasap: boolean;
   reason: string;
+  /**
+   * With `budgets:` (engine/budgets): the budgets whose spend this item lowers (`all` and every named budget its
+   * resources are in). Absent without `budgets:`.
+   */
+  budgets?: string[];
 }
 
 export interface TerminationPlan {

@@ -8,9 +8,12 @@ import client from "prom-client";
 import type { EngineSnapshot, PlanState } from "../engine/types.ts";
 import { COMMIT, VERSION } from "../cli/version.ts";
 import { registerProcessMetrics } from "./process-metrics.ts";
+import { registerScopeMetrics } from "./scope-metrics.ts";
 
 const PLAN_STATES: PlanState[] = ["PENDING", "APPROVED", "EXECUTING", "DONE", "FAILED", "VETOED", "CANCELLED", "GONE"];
 const STATUSES = ["OK", "AT_RISK", "OVER"] as const;
+/** Cardinality bound of the `project` label. */
+export const MAX_PROJECT_SERIES = 200;
 
 export interface EngineMetricsOptions {
   getSnapshot: () => EngineSnapshot | undefined;
@@ -175,6 +178,15 @@ function createEngineRegistry(opts: EngineMetricsOptions, contentType: string): 
     const s = snap();
     if (s) g.set(s.sync.state === "OK" ? 1 : 0);
   });
+  // A fleet: one series per project, bounded (the first MAX_PROJECT_SERIES by name; the rest summed under "other").
+  gauge("ot3c_project_sync_up", "Per project of a fleet (projects:): 1 when its last listing was complete, 0 when DEGRADED.", ["project", "region"], (g) => {
+    const ps = snap()?.projects;
+    if (!ps) return;
+    const sorted = [...ps].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const p of sorted.slice(0, MAX_PROJECT_SERIES)) g.set({ project: p.name, region: p.region }, p.status === "OK" ? 1 : 0);
+    const rest = sorted.slice(MAX_PROJECT_SERIES);
+    if (rest.length) g.set({ project: "other", region: "" }, rest.every((p) => p.status === "OK") ? 1 : 0);
+  });
   gauge("ot3c_sync_duration_seconds", "Duration of the last sync.", [], (g) => {
     const d = snap()?.sync.durationMs;
     if (d !== undefined) g.set(d / 1000);
@@ -191,6 +203,9 @@ function createEngineRegistry(opts: EngineMetricsOptions, contentType: string): 
     const t = snap()?.chargeback?.newestHour;
     if (t !== undefined) g.set(t / 1000);
   });
+
+  // Budget and project labels (issue #18, bounded: see scope-metrics.ts).
+  registerScopeMetrics(gauge, snap, currency);
 
   if (opts.processMetrics !== false) registerProcessMetrics(registry);
   return registry;

@@ -161,8 +161,10 @@ export function parseDuration(text: string): number | undefined {
  * resource really is tagged `ot3c_prio=0` ("untagged": no `ot3c_prio` tag; "prepaid"; "ghost": cost records
  * only; "baseline": a group kept out by a member, another instance's resource, a volume held outside its unit).
  */
-export function unitPrioLabel(u: { kind: string; prio: number; managed?: boolean; tags: Record<string, string>; resource?: { prepaid?: boolean } }): string {
+export function unitPrioLabel(u: { id?: string; kind: string; prio: number; managed?: boolean; tags: Record<string, string>; resource?: { prepaid?: boolean } }): string {
   if (u.kind === "GHOST") return "ghost";
+  // The TUI's row for a project (tui/scope groupByProject) holds units of every prio.
+  if (u.kind === "GROUP" && u.id?.startsWith("PROJECT:")) return "project";
   if (u.managed !== false) return String(u.prio);
   if (u.resource?.prepaid) return "prepaid";
   if (u.kind !== "GROUP" && u.tags.ot3c_prio === undefined) return "untagged";

@@ -12,6 +12,7 @@ import { redact } from "../util/redact.ts";
 import { alertMessage, itemMessage, type Message, type NotificationKind } from "./message.ts";
 import { smtpChannel, webhookChannel, type Delivery } from "./channels.ts";
 import { resolveOwner } from "./owners.ts";
+import { digestMessage, digestSlot, ownerDigests } from "./digest.ts";
 
 export interface NotifierOptions {
   store: Store;
@@ -51,6 +52,9 @@ export class Notifier implements EngineNotifier {
     return this.channels.map((c) => c.name);
   }
 
+  /** The digest day whose digests were dispatched by this process (claims make them once per day across restarts). */
+  private digestDone?: string;
+
   itemEvent(kind: NotificationKind, item: StoredPlanItem): void {
     // A postponed deadline deserves its own reminder.
     // A reminder, and a "planned" notice whose deadline moved (the closed loop can advance it), are per deadline.
@@ -61,7 +65,26 @@ export class Notifier implements EngineNotifier {
       event: kind,
       item: { id: item.id, vrId: item.vrId, action: item.action, state: item.state, deadline: new Date(item.deadline).toISOString(), tsave: item.tsave, owner: item.owner ?? null, dryRun: item.dryRun, error: item.error ?? null },
     };
-    this.dispatch(key, item.id, kind, this.recipientOf(item), message, event);
+    // With the daily digest, owner mail carries only the reminders; the rest waits for the digest (digest.ts).
+    const skip = this.opts.config.digest === "daily" && kind !== "reminder" ? "smtp" : undefined;
+    this.dispatch(key, item.id, kind, this.recipientOf(item), message, event, skip);
+  }
+
+  /** `notify.digest: daily`: once the day's digest time has passed, one mail per owner (claimed per day and address). */
+  tick(now: number): void {
+    const { config, store } = this.opts;
+    if (config.digest !== "daily" || this.closed) return;
+    const smtp = this.channels.find((c) => c.name === "smtp");
+    if (!smtp) return;
+    const slot = digestSlot(now, config.digestAt ?? "08:00");
+    if (now < slot.dueAt || this.digestDone === slot.day) return;
+    this.digestDone = slot.day;
+    for (const d of ownerDigests(store.listItems(), slot.dueAt, (item) => this.recipientOf(item))) {
+      const key = `digest:${slot.day}:${d.to}:smtp`;
+      if (!store.claimNotification(key, "-", "digest", "smtp", now, this.sessionStart)) continue;
+      const message = digestMessage(d, now, { project: this.opts.project, day: slot.day, currency: this.opts.currency });
+      this.attempt(smtp, key, d.to, message, { event: "digest", day: slot.day, items: [...d.open, ...d.ended].map((i) => i.id) }, 0);
+    }
   }
 
   /** The one address the item's ot3c_owner resolves to (see owners.ts); an unusable tag is noted once per item. */
@@ -81,9 +104,10 @@ export class Notifier implements EngineNotifier {
     this.dispatch(`alert:${key}`, "-", "alert", this.opts.config.defaultOwner, alertMessage(message, this.opts.project), { event: "alert", message });
   }
 
-  private dispatch(baseKey: string, itemId: string, kind: string, to: string | undefined, message: Message, event: Record<string, unknown>): void {
+  private dispatch(baseKey: string, itemId: string, kind: string, to: string | undefined, message: Message, event: Record<string, unknown>, skip?: "smtp"): void {
     if (this.closed) return;
     for (const ch of this.channels) {
+      if (ch.name === skip) continue;
       if (ch.name === "smtp" && !to) {
         this.opts.log?.("warn", `no mail for ${kind} of ${itemId}: no ot3c_owner tag and no notify.default-owner`);
         continue;

@@ -11,11 +11,13 @@
 import type { Config } from "../config/types.ts";
 import { addDays } from "../engine/period.ts";
 import type { CloudResource, CostRecord, InventorySource, IsoDate } from "../engine/types.ts";
-import { createDashboardClient, type DashboardClient } from "./dashboard/index.ts";
+import { createDashboardClient, DashboardV2Client, type DashboardClient } from "./dashboard/index.ts";
+import { CostColumns } from "../engine/virtual/columns.ts";
 import type { HttpClientOptions } from "./http.ts";
 import { createOtcProvider, type OtcProvider, type OtcProviderOptions, type PreflightCheck } from "./otc/index.ts";
 import { redact } from "../util/redact.ts";
 import type { OtcTerminator } from "./otc/terminator.ts";
+import { createFleetProvider, type FleetProvider } from "./otc/fleet/index.ts";
 import type { CostRange } from "../engine/sync-range.ts";
 
 // One definition of what a sync fetches, shared with the daemon's engine.
@@ -25,7 +27,7 @@ export type { PreflightCheck } from "./otc/index.ts";
 
 export interface CloudSourcesOptions {
   /** OTC provider options (job polling, page sizes, HTTP overrides). */
-  otc?: OtcProviderOptions;
+  otc?: OtcProviderOptions & { projectConcurrency?: number };
   /** HTTP options of the dashboard client (timeouts, retries). */
   dashboardHttp?: Partial<Omit<HttpClientOptions, "endpoint" | "baseURL">>;
 }
@@ -39,26 +41,55 @@ export interface CloudSources {
   /** The underlying clients, for callers that need more (the daemon journals jobs on `otc.session`). */
   otc: OtcProvider;
   dashboard: DashboardClient;
+  /**
+   * `projects:` configured: the fleet (one provider per project). Then `inventory` lists every project, the costs
+   * are those of the fleet's projects, and stop/delete must be routed by project (`otc/fleet/route.ts`) — `otc`
+   * and `terminator` are the `otccreds` project's only.
+   */
+  fleet?: FleetProvider;
 }
 
 export const DASHBOARD_CHECK = "Financial Dashboard";
 
 export function createCloudSources(config: Config, opts: CloudSourcesOptions = {}): CloudSources {
   const otc = createOtcProvider(config.otc, opts.otc);
+  const fleet = config.otc.projects ? createFleetProvider(config.otc, opts.otc) : undefined;
   const dashboard = createDashboardClient({
     endpoint: config.dashboardEndpoint,
     secret: config.dashboardSecret,
     api: config.dashboardApi,
     // The dashboard reports the whole contract: without this filter other projects' spend would count against
     // this project's budget (a bug the seed had).
-    ...(config.otc.projectId ? { projectId: config.otc.projectId } : {}),
+    ...(config.otc.projectId && !fleet ? { projectId: config.otc.projectId } : {}),
     ...(opts.dashboardHttp ? { http: opts.dashboardHttp } : {}),
   });
 
   /** Costs of this project only; with just `projectname` configured, the id IAM resolved is used. */
   async function listProjectCosts(from: IsoDate, to: IsoDate): Promise<CostRecord[]> {
+    if (fleet) {
+      // The fleet's projects only (records without a project id are kept, as for one project).
+      const [records, ids] = await Promise.all([dashboard.listCosts(from, to), fleet.projectIds()]);
+      return records.filter((r) => r.projectId === undefined || r.projectId === "" || ids.has(r.projectId));
+    }
     const [records, projectId] = await Promise.all([dashboard.listCosts(from, to), config.otc.projectId ?? otc.projectId()]);
     return records.filter((r) => r.projectId === undefined || r.projectId === "" || r.projectId === projectId);
+  }
+
+  /** The same records as columns, filtered as they stream (v2; v1 has no streaming and falls back to records). */
+  async function listProjectCostColumns(from: IsoDate, to: IsoDate): Promise<CostColumns> {
+    const keepOf = async (): Promise<(r: CostRecord) => boolean> => {
+      if (fleet) {
+        const ids = await fleet.projectIds();
+        return (r) => r.projectId === undefined || r.projectId === "" || ids.has(r.projectId);
+      }
+      const projectId = config.otc.projectId ?? (await otc.projectId());
+      return (r) => r.projectId === undefined || r.projectId === "" || r.projectId === projectId;
+    };
+    const keep = await keepOf();
+    if (dashboard instanceof DashboardV2Client) return dashboard.dailyCostsInto(from, to, new CostColumns(), keep);
+    const out = new CostColumns();
+    for (const r of await dashboard.listCosts(from, to)) if (keep(r)) out.push(r);
+    return out;
   }
 
   async function dashboardCheck(): Promise<PreflightCheck> {
@@ -71,18 +102,18 @@ export function createCloudSources(config: Config, opts: CloudSourcesOptions = {
   }
 
   return {
-    inventory: {
-      listResources: () => otc.listResources(),
-      listCosts: listProjectCosts,
-    },
+    inventory: fleet
+      ? { listResources: () => fleet.listResources(), listCosts: listProjectCosts, listCostColumns: listProjectCostColumns, projectStates: () => fleet.projectStates() }
+      : { listResources: () => otc.listResources(), listCosts: listProjectCosts, listCostColumns: listProjectCostColumns },
     terminator: otc.terminator,
     async checks() {
       // Independent services: ask them at once, report in a fixed order.
-      const [d, o] = await Promise.all([dashboardCheck(), otc.checks()]);
+      const [d, o] = await Promise.all([dashboardCheck(), fleet ? fleet.checks() : otc.checks()]);
       return [d, ...o];
     },
     otc,
     dashboard,
+    ...(fleet ? { fleet } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import type { ReplayReport } from "./report.ts";
 
 export { renderReplayText, replayDocument, type ReplayDay, type ReplayReport } from "./report.ts";
 export { runReplay, type ReplayInput } from "./run.ts";
+export type { ReplayBudget, ReplayScopeReport } from "./scopes.ts";
 export { deleteOnly, fullLadder, renderLadderText, withOfficeHours, type LadderComparison } from "./ladder.ts";
 
 /** What every replay takes besides its data: the run's settings (run.ts `ReplayInput` without the inputs). */

@@ -1,3 +1,5 @@
+import type { ReplayScopeReport } from "./scopes.ts";
+
 /**
  * The replay's result: a document (`--output json`, version 1, docs/output.md) and its text rendering.
  */
@@ -67,6 +69,8 @@ export interface ReplayReport extends ReplaySummary {
   harm: ReplayHarm;
   /** Park items still parked an hour into the next period (should be none). */
   parkedPastResume: string[];
+  /** With named budgets (`budgets:`): the same yardstick per budget (scopes.ts). */
+  budgets?: ReplayScopeReport[];
   elapsedMs: number;
 }
 
@@ -125,6 +129,15 @@ export function renderReplayText(r: ReplayReport): string {
   lines.push(`Vetoes by the operator: ${r.vetoes}`);
   if (r.brakeTrips > 0) {
     lines.push(`Brake:                 max-terminations-per-run (${r.maxTerminationsPerRun}) held the due items ${r.brakeTrips} time(s): nothing ran then. Raise it (--max-terminations) or expect this in production.`);
+  }
+  if (r.budgets && r.budgets.length > 0) {
+    lines.push("Per budget:");
+    lines.push("  BUDGET                      TARGET    UNTOUCHED    MONTH-END   REACHABLE   EXCESS CUT   LAST UNIT  CALLS");
+    for (const b of r.budgets) {
+      lines.push(
+        `  ${b.name.padEnd(22).slice(0, 22)} ${fmt(b.target).padStart(11)}  ${fmt(b.untouchedMonthEnd).padStart(11)}  ${fmt(b.monthEnd).padStart(11)}   ${(b.reachable ? "yes" : "no").padEnd(9)} ${fmt(b.excessCut).padStart(11)} ${fmt(b.lastItemSaving).padStart(11)}  ${String(b.calls).padStart(5)}`,
+      );
+    }
   }
   lines.push(`Violations:            ${r.violations.length === 0 ? "none (no prio-0, untagged, prepaid or vetoed resource touched; no call sent twice)" : r.violations.length}`);
   for (const v of r.violations) lines.push(`  ${v.at}  ${v.violation}: ${v.call} ${v.resource} (${v.name})`);

@@ -20,6 +20,8 @@ import { hindsight } from "./hindsight.ts";
 import { harmOf } from "./harm.ts";
 import { parkedItems } from "../engine/parking/index.ts";
 import type { ReplayDay, ReplayReport } from "./report.ts";
+import { resolveTargets, scopeReports, type ReplayBudget } from "./scopes.ts";
+import type { HomeProject } from "../engine/budgets/index.ts";
 
 export interface ReplayInput {
   resources: CloudResource[];
@@ -40,6 +42,10 @@ export interface ReplayInput {
   seed: number;
   noise: number;
   label: string;
+  /** Named budgets (issue #18): planned together with the whole budget, and reported one by one. */
+  budgets?: ReplayBudget[];
+  /** The project of resources without project fields (default: the replay's label, region eu-de). */
+  home?: HomeProject;
 }
 
 export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
@@ -61,7 +67,10 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
   const untouched = new ReplayCloud(cloudInput, clock);
   const untouchedMonthEnd = sum(untouched.billedBetween(period.startDate, period.endDate));
   const target = o.targetBudget ?? round2(untouchedMonthEnd * (1 - (input.cut ?? 0.15)));
-  const options: EvaluateOptions = { ...o, targetBudget: target };
+  const home: HomeProject = input.home ?? { name: input.label, region: "eu-de" };
+  const yard = { resources: input.resources, period, graceMs: o.graceMs, instance: o.instance, home, timeZone: tz };
+  const scopes = input.budgets && input.budgets.length > 0 ? resolveTargets(input.budgets, yard, untouched) : undefined;
+  const options: EvaluateOptions = { ...o, targetBudget: target, ...(scopes ? { budgets: { scopes, home } } : {}) };
 
   const cloud = new ReplayCloud(cloudInput, clock);
   const dir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "ot3c-replay-"));
@@ -89,6 +98,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
   });
 
   const days: ReplayDay[] = [];
+  const daysUncovered = new Map<string, number>();
   const seenItems = new Set<string>();
   let vetoes = 0;
   let brakeTrips = 0;
@@ -110,7 +120,11 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
         }
       }
       const next = t + 3_600_000;
-      if (isoDay(next, tz) !== isoDay(t, tz) || next >= period.end) days.push(dayFigures(engine, store, cloud, isoDay(t, tz), period.start, tz));
+      if (isoDay(next, tz) !== isoDay(t, tz) || next >= period.end) {
+        days.push(dayFigures(engine, store, cloud, isoDay(t, tz), period.start, tz));
+        // A budget the engine said it could not close that day (uncovered, or its baseline alone over the target).
+        for (const s of engine.budgetStates ?? []) if (s.uncovered > 0.005 || s.baselineExceedsBudget) daysUncovered.set(s.name, (daysUncovered.get(s.name) ?? 0) + 1);
+      }
     }
     brakeTrips = store.auditEvents({ limit: 100_000 }).filter((e) => e.action === "brake.tripped").length;
     // One hour into the next period: what was parked must come back at the period start.
@@ -147,6 +161,7 @@ export async function runReplay(input: ReplayInput): Promise<ReplayReport> {
     calls: cloud.calls.length,
     harm: harmOf(cloud, input.resources, period),
     parkedPastResume,
+    ...(scopes ? { budgets: scopeReports(scopes, yard, cloud, untouched).map((b) => ({ ...b, daysUncovered: daysUncovered.get(b.name) ?? 0 })) } : {}),
     elapsedMs: Math.round(performance.now() - started),
   };
 }

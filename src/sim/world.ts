@@ -131,6 +131,10 @@ export interface SimCostRecord {
   consumptionType: "EL" | "RC";
   /** Tags of the resource as of that day, so `tag_key`/`tag_value` filters work for resources since deleted. */
   tags: Record<string, string>;
+  /** The project/region billed, when the dashboard serves several projects (a fleet); else the world's. */
+  projectId?: string;
+  projectName?: string;
+  region?: string;
 }
 
 export interface SimJob {

@@ -23,6 +23,7 @@ import type { PrefsStore } from "./prefs.ts";
 import { NowProvider } from "./now-store.ts";
 import { useCoalescedSnapshot } from "./use-snapshot.ts";
 import { useConnection } from "./use-connection.ts";
+import { scopedSnapshot, stepScope, type ScopeChoice } from "./scope/index.ts";
 import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
 import {
@@ -93,6 +94,9 @@ function Screen(props: ScreenProps) {
   const raw = useCoalescedSnapshot(handle, props.coalesceMs ?? 250);
   const extras = props.snapshotExtras;
   const snap = useMemo(() => (raw && extras ? ({ ...extras, ...stripUndefined(raw) } as EngineSnapshot) : raw), [raw, extras]);
+  // The budget/project selector (b/B): the views see the snapshot as that scope sees it (scope/index.ts).
+  const [scopeChoice, scopeRef, setScope] = useRefState<ScopeChoice | undefined>(undefined);
+  const shown = useMemo(() => (snap ? scopedSnapshot(snap, scopeChoice) : snap), [snap, scopeChoice]);
   const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   // Daemon gone: actions are greyed out (removed) until the link is back; see use-connection.ts.
@@ -119,7 +123,7 @@ function Screen(props: ScreenProps) {
     props.snapshotExtras?.demo ? { text: "DEMO: ? shows the state dir, how to attach and why the clock is ahead", token: "info" } : undefined,
   );
 
-  const viewData = useViewData(snap, { sort, collapsed, filters, logs: props.logs, view });
+  const viewData = useViewData(shown, { sort, collapsed, filters, logs: props.logs, view });
   const { treeRows, planRows, units, pendingItems, events, counts, keys } = viewData;
   const theme = useMemo(() => makeTheme(props.themeName, props.ascii), [props.themeName, props.ascii]);
   const headerLines = useMemo(
@@ -201,6 +205,13 @@ function Screen(props: ScreenProps) {
         return setModal({ kind: "prompt", purpose: "command", text: "" });
       case "app.refresh":
         return void send({ type: "refresh", ...who }, "refresh");
+      case "scope.next":
+      case "scope.prev": {
+        if (!snap) return;
+        const next = stepScope(snap, scopeRef.current, id === "scope.next" ? 1 : -1);
+        setScope(next);
+        return setStatus({ text: `scope: ${next.kind} ${next.name}`, token: "info" });
+      }
       case "app.theme":
         if (!props.colorAllowed) return setStatus({ text: "colour is off (NO_COLOR, TERM=dumb or --no-color)", token: "dim" });
         props.setThemeName(props.themeName === "mono" ? "okabe-ito" : "mono");
@@ -379,7 +390,7 @@ function Screen(props: ScreenProps) {
     modal && ctx && !(modal.kind === "prompt" && (modal.purpose === "filter" || modal.purpose === "command")) ? (
       <ModalBody modal={modal} ctx={ctx} planRows={planRows} events={events} table={table} view={view} readOnly={readOnly} width={columns} height={bodyH} prefsPath={prefs.path} now={clock.now()} />
     ) : (
-      viewBody({ view, snap, data: viewData, cursor, marked, filters, sort, locked, width: columns, height: bodyH })
+      viewBody({ view, snap: shown ?? snap, data: viewData, cursor, marked, filters, sort, locked, width: columns, height: bodyH })
     );
 
   // One row shorter than the terminal: a frame as tall as the terminal makes Ink clear the whole screen on every

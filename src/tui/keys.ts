@@ -55,6 +55,8 @@ export const KEY_TABLE: KeyBinding[] = [
   { id: "view.events", keys: ["5"], description: "Events: audit log and logs, newest first", contexts: ["global"] },
   { id: "app.refresh", keys: ["r"], description: "Ask the engine to sync now", contexts: ["global"] },
   { id: "app.theme", keys: ["t"], description: "Switch colour / monochrome theme", contexts: ["global"] },
+  { id: "scope.next", keys: ["b"], description: "Next scope: budget (all, then budgets:), then project — every view shows it", contexts: ["global"], hint: "scope" },
+  { id: "scope.prev", keys: ["B"], description: "Previous scope (budget or project)", contexts: ["global"] },
 
   { id: "nav.up", keys: ["up", "k"], description: "Move up (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },
   { id: "nav.down", keys: ["down", "j"], description: "Move down (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },
@@ -106,6 +108,7 @@ export const COMMAND_TABLE: Array<{ names: string[]; binding: string }> = [
   { names: ["events", "ev", "5"], binding: "view.events" },
   { names: ["help", "h"], binding: "app.help" },
   { names: ["refresh"], binding: "app.refresh" },
+  { names: ["budget", "b", "scope"], binding: "scope.next" },
   { names: ["q", "quit", "q!"], binding: "app.quit" },
 ];
 

@@ -10,6 +10,7 @@ import { filterPlan, sortPlan } from "./views/Pending.tsx";
 import { chargebackMatrix, filterChargeback } from "./views/Chargeback.tsx";
 import { eventRows, filterEvents, type LogFeed } from "./views/Events.tsx";
 import { indexUnits } from "../format/members.ts";
+import { groupByProject } from "./scope/index.ts";
 
 export type Filters = Record<ViewId, string>;
 
@@ -18,7 +19,8 @@ export function useViewData(
   o: { sort: SortOrder; collapsed: ReadonlySet<string>; filters: Filters; logs?: LogFeed; view?: ViewId },
 ) {
   const { sort, collapsed, filters, logs } = o;
-  const treeIndex = useMemo(() => (snap ? indexTree(snap) : { roots: [] }), [snap]);
+  // Several projects: the tree's roots sit under one group row per project (scope/index.ts).
+  const treeIndex = useMemo(() => (snap ? indexTree(groupByProject(snap)) : { roots: [] }), [snap]);
   // While the Resources view is shown, the other sort orders and the search text are prepared between frames, so
   // the first sort or filter keystroke on a 10,000-resource tree does not pay for them.
   const onResources = o.view === "resources";

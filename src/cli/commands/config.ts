@@ -17,7 +17,7 @@ export function register(program: Command): void {
       const { ownerReach } = await import("../../notify/guard.ts");
       const effective = effectiveConfig(cfg);
       const reach = ownerReach(cfg);
-      const warnings = [...(reach.refusal ? [reach.refusal] : reach.warning ? [reach.warning] : [])];
+      const warnings = [...(reach.refusal ? [reach.refusal] : reach.warning ? [reach.warning] : []), ...(cfg.warnings ?? [])];
       const doc = { version: 1, ok: true, source: cfg.sourcePath, warnings, config: effective };
       const { stringify } = await import("yaml");
       for (const w of warnings) process.stderr.write(`ot3c: WARNING: ${w}\n`);

@@ -11,21 +11,26 @@
 import type { Command } from "commander";
 import { globalsOf } from "../globals.ts";
 import { addOutFile, outputOption, printOutput, type OutputFormat } from "../output.ts";
+import { addScopeOptions, type ScopeChoice } from "../scope-options.ts";
 
 export function register(program: Command): void {
   const plan = program.command("plan").addOption(outputOption());
   addOutFile(plan, "write the plan file (YAML, mode 0600) for `ot3c exec -f`");
-  plan
-    .description("forecast + termination plan; --out writes a plan file for `ot3c exec -f`")
-    .action(async (opts: { out?: string; output: OutputFormat }, cmd: Command) => {
-      const [{ loadConfigFromGlobals }, sources, { evaluate, optionsFromConfig }, { serializePlan }, render] = await Promise.all([
+  addScopeOptions(plan)
+    .description("forecast + termination plan; --out writes a plan file for `ot3c exec -f` (always the whole plan)")
+    .action(async (opts: { out?: string; output: OutputFormat } & ScopeChoice, cmd: Command) => {
+      const [{ loadConfigFromGlobals }, sources, { evaluate, optionsFromConfig }, { serializePlan }, render, scope] = await Promise.all([
         import("../../config/from-cli.ts"),
         import("../../providers/sources.ts"),
         import("../../engine/pipeline.ts"),
         import("../../engine/planner/plan-file.ts"),
         import("../render/plan.ts"),
+        import("../scope-filter.ts"),
       ]);
       const config = await loadConfigFromGlobals(globalsOf(cmd));
+      const choice = scope.choiceOf(opts);
+      const badBudget = scope.unknownChoice(choice, scope.budgetNames(config), undefined);
+      if (badBudget) return scope.usageError(badBudget);
       const cloud = sources.createCloudSources(config);
       const now = Date.now();
       const range = sources.costRange(now, config);
@@ -33,6 +38,9 @@ export function register(program: Command): void {
       const vetoed = [...new Set([...ledger.vetoed.values()].map((v) => v.vrId))].sort();
       const data = await sources.syncAll(cloud.inventory, range, (line) => process.stderr.write(`ot3c: ${line}\n`));
       const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now, ledger });
+      const home = scope.homeOf(config);
+      const badProject = scope.unknownChoice(choice, scope.budgetNames(config), scope.knownProjects(ev.roots, home));
+      if (badProject) return scope.usageError(badProject);
 
       let file: string | undefined;
       if (opts.out) {
@@ -43,9 +51,13 @@ export function register(program: Command): void {
       const project = { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region };
       const { indexUnits } = await import("../../format/members.ts");
       const units = indexUnits(ev.roots);
-      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: ev.plan, file, vetoed, units, forecasts: ev.forecasts });
+      const filtered = choice.budget !== undefined || choice.project !== undefined;
+      const items = filtered ? ev.plan.items.filter((i) => scope.itemShown(choice, i, home, (id) => units.get(id))) : ev.plan.items;
+      const shown = filtered ? { ...ev.plan, items, savings: items.reduce((s, i) => s + i.tsave, 0) } : ev.plan;
+      const extra = { ...(filtered ? { filter: choice } : {}), ...(ev.budgets ? { budgets: scope.budgetsDocument(ev.budgets.states) } : {}) };
+      const doc = render.planDocument({ project, currency: config.currency, budget: ev.budget, plan: shown, file, vetoed, units, forecasts: ev.forecasts, ...extra });
       await printOutput(opts.output, doc, () =>
-        render.renderPlanCommandText({ budget: ev.budget, plan: ev.plan, currency: config.currency, file, vetoed, units, forecasts: ev.forecasts }),
+        render.renderPlanCommandText({ budget: ev.budget, plan: shown, currency: config.currency, file, vetoed, units, forecasts: ev.forecasts, ...extra }),
       );
     });
 }

@@ -75,6 +75,8 @@ export function register(program: Command): void {
         vetoShare: opts.vetoShare,
         seed: opts.seed,
         noise: 0.03,
+        // `budgets:` of the operator's config: planned together and reported one by one (src/replay/scopes.ts).
+        ...(config?.budgets ? { budgets: config.budgets, home: { id: config.otc.projectId, name: config.otc.projectName, region: config.otc.region } } : {}),
       };
       let report;
       if (opts.inventory && opts.costs) {

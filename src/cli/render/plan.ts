@@ -10,6 +10,7 @@ import type { BudgetSummary, ForecastSummary, PlanAction, PlanOutcome, ResourceU
 import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
 import { amount, money as fmtMoney, utcIso, zonedTime } from "../../format/index.ts";
 import { memberLines, planMembers, type PlanMember } from "../../format/members.ts";
+import { budgetsText, type BudgetScopeDocument, type ScopeChoice } from "../scope-filter.ts";
 
 export interface PlanDocument {
   version: 1;
@@ -41,8 +42,14 @@ export interface PlanDocument {
       name: string;
       /** The leaf cloud resources it touches; `saving` is the item's saving split by their forecasts (estimate). */
       members: Array<{ kind: string; name: string; id: string; prio: number | null; owner: string | null; saving: number | null }>;
+      /** With `budgets:`: the budgets whose spend it lowers (`all` first). */
+      budgets?: string[];
     }>;
   };
+  /** `--budget` / `--project`: only the items serving them are listed (the plan file, if written, is whole). */
+  filter?: { budget: string | null; project: string | null };
+  /** With `budgets:`: every budget (`all` first), its figures and how its gap is covered. */
+  budgets?: BudgetScopeDocument[];
   /** Virtual resources vetoed in this period (state DB): left out of the plan. */
   vetoed: string[];
   /** Where `--out FILE` wrote the plan file, else null. */
@@ -59,6 +66,8 @@ export function planDocument(input: {
   vetoed?: string[];
   units?: Map<string, ResourceUnit>;
   forecasts?: Record<string, ForecastSummary>;
+  filter?: ScopeChoice;
+  budgets?: BudgetScopeDocument[];
 }): PlanDocument {
   const { budget: b, plan: p } = input;
   const units = input.units ?? new Map<string, ResourceUnit>();
@@ -96,10 +105,13 @@ export function planDocument(input: {
         reason: i.reason,
         name: units.get(i.vrId)?.name ?? "",
         members: planMembers(i, units, input.forecasts).map(member),
+        ...(i.budgets ? { budgets: i.budgets } : {}),
       })),
     },
     vetoed: input.vetoed ?? [],
     file: input.file ?? null,
+    ...(input.filter ? { filter: { budget: input.filter.budget ?? null, project: input.filter.project ?? null } } : {}),
+    ...(input.budgets ? { budgets: input.budgets } : {}),
   };
 }
 
@@ -115,6 +127,8 @@ export function renderPlanCommandText(input: {
   timeZone?: string;
   units?: Map<string, ResourceUnit>;
   forecasts?: Record<string, ForecastSummary>;
+  filter?: ScopeChoice;
+  budgets?: BudgetScopeDocument[];
 }): string {
   const { budget: b, plan, currency: c } = input;
   const tz = input.timeZone ?? DEFAULT_TIME_ZONE;
@@ -135,6 +149,11 @@ export function renderPlanCommandText(input: {
     lines.push(...withMembers(renderPlanText(plan, c, tz).trimEnd(), plan, units, input.forecasts, c).split("\n").map(terminalSafe));
   }
   if (input.vetoed && input.vetoed.length > 0) lines.push("", `Vetoed this period, left out: ${input.vetoed.map(terminalSafe).join(", ")}`);
+  const f = input.filter;
+  if (f && (f.budget !== undefined || f.project !== undefined)) {
+    lines.push("", `Only the items for ${[f.budget !== undefined ? `budget ${terminalSafe(f.budget)}` : "", f.project !== undefined ? `project ${terminalSafe(f.project)}` : ""].filter(Boolean).join(" and ")} are listed.`);
+  }
+  if (input.budgets && input.budgets.length > 0) lines.push("", ...budgetsText(input.budgets, c, f?.budget));
   if (input.file) lines.push("", `Plan file written: ${input.file} (run it with \`ot3c exec -f ${input.file}\`)`);
   return lines.join("\n");
 }

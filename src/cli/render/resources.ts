@@ -7,6 +7,7 @@ import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
 import { terminalSafe } from "../../util/terminal-safe.ts";
 import { unitPrioLabel } from "../../format/index.ts";
 import { amount } from "../../format/index.ts";
+import { budgetsText, type BudgetScopeDocument, type ScopeChoice } from "../scope-filter.ts";
 
 export interface ListDocumentResource {
   id: string;
@@ -36,6 +37,10 @@ export interface ListDocument {
   resources: ListDocumentResource[];
   /** Resources of other ot3c instances (`ot3c_instance`): not in the tree; their spend is in the budget as baseline. */
   excluded: { count: number; costSoFar: number; forecastP50: number };
+  /** `--budget` / `--project`: only the resources in them are listed (absent without a filter). */
+  filter?: { budget: string | null; project: string | null };
+  /** With `budgets:`: every budget (`all` first) with its figures and the open items serving it. */
+  budgets?: BudgetScopeDocument[];
 }
 
 
@@ -71,6 +76,8 @@ export function listDocument(input: {
   forecasts: Record<string, ForecastSummary>;
   budget?: BudgetSummary;
   excluded?: ResourceUnit[];
+  filter?: ScopeChoice;
+  budgets?: BudgetScopeDocument[];
 }): ListDocument {
   const b = input.budget;
   return {
@@ -85,6 +92,8 @@ export function listDocument(input: {
       costSoFar: round2((input.excluded ?? []).reduce((s, r) => s + (input.forecasts[r.id]?.costSoFar ?? 0), 0)),
       forecastP50: round2((input.excluded ?? []).reduce((s, r) => s + (input.forecasts[r.id]?.monthEnd.p50 ?? 0), 0)),
     },
+    ...(input.filter ? { filter: { budget: input.filter.budget ?? null, project: input.filter.project ?? null } } : {}),
+    ...(input.budgets ? { budgets: input.budgets } : {}),
   };
 }
 
@@ -113,6 +122,7 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
   const idW = Math.max(24, Math.min(60, (opts.width ?? 120) - 62 - nameW));
   const lines: string[] = [];
   lines.push(`Project ${doc.project.name} (${doc.project.region}) · period ${doc.period.start} … ${doc.period.end} (end exclusive) · amounts in ${c}`);
+  if (doc.filter) lines.push(`Only ${[doc.filter.budget !== null ? `budget ${terminalSafe(doc.filter.budget)}` : "", doc.filter.project !== null ? `project ${terminalSafe(doc.filter.project)}` : ""].filter(Boolean).join(", ")}`);
   lines.push("");
   lines.push(`${pad("ID", idW)} ${pad("NAME", nameW)} ${padL("PRIO", 10)} ${padL(`SO FAR ${c}`, 12)} ${padL(`FORECAST ${c}`, 12)}  TAGS`);
   const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
@@ -144,6 +154,10 @@ export function renderListText(doc: ListDocument, opts: { width?: number } = {})
     if (b.baselineExceedsBudget) lines.push(`WARNING: the baseline alone exceeds the budget; no termination plan can reach it.`);
   } else {
     lines.push("No budget figures (no cost data).");
+  }
+  if (doc.budgets && doc.budgets.length > 0) {
+    lines.push("");
+    lines.push(...budgetsText(doc.budgets, c, doc.filter?.budget ?? undefined));
   }
   return lines.join("\n");
 }

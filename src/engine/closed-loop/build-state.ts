@@ -10,14 +10,14 @@ import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
 import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "../period.ts";
 import type { CloudResource, CostRecord, DailyCost, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
-import { buildVirtualInventory, sumDailies } from "../virtual/index.ts";
+import { buildVirtualInventory, costDates, sumDailies, type CostInput } from "../virtual/index.ts";
 import type { ActionLedger } from "./ledger.ts";
 import { applySchedules, type ScheduledLeaf } from "./schedules.ts";
 import { dayStartsOf, linkTree, type DayAmount, type ForecastState, type UnitFigures } from "./state.ts";
 
 export interface ForecastStateInput {
   resources: CloudResource[];
-  costs: CostRecord[];
+  costs: CostInput;
   now: number;
   model: ForecastModelName;
   billingBeginDay: number;
@@ -33,8 +33,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
   const { now } = input;
   const period = billingPeriod(now, input.billingBeginDay, timeZone);
-  const dataDays = new Set<IsoDate>();
-  for (const c of input.costs) dataDays.add(c.date);
+  const dataDays = costDates(input.costs);
   // No data before today at all (new project, or the dashboard has nothing yet): forecast from yesterday on.
   const lcd = lastCompleteDay(now, dataDays, timeZone) ?? addDays(isoDay(now, timeZone), -1);
   // Spend outside the inventory that billed in the last days of data is still running (ghost: see build.ts).

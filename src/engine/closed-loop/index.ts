@@ -19,8 +19,10 @@
  * /metrics and the notifications agree at every moment.
  */
 import { computeBudget } from "../budget.ts";
+import { keptPerBudget, scopeBudgets, scopedNeeds, scopeStates, withGhosts, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
 import { planTerminations } from "../planner/index.ts";
 import type {
+  BudgetScopeState,
   BudgetSummary,
   ForecastSummary,
   PlanAction,
@@ -50,6 +52,8 @@ export interface SettleOptions {
   graceMs: number;
   currency?: string;
   timeZone?: string;
+  /** `budgets:` (engine/budgets): settle every named budget too. Absent: the single budget, as always. */
+  budgets?: BudgetSetup;
 }
 
 /** What happens to one open item. */
@@ -80,6 +84,8 @@ export interface Settled {
   decision: PlanDecision;
   /** Leaf id → the veto that protects it (the TUI marks these resources). */
   vetoedLeaves: Map<string, { itemId: string; reason: string }>;
+  /** With `budgets:`: every budget's figures and coverage, and which budgets an item is in. */
+  budgets?: { states: BudgetScopeState[]; budgetsOf: ScopeRun["budgetsOf"] };
 }
 
 /** Below this the gap counts as closed (money is shown with two decimals). */
@@ -184,7 +190,13 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   }
   const gap = budget.gap;
   const cancellable = (k: { open: OpenItem }) => k.open.item.state === "PENDING" || k.open.item.state === "APPROVED";
-  if (!(gap > EPS)) {
+  const scopes = o.budgets ? scopeBudgets(withGhosts(o.budgets, state.alias, ledger.actedResources), state.roots, state.excluded, forecasts, budget) : undefined;
+  let committedPer: Map<string, number> | undefined;
+  if (scopes) {
+    // Several budgets: an item counts for each budget it is in, and stays while any of them needs it.
+    const scoped = keepers.map((k) => ({ d: k.d, cancellable: cancellable(k), rank: rank(k.open), prio: k.open.item.prio, budgets: scopes.budgetsOf(k.open.item) }));
+    committedPer = scopes.cancelSurplus(scoped, EPS, SURPLUS_MARGIN);
+  } else if (!(gap > EPS)) {
     for (const k of keepers) {
       if (!cancellable(k)) continue;
       k.d.outcome = "CANCELLED";
@@ -212,25 +224,24 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   const blocked = new Set<string>([...vetoedLeaves.keys(), ...acted, ...ledger.held]);
   for (const k of keepers) if (k.d.outcome === "keep") for (const r of k.open.item.resources) blocked.add(leafId(r));
   const remaining = gap - committed;
-  const plan = planTerminations({
-    roots: state.roots as VirtualResource[],
-    forecasts,
-    gap: remaining > EPS ? remaining : 0,
-    period: state.period,
-    now,
-    graceMs: o.graceMs,
-    mode: o.plannerMode,
-    vetoed: blocked,
-    stopped,
-    baselineExceedsBudget: budget.baselineExceedsBudget,
-    currency: o.currency,
-    timeZone: o.timeZone,
-  });
+  const base = { forecasts, period: state.period, now, graceMs: o.graceMs, mode: o.plannerMode, stopped, currency: o.currency, timeZone: o.timeZone };
+  const scopedPlan = scopes ? scopes.plan({ base, roots: state.roots as VirtualResource[], blocked, committed: committedPer!, eps: EPS }) : undefined;
+  const plan =
+    scopedPlan?.plan ??
+    planTerminations({
+      ...base,
+      roots: state.roots as VirtualResource[],
+      gap: remaining > EPS ? remaining : 0,
+      vetoed: blocked,
+      baselineExceedsBudget: budget.baselineExceedsBudget,
+    });
   // 5. Still uncovered and nobody else left: open items act sooner (least important first, as late as still
   //    closes the gap, never before the grace from now).
   let uncovered = gap - committed - plan.savings;
   let advanced = 0;
-  if (uncovered > EPS) {
+  // With budgets: what each still lacks; an item moves for the largest lack among its budgets (budgets/advance.ts).
+  const needs = scopes && scopedPlan ? scopedNeeds(scopes.figures, committedPer!, scopedPlan.planned, EPS) : undefined;
+  if (uncovered > EPS || needs?.any()) {
     const days = candidateDays(state, now + o.graceMs);
     // An item an operator postponed (its deadline past the date it was planned for) keeps the operator's date.
     const postponed = (k: { open: OpenItem }) => k.open.item.deadline > k.open.item.tdate + 60_000;
@@ -238,8 +249,11 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       .filter((k) => k.d.outcome === "keep" && cancellable(k) && !postponed(k))
       .sort((a, b) => b.open.item.prio - a.open.item.prio || (a.open.item.id < b.open.item.id ? -1 : 1));
     for (const k of movable) {
-      if (uncovered <= EPS) break;
+      if (needs ? !needs.any() : uncovered <= EPS) break;
       const item = k.open.item;
+      const budgets = needs ? scopes!.budgetsOf(item) : [];
+      const want = needs ? needs.of(budgets) : uncovered;
+      if (want <= EPS) continue;
       const current = Math.max(item.deadline, now);
       const live = k.open.leaves.filter((l) => liveLeaves.has(l));
       const savingAt = (t: number) => live.reduce((sum, leaf) => sum + savingOf(state, unitById.get(leaf), item.action, t, stopped, done.get(leaf) ?? []), 0);
@@ -249,7 +263,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       let gain = 0;
       for (let i = earlier.length - 1; i >= 0; i--) {
         const g = savingAt(earlier[i]) - k.d.saving;
-        if (g >= uncovered - EPS) {
+        if (g >= want - EPS) {
           chosen = earlier[i];
           gain = g;
           break;
@@ -264,6 +278,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
       k.d.saving += gain;
       uncovered -= gain;
       advanced += gain;
+      needs?.apply(budgets, gain);
     }
   }
   const coverage: PlanCoverage = {
@@ -283,6 +298,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     forecasts: summaries(forecasts),
     decision: { create: plan.items, open: decisions },
     vetoedLeaves,
+    ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, keptPerBudget(keepers.map((k) => ({ d: k.d, item: k.open.item })), scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),
   };
 }
 

@@ -69,6 +69,11 @@ export interface ActionLedger {
    * first schedule tick comes right after this evaluation).
    */
   schedulesRunFrom?: number;
+  /**
+   * Leaf id → the resource as it was when the engine acted on it (or found it gone): once it is gone from the
+   * inventory its cost records form a ghost, and a budget by project or tags still counts them (engine/budgets).
+   */
+  actedResources?: Map<string, CloudResource>;
 }
 
 export function emptyLedger(periodStart: number): ActionLedger {
@@ -92,9 +97,12 @@ function resumedAt(item: StoredPlanItem, resourceId: string): number | undefined
  */
 export function ledgerFromItems(items: Iterable<StoredPlanItem>, periodStart: number): ActionLedger {
   const ledger = emptyLedger(periodStart);
+  const actedResources = new Map<string, CloudResource>();
+  ledger.actedResources = actedResources;
   for (const item of items) {
     if (item.periodStart !== periodStart) continue;
     const at = item.journal?.startedAt ?? item.updatedAt;
+    if (item.state === "DONE" || item.state === "FAILED" || item.state === "EXECUTING" || item.state === "GONE") for (const r of item.resources) actedResources.set(leafId(r), r);
     switch (item.state) {
       case "DONE":
         for (const r of item.resources) {

@@ -15,6 +15,7 @@
 import type { BillingPeriod, CloudResource, CostRecord, DailyCost, IsoDate, VirtualResource } from "../types.ts";
 import { markUnitsWithVolumesHeldOutside } from "./attachments.ts";
 import { CostIndex, DayAccumulator } from "./daily.ts";
+import type { CostInput } from "./columns.ts";
 import {
   TAG_GROUP,
   TAG_INSTANCE,
@@ -30,7 +31,8 @@ import {
 
 export interface BuildInput {
   resources: CloudResource[];
-  costs: CostRecord[];
+  /** Records as objects or as columns (columns.ts: a large sync's records streamed into typed arrays). */
+  costs: CostInput;
   period: BillingPeriod;
   /** This ot3c instance's name: only resources whose `ot3c_instance` tag equals it are managed by it. */
   instance?: string;
@@ -106,9 +108,11 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, stor
     members: [],
     resource: r,
     daily: costs.daily(r.id),
-    managed: p.managed && !r.prepaid,
+    managed: p.managed && !r.prepaid && !r.held,
   };
-  if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
+  // A DEGRADED project's resource (engine/fleet-sync.ts): shown and counted as baseline, never planned this round.
+  if (r.held) vr.note = r.held;
+  else if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
   else if (p.note) vr.note = p.note;
   if (r.kind === "ECS" || r.kind === "RDS") vr.stopShare = stopShareOf(costs, r.id, period, storage);
   return vr;
@@ -132,6 +136,7 @@ function sumMemberDailies(members: VirtualResource[], days: DayAccumulator): Dai
  */
 function protectingNote(m: VirtualResource): string | undefined {
   if (m.managed === false) {
+    if (m.resource?.held) return `member ${m.id} (${m.name}) is in a DEGRADED project`;
     if (m.resource?.prepaid) return `member ${m.id} (${m.name}) is prepaid`;
     return `member ${m.id} (${m.name}) has no ot3c_prio tag`;
   }
@@ -298,12 +303,13 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   // comes from its first record of the period (or its latest record).
   for (const rid of costs.resourceIds) {
     if (known.has(rid)) continue;
-    let first: CostRecord | undefined;
-    let latest: CostRecord | undefined;
+    // Copies, not the views: with columns `forEach` reuses one object.
+    let first: { date: IsoDate; product: string } | undefined;
+    let latest: { date: IsoDate; product: string } | undefined;
     costs.forEach(rid, (c) => {
-      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate && (!latest || c.date > latest.date || (c.date === latest.date && c.product < latest.product))) latest = c;
+      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate && (!latest || c.date > latest.date || (c.date === latest.date && c.product < latest.product))) latest = { date: c.date, product: c.product };
       if (c.date < period.startDate || c.date >= period.endDate) return;
-      if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = c;
+      if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = { date: c.date, product: c.product };
     });
     first ??= latest;
     if (!first) continue;
@@ -318,12 +324,25 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       managed: false,
       ghostOf: rid,
       note: "cost records without a resource in the inventory (deleted, or a type ot3c does not manage): baseline",
+      ...ghostProject(costs.placeOf(rid)),
     });
   }
 
   grouped.sort(compareRoots);
   excluded.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { roots: grouped, excluded };
+}
+
+/** The project and region a ghost's cost record names, for project budgets (engine/budgets); nothing when none. */
+function ghostProject(c: Pick<CostRecord, "projectId" | "projectName" | "region"> | undefined): Pick<VirtualResource, "costProject"> {
+  if (!c || (c.projectId === undefined && c.projectName === undefined && c.region === undefined)) return {};
+  return {
+    costProject: {
+      ...(c.projectId !== undefined ? { id: c.projectId } : {}),
+      ...(c.projectName !== undefined ? { name: c.projectName } : {}),
+      ...(c.region !== undefined ? { region: c.region } : {}),
+    },
+  };
 }
 
 /** The tree only (see `buildVirtualInventory` for the resources excluded by `ot3c_instance`). */

@@ -10,6 +10,14 @@
  * the order given), so every figure is bit-for-bit what summing through a Map gave.
  */
 import type { CostRecord, DailyCost, IsoDate } from "../types.ts";
+import { CostColumns, costRows, type CostInput, type CostRows } from "./columns.ts";
+
+/** What `CostIndex.forEach` hands out: valid during the call only (columns reuse one cursor object). */
+export interface CostRowView {
+  readonly date: IsoDate;
+  readonly product: string;
+  readonly amount: number;
+}
 
 function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -88,27 +96,34 @@ export class CostIndex {
   private readonly start: Int32Array;
   private readonly dayRank: Int32Array;
 
-  constructor(readonly records: readonly CostRecord[]) {
+  private readonly rows: CostRows;
+  private readonly records?: readonly CostRowView[];
+
+  constructor(costs: CostInput) {
+    const records = costRows(costs);
+    this.rows = records;
+    if (!(costs instanceof CostColumns)) this.records = costs;
     const n = records.length;
     const slot = new Int32Array(n);
     const firstSeenDay = new Map<IsoDate, number>();
     const daySeen = new Int32Array(n);
     const counts: number[] = [];
     for (let i = 0; i < n; i++) {
-      const c = records[i];
-      let s = this.slotOf.get(c.resourceId);
+      const rid = records.resourceIdAt(i);
+      let s = this.slotOf.get(rid);
       if (s === undefined) {
         s = this.resourceIds.length;
-        this.slotOf.set(c.resourceId, s);
-        this.resourceIds.push(c.resourceId);
+        this.slotOf.set(rid, s);
+        this.resourceIds.push(rid);
         counts.push(0);
       }
       slot[i] = s;
       counts[s]++;
-      let d = firstSeenDay.get(c.date);
+      const date = records.dateAt(i);
+      let d = firstSeenDay.get(date);
       if (d === undefined) {
         d = firstSeenDay.size;
-        firstSeenDay.set(c.date, d);
+        firstSeenDay.set(date, d);
       }
       daySeen[i] = d;
     }
@@ -137,11 +152,35 @@ export class CostIndex {
     return s === undefined ? 0 : this.start[s + 1] - this.start[s];
   }
 
-  /** Calls `fn` with each record of the resource, in input order. */
-  forEach(resourceId: string, fn: (record: CostRecord) => void): void {
+  /** The project and region the resource's first record names (for a ghost's budgets, engine/budgets). */
+  placeOf(resourceId: string): Pick<CostRecord, "projectId" | "projectName" | "region"> | undefined {
+    const s = this.slotOf.get(resourceId);
+    if (s === undefined || this.start[s] === this.start[s + 1]) return undefined;
+    const i = this.order[this.start[s]];
+    const r = this.records ? (this.records[i] as Partial<CostRecord>) : (this.rows as Partial<{ record(i: number): CostRecord }>).record?.(i);
+    return r ? { projectId: r.projectId, projectName: r.projectName, region: r.region } : undefined;
+  }
+
+  /**
+   * Calls `fn` with each record of the resource, in input order. With columns the view is one reused object:
+   * copy what you keep.
+   */
+  forEach(resourceId: string, fn: (record: CostRowView) => void): void {
     const s = this.slotOf.get(resourceId);
     if (s === undefined) return;
-    for (let j = this.start[s]; j < this.start[s + 1]; j++) fn(this.records[this.order[j]]);
+    if (this.records) {
+      for (let j = this.start[s]; j < this.start[s + 1]; j++) fn(this.records[this.order[j]]);
+      return;
+    }
+    const rows = this.rows;
+    const view = { date: "", product: "", amount: 0 };
+    for (let j = this.start[s]; j < this.start[s + 1]; j++) {
+      const i = this.order[j];
+      view.date = rows.dateAt(i);
+      view.product = rows.productAt(i);
+      view.amount = rows.amountAt(i);
+      fn(view);
+    }
   }
 
   /** The resource's cost per day, summed over products, ascending (`[]` without records). */
@@ -151,7 +190,7 @@ export class CostIndex {
     const acc = this.days;
     for (let j = this.start[s]; j < this.start[s + 1]; j++) {
       const i = this.order[j];
-      acc.addAt(this.dayRank[i], this.records[i].amount);
+      acc.addAt(this.dayRank[i], this.rows.amountAt(i));
     }
     return acc.take();
   }

@@ -62,6 +62,12 @@ function assertDate(name: string, d: string): void {
   }
 }
 
+/** Where streamed records go: an array, or columns (anything with `push` and a `length` that can be cut back). */
+export interface RecordSink<T> {
+  push(record: T): unknown;
+  length: number;
+}
+
 export class DashboardV2Client implements DashboardClient {
   readonly api = "v2" as const;
   private requests = 0;
@@ -84,13 +90,13 @@ export class DashboardV2Client implements DashboardClient {
    * stream is re-requested (`streamRetries` times) and never returned in part. The records are appended to `into`
    * (a range of months fills one array instead of copying each month's; a failed stream leaves it as it was).
    */
-  async query<T>(
+  async query<T, Into extends RecordSink<T> = T[]>(
     granularity: Granularity,
     filters: DashboardFilters & DashboardTimeFilters,
     map: (raw: unknown, intern: Interner, withTags: boolean) => T,
     keep: (record: T) => boolean = () => true,
-    into: T[] = [],
-  ): Promise<T[]> {
+    into: Into = [] as unknown as Into,
+  ): Promise<Into> {
     const query: Record<string, string | number | boolean | undefined> = { ...filters };
     // The tag filters only take effect together with show_tag (documented), so asking for one implies the other.
     if (filters.tag_key !== undefined || filters.tag_value !== undefined) query.show_tag = true;
@@ -150,21 +156,35 @@ export class DashboardV2Client implements DashboardClient {
     return this.dailyCosts(fromDate, toExclusiveDate);
   }
 
-  private async range<T extends DashboardCostRecord>(
+  /**
+   * Daily records of the range appended to `into` as they stream (a `CostColumns`: no record object outlives its
+   * line; src/engine/virtual/columns.ts), only those `keep` accepts. All or nothing, like `dailyCosts`.
+   */
+  async dailyCostsInto<Into extends RecordSink<DashboardCostRecord>>(
+    fromDate: IsoDate,
+    toExclusiveDate: IsoDate,
+    into: Into,
+    keep: (r: DashboardCostRecord) => boolean = () => true,
+  ): Promise<Into> {
+    return this.range("daily", fromDate, toExclusiveDate, {}, (raw, intern, tags) => toCostRecord(raw, "amount", intern, tags), into, keep);
+  }
+
+  private async range<T extends DashboardCostRecord, Into extends RecordSink<T> = T[]>(
     granularity: Granularity,
     fromDate: IsoDate,
     toExclusiveDate: IsoDate,
     filters: DashboardFilters & { hour?: number },
     map: (raw: unknown, intern: Interner, withTags: boolean) => T,
-  ): Promise<T[]> {
+    out: Into = [] as unknown as Into,
+    also: (r: T) => boolean = () => true,
+  ): Promise<Into> {
     assertDate("fromDate", fromDate);
     assertDate("toExclusiveDate", toExclusiveDate);
     const project = this.projectId;
     const inRange = (r: T) =>
-      r.date >= fromDate && r.date < toExclusiveDate && (project === undefined || r.projectId === undefined || r.projectId === project);
+      r.date >= fromDate && r.date < toExclusiveDate && (project === undefined || r.projectId === undefined || r.projectId === project) && also(r);
     const nextDay = new Date(Date.parse(fromDate + "T00:00:00Z") + DAY_MS).toISOString().slice(0, 10);
-    if (toExclusiveDate === nextDay) return this.query(granularity, { ...filters, date: fromDate }, map, inRange);
-    const out: T[] = [];
+    if (toExclusiveDate === nextDay) return this.query(granularity, { ...filters, date: fromDate }, map, inRange, out);
     // Sequential on purpose: one month of records in flight at a time keeps memory flat.
     for (const [year, month] of monthsTouched(fromDate, toExclusiveDate)) {
       await this.query(granularity, { ...filters, year, month }, map, inRange, out);

@@ -100,11 +100,11 @@ export function parseV2Query(params: URLSearchParams, world: SimWorld, hourly: b
     return w;
   };
   const contractOk = contract === undefined || contract === contractOf(world);
-  const projectOk = projectName === undefined || projectName === world.projectName;
   const mm = month === undefined ? undefined : pad2(month);
 
   const matches = (r: SimCostRecord): boolean => {
-    if (!contractOk || !projectOk) return false;
+    if (!contractOk) return false;
+    if (projectName !== undefined && (r.projectName ?? world.projectName) !== projectName) return false;
     if (date !== undefined && r.date !== date) return false;
     if (mm !== undefined && r.date.slice(5, 7) !== mm) return false;
     if (week !== undefined) {

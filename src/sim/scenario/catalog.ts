@@ -22,6 +22,15 @@ export const ECS_FLAVORS: ServerFlavor[] = [
   { flavor: "d2.4xlarge.8", product: "OTC_D24XL8_LI", description: "Disk Intensive d2.4xl.8 Linux", hourly: 2.19 },
 ];
 
+/**
+ * Further products billed on a server's own resource id (so they join to it), for scenarios that need several
+ * records per server and day (`ecsExtraProducts`, the fleet benchmark). EUR per hour while the server runs.
+ */
+export const ECS_EXTRA_PRODUCTS = [
+  { product: "OTC_CES_DM", description: "Cloud Eye detailed monitoring per server", quantityType: "h", hourly: 0.004 },
+  { product: "OTC_IMS_LIC", description: "Image license per server", quantityType: "h", hourly: 0.012 },
+] as const;
+
 /** Relative frequency of each flavor above (big ones are rare). */
 export const ECS_FLAVOR_WEIGHTS = [20, 30, 20, 10, 8, 5, 6, 1];
 

@@ -19,6 +19,8 @@
  * - `untaggedExtras` (6): untagged resources of other services (OBS, KMS, EIP, ELB): spend no plan can cut.
  * - `spikeChance` (0.01), `noise` (0.03): cost shape.
  * - `overrun` (1.1): the suggested `targetBudget` is the run-rate month-end projection divided by this.
+ * - `ecsExtraProducts` (0): further daily products per server billed on its id (monitoring, image license), so a
+ *   server has several records a day (the fleet benchmark's 10 M records).
  */
 import type { SimCluster, SimCostRecord, SimNodePool, SimRdsInstance, SimServer, SimVolume, SimWorld } from "../world.ts";
 import { Rng, randomToken } from "./random.ts";
@@ -26,7 +28,7 @@ import { addDays, berlinDate, dayNumber } from "./calendar.ts";
 import { buildCosts, suggestTargetBudget, type Biller } from "./costs.ts";
 import { ecsTagStrings, ot3cTags, withOwnerHandle, type TagMix } from "./tags.ts";
 import {
-  CCE_CLUSTER_PRODUCT, CCE_NODE_FLAVORS, ECS_FLAVORS, ECS_FLAVOR_WEIGHTS, EVS_TYPES, NAME_STEMS, RDS_FLAVORS,
+  CCE_CLUSTER_PRODUCT, CCE_NODE_FLAVORS, ECS_EXTRA_PRODUCTS, ECS_FLAVORS, ECS_FLAVOR_WEIGHTS, EVS_TYPES, NAME_STEMS, RDS_FLAVORS,
   RDS_STORAGE, UNTAGGED_PRODUCTS,
 } from "./catalog.ts";
 
@@ -51,6 +53,7 @@ export interface ScenarioOptions {
   spikeChance: number;
   noise: number;
   overrun: number;
+  ecsExtraProducts?: number;
 }
 
 export const DEFAULT_SCENARIO: Omit<ScenarioOptions, "now"> = {
@@ -154,6 +157,14 @@ export function generateScenario(partial: Partial<ScenarioOptions> = {}): Scenar
       quantity: HOURLY_TO_DAY, from, to, stoppedFrom: stopped ? rng.int(Math.max(from + 1, Math.floor(D / 2)), D - 1) : Infinity,
       weekendFactor: rng.chance(o.officeShare) ? 0.25 : 1, spiky: true, tags,
     }));
+    for (let k = 0; k < (o.ecsExtraProducts ?? 0); k++) {
+      const x = ECS_EXTRA_PRODUCTS[k % ECS_EXTRA_PRODUCTS.length]!;
+      const last = billers[billers.length - 1 - k]!; // the server's own biller: same lifetime and stop day
+      billers.push(base({
+        resourceId: id, product: x.product, description: x.description, quantityType: x.quantityType, consumptionType: "EL",
+        base: x.hourly * HOURLY_TO_DAY, quantity: HOURLY_TO_DAY, from, to, stoppedFrom: last.stoppedFrom, trend: 0, tags,
+      }));
+    }
     // The boot volume carries the owner but not the prio: the server/volume group takes the server's.
     const volTags: Record<string, string> = tags.ot3c_owner ? { ot3c_owner: tags.ot3c_owner } : {};
     if (!live) newVolume({ boot: true, tags: volTags, from, to, live: false });

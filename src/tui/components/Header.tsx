@@ -122,6 +122,12 @@ export function headerTokens(snap: EngineSnapshot, theme: Theme, readOnly: boole
   if (snap.sync.state === "DEGRADED" && snap.sync.error) line3.push({ segs: [{ text: `: ${snap.sync.error}`, token: "warn" }], cuttable: true });
 
   const rows = [line1, line2, line3];
+  // A fleet (`projects:`): which projects could not be listed this round (nothing is planned on them).
+  const bad = (snap.projects ?? []).filter((p) => p.status === "DEGRADED");
+  if (bad.length) {
+    const text = `${bad.length}/${snap.projects!.length} projects DEGRADED: ${bad.map((p) => p.name).join(", ")}`;
+    rows.push(`${theme.glyphs.warn} ${text}`.split(/ +/).map((w) => ({ segs: [{ text: w, token: "warn" as const }], sep: " " })));
+  }
   // Safety text: one token per word, so it wraps like prose instead of being cut.
   if (snap.notifyWarning) {
     // Short: without the parenthetical advice (config check and verify give it in full).

@@ -5,6 +5,8 @@ import type { EngineSnapshot } from "../../engine/types.ts";
 import { burnBar, dailyChart } from "../chart.ts";
 import { amount, cell, money, percent, unitsOf, wrapText } from "../format.ts";
 import { Line, Plain, useTheme } from "../components/Line.tsx";
+import { Rollup } from "../scope/Rollup.tsx";
+import type { ScopedSnapshot } from "../scope/index.ts";
 
 const OUTCOME_TEXT: Record<string, string> = {
   NOT_NEEDED: "no plan needed",
@@ -13,7 +15,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   BASELINE_EXCEEDS_BUDGET: "baseline alone exceeds the budget",
 };
 
-export const Overview = memo(function Overview({ snap, width, height, filter }: { snap: EngineSnapshot; width: number; height: number; filter: string }) {
+export const Overview = memo(function Overview({ snap, width, height, filter }: { snap: EngineSnapshot & Pick<ScopedSnapshot, "scopeView">; width: number; height: number; filter: string }) {
   const theme = useTheme();
   const { currency: cur } = unitsOf(snap);
   const g = theme.glyphs;
@@ -50,7 +52,51 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
   const legendW = legend.reduce((n, x) => n + Array.from(x.text).length, 0);
   // The legend's figures and the plan outcome wrap onto a second line rather than being cut.
   const legendLines = legendW + (outcome ? 9 + outcome.length : 0) <= width ? 1 : legendW <= width ? 2 : 3;
-  const fixed = alerts.length + 1 /* bar */ + legendLines + 1 /* chart title */ + 2 /* axis+legend */;
+  // Scoped (budgets:, or a project picked with b/B): a title line, and the roll-up of every budget. A scope has no
+  // per-day series, so its view shows the roll-up where the whole bill's daily chart would be.
+  const scope = snap.scopeView;
+  const budgets = snap.budgets ?? [];
+  const scopeLine = scope || budgets.length > 0 ? 1 : 0;
+  const rollupWanted = budgets.length > 0 ? budgets.length + 1 : 0;
+  // A small terminal has no room for the daily chart next to the roll-up: the roll-up wins.
+  const compact = budgets.length > 0 && height - alerts.length - scopeLine - 1 - legendLines - 3 < 8;
+  if (scope || compact) {
+    // Roll-up first (it is what a scope adds), then the burn bar, the legend and the top spenders as room allows.
+    const title = wrapText(scopeTitle(snap, cur), width).slice(0, 2);
+    const legendRows = legendLines === 3 ? 2 : 1;
+    const avail = height - alerts.length - title.length - 1;
+    const rollupRows = Math.max(0, Math.min(rollupWanted, avail));
+    const showLegend = avail - rollupRows >= legendRows;
+    const rest = avail - rollupRows - (showLegend ? legendRows : 0);
+    const top = Math.max(0, Math.min(5, spenders.length, rest - 1));
+    const nameW = Math.max(8, width - 52);
+    return (
+      <Box flexDirection="column" flexShrink={0}>
+        {alerts.map((a, i) => (
+          <Plain key={i} text={a} token="warn" bold />
+        ))}
+        {title.map((t, i) => (
+          <Plain key={`t${i}`} text={t} token="accent" bold />
+        ))}
+        <Line segs={[{ text: "burn " }, ...burnBar(b, Math.max(10, width - 6), g)]} />
+        {!showLegend ? null : legendLines === 3 ? (
+          <>
+            <Line segs={legend.slice(0, 2)} />
+            <Line segs={legend.slice(2)} />
+          </>
+        ) : (
+          <Line segs={legend} />
+        )}
+        <Rollup budgets={budgets} selected={scope ? (scope.kind === "budget" ? scope.name : undefined) : "all"} width={width} rows={rollupRows} currency={cur} />
+        {top > 0 ? <Plain text={`${cell(scope ? "Top spenders in scope" : "Top spenders", 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`} bold /> : null}
+        {spenders.slice(0, top).map(({ vr, f }) => (
+          <Plain key={vr.id} text={`${cell(vr.kind, 7)} ${cell(vr.name || vr.id, nameW)}${cell(vr.owner ?? "-", 14)}${cell(amount(f!.costSoFar), 12, "right")}${cell(amount(f!.monthEnd.p50), 12, "right")}${cell(percent(f!.monthEnd.p50, b.forecast.p50), 6, "right")}`} />
+        ))}
+      </Box>
+    );
+  }
+  const rollupRows = Math.min(rollupWanted, Math.max(0, Math.floor((height - alerts.length - 1 - legendLines - 3 - 4) / 2)));
+  const fixed = alerts.length + scopeLine + 1 /* bar */ + legendLines + 1 /* chart title */ + 2 /* axis+legend */ + rollupRows;
   const topN = Math.max(0, Math.min(5, spenders.length, height - fixed - 4 - 1));
   const chartH = Math.max(2, height - fixed - (topN > 0 ? topN + 1 : 0));
   const chart = dailyChart(b, snap.period.days, width, chartH, g);
@@ -61,6 +107,7 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
       {alerts.map((a, i) => (
         <Plain key={i} text={a} token="warn" bold />
       ))}
+      {scopeLine ? <Plain text={scopeTitle(snap, cur)} token="accent" bold /> : null}
       <Line segs={[{ text: "burn " }, ...burnBar(b, Math.max(10, width - 6), g)]} />
       {legendLines === 3 ? (
         <>
@@ -85,6 +132,7 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
           { text: `${g.budgetLine} budget per day`, token: "budget" },
         ]}
       />
+      <Rollup budgets={budgets} width={width} rows={rollupRows} currency={cur} selected="all" />
       {topN > 0 ? (
         <Plain
           text={`${cell(filter ? `Top spenders "${filter}"` : "Top spenders", 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`}
@@ -100,3 +148,14 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
     </Box>
   );
 });
+
+/** "budget team-x: 812.30 of 900.00 EUR at P50 · OVER" — which scope the Overview shows, and that b/B change it. */
+function scopeTitle(snap: EngineSnapshot & Pick<ScopedSnapshot, "scopeView">, cur: string): string {
+  const s = snap.scopeView;
+  const keys = "[b/B]";
+  if (!s) return `${keys} scope: all (target-budget)`;
+  if (s.kind === "project") return `${keys} scope: project ${s.name} · ${snap.resources.length} resources`;
+  const st = s.state;
+  const tail = st?.baselineExceedsBudget ? " · baseline alone over target: reported, not planned" : st && st.uncovered > 0 ? ` · ${amount(st.uncovered)} ${cur} not covered` : "";
+  return `${keys} scope: budget ${s.name}${st ? ` · ${st.status}${tail}` : ""}`;
+}

@@ -48,7 +48,7 @@ describe("CostIndex", () => {
 
   test("resources in order of their first record; records of each in input order", () => {
     expect(index.resourceIds).toEqual(["b", "a", "c"]);
-    const seen: CostRecord[] = [];
+    const seen: unknown[] = [];
     index.forEach("b", (r) => seen.push(r));
     expect(seen).toEqual([records[0], records[2], records[3]]);
     expect(index.count("a")).toBe(2);
