@@ -37,6 +37,8 @@ interface ServeInfo {
 
 interface ClientResult {
   stepSeconds: number;
+  /** CPU time of the engine process during the step (user + system): less sensitive to a shared machine's load. */
+  cpuSeconds: number;
   /** The listing part of the step (inventory and costs, as the snapshot's sync reports it). */
   syncSeconds: number;
   /** Requests repeated after a timeout or a 5xx/429 (not paging: a loaded machine makes them). */
@@ -115,8 +117,11 @@ if (process.argv[2] === "--client") {
     settings: engineSettingsFrom(cfg), project: { name: "fleet", region: "eu-de" }, apiStats: providers.apiStats,
   });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await engine.step();
   const stepSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const snap = engine.getSnapshot()!;
   const peak = peakRssMB();
   // Idle as a daemon between syncs: the engine's own collections after a large sync run at 0 s and 1 s.
@@ -124,7 +129,7 @@ if (process.argv[2] === "--client") {
   const steady = vmRssMB();
   const stats = httpStats();
   const result: ClientResult = {
-    stepSeconds, syncSeconds: (snap.sync.durationMs ?? 0) / 1000, retries: stats.reduce((s, e) => s + e.retries, 0), peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
+    stepSeconds, cpuSeconds, syncSeconds: (snap.sync.durationMs ?? 0) / 1000, retries: stats.reduce((s, e) => s + e.retries, 0), peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
     apiCalls: stats.reduce((s, e) => s + e.requests, 0), perEndpoint: Object.fromEntries(stats.map((e) => [e.endpoint, e.requests])),
     resources: (snap.projects ?? []).reduce((s, p) => s + p.resources, 0), roots: snap.resources.length, planItems: snap.plan.length,
     costRecords: store.lastSync?.()?.costs ?? -1, degraded: (snap.projects ?? []).filter((p) => p.status === "DEGRADED").length, syncState: snap.sync.state,
@@ -163,17 +168,17 @@ for (const size of sizes) {
     info.regions +
     months;
   console.log(
-    `  step (sync + evaluation + plan) ${result.stepSeconds.toFixed(1)} s (listing ${result.syncSeconds.toFixed(1)} s), sync ${result.syncState}, ${result.resources} resources, ${result.roots} roots, ${result.planItems} plan items; ` +
+    `  step (sync + evaluation + plan) ${result.stepSeconds.toFixed(1)} s (listing ${result.syncSeconds.toFixed(1)} s; engine CPU ${result.cpuSeconds.toFixed(1)} s), sync ${result.syncState}, ${result.resources} resources, ${result.roots} roots, ${result.planItems} plan items; ` +
       `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.steadyRssMB)} MB; API calls ${result.apiCalls} of which ${result.retries} retries (paging minimum ${minimum}); simulator peak ${simPeakRssMB} MB`,
   );
   for (const [e, n] of Object.entries(result.perEndpoint)) console.log(`    ${e}: ${n}`);
   rows.push({ ...info, ...result, size, minimum, simPeakRssMB });
 }
 const big = rows[rows.length - 1]!;
-console.log("\nresources  projects  records     step s  list s  peak MB  idle MB  calls-retries/min");
+console.log(`\nresources  projects  records     step s  list s  cpu s   peak MB  idle MB  calls-retries/min   (load average ${require("node:os").loadavg()[0].toFixed(1)} on ${require("node:os").cpus().length} cores)`);
 for (const r of rows) {
   console.log(
-    `${String(r.resources).padEnd(11)}${String(r.projects.length).padEnd(10)}${String(r.records).padEnd(12)}${r.stepSeconds.toFixed(1).padEnd(8)}${r.syncSeconds.toFixed(1).padEnd(8)}${String(Math.round(r.peakRssMB)).padEnd(9)}${String(Math.round(r.steadyRssMB)).padEnd(9)}${r.apiCalls - r.retries}/${r.minimum}`,
+    `${String(r.resources).padEnd(11)}${String(r.projects.length).padEnd(10)}${String(r.records).padEnd(12)}${r.stepSeconds.toFixed(1).padEnd(8)}${r.syncSeconds.toFixed(1).padEnd(8)}${r.cpuSeconds.toFixed(1).padEnd(8)}${String(Math.round(r.peakRssMB)).padEnd(9)}${String(Math.round(r.steadyRssMB)).padEnd(9)}${r.apiCalls - r.retries}/${r.minimum}`,
   );
 }
 report(
@@ -186,5 +191,5 @@ report(
     check("API calls above the paging minimum (retries apart)", big.apiCalls - big.retries - big.minimum, "calls", "<=", 0),
     check("projects DEGRADED", big.degraded, "projects", "<=", 0),
   ],
-  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
+  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, cpuSeconds: Math.round(r.cpuSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
 );

@@ -75,6 +75,7 @@ export function engineSettingsFrom(cfg: Config): EngineSettings {
     billingBeginDay: cfg.billingBeginDay,
     reminderBeforeMs: cfg.notify.reminderBeforeMs,
     resumeMode: cfg.actions?.resume ?? "period-start",
+    ...(cfg.actions ? { copyRetentionMs: cfg.actions.copyRetentionMs } : {}),
     ...(cfg.actions ? { schedules: compileActions(cfg.actions).schedules } : {}),
     ...ambiguousWaitFromEnv(),
   };

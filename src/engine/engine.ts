@@ -15,6 +15,7 @@ import type { ActionLedger } from "./closed-loop/index.ts";
 import { announce, ledgerAt } from "./closed-loop/engine-io.ts";
 import { Executor } from "./executor.ts";
 import { parkingTick } from "./parking/engine-tick.ts";
+import { parkingView } from "./parking/view.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
@@ -66,8 +67,7 @@ export class Engine implements EngineHandle {
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
   private settledOn = "";
   /** A fleet (`projects:`): every project's last sync, and the DEGRADED ones nothing may start on (fleet-sync.ts). */
-  private projects?: ProjectSyncState[];
-  private degradedProjects = new Set<string>();
+  private fleet: { states?: ProjectSyncState[]; degraded: Set<string> } = { degraded: new Set() };
 
   /** The resume tick writes park items through the same fence as the executor (store/lease). */
   private readonly resumeStore: Store;
@@ -156,7 +156,7 @@ export class Engine implements EngineHandle {
         dataFresh: fresh,
         isWanted: (item) => item.origin === this.origin() && (wanted ? wanted.has(item.vrId) : this.wantedIds.has(item.id)),
         // Nothing starts on a resource of a DEGRADED project (fleet-sync.ts), and nothing there is cancelled either.
-        heldBack: (item) => (touchesDegraded(item, this.degradedProjects) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
+        heldBack: (item) => (touchesDegraded(item, this.fleet.degraded) ? "a resource's project is DEGRADED (fleet sync)" : undefined),
         origin: this.origin(),
         budgetAtRisk: budgetAtRisk(ev),
         roots: new Map((ev?.roots ?? []).map((r) => [r.id, r])),
@@ -171,7 +171,7 @@ export class Engine implements EngineHandle {
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
       this.alerts = [...tick.alerts];
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
-      const partly = degradedAlert(this.projects);
+      const partly = degradedAlert(this.fleet.states);
       if (partly) this.alerts.push(partly);
       if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
       if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
@@ -227,9 +227,8 @@ export class Engine implements EngineHandle {
     const durationMs = Math.round(performance.now() - t0);
     const now = clock.now();
     const fleet = fleetRound(inventory, resources, () => store.listItems({ states: ["PENDING", "APPROVED", "EXECUTING"] }));
-    resources = fleet.resources;
-    this.projects = fleet.states;
-    this.degradedProjects = fleet.degraded;
+    ({ resources } = fleet);
+    this.fleet = { states: fleet.states, degraded: fleet.degraded }; // not the resources: garbage after the sync
     let ev: Evaluation;
     try {
       ev = this.deps.evaluate({ resources, costs, now, ledger: this.ledger(now) });
@@ -416,7 +415,15 @@ export class Engine implements EngineHandle {
       extras: this.extras?.(),
       counters: store.counters(),
       lease: this.deps.gate?.view(),
-      ...(this.projects ? { projects: this.projects } : {}),
+      parking: parkingView(store, {
+        now,
+        billingBeginDay: settings.billingBeginDay,
+        roots: this.evaluation?.roots,
+        // The tree's inventory was read when the last (good) sync started; a degraded sync's tree is older.
+        ...(this.sync.state === "OK" && this.sync.lastAttemptAt !== undefined ? { inventoryAt: this.sync.lastAttemptAt } : {}),
+        copyRetentionMs: settings.copyRetentionMs,
+      }),
+      ...(this.fleet.states ? { projects: this.fleet.states } : {}),
     });
   }
 }

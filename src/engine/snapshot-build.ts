@@ -23,6 +23,7 @@ export interface SnapshotParts {
   extras?: SnapshotExtras;
   counters: EngineCounters;
   lease?: EngineSnapshot["lease"];
+  parking?: EngineSnapshot["parking"];
   projects?: EngineSnapshot["projects"];
 }
 
@@ -52,6 +53,7 @@ export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
     counters: p.counters,
     ...(ev && ev.vetoedLeaves.size > 0 ? { vetoedResources: Object.fromEntries(ev.vetoedLeaves) } : {}),
     ...(p.lease ? { lease: p.lease } : {}),
+    ...(p.parking && (p.parking.parked.length > 0 || p.parking.copiesTotal > 0) ? { parking: p.parking } : {}),
     ...(scoped ? { budgets: scoped.states } : {}),
     ...(p.projects ? { projects: p.projects } : {}),
   };

@@ -10,6 +10,7 @@ import { filterPlan, sortPlan } from "./views/Pending.tsx";
 import { chargebackMatrix, filterChargeback } from "./views/Chargeback.tsx";
 import { eventRows, filterEvents, type LogFeed } from "./views/Events.tsx";
 import { indexUnits } from "../format/members.ts";
+import { parkedKey, parkedRows } from "./views/Parked.tsx";
 import { groupByProject } from "./scope/index.ts";
 
 export type Filters = Record<ViewId, string>;
@@ -48,6 +49,7 @@ export function useViewData(
     () => (snap?.chargeback ? filterChargeback(chargebackMatrix(snap.chargeback).rows, filters.chargeback).map((r) => r.principal) : []),
     [snap?.chargeback, filters.chargeback],
   );
+  const parked = useMemo(() => parkedRows(snap?.parking, filters.parked), [snap?.parking, filters.parked]);
   /** Row keys per view, in display order: the cursor follows the item with the key, not the row number. */
   const keys: Record<ViewId, (i: number) => string | undefined> = {
     overview: () => undefined,
@@ -55,7 +57,8 @@ export function useViewData(
     pending: (i) => planRows[i]?.id,
     chargeback: (i) => cbKeys[i],
     events: (i) => events[i]?.key,
+    parked: (i) => (parked[i] ? parkedKey(parked[i]!) : undefined),
   };
-  const counts: Record<ViewId, number> = { overview: 0, resources: treeRows.length, pending: planRows.length, chargeback: cbKeys.length, events: events.length };
-  return { treeRows, planRows, units, pendingItems, events, counts, keys };
+  const counts: Record<ViewId, number> = { overview: 0, resources: treeRows.length, pending: planRows.length, chargeback: cbKeys.length, events: events.length, parked: parked.length };
+  return { treeRows, planRows, units, pendingItems, events, parked, counts, keys };
 }

@@ -48,7 +48,7 @@ export function register(program: Command): void {
         file = resolve(opts.out);
         await writePrivateAtomically(file, serializePlan(ev.plan, { createdAt: ev.plan.createdAt }));
       }
-      const project = { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region };
+      const project = (await import("../../config/project-label.ts")).projectLabel(config);
       const { indexUnits } = await import("../../format/members.ts");
       const units = indexUnits(ev.roots);
       const filtered = choice.budget !== undefined || choice.project !== undefined;

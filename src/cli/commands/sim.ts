@@ -30,7 +30,21 @@ function hold(value: string): number {
   return Number(m[1]) * (m[2] === "ms" ? 1 : 1000);
 }
 
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError("must be a whole number from 1 to 1000");
+  return n;
+}
+
+function regionList(value: string): string[] {
+  const list = value.split(",").map((r) => r.trim());
+  if (list.length === 0 || list.some((r) => !/^[a-z]{2}-[a-z0-9-]+$/.test(r))) throw new InvalidArgumentError("must be regions such as eu-de,eu-nl");
+  return list;
+}
+
 interface SimOptions {
+  projects: number;
+  regions: string[];
   port: number;
   hostname: string;
   scenario: "default" | "demo" | "large";
@@ -51,7 +65,10 @@ export function register(program: Command): void {
     .option("--faults <profile>", "injected faults: none, light, heavy, or a rate 0–1", faults, "none")
     .option("--job-init-hold <duration>", "how long an accepted job stays INIT with the resource unchanged, as OTC's do (0 = none)", hold, 2000)
     .option("--write-config <file>", "also write the ot3c.yaml to this file (mode 0600)")
+    .option("--projects <n>", "a contract of n projects (issue #18): one server per region on free ports, IAM with MOS, projects: all", count, 1)
+    .option("--regions <list>", "with --projects: the regions the projects are spread over", regionList, ["eu-de"])
     .action(async (opts: SimOptions) => {
+      if (opts.projects > 1) return serveFleet(opts);
       const [{ presetScenario }, { startSim }, { FaultInjector, parseFaultProfile }, cf, cfRoutes, promRoutes, cfServer] = await Promise.all([
         import("../../sim/scenario/index.ts"),
         import("../../sim/server.ts"),
@@ -94,4 +111,35 @@ export function register(program: Command): void {
       await sim.stop();
       process.stderr.write("ot3c sim: stopped\n");
     });
+}
+
+/** `--projects N`: several projects over the regions; OTC and the Enterprise Dashboard (no chargeback side). */
+async function serveFleet(opts: SimOptions): Promise<void> {
+  const [{ generateFleet, FLEET_LARGE, SMALL_PROJECT }, { SCENARIO_PRESETS }, { startFleetSim }, { parseFaultProfile }, { untilSignal }] = await Promise.all([
+    import("../../sim/scenario/fleet.ts"),
+    import("../../sim/scenario/index.ts"),
+    import("../../sim/fleet-server.ts"),
+    import("../../sim/faults.ts"),
+    import("../../util/signals.ts"),
+  ]);
+  const perProject = opts.scenario === "large" ? FLEET_LARGE.perProject : opts.scenario === "demo" ? SCENARIO_PRESETS.demo : SMALL_PROJECT;
+  const per = Math.floor(opts.projects / opts.regions.length);
+  const regions = opts.regions.map((region, i) => ({ region, projects: per + (i < opts.projects % opts.regions.length ? 1 : 0) })).filter((r) => r.projects > 0);
+  const fleet = generateFleet({ seed: opts.seed, now: Date.now(), regions, perProject });
+  const sim = startFleetSim(fleet, { faults: parseFaultProfile(opts.faults, opts.seed), otc: { jobInitHoldMs: opts.jobInitHold }, hostname: opts.hostname });
+  const stopped = untilSignal();
+  const yaml = sim.configYaml();
+  if (opts.writeConfig) {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(opts.writeConfig, yaml, { mode: 0o600 });
+  }
+  process.stdout.write(yaml);
+  const resources = fleet.projects.reduce((s, w) => s + w.servers.size + w.volumes.size + w.nodePools.size + w.rds.size, 0);
+  process.stderr.write(
+    `ot3c sim: ${fleet.projects.length} projects, ${resources} resources, serving ${Object.entries(sim.urls).map(([r, u]) => `${r} at ${u}`).join(", ")}; ` +
+      `budget ${fleet.targetBudget}. Ctrl-C to stop.\n`,
+  );
+  await stopped;
+  await sim.stop();
+  process.stderr.write("ot3c sim: stopped\n");
 }
