@@ -124,7 +124,7 @@ function Screen(props: ScreenProps) {
     props.snapshotExtras?.demo ? { text: "DEMO: ? shows the state dir, how to attach and why the clock is ahead", token: "info" } : undefined,
   );
 
-  const viewData = useViewData(shown, { sort, collapsed, filters, logs: props.logs });
+  const viewData = useViewData(shown, { sort, collapsed, filters, logs: props.logs, view });
   const { treeRows, planRows, units, pendingItems, events, counts, keys } = viewData;
   const theme = useMemo(() => makeTheme(props.themeName, props.ascii), [props.themeName, props.ascii]);
   const headerLines = useMemo(
