@@ -39,6 +39,7 @@ export async function runStatus(o: { globals: GlobalOptions; output: OutputForma
     }
     throw err;
   }
+  if (!found && local.store) return statusFromStore(o);
   if (!found) {
     process.stderr.write(`ot3c: no ot3c daemon answers (tried ${stateDirCandidates(input).map((c) => c.dir).join(", ")}); nothing is acting for the project\n`);
     return 1;
@@ -92,5 +93,50 @@ export async function runStatus(o: { globals: GlobalOptions; output: OutputForma
     process.once("SIGTERM", resolve);
   });
   client.close();
+  return 0;
+}
+
+/**
+ * No daemon on this host, but a shared PostgreSQL store in the configuration: the store says who leads and what
+ * will happen (status-from-store.ts). `--watch` re-reads it every 5 s and prints on change.
+ */
+async function statusFromStore(o: { globals: GlobalOptions; output: OutputFormat; watch: boolean; choice?: ScopeChoice }): Promise<number> {
+  const choice = o.choice ?? {};
+  if (choice.budget !== undefined || choice.project !== undefined) {
+    process.stderr.write("ot3c: --budget/--project need a daemon's figures; no daemon answers on this host\n");
+    return 2;
+  }
+  const [{ loadConfig }, { storeStatusDocument }, { DEFAULT_TIME_ZONE }] = await Promise.all([
+    import("../config/load.ts"),
+    import("./status-from-store.ts"),
+    import("../engine/period.ts"),
+  ]);
+  const cfg = await loadConfig({ path: o.globals.config });
+  const render = async (doc: StatusDocument) => {
+    if (o.output === "json") return JSON.stringify(doc, null, o.watch ? 0 : 2) + "\n";
+    if (o.output === "yaml") return (o.watch ? "---\n" : "") + (await import("yaml")).stringify(doc);
+    return statusText(doc) + "\n";
+  };
+  if (!o.watch) {
+    process.stdout.write(await render(storeStatusDocument(cfg, Date.now(), DEFAULT_TIME_ZONE)));
+    return 0;
+  }
+  let last = "";
+  let stop = false;
+  process.once("SIGINT", () => (stop = true));
+  process.once("SIGTERM", () => (stop = true));
+  while (!stop) {
+    try {
+      const doc = storeStatusDocument(cfg, Date.now(), DEFAULT_TIME_ZONE);
+      const key = JSON.stringify({ ...doc, at: "" });
+      if (key !== last) {
+        last = key;
+        process.stdout.write(await render(doc));
+      }
+    } catch (err) {
+      process.stderr.write(`ot3c: the shared store cannot be read: ${(err as Error).message}\n`);
+    }
+    for (let i = 0; i < 50 && !stop; i++) await Bun.sleep(100);
+  }
   return 0;
 }

@@ -8,6 +8,8 @@ import { DEFAULT_TIME_ZONE } from "../engine/period.ts";
 import { rfc3339 } from "../engine/planner/plan-file.ts";
 import type { CloudResource, EngineSnapshot, PlanItem, ResourceUnit } from "../engine/types.ts";
 import { budgetsDocument, budgetsText, itemShown, type BudgetScopeDocument, type ScopeChoice } from "../cli/scope-filter.ts";
+import { terminalSafe } from "../util/terminal-safe.ts";
+import { amount } from "../format/index.ts";
 
 export const STATUS_VERSION = 1;
 
@@ -35,7 +37,11 @@ export interface StatusItem {
 
 export interface StatusDocument {
   version: number;
-  daemon: { stateDir: string; socket: string; pid: number | null };
+  /**
+   * The daemon answered on `socket`. With a shared PostgreSQL store and no daemon on this host, the document is read
+   * from the database instead: `source: "store"`, `socket` and `pid` null, `stateDir` the store (password removed).
+   */
+  daemon: { stateDir: string; socket: string | null; pid: number | null; source?: "store" };
   project: { name: string; region: string; id: string | null };
   mode: EngineSnapshot["mode"];
   approval: EngineSnapshot["approval"];
@@ -76,7 +82,7 @@ export function statusDocument(
   const filtered = choice.budget !== undefined || choice.project !== undefined;
   const home = { id: snap.project.id, name: snap.project.name, region: snap.project.region };
   const shown = filtered ? snap.plan.filter((i) => itemShown(choice, i, home, (id) => roots.get(id))) : snap.plan;
-  const items = [...shown].sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)) || a.deadline - b.deadline);
+  const items = shown;
   const l = snap.lease;
   return {
     version: STATUS_VERSION,
@@ -87,7 +93,18 @@ export function statusDocument(
     leader: l ? { role: l.role, self: l.self, holder: l.holder ?? null, epoch: l.epoch, expiresAt: utc(l.expiresAt) } : null,
     lastSync: { state: snap.sync.state, lastAttemptAt: utc(snap.sync.lastAttemptAt), lastSuccessAt: utc(snap.sync.lastSuccessAt), error: snap.sync.error ?? null },
     timeZone,
-    items: items.map((i) => {
+    items: statusItems(items, roots, timeZone),
+    at: new Date(snap.at).toISOString(),
+    ...(filtered ? { filter: { budget: choice.budget ?? null, project: choice.project ?? null } } : {}),
+    ...(snap.budgets ? { budgets: budgetsDocument(snap.budgets) } : {}),
+  };
+}
+
+/** Open items first (by deadline), then the finished ones; member names from the stored leaves or the tree. */
+export function statusItems(items: PlanItem[], roots: Map<string, ResourceUnit>, timeZone: string): StatusItem[] {
+  return [...items]
+    .sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)) || a.deadline - b.deadline)
+    .map((i) => {
       const { name, members } = memberNames(i, roots);
       return {
         id: i.id,
@@ -106,11 +123,7 @@ export function statusDocument(
         error: i.error ?? null,
         ...(i.budgets ? { budgets: i.budgets } : {}),
       };
-    }),
-    at: new Date(snap.at).toISOString(),
-    ...(filtered ? { filter: { budget: choice.budget ?? null, project: choice.project ?? null } } : {}),
-    ...(snap.budgets ? { budgets: budgetsDocument(snap.budgets) } : {}),
-  };
+    });
 }
 
 function pad(s: string, n: number): string {
@@ -124,7 +137,11 @@ export function statusText(doc: StatusDocument): string {
       ? `LEADER (epoch ${doc.leader.epoch}, lease until ${doc.leader.expiresAt})`
       : `FOLLOWER — leader ${doc.leader.holder ?? "none"} (epoch ${doc.leader.epoch})`
     : "no lease information";
-  lines.push(`ot3c daemon pid ${doc.daemon.pid ?? "?"} on ${doc.daemon.socket}: ${who}`);
+  lines.push(
+    doc.daemon.source === "store"
+      ? `no ot3c daemon on this host; read from the shared store ${doc.daemon.stateDir}: ${who}`
+      : `ot3c daemon pid ${doc.daemon.pid ?? "?"} on ${doc.daemon.socket}: ${who}`,
+  );
   lines.push(`project ${doc.project.name} (${doc.project.region}), ${doc.mode}, approval ${doc.approval}`);
   lines.push(
     `last sync: ${doc.lastSync.state}${doc.lastSync.lastSuccessAt ? `, last success ${doc.lastSync.lastSuccessAt}` : ""}${doc.lastSync.error ? ` — ${doc.lastSync.error}` : ""}`,
@@ -139,8 +156,9 @@ export function statusText(doc: StatusDocument): string {
   lines.push(`deadlines in ${doc.timeZone}`);
   lines.push(`${pad("ID", 8)} ${pad("STATE", 10)} ${pad("ACTION", 6)} ${pad("DEADLINE", 25)} ${"SAVING".padStart(10)}  RESOURCE / MEMBERS`);
   for (const i of doc.items) {
-    const members = i.members.length > 1 ? ` [${i.members.join(", ")}]` : "";
-    lines.push(`${pad(i.id, 8)} ${pad(i.state, 10)} ${pad(i.action, 6)} ${pad(i.deadlineLocal, 25)} ${i.saving.toFixed(2).padStart(10)}  ${i.name}${members}`);
+    // Names come from the cloud: made safe before they reach a terminal.
+    const members = i.members.length > 1 ? ` [${i.members.map(terminalSafe).join(", ")}]` : "";
+    lines.push(`${pad(i.id, 8)} ${pad(i.state, 10)} ${pad(i.action, 6)} ${pad(i.deadlineLocal, 25)} ${amount(i.saving).padStart(10)}  ${terminalSafe(i.name)}${members}`);
   }
   return lines.join("\n");
 }
