@@ -172,4 +172,23 @@ describe("routing by project", () => {
     expect(sim.projectCounts(w.projectId).get("ECS.get") ?? 0).toBe(before + 1);
     await expect(t.get({ ...nl, projectId: undefined })).rejects.toThrow(/no project recorded/);
   });
+
+  test("a node pool of another region's project is parked and resumed through that project (the plan's park rung)", async () => {
+    const cfg = await configFor();
+    const src = createCloudSources(cfg, { otc: quick });
+    const resources = await src.inventory.listResources();
+    const t = routeByProject(src.fleet!, (p) => Object.assign(p.terminator, { actions: p.actions }));
+    const pool = resources.find((r) => r.region === "eu-nl" && r.kind === "CCE")!;
+    expect(pool).toBeDefined();
+    const w = fleet.projects.find((x) => x.projectId === pool.projectId)!;
+    const np = w.nodePools.get(pool.id)! as { currentNode?: number; initialNodeCount: number };
+    const before = np.currentNode ?? np.initialNodeCount;
+    expect(before).toBeGreaterThan(0);
+    const parked = await t.actions.park!(pool);
+    expect(parked).toMatchObject({ kind: "CCE", id: pool.id, formerNodeCount: before });
+    expect(np.currentNode ?? np.initialNodeCount).toBe(0); // in its own project's world, not another's
+    await t.actions.resume!(pool, parked);
+    expect(np.currentNode ?? np.initialNodeCount).toBe(before);
+    await expect(t.actions.park!({ ...pool, projectId: undefined })).rejects.toThrow(/no project recorded/);
+  });
 });

@@ -49,6 +49,18 @@ export function routeByProject(fleet: FleetProvider, make: (p: OtcProvider) => R
       copy: async (r, name) => (await actions(r)).copy(r, name),
       listCopies: async (r) => (await actions(r)).listCopies(r),
       start: async (r, hooks) => (await actions(r)).start(r, hooks),
+      // Node pools are parked and resumed through their own project too (a plan's `park` rung in a fleet). Cluster
+      // hibernation is not routed: it is asked by cluster id, which names no project, so a fleet never hibernates.
+      park: async (r, hooks) => {
+        const a = await actions(r);
+        if (!a.park) throw new Error(`${r.kind} ${r.id}: the provider of project ${r.projectId} cannot park`);
+        return a.park(r, hooks);
+      },
+      resume: async (r, parked, hooks) => {
+        const a = await actions(r);
+        if (!a.resume) throw new Error(`${r.kind} ${r.id}: the provider of project ${r.projectId} cannot resume`);
+        return a.resume(r, parked, hooks);
+      },
       awaitCopy: async (r, c) => {
         const a = await actions(r);
         if (!a.awaitCopy) throw new Error("cannot await copies");
