@@ -40,6 +40,8 @@ function grow<T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(a
 }
 
 export class CostColumns implements CostRows, Iterable<CostRecord> {
+  /** `push` copies the record's fields: a stream may hand over one reused object (providers/dashboard/scan.ts). */
+  readonly copiesRecords = true;
   private n = 0;
   private res = new Uint32Array(0);
   private day = new Uint16Array(0);
