@@ -11,7 +11,7 @@ import type { SimCostRecord, SimWorld } from "../world.ts";
 import type { FaultInjector } from "../faults.ts";
 import { QueryError, parseV1Query, parseV2Query, type CostQuery } from "./query.ts";
 import { RecordWriter } from "./records.ts";
-import { arraySource, type CostSource } from "./table.ts";
+import { CostTable, arraySource, type CostSource } from "./table.ts";
 
 export const NDJSON_BATCH = 1000;
 
@@ -106,6 +106,7 @@ function ndjsonResponse(world: SimWorld, costs: CostSource, query: CostQuery, ho
   }
   let sent = 0;
   let done = false;
+  if (costs instanceof CostTable && !hourly && !query.showTags && query.allInRange && !truncate) return tableResponse(writer, costs, query, stats);
 
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -135,6 +136,29 @@ function ndjsonResponse(world: SimWorld, costs: CostSource, query: CostQuery, ho
       sent += batch.length;
       if (stats) stats.lines += batch.length;
       controller.enqueue(encoder.encode(batch.join("\n") + "\n"));
+    },
+  });
+  return new Response(body, { status: 200, headers: { "Content-Type": "application/x-ndjson" } });
+}
+
+/**
+ * The common case of a large contract's stream — a month or a day of daily records, no other filter, from columns —
+ * written row by row from the table (same lines as the general path, see `RecordWriter.dailyAt`).
+ */
+function tableResponse(writer: RecordWriter, table: CostTable, query: CostQuery, stats?: DashboardSimStats): Response {
+  const encoder = new TextEncoder();
+  let i = lowerBound(table, query.from);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const batch: string[] = [];
+      while (batch.length < NDJSON_BATCH && i < table.length && table.dateAt(i) <= query.to) batch.push(writer.dailyAt(table, i++));
+      if (batch.length === 0) {
+        controller.close();
+        return;
+      }
+      if (stats) stats.lines += batch.length;
+      batch.push("");
+      controller.enqueue(encoder.encode(batch.join("\n")));
     },
   });
   return new Response(body, { status: 200, headers: { "Content-Type": "application/x-ndjson" } });

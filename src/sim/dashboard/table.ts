@@ -119,6 +119,44 @@ export class CostTable implements CostSource {
     return this.dates.list[this.day[i]!]!;
   }
 
+  /** Row `i` by its parts (string-table indexes and figures), for writers that cache per part (records.ts). */
+  resourceIndexAt(i: number): number {
+    return this.res[i]!;
+  }
+  dayIndexAt(i: number): number {
+    return this.day[i]!;
+  }
+  productIndexAt(i: number): number {
+    return this.prod[i]!;
+  }
+  placeIndexAt(i: number): number {
+    return this.place[i]!;
+  }
+  amountAt(i: number): number {
+    return this.amount[i]!;
+  }
+  quantityAt(i: number): number {
+    return this.quantity[i]!;
+  }
+  resourceOf(index: number): string {
+    return this.resources.list[index]!;
+  }
+  dateOf(index: number): string {
+    return this.dates.list[index]!;
+  }
+  productOf(index: number): Readonly<Product> {
+    return this.products.list[index]!;
+  }
+  placeOf(index: number): Readonly<Place> {
+    return this.places.list[index]!;
+  }
+  get productCount(): number {
+    return this.products.list.length;
+  }
+  get placeCount(): number {
+    return this.places.list.length;
+  }
+
   /** Row `i` as a record: a new object each call (keep it only as long as its line is being written). */
   at(i: number): SimCostRecord {
     const p = this.products.list[this.prod[i]!]!;
