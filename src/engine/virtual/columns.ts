@@ -55,6 +55,8 @@ export class CostColumns implements CostRows, Iterable<CostRecord> {
   private readonly metas = new Strings();
   private readonly metaOf: Array<Pick<CostRecord, "projectId" | "projectName" | "region" | "consumptionType">> = [];
   private lastDate?: string;
+  private lastResource?: string;
+  private lastResourceId = 0;
   private lastDay = 0;
   private lastMeta?: Pick<CostRecord, "projectId" | "projectName" | "region" | "consumptionType">;
   private lastMetaId = 0;
@@ -81,7 +83,12 @@ export class CostColumns implements CostRows, Iterable<CostRecord> {
       this.meta = grow(this.meta, i + 1);
       this.amount = grow(this.amount, i + 1);
     }
-    this.res[i] = this.resources.id(r.resourceId);
+    // A resource's records come in runs (one per product): the same string (the scanner reuses it) skips the lookup.
+    if (r.resourceId !== this.lastResource) {
+      this.lastResource = r.resourceId;
+      this.lastResourceId = this.resources.id(r.resourceId);
+    }
+    this.res[i] = this.lastResourceId;
     // Records come in runs of one day and one project: the last lookups are reused (the client interns strings,
     // so identity is the cheap test), which keeps the stream's per-record work to one map lookup.
     if (r.date !== this.lastDate) {

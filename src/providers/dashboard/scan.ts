@@ -47,6 +47,7 @@ function keyAt(s: string, at: number, len: number): Key {
   }
 }
 
+/** Index of the first non-space character from `i` (compact JSON has none: callers test the first character inline). */
 function skipSpace(s: string, i: number): number {
   for (;;) {
     const c = s.charCodeAt(i);
@@ -115,6 +116,24 @@ export class DailyLineScanner {
     return (this.previous[key] = s.slice(from, to));
   }
 
+  /**
+   * Products repeat across lines but not in runs (a server's products alternate): the distinct ones seen are kept
+   * and found again by comparing text, so equal products are one string — whose hash the sink's lookups compute once.
+   */
+  private readonly products: string[] = [];
+
+  private product(s: string, from: number, to: number): string {
+    const len = to - from;
+    const seen = this.products;
+    for (let k = 0; k < seen.length; k++) {
+      const p = seen[k]!;
+      if (p.length === len && s.startsWith(p, from)) return p;
+    }
+    const p = s.slice(from, to);
+    if (seen.length < 64) seen.push(p);
+    return p;
+  }
+
   /** Reads `line` into `record`; false when the line needs the general reader (see the file's comment). */
   scan(line: string): boolean {
     const s = line;
@@ -135,9 +154,11 @@ export class DailyLineScanner {
       const keyEnd = plainStringEnd(s, i + 1);
       if (keyEnd < 0) return false;
       const key = keyAt(s, i + 1, keyEnd - i - 1);
-      i = skipSpace(s, keyEnd + 1);
+      i = keyEnd + 1;
+      if (s.charCodeAt(i) <= 32) i = skipSpace(s, i);
       if (s.charCodeAt(i) !== 58) return false;
-      i = skipSpace(s, i + 1);
+      i++;
+      if (s.charCodeAt(i) <= 32) i = skipSpace(s, i);
       const c = s.charCodeAt(i);
       if (c === QUOTE) {
         const end = plainStringEnd(s, i + 1);
@@ -155,7 +176,7 @@ export class DailyLineScanner {
             resourceId = this.value(key, s, i + 1, end);
             break;
           case Key.Product:
-            product = this.value(key, s, i + 1, end);
+            product = this.product(s, i + 1, end);
             break;
           case Key.ProjectId:
             projectId = this.value(key, s, i + 1, end);
@@ -184,10 +205,11 @@ export class DailyLineScanner {
       } else {
         return false; // objects, arrays (tags), null for a needed field, anything invalid
       }
-      i = skipSpace(s, i);
+      if (s.charCodeAt(i) <= 32) i = skipSpace(s, i);
       const sep = s.charCodeAt(i);
       if (sep === 44) {
-        i = skipSpace(s, i + 1);
+        i++;
+        if (s.charCodeAt(i) <= 32) i = skipSpace(s, i);
         continue;
       }
       if (sep !== 125) return false;
