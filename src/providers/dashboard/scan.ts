@@ -29,19 +29,24 @@ const QUOTE = 34;
 const BACKSLASH = 92;
 
 function keyAt(s: string, at: number, len: number): Key {
+  // The first character (or the 13th, for the two consumption_ keys) rules out most keys before a full compare.
   switch (len) {
-    case 6:
-      return s.startsWith("amount", at) ? Key.Amount : s.startsWith("region", at) ? Key.Region : Key.Other;
+    case 6: {
+      const c = s.charCodeAt(at);
+      return c === 97 && s.startsWith("amount", at) ? Key.Amount : c === 114 && s.startsWith("region", at) ? Key.Region : Key.Other;
+    }
     case 7:
       return s.startsWith("product", at) ? Key.Product : Key.Other;
     case 10:
       return s.startsWith("project_id", at) ? Key.ProjectId : Key.Other;
     case 11:
-      return s.startsWith("resource_id", at) ? Key.Resource : Key.Other;
+      return s.charCodeAt(at) === 114 && s.startsWith("resource_id", at) ? Key.Resource : Key.Other;
     case 12:
       return s.startsWith("project_name", at) ? Key.ProjectName : Key.Other;
-    case 16:
-      return s.startsWith("consumption_date", at) ? Key.Date : s.startsWith("consumption_type", at) ? Key.Type : Key.Other;
+    case 16: {
+      const c = s.charCodeAt(at + 12);
+      return c === 100 && s.startsWith("consumption_date", at) ? Key.Date : c === 116 && s.startsWith("consumption_type", at) ? Key.Type : Key.Other;
+    }
     default:
       return Key.Other;
   }

@@ -75,6 +75,10 @@ export interface RecordSink<T> {
    * daily lines are read with the fast scanner (scan.ts) instead of an object per line.
    */
   readonly copiesRecords?: boolean;
+  /** Called before a stream's records (a sink that sums them keeps them apart until `commit`, see columns.ts). */
+  begin?(): void;
+  /** Called once a stream was read completely. */
+  commit?(): void;
 }
 
 export class DashboardV2Client implements DashboardClient {
@@ -122,6 +126,7 @@ export class DashboardV2Client implements DashboardClient {
         timeoutMs: this.streamTimeoutMs,
       });
       const intern = new Interner();
+      into.begin?.();
       const before = into.length;
       try {
         const fast =
@@ -141,6 +146,7 @@ export class DashboardV2Client implements DashboardClient {
           what,
           fast,
         );
+        into.commit?.();
         releaseTransientMemory(bytes);
         return into;
       } catch (err) {
