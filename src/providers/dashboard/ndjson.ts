@@ -31,10 +31,11 @@ export async function readNdjson(
   onLine: (value: unknown) => void,
   what: string,
   /**
-   * Tried first on each line's text: returns true when it consumed the line, false to have it parsed and handed to
-   * `onLine` (scan.ts: a fast reader for the usual shape that leaves everything unusual to `JSON.parse`).
+   * Tried first on each line, given as `text` from `start` to `end` (exclusive; the line's own string is cut only
+   * when needed): returns true when it consumed the line, false to have it parsed and handed to `onLine` (scan.ts:
+   * a fast reader for the usual shape that leaves everything unusual to `JSON.parse`).
    */
-  fast?: (line: string) => boolean,
+  fast?: (text: string, start: number, end: number) => boolean,
 ): Promise<NdjsonReadResult> {
   const body = response.body;
   const declared = Number(response.headers.get("content-length") ?? NaN);
@@ -50,10 +51,6 @@ export async function readNdjson(
   let arrayMode: boolean | undefined;
 
   const parse = (line: string, last: boolean) => {
-    if (fast !== undefined && fast(line)) {
-      lines++;
-      return;
-    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -98,6 +95,10 @@ export async function readNdjson(
       for (let nl = all.indexOf("\n"); nl >= 0; from = nl + 1, nl = all.indexOf("\n", from)) {
         const end = nl > from && all.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         if (end === from) continue;
+        if (fast !== undefined && fast(all, from, end)) {
+          lines++;
+          continue;
+        }
         const line = all.slice(from, end);
         if (line.trim() !== "") parse(line, false);
       }
@@ -130,7 +131,8 @@ export async function readNdjson(
       if (!last.trimEnd().endsWith("}")) {
         throw new TruncatedBodyError(`${what}: response truncated after ${lines} complete records (${bytes} bytes; last line cut off)`);
       }
-      parse(last, true);
+      if (fast !== undefined && fast(last, 0, last.length)) lines++;
+      else parse(last, true);
     }
     return { lines, bytes };
   } finally {
