@@ -131,8 +131,8 @@ export class DashboardV2Client implements DashboardClient {
       try {
         const fast =
           scanner &&
-          ((text: string, start: number, end: number) => {
-            if (!scanner.scan(text, start, end)) return false;
+          ((bytes: Uint8Array, start: number, end: number) => {
+            if (!scanner.scan(bytes, start, end)) return false;
             const rec = scanner.record as T;
             if (keep(rec)) into.push(rec);
             return true;

@@ -22,7 +22,7 @@ function general(line: string): unknown {
 }
 
 function fast(line: string, scanner = new DailyLineScanner()): unknown {
-  return scanner.scan(line) ? { ...scanner.record } : "declined";
+  return scanner.scanText(line) ? { ...scanner.record } : "declined";
 }
 
 /** Either the scanner declines, or it gives exactly what the general reader gives (which then must not fail). */
@@ -44,7 +44,6 @@ describe("DailyLineScanner", () => {
     "negative zero and integers": '{"amount":-0,"consumption_date":"2026-10-03","resource_id":"r"}',
     "a big integer amount": '{"amount":123456789012345678901234567890,"consumption_date":"2026-10-03","resource_id":"r"}',
     "spaces, tabs and CRs between tokens": '  { "amount" :\t1.25 ,\r"consumption_date": "2026-10-03" , "resource_id":"r" }  ',
-    "unescaped unicode": '{"amount":1,"consumption_date":"2026-10-03","resource_id":"é-日本-😀","product":"Ünïcode"}',
     "a duplicate key: the last wins": '{"amount":1,"amount":2,"consumption_date":"2026-10-03","resource_id":"a","resource_id":"b"}',
     "other fields of any scalar type": '{"amount":1,"consumption_date":"2026-10-03","x":null,"y":true,"z":false,"w":"","resource_id":"r"}',
     "no resource id (an empty one, as before)": '{"amount":1,"consumption_date":"2026-10-03"}',
@@ -81,6 +80,7 @@ describe("DailyLineScanner", () => {
     "trailing garbage": '{"amount":1,"consumption_date":"2026-10-03","resource_id":"r"}x',
     "two objects": '{"amount":1,"consumption_date":"2026-10-03","resource_id":"r"}{}',
     "a cut-off line": usual.slice(0, 200),
+    "unescaped unicode (decoded and read by the general reader)": '{"amount":1,"consumption_date":"2026-10-03","resource_id":"é-日本-😀","product":"Ünïcode"}',
     "a raw tab inside a string": '{"amount":1,"consumption_date":"2026-10-03","resource_id":"a\tb"}',
     "single quotes": "{'amount':1,'consumption_date':'2026-10-03'}",
     "an array line": '[{"amount":1,"consumption_date":"2026-10-03"}]',
@@ -95,11 +95,26 @@ describe("DailyLineScanner", () => {
   test("a line inside a larger text: only its range is read, never the next line", () => {
     const s = new DailyLineScanner();
     const a = '{"amount":1,"consumption_date":"2026-10-03","resource_id":"a"';
-    const text = `${a}\n}\n${usual}\n`;
+    const text = new TextEncoder().encode(`${a}\n}\n${usual}\n`);
     expect(s.scan(text, 0, a.length)).toBe(false);
     const from = a.length + 3;
     expect(s.scan(text, from, from + usual.length)).toBe(true);
-    expect({ ...s.record }).toEqual(general(usual) as object);
+    expect({ ...s.record } as object).toEqual(general(usual) as object);
+  });
+
+  test("amounts: the same double as JSON.parse for every way of writing a number", () => {
+    let seed = 5;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const s = new DailyLineScanner();
+    const forms = (x: number) => [String(x), x.toFixed(Math.floor(rnd() * 12)), x.toExponential(Math.floor(rnd() * 17)), x.toPrecision(1 + Math.floor(rnd() * 21)), `${Math.round(x)}`];
+    for (let k = 0; k < 5000; k++) {
+      const x = (rnd() - 0.3) * 10 ** Math.floor(rnd() * 12 - 6);
+      for (const n of [...forms(x), "0.1", "0.30000000000000004", "9007199254740993", "123456789012345.6", "1.00000000000000011102230246251565404236316680908203125", "-0.000"]) {
+        const line = `{"amount":${n},"consumption_date":"2026-10-03","resource_id":"r"}`;
+        expect(s.scanText(line)).toBe(true);
+        expect(Object.is(s.record.amount, JSON.parse(n))).toBe(true);
+      }
+    }
   });
 
   test("one scanner over many lines: values reused from the previous line are still each line's own", () => {
