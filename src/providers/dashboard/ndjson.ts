@@ -67,6 +67,17 @@ export async function readNdjson(
     lines++;
     onLine(value);
   };
+  /** The line in `buf` from `from` to its newline at `nl`. */
+  const lineAt = (buf: Uint8Array, from: number, nl: number) => {
+    const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
+    if (end === from) return;
+    if (fast !== undefined && fast(buf, from, end)) {
+      lines++;
+      return;
+    }
+    const line = decode(buf.subarray(from, end));
+    if (line.trim() !== "") parse(line, false);
+  };
   const decode = (b: Uint8Array): string => {
     try {
       return decoder.decode(b);
@@ -96,25 +107,23 @@ export async function readNdjson(
         arrayChunks.push(value);
         continue;
       }
-      let buf = value;
-      if (carry.length > 0) {
-        buf = new Uint8Array(carry.length + value.length);
-        buf.set(carry);
-        buf.set(value, carry.length);
-      }
       let from = 0;
-      for (let nl = buf.indexOf(10); nl >= 0; from = nl + 1, nl = buf.indexOf(10, from)) {
-        const end = nl > from && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (end === from) continue;
-        if (fast !== undefined && fast(buf, from, end)) {
-          lines++;
+      if (carry.length > 0) {
+        // The line begun in the previous chunk: joined with its end only (not the whole chunk copied behind it).
+        const nl = value.indexOf(10);
+        const joined = new Uint8Array(carry.length + (nl < 0 ? value.length : nl + 1));
+        joined.set(carry);
+        joined.set(nl < 0 ? value : value.subarray(0, nl + 1), carry.length);
+        if (nl < 0) {
+          carry = joined;
           continue;
         }
-        const line = decode(buf.subarray(from, end));
-        if (line.trim() !== "") parse(line, false);
+        lineAt(joined, 0, joined.length - 1);
+        from = nl + 1;
       }
+      for (let nl = value.indexOf(10, from); nl >= 0; from = nl + 1, nl = value.indexOf(10, from)) lineAt(value, from, nl);
       // Copied: the chunk's buffer is not kept for the sake of one partial line.
-      carry = buf.slice(from);
+      carry = value.slice(from);
     }
     if (Number.isFinite(declared) && bytes !== declared) {
       throw new TruncatedBodyError(`${what}: response truncated: received ${bytes} of ${declared} bytes (Content-Length)`);
