@@ -45,7 +45,8 @@ mkdirSync(dirname(outfile), { recursive: true });
 const started = performance.now();
 const commit = gitCommit();
 const result = await Bun.build({
-  entrypoints: [resolve(import.meta.dir, "../src/main.ts")],
+  // The PostgreSQL bridge's worker is a second entry point: the binary embeds it, `new Worker(new URL(…))` finds it.
+  entrypoints: [resolve(import.meta.dir, "../src/main.ts"), resolve(import.meta.dir, "../src/store/pg/worker.ts")],
   compile: {
     outfile,
     ...(target === "bun" ? {} : { target }),

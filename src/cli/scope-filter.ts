@@ -8,6 +8,7 @@
 import { ALL, unitIn, type HomeProject } from "../engine/budgets/index.ts";
 import type { BudgetScopeState, CloudResource, ResourceUnit } from "../engine/types.ts";
 import { terminalSafe } from "../util/terminal-safe.ts";
+import { amount } from "../format/index.ts";
 import type { Config } from "../config/types.ts";
 import type { ScopeChoice } from "./scope-options.ts";
 
@@ -120,13 +121,14 @@ export function budgetsDocument(states: BudgetScopeState[]): BudgetScopeDocument
 /** The roll-up as text: one line per budget (spent, P50, target, gap, status). */
 export function budgetsText(docs: BudgetScopeDocument[], currency: string, selected?: string): string[] {
   if (docs.length === 0) return [];
-  const nameW = Math.max(6, Math.min(24, ...docs.map((d) => d.name.length + (d.within.length > 0 ? 2 : 0))));
-  const lines = [`${"BUDGET".padEnd(nameW)}  ${`SPENT ${currency}`.padStart(12)}  ${`P50 ${currency}`.padStart(12)}  ${`TARGET ${currency}`.padStart(13)}  ${"GAP".padStart(10)}  STATUS`];
+  // The widest label: a budget name is never cut (a nested name cut to its parent's prefix read as the parent).
+  const nameW = Math.max(6, Math.max(0, ...docs.map((d) => d.name.length + 2 * d.within.length)));
+  const lines = [`${"BUDGET".padEnd(nameW)}  ${`SPENT ${currency}`.padStart(12)}  ${`P50 ${currency}`.padStart(12)}  ${`TARGET ${currency}`.padStart(13)}  ${`GAP ${currency}`.padStart(10)}  STATUS`];
   for (const d of docs) {
-    const label = (d.within.length > 0 ? "  " : "") + d.name;
-    const note = d.baselineExceedsBudget ? "  baseline over target: reported, not planned" : d.uncovered > 0 ? `  ${d.uncovered.toFixed(2)} not covered` : "";
+    const label = "  ".repeat(d.within.length) + d.name; // indented once per budget it lies within
+    const note = d.baselineExceedsBudget ? "  baseline over target: reported, not planned" : d.uncovered > 0 ? `  ${amount(d.uncovered)} ${currency} not covered` : "";
     const mark = selected === d.name ? " ◀" : "";
-    lines.push(`${terminalSafe(label).padEnd(nameW).slice(0, nameW)}  ${d.spent.toFixed(2).padStart(12)}  ${d.forecast.p50.toFixed(2).padStart(12)}  ${d.target.toFixed(2).padStart(13)}  ${d.gap.toFixed(2).padStart(10)}  ${d.status}${note}${mark}`);
+    lines.push(`${terminalSafe(label).padEnd(nameW)}  ${amount(d.spent).padStart(12)}  ${amount(d.forecast.p50).padStart(12)}  ${amount(d.target).padStart(13)}  ${amount(d.gap).padStart(10)}  ${d.status}${note}${mark}`);
   }
   return lines;
 }

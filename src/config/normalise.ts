@@ -12,6 +12,7 @@ import { normaliseBudgets } from "./schema-budgets.ts";
 import type { ResolvedSecrets } from "./secrets.ts";
 import type { ConfigSource } from "./source.ts";
 import type { ChargebackConfig, Config, PrometheusAuth } from "./types.ts";
+import { registerSecret } from "../util/redact.ts";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -170,6 +171,7 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
     },
     metrics: { listen: raw.metrics.listen },
     stateDir: resolveStateDir({ flag: o.stateDir, key: raw["state-dir"], configFile: o.source.file, env: o.env, cwd: o.cwd, home: o.home }),
+    ...(raw.state !== "sqlite" ? { state: stateStoreOf(raw.state, s.get("state-password"), o.env) } : {}),
     syncIntervalMs,
     staleAfterMs: raw["stale-after"] ? ms(raw["stale-after"]) : 3 * syncIntervalMs,
     ...(raw["socket-group"] ? { socketGroup: raw["socket-group"] } : {}),
@@ -186,4 +188,17 @@ export function normalise(raw: RawConfig, o: NormaliseOptions): Config {
   const budgets = normaliseBudgets(raw.budgets);
   if (budgets) config.budgets = budgets;
   return config;
+}
+
+/**
+ * `state:` → where the store lives. A postgres password comes from `state-password(-file)`/$OT3C_STATE_PASSWORD,
+ * else the URL, else $PGPASSWORD; whichever it is, it is registered as a secret so no log line can carry it.
+ */
+function stateStoreOf(state: string, password: string | undefined, env: Record<string, string | undefined>): Config["state"] {
+  if (state === "sqlite") return { kind: "sqlite" };
+  const inUrl = new URL(state).password;
+  const pw = password ?? (inUrl ? decodeURIComponent(inUrl) : undefined) ?? (env.PGPASSWORD || undefined);
+  if (pw) registerSecret(pw);
+  if (inUrl) registerSecret(inUrl);
+  return { kind: "postgres", url: state, ...(pw ? { password: pw } : {}) };
 }

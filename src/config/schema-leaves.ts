@@ -53,6 +53,16 @@ export const url = () =>
     .max(MAX_URL, { error: () => `expected an http(s) URL of at most ${MAX_URL} characters`, abort: true })
     .regex(HTTP_URL, { error: expected("an http(s) URL") });
 
+/** `state:` — `sqlite` (the state directory's file) or a PostgreSQL URL (src/store/pg). The value is never echoed: a URL may carry a password. */
+export const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+export const stateStore = () =>
+  z
+    .string({ error: expected('"sqlite" or a postgres:// URL', { hideInput: true }) })
+    .max(MAX_URL, { error: () => `expected "sqlite" or a postgres:// URL of at most ${MAX_URL} characters`, abort: true })
+    .refine((s) => s === "sqlite" || (POSTGRES_URL.test(s) && NO_CONTROL.test(s) && URL.canParse(s)), {
+      error: () => 'expected "sqlite" or a postgres:// URL (postgres://user@host:5432/db; the password in state-password, state-password-file or $PGPASSWORD)',
+    });
+
 /** Go-style duration; `allowZero: false` rejects "0" / "0s" with a message that says why. */
 export const duration = (opts: { allowZero: boolean; why?: string }) => {
   const what = 'a duration such as "24h0m0s", "90m" or "1h30m"';

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { OWNER_DOMAIN, OWNER_HANDLE } from "../notify/owners.ts";
-import { expected, MAX_AMOUNT, str, secretString, filePath, url, duration, int, enumOf, bool, billingBegin, listen, email, singleAddress } from "./schema-leaves.ts";
+import { expected, MAX_AMOUNT, str, secretString, filePath, url, duration, int, enumOf, bool, billingBegin, listen, email, singleAddress, stateStore } from "./schema-leaves.ts";
 import { schedules, actions } from "./schema-parking.ts";
 import { budgets } from "./schema-budgets.ts";
 import { projects, regions, regionEndpoints } from "./schema-projects.ts";
@@ -242,6 +242,11 @@ export const configSchema = z
         .prefault({})
         .describe("Prometheus metrics endpoint of the daemon"),
       "state-dir": str("a directory path").optional().describe("SQLite state; default --state-dir, $STATE_DIRECTORY, ~/.local/state/ot3c"),
+      state: stateStore()
+        .default("sqlite")
+        .describe("Where the engine's state lives: sqlite (in state-dir, one host) or a postgres:// URL (several hosts, one leader)"),
+      "state-password": secretString().optional().describe("Password for a postgres:// state (else the URL's, or $PGPASSWORD)"),
+      "state-password-file": filePath().optional().describe("File holding the postgres:// state's password"),
       "sync-interval": duration({ allowZero: false, why: "a sync interval of 0 would spin" }).default("15m").describe("How often the daemon syncs inventory and costs"),
       "stale-after": duration({ allowZero: false })
         .optional()

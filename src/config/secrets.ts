@@ -26,6 +26,7 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
   { path: ["otccreds", "accesskey"], env: "OT3C_OTC_ACCESS_KEY", section: ["otccreds"], required: true },
   { path: ["otccreds", "secretkey"], env: "OT3C_OTC_SECRET_KEY", section: ["otccreds"], required: true },
   { path: ["notify", "smtp", "password"], env: "OT3C_SMTP_PASSWORD", section: ["notify", "smtp"] },
+  { path: ["state-password"], env: "OT3C_STATE_PASSWORD", section: [] },
   { path: ["chargeback", "confluent", "api-key"], env: "OT3C_CONFLUENT_API_KEY", section: ["chargeback"], required: true },
   { path: ["chargeback", "confluent", "api-secret"], env: "OT3C_CONFLUENT_API_SECRET", section: ["chargeback"], required: true },
   { path: ["chargeback", "prometheus", "auth", "password"], env: "OT3C_PROMETHEUS_PASSWORD", section: ["chargeback", "prometheus"] },

@@ -108,6 +108,11 @@ export interface Config {
   notify: NotifyConfig;
   metrics: { listen: string };
   stateDir: string;
+  /**
+   * Where the engine's state lives (`state:`; absent = sqlite): the state directory's SQLite file, or PostgreSQL for several hosts.
+   * The URL keeps its password only if it was written there; `password` is registered as a secret.
+   */
+  state?: { kind: "sqlite" } | { kind: "postgres"; url: string; password?: string };
   /** How often the daemon syncs. */
   syncIntervalMs: number;
   /** A sync older than this makes the data stale: nothing is planned on it. */

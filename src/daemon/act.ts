@@ -9,7 +9,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CommandResult, EngineCommand } from "../engine/types.ts";
 import { applyCommand } from "../engine/lifecycle.ts";
-import { Store } from "../store/store.ts";
+import { Store, type StateTarget } from "../store/store.ts";
+import { redactUrl, storeTargetOf } from "../store/driver/index.ts";
 import { findDaemon, stateDirCandidates } from "./discovery.ts";
 import { operatorIdentity } from "../util/operator.ts";
 
@@ -33,11 +34,12 @@ export function defaultActor(): string {
 }
 
 /** The local configuration's state directory, if a configuration is found (an explicit broken --config is an error). */
-async function configStateDir(o: ActOptions): Promise<{ dir?: string; file?: string }> {
+async function configStateDir(o: ActOptions): Promise<{ dir?: string; file?: string; target?: StateTarget }> {
   try {
     const { loadConfig } = await import("../config/load.ts");
     const cfg = await loadConfig({ path: o.configPath });
-    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}) };
+    const target = storeTargetOf(cfg);
+    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}), ...(target ? { target } : {}) };
   } catch (err) {
     if (o.configPath) throw err;
     return {};
@@ -54,8 +56,9 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
         ? { type: "veto", ...base, reason: o.action.reason }
         : { type: "postpone", ...base, byMs: o.action.byMs, ...(o.action.force ? { force: true } : {}) };
   // The daemon first, wherever it runs (src/daemon/discovery.ts); the state database only when none answers.
-  const local = o.stateDir ? {} : await configStateDir(o);
-  const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file });
+  // The configuration also when --state-dir is given: it names the store (`state: postgres://…`) when no daemon answers.
+  const local = await configStateDir(o);
+  const found = await findDaemon({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file, configStore: local.target?.kind === "postgres" ? redactUrl(local.target.url) : undefined });
   if (found) {
     try {
       return { via: "socket", stateDir: found.stateDir, result: await found.client.send(cmd) };
@@ -65,13 +68,16 @@ export async function actOnItems(o: ActOptions): Promise<ActOutcome> {
   }
   const { resolveStateDir } = await import("../config/normalise.ts");
   const stateDir = o.stateDir ? resolveStateDir({ flag: o.stateDir, env: process.env, cwd: process.cwd(), home: homedir() }) : (local.dir ?? resolveStateDir({ env: process.env, cwd: process.cwd(), home: homedir() }));
-  if (!existsSync(join(stateDir, "ot3c.db"))) {
+  // A PostgreSQL store is shared by every host: the decision goes there, whichever daemon leads picks it up. An
+  // explicit --state-dir holding a SQLite state wins over a configuration found by the usual lookup.
+  const target = o.stateDir && !o.configPath && existsSync(join(stateDir, "ot3c.db")) ? undefined : local.target;
+  if (!target && !existsSync(join(stateDir, "ot3c.db"))) {
     const tried = stateDirCandidates({ flag: o.stateDir, configStateDir: local.dir, configFile: local.file }).map((c) => c.dir);
     throw new Error(`no ot3c daemon answers (tried ${tried.join(", ")}) and there is no ot3c state in ${stateDir}: pass --state-dir or --config`);
   }
-  const store = Store.open(stateDir);
+  const store = Store.open(stateDir, target);
   try {
-    return { via: "state-db", stateDir, result: applyCommand(store, cmd, o.now ?? Date.now()) };
+    return { via: "state-db", stateDir: target ? store.path : stateDir, result: applyCommand(store, cmd, o.now ?? Date.now()) };
   } finally {
     store.close();
   }

@@ -16,6 +16,7 @@ import { Notifier } from "../notify/notifier.ts";
 import { ownerReach } from "../notify/guard.ts";
 import { ConfigError } from "../config/types.ts";
 import { Store } from "../store/store.ts";
+import { storeTargetOf } from "../store/driver/index.ts";
 import { EngineLockedError } from "../store/engine-lock.ts";
 import { leaseMsFromEnv, leaseName, projectLease, type ProjectLease } from "../store/lease/index.ts";
 import { callTimeoutMs, wireProviders, type WiredProviders, type WireOptions } from "./wire.ts";
@@ -75,6 +76,7 @@ export function engineSettingsFrom(cfg: Config): EngineSettings {
     billingBeginDay: cfg.billingBeginDay,
     reminderBeforeMs: cfg.notify.reminderBeforeMs,
     resumeMode: cfg.actions?.resume ?? "period-start",
+    ...(cfg.actions ? { copyRetentionMs: cfg.actions.copyRetentionMs } : {}),
     ...(cfg.actions ? { schedules: compileActions(cfg.actions).schedules } : {}),
     ...ambiguousWaitFromEnv(),
   };
@@ -115,7 +117,8 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
   const reach = ownerReach(cfg);
   if (reach.refusal) throw new ConfigError(reach.refusal, "notify", undefined, undefined, cfg.sourcePath);
 
-  const store = Store.open(cfg.stateDir);
+  const store = Store.open(cfg.stateDir, storeTargetOf(cfg));
+  elog.info(`state: ${store.db.kind === "postgres" ? `PostgreSQL ${store.path}` : store.path}`);
   // One acting engine per project: the lease; every executor write is fenced (version + epoch).
   const leaseMs = opts.leaseMs ?? leaseMsFromEnv();
   const lease = projectLease(store, {
@@ -126,8 +129,10 @@ export async function assembleEngine(cfg: Config, opts: AssembleOptions = {}): P
     onRoleChange: (view, previous) => {
       const at = clock.now();
       if (view.role === "LEADER") {
-        store.audit({ at, actor: "ot3c", source: "engine", action: "lease.acquired", detail: `epoch ${view.epoch}${previous && previous.holder !== lease.lease.holder ? `, after ${previous.holder.split("/")[0]}` : ""}` });
+        // The log first: the audit write below may fail (a database just coming back), the role has changed anyway.
         elog.warn(`leader for ${lease.lease.name} (epoch ${view.epoch}): planning, notifying and executing`);
+        engineRef?.markDirty();
+        store.audit({ at, actor: "ot3c", source: "engine", action: "lease.acquired", detail: `epoch ${view.epoch}${previous && previous.holder !== lease.lease.holder ? `, after ${previous.holder.split("/")[0]}` : ""}` });
       } else {
         elog.warn(`no longer leader for ${lease.lease.name}${view.holder ? ` (leader ${view.holder})` : ""}: following`);
       }

@@ -9,14 +9,22 @@
  *   5. the user's state directory (`~/.local/state/ot3c`).
  * The first socket that answers is the daemon. A local configuration whose state directory is not the daemon's is
  * an error (`ForeignConfigError`), never a reason to start a second engine next to it: two engines for one project
- * mean a second plan, a second round of owner mail and, under `enforce: true`, deletions of their own.
+ * mean a second plan, a second round of owner mail and, under `enforce: true`, deletions of their own — unless both
+ * name the same PostgreSQL store (`state: postgres://…`): then they share one state and one lease, and the daemon
+ * is the one to use.
  */
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ControlSocketClient, type KeepAliveOptions } from "./socket-client.ts";
+import { redactUrl } from "../store/driver/redact.ts";
 
 export const SYSTEM_STATE_DIR = "/var/lib/ot3c";
+
+/** A configuration's PostgreSQL store as daemons tell it in `ping` (the URL without its password); undefined for SQLite. */
+export function storeLabel(cfg: { state?: { kind: "sqlite" } | { kind: "postgres"; url: string } } | undefined): string | undefined {
+  return cfg?.state?.kind === "postgres" ? redactUrl(cfg.state.url) : undefined;
+}
 
 export interface StateDirCandidate {
   dir: string;
@@ -31,6 +39,8 @@ export interface DiscoveryInput {
   configStateDir?: string;
   /** Where that configuration came from (messages). */
   configFile?: string;
+  /** The configuration's PostgreSQL store (`storeLabel`), when it has one. */
+  configStore?: string;
   env?: Record<string, string | undefined>;
   home?: string;
   cwd?: string;
@@ -136,6 +146,10 @@ export async function findDaemon(i: DiscoveryInput, keepAlive?: KeepAliveOptions
     const client = await ControlSocketClient.tryConnect(path, 2000, keepAlive);
     if (!client) continue;
     if (!i.flag && i.configStateDir && !samePath(i.configStateDir, c.dir)) {
+      if (i.configStore) {
+        const pong = await client.request({ cmd: "ping" }, 2000).catch(() => undefined);
+        if (pong?.ok && pong.store === i.configStore) return { client, stateDir: c.dir, via: c.via };
+      }
       client.close();
       throw new ForeignConfigError(c.dir, i.configStateDir, i.configFile);
     }

@@ -16,7 +16,7 @@ export type Request =
   | { id: number | string; cmd: "ping" };
 
 export type Response =
-  | { id: number | string | null; ok: true; result?: CommandResult; snapshot?: EngineSnapshot; pid?: number; version?: string }
+  | { id: number | string | null; ok: true; result?: CommandResult; snapshot?: EngineSnapshot; pid?: number; version?: string; store?: string }
   | { id: number | string | null; ok: false; error: string };
 
 export interface SnapshotMessage {

@@ -54,9 +54,9 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   if (opts.mode !== "daemon") {
     // `run`/`exec` from an operator's shell: a daemon found elsewhere (discovery.ts) means this configuration is not
     // the one acting for the project — refuse instead of running a second engine on a store the daemon cannot see.
-    const { findDaemon, ForeignConfigError } = await import("./discovery.ts");
+    const { findDaemon, ForeignConfigError, storeLabel } = await import("./discovery.ts");
     try {
-      (await findDaemon({ flag: opts.stateDir, configStateDir: cfg.stateDir, configFile: cfg.sourcePath }))?.client.close();
+      (await findDaemon({ flag: opts.stateDir, configStateDir: cfg.stateDir, configFile: cfg.sourcePath, configStore: storeLabel(cfg) }))?.client.close();
     } catch (err) {
       if (!(err instanceof ForeignConfigError)) throw err;
       log.error(err.message);
@@ -76,7 +76,7 @@ export async function runEngineProcess(opts: RuntimeOptions): Promise<number> {
   const socketPath = join(cfg.stateDir, "ot3c.sock");
   // One socket per state directory: when another engine here already serves it, clients reach that one, and this
   // engine follows through the shared store (src/store/lease decides who acts, not who serves the socket).
-  const newSocket = () => new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
+  const newSocket = () => new ControlSocketServer({ path: socketPath, engine, group: cfg.socketGroup, ...(store.db.kind === "postgres" ? { store: store.path } : {}), log: (l, m, f) => log.child({ component: "socket" })[l](m, f) });
   let socket = assembled.socketOwner ? newSocket() : undefined;
   if (socket) await socket.listen();
   else log.info(`control socket ${socketPath} is served by pid ${assembled.socketHolder?.pid} on ${assembled.socketHolder?.host}; this engine has none`);

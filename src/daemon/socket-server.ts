@@ -15,6 +15,8 @@ import { lineSplitter, toCommand, type Request, type Response, type StreamMessag
 export interface SocketServerOptions {
   path: string;
   engine: EngineHandle;
+  /** The daemon's PostgreSQL store (redacted URL), told in `ping` so clients on other state directories can match it. */
+  store?: string;
   /** Group name (from /etc/group) allowed to use the socket; else owner-only. */
   group?: string;
   log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
@@ -116,7 +118,7 @@ export class ControlSocketServer {
     try {
       switch (req.cmd) {
         case "ping":
-          write({ id, ok: true, pid: process.pid, version: VERSION });
+          write({ id, ok: true, pid: process.pid, version: VERSION, ...(this.opts.store ? { store: this.opts.store } : {}) });
           return;
         case "snapshot": {
           const snapshot = engine.getSnapshot();

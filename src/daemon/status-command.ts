@@ -2,7 +2,7 @@
 import type { GlobalOptions } from "../cli/globals.ts";
 import type { OutputFormat } from "../cli/output.ts";
 import type { EngineSnapshot } from "../engine/types.ts";
-import { findDaemon, ForeignConfigError, SocketAccessError, socketIn, stateDirCandidates } from "./discovery.ts";
+import { findDaemon, ForeignConfigError, SocketAccessError, socketIn, stateDirCandidates, storeLabel } from "./discovery.ts";
 import { statusDocument, statusText, type StatusDocument } from "./status.ts";
 import { knownProjects, unknownChoice, type ScopeChoice } from "../cli/scope-filter.ts";
 
@@ -12,12 +12,13 @@ function badChoice(snap: EngineSnapshot, choice: ScopeChoice): string | undefine
   return unknownChoice(choice, budgets, knownProjects(snap.resources, { id: snap.project.id, name: snap.project.name, region: snap.project.region }));
 }
 
-async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: string }> {
+async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: string; store?: string }> {
   if (g.stateDir) return {};
   try {
     const { loadConfig } = await import("../config/load.ts");
     const cfg = await loadConfig({ path: g.config });
-    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}) };
+    const store = storeLabel(cfg);
+    return { dir: cfg.stateDir, ...(cfg.sourcePath ? { file: cfg.sourcePath } : {}), ...(store ? { store } : {}) };
   } catch (err) {
     if (g.config) throw err;
     return {};
@@ -27,7 +28,7 @@ async function localConfig(g: GlobalOptions): Promise<{ dir?: string; file?: str
 export async function runStatus(o: { globals: GlobalOptions; output: OutputFormat; watch: boolean; choice?: ScopeChoice }): Promise<number> {
   const choice = o.choice ?? {};
   const local = await localConfig(o.globals);
-  const input = { flag: o.globals.stateDir, configStateDir: local.dir, configFile: local.file };
+  const input = { flag: o.globals.stateDir, configStateDir: local.dir, configFile: local.file, configStore: local.store };
   let found;
   try {
     found = await findDaemon(input, o.watch ? {} : undefined);

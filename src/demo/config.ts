@@ -12,6 +12,7 @@ import type { Config } from "../config/types.ts";
 import { formatGoDuration } from "../config/duration.ts";
 import type { ConfluentSimState } from "../sim/confluent/state.ts";
 import type { SimWorld } from "../sim/world.ts";
+import { ladderYaml } from "./ladder.ts";
 
 export interface DemoConfigInput {
   simUrl: string;
@@ -26,6 +27,8 @@ export interface DemoConfigInput {
   lookbackDays: number;
   cutoffDays: number;
   maxTerminationsPerRun: number;
+  /** The ladder of actions (schedules, parks before deletes); off for the budget's first, schedule-less look. */
+  ladder?: boolean;
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -61,6 +64,7 @@ export function demoConfigYaml(i: DemoConfigInput): string {
     `  lookback-days: ${i.lookbackDays}`,
     `  cutoff-days: ${i.cutoffDays}`,
     `  sync-interval: ${formatGoDuration(i.chargebackSyncIntervalMs)}`,
+    ...(i.ladder ? ladderYaml() : []),
     "",
   ].join("\n");
 }

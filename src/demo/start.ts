@@ -27,6 +27,7 @@ import { assertSimulatorOnly, demoConfigYaml } from "./config.ts";
 import { startDemoScraper, type DemoScraper } from "./scraper.ts";
 import { demoTargetBudget } from "./budget.ts";
 import { demoClock } from "./clock.ts";
+import { officeHours } from "./ladder.ts";
 
 export const DEMO_DEFAULTS = {
   seed: 1,
@@ -38,7 +39,8 @@ export const DEMO_DEFAULTS = {
   jobPollMs: 250,
   lookbackDays: 7,
   cutoffDays: 1,
-  leadMs: 2_000,
+  // The first sync must plan before the first midnight: the budget search (demo/budget.ts) evaluates a dozen times.
+  leadMs: 10_000,
 } as const;
 
 export interface DemoOptions {
@@ -78,6 +80,8 @@ export interface RunningDemo {
   configPath: string;
   stateDir: string;
   socketPath: string;
+  /** The ladder the demo shows: servers on office hours, and the forecast the budget was set against (without them). */
+  ladder: { scheduledServers: string[]; forecastWithoutSchedules: number; target: number };
   urls: { sim: string; metrics?: string; chargebackMetrics?: string };
   stop(): Promise<void>;
 }
@@ -90,6 +94,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
   const now = clock.now();
 
   const scenario = presetScenario("demo", { seed: o.seed, now });
+  const scheduledServers = officeHours(scenario.world);
   // Enough Confluent history for the lookback, so every exposable hour has a billed day behind it.
   const confluent = generateConfluentScenario({ seed: o.seed, now, days: o.lookbackDays + 2 });
   const sim = startSim({
@@ -116,7 +121,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
     cleanups.push(() => rmSync(draftPath, { force: true }));
     const planned = scenario.world.servers.size + scenario.world.volumes.size + scenario.world.nodePools.size + scenario.world.rds.size;
     const { loadConfig } = await import("../config/load.ts");
-    const writeAndLoad = async (targetBudget: number) => {
+    const writeAndLoad = async (targetBudget: number, ladder: boolean) => {
       const yaml = demoConfigYaml({
         simUrl: sim.url,
         world: scenario.world,
@@ -129,6 +134,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
         lookbackDays: o.lookbackDays,
         cutoffDays: o.cutoffDays,
         maxTerminationsPerRun: o.maxTerminationsPerRun ?? Math.max(10, planned),
+        ladder,
       });
       writeFileSync(draftPath, yaml, { mode: 0o600 });
       const loaded = await loadConfig({ path: draftPath, stateDir, logger: log });
@@ -136,8 +142,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
       assertSimulatorOnly(loaded, sim.url);
       return loaded;
     };
-    const first = await writeAndLoad(scenario.targetBudget);
-    const loaded = await writeAndLoad(await demoTargetBudget(first, clock.now(), scenario.targetBudget));
+    // The forecast without schedules (what the operator saw before turning them on), then the budget on the forecast
+    // with them: the schedules close their part of the gap by themselves, and the plan must still start tomorrow.
+    const without = await writeAndLoad(scenario.targetBudget, false);
+    const budget = await demoTargetBudget(await writeAndLoad(scenario.targetBudget, true), clock.now(), scenario.targetBudget, { parksOnly: true, without });
+    const loaded = await writeAndLoad(budget.target, true);
     const cfg: Config = { ...loaded, sourcePath: configPath };
 
     const assembled = await assembleEngine(cfg, { clock, log, tickMs: o.tickMs, wire: { jobs: { intervalMs: o.jobPollMs } }, minSnapshotIntervalMs: 100, exclusive: true });
@@ -175,6 +184,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<RunningDemo> {
       configPath,
       stateDir,
       socketPath,
+      ladder: { scheduledServers, forecastWithoutSchedules: budget.forecastWithout ?? budget.forecast, target: budget.target },
       urls: {
         sim: sim.url,
         ...(metricsUrl ? { metrics: `${metricsUrl}/metrics`, chargebackMetrics: `${metricsUrl}/chargeback/metrics` } : {}),

@@ -78,6 +78,8 @@ export interface EngineSettings extends ExecutorSettings {
   historyDays?: number;
   /** When parked resources come back (config `actions.resume`); default at the next period start. */
   resumeMode?: "period-start" | "on-recovery";
+  /** Config `actions.copy-retention`: copies ot3c made that are older are listed (snapshot `parking.copies`). */
+  copyRetentionMs?: number;
   /** Compiled `schedules:` (config): tagged servers and databases are stopped and started by them. */
   schedules?: ReadonlyMap<string, Schedule>;
 }

@@ -10,15 +10,18 @@ import { redact } from "../util/redact.ts";
 import { EngineLock } from "../store/engine-lock.ts";
 import type { ItemOrigin, Store } from "../store/store.ts";
 import { billingPeriod } from "./period.ts";
-import { applyCommand, applyDecision, dueReminders, reconcile } from "./lifecycle.ts";
+import { applyCommand, applyDecision, dueReminders } from "./lifecycle.ts";
 import type { ActionLedger } from "./closed-loop/index.ts";
 import { announce, ledgerAt } from "./closed-loop/engine-io.ts";
 import { Executor } from "./executor.ts";
 import { parkingTick } from "./parking/engine-tick.ts";
+import { parkingView } from "./parking/view.ts";
 import { collectAfterSync } from "./memory.ts";
 import { costRange } from "./sync-range.ts";
 import type { ExecTerminator } from "./execution.ts";
-import { composeSnapshot } from "./snapshot-build.ts";
+import { composeSnapshot, readStoredParts, type StoredParts } from "./snapshot-build.ts";
+import { SnapshotPublisher, type BuiltSnapshot } from "./snapshot-publisher.ts";
+import { PlanFileLoop } from "./plan-file-loop.ts";
 import type { CostInput } from "./virtual/columns.ts";
 import { degradedAlert, fleetRound, touchesDegraded } from "./fleet-sync.ts";
 import type {
@@ -31,7 +34,6 @@ import type {
   EngineHandle,
   EngineSnapshot,
   InventorySource,
-  PlannedTermination,
   ProjectSyncState,
   SyncStatus,
 } from "./types.ts";
@@ -50,17 +52,15 @@ export class Engine implements EngineHandle {
   private alerts: string[] = [];
   private refreshRequested = false;
   private executor: Executor;
-  private listeners = new Set<(s: EngineSnapshot) => void>();
   private seq = 0;
-  private snapshot?: EngineSnapshot;
-  private dirty = true;
-  private lastEmit = 0;
-  private emitTimer?: ReturnType<typeof setTimeout>;
+  private readonly publisher: SnapshotPublisher;
   private loopTimer?: ReturnType<typeof setTimeout>;
   private running?: Promise<void>;
   private stopped = false;
-  private planFileError?: string;
+  private readonly planFileLoop: PlanFileLoop;
   private extras?: () => SnapshotExtras;
+  /** What the store last answered for a snapshot, shown while it cannot be read. */
+  private lastStored?: StoredParts;
   /** Open items the last settle kept or created: the only ones the executor may start (planner origin). */
   private wantedIds = new Set<string>();
   /** Fingerprint of the period's items when the plan was last settled: a change (an execution) settles again. */
@@ -72,6 +72,8 @@ export class Engine implements EngineHandle {
   private readonly resumeStore: Store;
 
   constructor(private readonly deps: EngineDeps) {
+    this.planFileLoop = new PlanFileLoop(deps);
+    this.publisher = new SnapshotPublisher(() => this.build(), deps.minSnapshotIntervalMs ?? 250);
     this.resumeStore = deps.gate ? deps.gate.executorStore(deps.store) : deps.store;
     this.executor = new Executor(deps.gate ? deps.gate.executorStore(deps.store) : deps.store, deps.terminator, deps.settings, {
       onItem: (kind, item) => this.deps.notifier?.itemEvent(kind, item),
@@ -144,12 +146,12 @@ export class Engine implements EngineHandle {
       if (this.stopped) return;
       if (!this.mayAct()) return; // follower: no executor, no reminders (the leader sends them)
       const now = clock.now();
-      const fresh = this.evaluation !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileError;
+      const fresh = this.evaluation !== undefined && this.sync.state === "OK" && this.lastGoodSyncAt !== undefined && now - this.lastGoodSyncAt <= settings.staleAfterMs && !this.planFileLoop.error;
       // Something changed the items since the last settle (an execution finished, another process approved): the
       // figures and the plan follow at once, before anything new starts.
       if (fresh && !this.deps.planFile && this.itemsFingerprint() !== this.settledOn) this.resettle(now);
       const ev = this.evaluation;
-      const wanted = this.deps.planFile ? new Set(this.desired(ev).map((d) => d.vrId)) : undefined;
+      const wanted = this.deps.planFile ? new Set(this.planFileLoop.desired(ev).map((d) => d.vrId)) : undefined;
       const tick = await this.executor.tick({
         now,
         dataFresh: fresh,
@@ -172,13 +174,17 @@ export class Engine implements EngineHandle {
       if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
       const partly = degradedAlert(this.fleet.states);
       if (partly) this.alerts.push(partly);
-      if (this.planFileError) this.alerts.push(`plan file: ${this.planFileError}`);
+      if (this.planFileLoop.error) this.alerts.push(`plan file: ${this.planFileLoop.error}`);
       if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
       this.sendReminders(now);
       this.deps.notifier?.tick?.(now);
       this.lock?.heartbeat(now);
     } catch (err) {
       this.deps.log?.("error", "engine step failed", { error: redact(String((err as Error)?.stack ?? err)) });
+      // E.g. the state store is unreachable (PostgreSQL gone): a sync cut short must not show SYNCING forever.
+      if (this.sync.state === "SYNCING") {
+        this.sync = { ...this.sync, state: "DEGRADED", error: `step failed: ${redact(String((err as Error)?.message ?? err))}` };
+      }
     }
     this.markDirty();
   }
@@ -189,21 +195,6 @@ export class Engine implements EngineHandle {
 
   private origin(): ItemOrigin {
     return this.deps.planFile ? "plan-file" : "engine";
-  }
-
-  private desired(ev: Evaluation | undefined): PlannedTermination[] {
-    if (!ev) return [];
-    if (!this.deps.planFile) return ev.plan.items;
-    try {
-      const known = new Set(ev.roots.map((r) => r.id));
-      for (const i of this.deps.store.listItems({ periodStart: ev.period.start })) if (i.origin === "plan-file") known.add(i.vrId);
-      const items = this.deps.planFile({ period: ev.period, knownIds: [...known] });
-      this.planFileError = undefined;
-      return items;
-    } catch (err) {
-      this.planFileError = redact(String((err as Error)?.message ?? err));
-      return [];
-    }
   }
 
   private async syncAndPlan(): Promise<void> {
@@ -247,24 +238,7 @@ export class Engine implements EngineHandle {
       this.applyPlan(ev, now);
       return;
     }
-    const desired = this.desired(ev);
-    if (this.planFileError) return; // an unreadable plan file must not cancel its items
-    if (!this.mayAct()) return; // follower: the leader reconciles and notifies
-    const result = reconcile(store, {
-      now,
-      graceMs: settings.graceMs,
-      periodStart: ev.period.start,
-      desired,
-      origin: this.origin(),
-      roots: new Map(ev.roots.map((r) => [r.id, r])),
-      budgetAtRisk: budgetAtRisk(ev),
-    });
-    for (const item of result.created) this.deps.notifier?.itemEvent("planned", item);
-    for (const item of result.cancelled) this.deps.notifier?.itemEvent("cancelled", item);
-    for (const item of result.gone) this.deps.notifier?.itemEvent("gone", item);
-    if (result.created.length || result.cancelled.length || result.gone.length) {
-      this.deps.log?.("info", "plan reconciled", { created: result.created.length, cancelled: result.cancelled.length, gone: result.gone.length });
-    }
+    this.planFileLoop.reconcile(ev, now, this.mayAct());
   }
 
   /** The ledger of the current period: what the engine did and promised (engine/closed-loop/ledger.ts). */
@@ -339,10 +313,15 @@ export class Engine implements EngineHandle {
     this.stopped = true;
     this.executor.requestStop();
     if (this.loopTimer) clearTimeout(this.loopTimer);
-    if (this.emitTimer) clearTimeout(this.emitTimer);
+    this.publisher.stop();
     await this.running;
     await this.deps.notifier?.flush();
-    this.deps.store.audit({ at: this.deps.clock.now(), actor: "ot3c", source: "engine", action: "engine.stopped", detail: `pid ${process.pid}` });
+    try {
+      this.deps.store.audit({ at: this.deps.clock.now(), actor: "ot3c", source: "engine", action: "engine.stopped", detail: `pid ${process.pid}` });
+    } catch (err) {
+      // A store gone away (PostgreSQL down) must not turn a clean stop into a crash.
+      this.deps.log?.("warn", "engine.stopped not audited: the state store is unreachable", { error: redact(String((err as Error)?.message ?? err)) });
+    }
     this.lock?.release();
     this.lock = undefined;
   }
@@ -367,54 +346,56 @@ export class Engine implements EngineHandle {
   }
 
   getSnapshot(): EngineSnapshot {
-    // Stopped: the last snapshot stands; a late reader (socket request, scrape, TUI frame) must not touch a store
-    // that closes right after stop() — "Cannot use a closed database" crashed the daemon on SIGTERM.
-    if (this.stopped && this.snapshot) return this.snapshot;
-    if (this.dirty || !this.snapshot) this.snapshot = this.build();
-    return this.snapshot;
+    return this.publisher.get();
   }
 
   subscribe(listener: (snapshot: EngineSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.publisher.subscribe(listener);
   }
 
-  /** Something changed: rebuild lazily, and push to subscribers at a bounded rate. */
+  /** Something changed: the snapshot is rebuilt lazily and pushed at a bounded rate (snapshot-publisher.ts). */
   markDirty(): void {
-    this.dirty = true;
-    // Stopped: no more pushes — the store closes right after, and a late timer would read a closed database.
-    if (this.stopped || this.listeners.size === 0 || this.emitTimer) return;
-    const minGap = this.deps.minSnapshotIntervalMs ?? 250;
-    const wait = Math.max(0, this.lastEmit + minGap - performance.now());
-    this.emitTimer = setTimeout(() => {
-      this.emitTimer = undefined;
-      this.lastEmit = performance.now();
-      const snap = this.getSnapshot();
-      for (const l of this.listeners) l(snap);
-    }, wait);
+    this.publisher.markDirty();
   }
 
-  private build(): EngineSnapshot {
+  private build(): BuiltSnapshot {
     const { clock, store, settings } = this.deps;
     const now = clock.now();
     const period = this.evaluation?.period ?? billingPeriod(now, settings.billingBeginDay);
-    this.dirty = false;
-    return composeSnapshot({
+    // A store that cannot be read (a PostgreSQL gone away) shows the last known items and DEGRADED — never an
+    // exception out of a timer, which would take the process down.
+    const read = readStoredParts(store, period.start, this.lastStored, () =>
+      parkingView(store, {
+        now,
+        billingBeginDay: settings.billingBeginDay,
+        roots: this.evaluation?.roots,
+        // The tree's inventory was read when the last (good) sync started; a degraded sync's tree is older.
+        ...(this.sync.state === "OK" && this.sync.lastAttemptAt !== undefined ? { inventoryAt: this.sync.lastAttemptAt } : {}),
+        copyRetentionMs: settings.copyRetentionMs,
+      }),
+    );
+    if (!read.error) this.lastStored = read.parts;
+    const stored = read.parts;
+    const sync: SyncStatus = read.error ? { ...this.sync, state: "DEGRADED", error: read.error } : this.sync;
+    const alerts = read.error ? [...this.alerts, read.error] : this.alerts;
+    const snapshot = composeSnapshot({
       seq: ++this.seq,
       now,
       project: this.deps.project,
       settings,
       period,
       evaluation: this.evaluation,
-      items: store.itemsForSnapshot(period.start),
-      sync: this.sync,
+      items: stored.items,
+      sync,
       api: this.deps.apiStats?.() ?? [],
-      events: store.auditEvents({ limit: 200 }),
-      alerts: this.alerts,
+      events: stored.events,
+      alerts,
       extras: this.extras?.(),
-      counters: store.counters(),
+      counters: stored.counters,
       lease: this.deps.gate?.view(),
+      ...(stored.parking ? { parking: stored.parking } : {}),
       ...(this.fleet.states ? { projects: this.fleet.states } : {}),
     });
+    return { snapshot, retry: read.error !== undefined };
   }
 }

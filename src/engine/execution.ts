@@ -4,7 +4,7 @@
  * executor's state machine (executor.ts) so its users import the contract without the machine.
  */
 import type { StoredPlanItem } from "../store/store.ts";
-import { isPark } from "./actions/ladder.ts";
+import { isPark, isParkableKind } from "./actions/ladder.ts";
 import type { CloudResource, PlanAction, ResourceActions, ResourceUnit } from "./types.ts";
 
 /** Optional job hooks: a terminator that reports job ids lets a restart await the job instead of guessing. */
@@ -26,8 +26,11 @@ export interface ExecTerminator {
    * for which this is true proves the call never arrived. Without it nothing is ever re-sent.
    */
   mutationVisible?(current: CloudResource): boolean;
-  /** Copies (snapshot-delete) and starts (resume of a park): without them such items fail before any deletion. */
-  actions?: Pick<ResourceActions, "copy" | "listCopies" | "start"> & Partial<Pick<ResourceActions, "awaitCopy">>;
+  /**
+   * Copies (snapshot-delete) and starts (resume of a park): without them such items fail before any deletion.
+   * `park`/`resume` are needed for CCE node pools (scaled to 0 and back to the count kept in the journal).
+   */
+  actions?: Pick<ResourceActions, "copy" | "listCopies" | "start"> & Partial<Pick<ResourceActions, "awaitCopy" | "park" | "resume">>;
 }
 
 /** Error text of items whose last call may or may not have reached the API; reconcile leaves their VR alone. */
@@ -95,9 +98,9 @@ export function isTransient(err: unknown): boolean {
 }
 
 /**
- * What a step acts on: a park (`stop`) applies to servers and databases — what the planner's `canStop` counts savings for —
+ * What a step acts on: a park (`stop`) applies to servers, databases and node pools — what the planner's `canStop` counts savings for —
  * while their volumes stay (and keep costing).
  */
 export function stepsFor(action: PlanAction, leaves: CloudResource[]): CloudResource[] {
-  return isPark(action) ? leaves.filter((r) => r.kind === "ECS" || r.kind === "RDS") : leaves;
+  return isPark(action) ? leaves.filter((r) => isParkableKind(r.kind)) : leaves;
 }

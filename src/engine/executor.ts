@@ -20,7 +20,7 @@
  *    and re-arms it with `approve`. A double delete is worse than a late one.
  */
 import { redact } from "../util/redact.ts";
-import { ensureCopy, needsCopy, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
+import { copyRecord, ensureCopy, needsCopy, parkOne, pastOf, snapshotDeleteRefusal, verbOf } from "./parking/execute.ts";
 import { isPark, isRemoval } from "./actions/ladder.ts";
 import { leavesOf } from "./lifecycle.ts";
 import type { CloudResource, PlanAction, ResourceTerminator } from "./types.ts";
@@ -46,13 +46,13 @@ const ACTOR = { actor: "ot3c", source: "engine" as const };
 const MAX_TRANSIENT_ERRORS = 20;
 
 function looksAlreadyDone(action: PlanAction, r: CloudResource): boolean {
-  if (isPark(action)) return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN");
+  if (isPark(action)) return (r.kind === "ECS" && r.status.toUpperCase() === "SHUTOFF") || (r.kind === "RDS" && r.status.toUpperCase() === "SHUTDOWN") || (r.kind === "CCE" && r.nodeCount === 0);
   return /delet/i.test(r.status);
 }
 
 /** A stop under way (ECS `task_state: powering-off`): the effect is coming; nothing to send. */
 function stopUnderWay(action: PlanAction, r: CloudResource): boolean {
-  return isPark(action) && /powering-off|stopping/i.test(r.status);
+  return isPark(action) && (/powering-off|stopping/i.test(r.status) || (r.kind === "CCE" && /^synchronizing$/i.test(r.status)));
 }
 
 const fmtMin = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);
@@ -247,7 +247,7 @@ export class Executor {
           if (settled === "settled") continue;
         }
         // snapshot-delete: the copy first (not a mutation of the resource; a failure fails the item, nothing deleted).
-        if (needsCopy(journal.action, resource)) await ensureCopy(this.t.actions, resource, item.id);
+        if (needsCopy(journal.action, resource)) step.copy = copyRecord(await ensureCopy(this.t.actions, resource, item.id), now);
         step.phase = "calling";
         step.calledAt = now;
         delete step.ambiguousSince;
@@ -258,7 +258,7 @@ export class Executor {
             this.persist(item, journal, now);
           },
         };
-        if (isPark(journal.action)) await this.t.stop(resource, hooks);
+        if (isPark(journal.action)) await parkOne(this.t, resource, step, hooks, () => this.persist(item, journal, now));
         else await this.t.delete(resource, hooks);
         step.phase = "done";
         this.persist(item, journal, now);

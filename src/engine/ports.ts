@@ -35,6 +35,11 @@ export interface ResourceTerminator {
 /** Same contract as the executor's `TerminationHooks`: the job id, once the API accepted the request. */
 export interface ActionHooks {
   onJob?(jobId: string): void;
+  /**
+   * `park` of a CCE node pool: what it is about to change (former count and autoscaling), called after the read and
+   * before the scaling call, so the caller keeps it durably and a crash mid-call still resumes to the right count.
+   */
+  onParked?(state: ParkedState): void;
 }
 
 /** What `park` changed, kept (in the store, phase 2) so `resume` can undo exactly that. */

@@ -2,7 +2,7 @@
  * Engine snapshots and commands: the only things the TUI, the exporter and the daemon exchange with the engine
  * (re-exported by types.ts, the shared vocabulary).
  */
-import type { ActorSource, AuditEvent, BillingPeriod, BudgetStatus, BudgetSummary, ForecastSummary, PlanItem, PlanOutcome, Quantiles, ResourceUnit } from "./types.ts";
+import type { ActorSource, AuditEvent, BillingPeriod, BudgetStatus, BudgetSummary, ForecastSummary, PlanItem, PlanOutcome, Quantiles, ResourceKind, ResourceUnit } from "./types.ts";
 
 export type SyncState = "NEVER" | "SYNCING" | "OK" | "DEGRADED";
 
@@ -64,6 +64,8 @@ export interface EngineSnapshot {
   vetoedResources?: Record<string, { itemId: string; reason: string }>;
   /** Who acts for the project (src/store/lease): this instance as LEADER or FOLLOWER, and the lease it saw. */
   lease?: LeaseView;
+  /** What ot3c parked or a schedule stopped, and its copies past retention (engine/parking/view.ts). */
+  parking?: ParkingView;
   /** With `budgets:` (engine/budgets): every budget, `all` (target-budget) first, then the named ones. */
   budgets?: BudgetScopeState[];
   /** `projects:` configured (issue #18): every project of the fleet and how its last sync went. */
@@ -112,6 +114,50 @@ export interface ProjectSyncState {
   resources: number;
   /** Last complete listing of this project (epoch ms). */
   lastSyncAt?: number;
+}
+
+/** One resource held stopped by ot3c: by a park item (resumable with `ot3c resume ITEM`) or by a schedule. */
+export interface ParkedEntry {
+  source: "park" | "schedule";
+  /** The park item (`ot3c resume ITEM`); absent for a schedule's stop. */
+  itemId?: string;
+  kind: ResourceKind;
+  id: string;
+  name: string;
+  /** When it was parked / stopped (epoch ms). */
+  since: number;
+  /** When it comes back (epoch ms), absolute; absent when unknown. */
+  backAt?: number;
+  /** What brings it back at `backAt`; `by-hand`: nothing does (a `stop-only` schedule), no `backAt`. */
+  backBy: "period-start" | "operator" | "otc-restart" | "schedule" | "by-hand";
+  why: string;
+  /** Someone else started or deleted it meanwhile, or the resume's outcome. */
+  note?: string;
+  dryRun?: boolean;
+  owner?: string;
+  schedule?: string;
+}
+
+/** A copy (RDS manual backup) ot3c made before a snapshot-delete. Listed, never deleted by ot3c. */
+export interface MadeCopy {
+  itemId: string;
+  resourceKind: ResourceKind;
+  resourceId: string;
+  resourceName: string;
+  name: string;
+  copyId?: string;
+  madeAt: number;
+  /** Older than `actions.copy-retention`. */
+  expired: boolean;
+}
+
+export interface ParkingView {
+  parked: ParkedEntry[];
+  /** Copies past retention only. */
+  copies: MadeCopy[];
+  /** All copies ot3c made (for "n of m"). */
+  copiesTotal: number;
+  copyRetentionMs?: number;
 }
 
 /** One project's lease as an instance sees it (src/store/lease). `expiresAt`: epoch ms on this host's clock. */

@@ -51,6 +51,8 @@ export interface CloudResource {
   attachedServerIds?: string[];
   /** CCE node pool: the cluster it belongs to. */
   clusterId?: string;
+  /** CCE node pool: the nodes it has now (`status.currentNode`); 0 = parked or scaled down by someone. */
+  nodeCount?: number;
   flavor?: string;
   /**
    * Billed as a prepaid (monthly/yearly) package (ECS `metadata.charging_mode` "1" and its equivalents): OTC refuses

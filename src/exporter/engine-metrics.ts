@@ -131,6 +131,17 @@ function createEngineRegistry(opts: EngineMetricsOptions, contentType: string): 
     const l = snap()?.lease;
     if (l) g.set(Math.max(0, ((l.expiresAt ?? 0) - Date.now()) / 1000));
   });
+  // Parking (engine/parking/view.ts): what ot3c holds stopped, and copies nobody has reviewed past their retention.
+  gauge("ot3c_parked_resources", "Resources held stopped by ot3c, by what holds them (park = until resumed, schedule = until its hours).", ["source"], (g) => {
+    const s = snap();
+    if (!s) return;
+    const parked = s.parking?.parked ?? [];
+    for (const source of ["park", "schedule"]) g.set({ source }, parked.filter((p) => p.source === source).length);
+  });
+  gauge("ot3c_expired_copies", "Copies (RDS manual backups) ot3c made before a snapshot-delete that are older than actions.copy-retention; listed, never deleted by ot3c.", [], (g) => {
+    const s = snap();
+    if (s) g.set(s.parking?.copies.length ?? 0);
+  });
   gauge("ot3c_alerts", "Number of active engine alerts (e.g. the termination brake).", [], (g) => {
     const s = snap();
     if (s) g.set(s.alerts.length);

@@ -8,6 +8,7 @@
  *   month-end forecast get their own series; the rest are summed into `project="other"` (projects partition the
  *   spend, so the sum is meaningful). A group spanning projects counts in the project of its first member.
  */
+import { snapshotPlacer } from "../format/project.ts";
 import type client from "prom-client";
 import type { EngineSnapshot, ForecastSummary, PlanState, ResourceUnit } from "../engine/types.ts";
 
@@ -66,12 +67,6 @@ interface ProjectFigure {
   open: number;
 }
 
-/** The project label of a root unit: its first leaf's project (a ghost: its cost record's), else the snapshot's. */
-export function projectLabel(u: ResourceUnit, fallback: string): string {
-  if (u.members.length > 0) return projectLabel(u.members[0]!, fallback);
-  const r = u.resource;
-  return r?.projectName ?? r?.projectId ?? u.costProject?.name ?? u.costProject?.id ?? fallback;
-}
 
 /** Per project, capped at MAX_PROJECT_LABELS series plus `other` (the smallest by forecast are folded). */
 export function projectFigures(s: EngineSnapshot | undefined, max = MAX_PROJECT_LABELS): ProjectFigure[] {
@@ -79,8 +74,9 @@ export function projectFigures(s: EngineSnapshot | undefined, max = MAX_PROJECT_
   const home = s.project.name || s.project.id || "default";
   const by = new Map<string, ProjectFigure>();
   const of = new Map<string, string>();
+  const place = snapshotPlacer(s);
   const add = (u: ResourceUnit, f: ForecastSummary | undefined) => {
-    const project = projectLabel(u, home);
+    const project = place(u).project;
     of.set(u.id, project);
     const p = by.get(project) ?? { project, soFar: 0, p50: 0, open: 0 };
     p.soFar += f?.costSoFar ?? 0;

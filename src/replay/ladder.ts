@@ -75,6 +75,7 @@ export function renderLadderText(c: LadderComparison): string {
     row("server-hours stopped", a.harm.serverHoursStopped, b.harm.serverHoursStopped),
     row("  of servers on office hours", a.harm.scheduledServerHours, b.harm.scheduledServerHours),
     row("servers on office hours", a.harm.scheduledServers, b.harm.scheduledServers),
+    row("node-pool hours parked (0 nodes)", a.harm.nodePoolHoursParked, b.harm.nodePoolHoursParked),
     row("parked past the period start", a.parkedPastResume.length, b.parkedPastResume.length),
     row("violations", a.violations.length, b.violations.length),
     "",

@@ -93,6 +93,8 @@ export interface ReplayHarm {
   scheduledServerHours: number;
   /** Servers following a schedule. */
   scheduledServers: number;
+  /** Σ hours node pools were parked at 0 nodes inside the period. */
+  nodePoolHoursParked: number;
 }
 
 export function replayDocument(r: ReplayReport): { version: 1; replay: ReplayReport } {

@@ -11,6 +11,10 @@
  *   the daemon's liveness.
  * Without flock (no glibc for bun:ffi), we fall back to the row alone: the holder is alive iff `kill(pid, 0)`
  * succeeds on the same host and its heartbeat is fresh.
+ *
+ * With a PostgreSQL store the row is shared by every host (each with its own state directory and flock): it then
+ * names the last socket owner of any host, so a refusal names a holder only when the row is from this host, and a
+ * process only ever updates or deletes a row with its own pid and host.
  */
 import { closeSync, openSync } from "node:fs";
 import { hostname } from "node:os";
@@ -95,8 +99,9 @@ export class EngineLock {
       fd = openSync(join(stateDir, "engine.lock"), "a", 0o600);
       if (flock(fd, LOCK_EX | LOCK_NB) !== 0) {
         closeSync(fd);
-        const holder = readLockRow(store);
-        throw new EngineLockedError(holder?.pid ?? -1, holder?.host ?? "unknown host", stateDir);
+        const row = readLockRow(store);
+        const holder = row?.host === hostname() ? row : undefined;
+        throw new EngineLockedError(holder?.pid ?? -1, holder?.host ?? hostname(), stateDir);
       }
     }
     try {
@@ -107,7 +112,10 @@ export class EngineLock {
           if (alive) throw new EngineLockedError(holder.pid, holder.host, stateDir);
         }
         store.db
-          .query("INSERT OR REPLACE INTO engine_lock(id, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)")
+          .query(
+            `INSERT INTO engine_lock(id, pid, host, started_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, host = excluded.host, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`,
+          )
           .run(process.pid, hostname(), now, now);
         return holder;
       });
@@ -119,12 +127,12 @@ export class EngineLock {
   }
 
   heartbeat(now: number): void {
-    this.store.db.query("UPDATE engine_lock SET heartbeat_at = ? WHERE id = 1 AND pid = ?").run(now, process.pid);
+    this.store.db.query("UPDATE engine_lock SET heartbeat_at = ? WHERE id = 1 AND pid = ? AND host = ?").run(now, process.pid, hostname());
   }
 
   release(): void {
     try {
-      this.store.db.query("DELETE FROM engine_lock WHERE id = 1 AND pid = ?").run(process.pid);
+      this.store.db.query("DELETE FROM engine_lock WHERE id = 1 AND pid = ? AND host = ?").run(process.pid, hostname());
     } catch {
       // the database may already be closed; the OS lock below is what matters
     }

@@ -3,7 +3,7 @@
  * mapping between them, item ids — and the other records the store reads and writes (sync records, schedule runs).
  * Re-exported by store.ts.
  */
-import type { CloudResource, PlanAction, PlanItem, PlanState } from "../engine/types.ts";
+import type { CloudResource, ParkedState, PlanAction, PlanItem, PlanState } from "../engine/types.ts";
 
 export type ItemOrigin = "engine" | "plan-file";
 
@@ -18,6 +18,10 @@ export interface JournalStep {
   calledAt?: number;
   /** When the outcome was first found ambiguous (crash, reset, 5xx mid-call): the bounded wait counts from here. */
   ambiguousSince?: number;
+  /** A park of a CCE node pool: its former node count and autoscaling, written before the scaling call (resume). */
+  parked?: ParkedState;
+  /** snapshot-delete: the copy made before the delete (listed once older than `actions.copy-retention`). */
+  copy?: { id: string; name: string; madeAt: number };
 }
 
 export interface ExecutionJournal {

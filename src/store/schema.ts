@@ -1,9 +1,11 @@
 /**
- * SQLite schema of the engine's durable state, as an ordered list of migrations. `schema_version` in `meta` says
- * how many have run; each migration runs once, inside one transaction, so a crash mid-upgrade leaves the old
- * schema intact. Append new migrations; never edit an applied one.
+ * Schema of the engine's durable state, as an ordered list of migrations. `schema_version` in `meta` says
+ * how many have run; each migration runs once, inside one write transaction (which excludes every other writer,
+ * on both backends), so a crash mid-upgrade leaves the old schema intact and two processes opening a fresh store
+ * at once do not both run it. Written in SQLite's dialect; src/store/pg/dialect.ts maps it to PostgreSQL.
+ * Append new migrations; never edit an applied one.
  */
-import type { Database } from "bun:sqlite";
+import type { SqlDriver } from "./driver/index.ts";
 
 export const MIGRATIONS: string[] = [
   // 1: sync snapshots, plan items, audit, notifications, engine lock.
@@ -119,34 +121,27 @@ export const MIGRATIONS: string[] = [
   `,
 ];
 
-export function migrate(db: Database): number {
-  db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  const row = db.query("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | null;
-  let version = row ? Number(row.value) : 0;
+export function migrate(db: SqlDriver): number {
+  const current = (): number => {
+    const row = db.query("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | null;
+    return row ? Number(row.value) : 0;
+  };
+  db.tx(() => db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+  let version = current();
   if (version > MIGRATIONS.length) {
     throw new Error(
       `state database schema version ${version} is newer than this ot3c understands (${MIGRATIONS.length}); upgrade ot3c`,
     );
   }
   while (version < MIGRATIONS.length) {
-    const next = version + 1;
-    // BEGIN IMMEDIATE: two processes opening a fresh state dir at once must not both run migration 1.
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const current = db.query("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | null;
-      if ((current ? Number(current.value) : 0) >= next) {
-        db.exec("COMMIT");
-        version = Number(current!.value);
-        continue;
-      }
+    version = db.tx(() => {
+      // Re-read under the write lock: another process may have run it meanwhile.
+      const now = current();
+      if (now > version) return now;
       db.exec(MIGRATIONS[version]!);
-      db.query("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)").run(String(next));
-      db.exec("COMMIT");
-    } catch (err) {
-      db.exec("ROLLBACK");
-      throw err;
-    }
-    version = next;
+      db.query("INSERT INTO meta(key, value) VALUES ('schema_version', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(String(version + 1));
+      return version + 1;
+    });
   }
   return version;
 }

@@ -1,44 +1,54 @@
 /**
- * The engine's durable state in `<state-dir>/ot3c.db` (bun:sqlite, WAL, synchronous=FULL): sync snapshots, plan
- * items with their lifecycle, the append-only audit trail and the notifications already sent. Synchronous API on
- * purpose: every write is committed (and fsynced) when the call returns, so "persist, then act" is one line.
+ * The engine's durable state: sync snapshots, plan items with their lifecycle, the append-only audit trail and the
+ * notifications already sent. In `<state-dir>/ot3c.db` (bun:sqlite, WAL, synchronous=FULL) by default, or in
+ * PostgreSQL with `state: postgres://…` (several hosts, src/store/pg) — the same schema and the same statements
+ * over the driver interface (src/store/driver). Synchronous API on purpose, on both backends: every write is
+ * committed when the call returns, so "persist, then act" is one line.
  */
-import { Database } from "bun:sqlite";
-import { chmodSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ActorSource, AuditEvent, CloudResource, EngineCounters, PlanAction, PlanState } from "../engine/types.ts";
 import { migrate } from "./schema.ts";
 import { rowToItem, type ItemRow } from "./items.ts";
 import type { StoredPlanItem, SyncRecord, ItemPatch, ScheduleRun } from "./items.ts";
+import { describeTarget, openDriver, type SqlDriver, type StateTarget } from "./driver/index.ts";
 export { ACTIVE_STATES, TERMINAL_STATES, newItemId } from "./items.ts";
 export type { ItemOrigin, JournalStep, ExecutionJournal, ResumeJournal, StoredPlanItem, SyncRecord, ItemPatch, ScheduleRun } from "./items.ts";
+export type { StateTarget } from "./driver/index.ts";
 
 export class Store {
-  readonly db: Database;
+  readonly db: SqlDriver;
+  /** Where the state lives; the lease opens its own connection to the same place. */
+  readonly target: StateTarget;
+  /** For messages: the SQLite file, or the PostgreSQL URL without its password. */
   readonly path: string;
 
-  private constructor(db: Database, path: string) {
+  private constructor(db: SqlDriver, target: StateTarget) {
     this.db = db;
-    this.path = path;
+    this.target = target;
+    this.path = describeTarget(target);
   }
 
-  static open(stateDir: string): Store {
+  /** The SQLite file of a state directory (the default `state: sqlite`). */
+  static sqliteTarget(stateDir: string): StateTarget {
+    return { kind: "sqlite", path: join(stateDir, "ot3c.db") };
+  }
+
+  /**
+   * Opens (and migrates) the state: `target` when given (from `state:` in the configuration), else the state
+   * directory's SQLite file. The state directory is created either way (control socket, engine lock).
+   */
+  static open(stateDir: string, target?: StateTarget): Store {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const path = join(stateDir, "ot3c.db");
-    const db = new Database(path, { create: true, strict: false });
-    // Owner-only whatever the umask: the audit trail names people. SQLite gives -wal/-shm the same mode.
+    const t = target ?? Store.sqliteTarget(stateDir);
+    const db = openDriver(t, { application: "ot3c" });
     try {
-      chmodSync(path, 0o600);
-    } catch {
-      // not our file (read-only access by another user): leave it
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
     }
-    db.exec("PRAGMA busy_timeout = 5000");
-    db.exec("PRAGMA journal_mode = WAL");
-    // FULL: a deadline, an approval or a veto must survive a power cut, not just a process crash.
-    db.exec("PRAGMA synchronous = FULL");
-    db.exec("PRAGMA foreign_keys = ON");
-    migrate(db);
-    return new Store(db, path);
+    return new Store(db, t);
   }
 
   close(): void {
@@ -50,18 +60,18 @@ export class Store {
     return row ? Number(row.value) : 0;
   }
 
-  /** Runs fn in one IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlocks). */
+  /** Runs fn in one write transaction that excludes every other writer up front (SQLite: IMMEDIATE). */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.db.tx(fn);
   }
 
   // -- sync snapshots ------------------------------------------------------------------------------------------
 
   recordSync(s: SyncRecord): number {
     const r = this.db
-      .query("INSERT INTO sync_snapshots(at, ok, error, resources, costs, duration_ms) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(s.at, s.ok ? 1 : 0, s.error ?? null, s.resources, s.costs, s.durationMs);
-    return Number(r.lastInsertRowid);
+      .query("INSERT INTO sync_snapshots(at, ok, error, resources, costs, duration_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+      .get(s.at, s.ok ? 1 : 0, s.error ?? null, s.resources, s.costs, s.durationMs) as { id: number };
+    return Number(r.id);
   }
 
   lastSync(onlyOk = false): SyncRecord | undefined {
@@ -166,7 +176,13 @@ export class Store {
 
   putScheduleRun(r: ScheduleRun): void {
     this.db
-      .query("INSERT OR REPLACE INTO schedule_runs(resource_id, kind, schedule, next_stop_at, next_start_at, stopped_at, pending, since, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .query(
+        `INSERT INTO schedule_runs(resource_id, kind, schedule, next_stop_at, next_start_at, stopped_at, pending, since, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(resource_id) DO UPDATE SET kind = excluded.kind, schedule = excluded.schedule, next_stop_at = excluded.next_stop_at,
+           next_start_at = excluded.next_start_at, stopped_at = excluded.stopped_at, pending = excluded.pending, since = excluded.since,
+           updated_at = excluded.updated_at`,
+      )
       .run(r.resourceId, r.kind, r.schedule, r.nextStopAt ?? null, r.nextStartAt ?? null, r.stoppedAt ?? null, r.pending ?? null, r.since, r.updatedAt);
   }
 
@@ -208,7 +224,11 @@ export class Store {
    */
   itemsFingerprint(periodStart: number): string {
     const row = this.db
-      .query("SELECT COUNT(*) AS n, group_concat(id || ':' || state || ':' || deadline || ':' || updated_at, ';') AS fp FROM plan_items WHERE period_start = ?")
+      // Ordered, so the same items give the same fingerprint on every backend.
+      .query(
+        `SELECT COUNT(*) AS n, group_concat(id || ':' || state || ':' || deadline || ':' || updated_at, ';') AS fp
+         FROM (SELECT id, state, deadline, updated_at FROM plan_items WHERE period_start = ? ORDER BY id) AS p`,
+      )
       .get(periodStart) as { n: number; fp: string | null };
     return `${row.n}|${row.fp ?? ""}`;
   }
@@ -228,7 +248,7 @@ export class Store {
    * failed syncs, and terminations executed (dry-run ones included: "would stop/delete") or failed.
    */
   counters(): EngineCounters {
-    const syncs = this.db.query("SELECT COUNT(*) AS n, COALESCE(SUM(ok = 0), 0) AS failed FROM sync_snapshots").get() as { n: number; failed: number };
+    const syncs = this.db.query("SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN ok = 0 THEN 1 ELSE 0 END), 0) AS failed FROM sync_snapshots").get() as { n: number; failed: number };
     const count = (actions: string[]) =>
       (this.db.query(`SELECT COUNT(*) AS n FROM audit_events WHERE action IN (${actions.map(() => "?").join(",")})`).get(...actions) as { n: number }).n;
     return {
@@ -243,9 +263,9 @@ export class Store {
 
   audit(e: Omit<AuditEvent, "id">): AuditEvent {
     const r = this.db
-      .query("INSERT INTO audit_events(at, actor, source, action, item_id, vr_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(e.at, e.actor, e.source, e.action, e.itemId ?? null, e.vrId ?? null, e.detail ?? null);
-    return { id: Number(r.lastInsertRowid), ...e };
+      .query("INSERT INTO audit_events(at, actor, source, action, item_id, vr_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+      .get(e.at, e.actor, e.source, e.action, e.itemId ?? null, e.vrId ?? null, e.detail ?? null) as { id: number };
+    return { id: Number(r.id), ...e };
   }
 
   auditEvents(opts: { limit?: number; itemId?: string } = {}): AuditEvent[] {
@@ -280,7 +300,7 @@ export class Store {
       this.db
         .query(
           `INSERT INTO notifications(key, item_id, kind, channel, status, claimed_at, attempts) VALUES (?, ?, ?, ?, 'sending', ?, 1)
-           ON CONFLICT(key) DO UPDATE SET status = 'sending', claimed_at = excluded.claimed_at, attempts = attempts + 1`,
+           ON CONFLICT(key) DO UPDATE SET status = 'sending', claimed_at = excluded.claimed_at, attempts = notifications.attempts + 1`,
         )
         .run(key, itemId, kind, channel, at);
       return true;

@@ -29,6 +29,7 @@ import { useTerminalSize } from "./use-terminal-size.ts";
 import {
   approveAllPrompt,
   approveDialog,
+  resumeDialog,
   type DialogContext,
   type Modal,
 } from "./dialogs.ts";
@@ -45,7 +46,7 @@ import { viewBody } from "./components/ViewBody.tsx";
 /** The smallest terminal the UI runs in (a tmux pane with a status line on 80×24 is 80×23; below that 60×15). */
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
-const NO_FILTERS: Filters = { overview: "", resources: "", pending: "", chargeback: "", events: "" };
+const NO_FILTERS: Filters = { overview: "", resources: "", pending: "", chargeback: "", events: "", parked: "" };
 
 /** Facts the engine's snapshot may not carry, given by whoever starts the TUI; the snapshot's own fields win. */
 export type SnapshotExtras = Partial<Pick<EngineSnapshot, "demo" | "currency" | "timeZone" | "notifyWarning">>;
@@ -108,7 +109,7 @@ function Screen(props: ScreenProps) {
   const initial = useMemo(() => prefs.get(), [prefs]);
   // The key handler reads view, cursors and modal from refs that change with every update (see use-ref-state).
   const [view, viewRef, setViewState] = useRefState<ViewId>(initial.view);
-  const [, cursorsRef, setCursors] = useRefState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0 });
+  const [, cursorsRef, setCursors] = useRefState<Record<ViewId, number>>({ overview: 0, resources: 0, pending: 0, chargeback: 0, events: 0, parked: 0 });
   // k9s habit: the cursor stays on the item (by key) when the list re-sorts or refreshes; the row index is only
   // the fallback when the item has gone.
   const selectedRef = useRef<Partial<Record<ViewId, string>>>({});
@@ -123,7 +124,7 @@ function Screen(props: ScreenProps) {
     props.snapshotExtras?.demo ? { text: "DEMO: ? shows the state dir, how to attach and why the clock is ahead", token: "info" } : undefined,
   );
 
-  const viewData = useViewData(shown, { sort, collapsed, filters, logs: props.logs });
+  const viewData = useViewData(shown, { sort, collapsed, filters, logs: props.logs, view });
   const { treeRows, planRows, units, pendingItems, events, counts, keys } = viewData;
   const theme = useMemo(() => makeTheme(props.themeName, props.ascii), [props.themeName, props.ascii]);
   const headerLines = useMemo(
@@ -296,6 +297,12 @@ function Screen(props: ScreenProps) {
         if (wrong) return setStatus({ text: `${wrong.id} is ${wrong.state}: only PENDING or APPROVED items can be ${verb} (nothing sent)`, token: "warn" });
         const ids = items.map((i) => i.id);
         return setModal(id === "pending.veto" ? { kind: "prompt", purpose: "veto", text: "", itemIds: ids } : { kind: "postpone", itemIds: ids, index: 0 });
+      }
+      case "parked.resume": {
+        const row = viewData.parked[cursor("parked")];
+        if (!row || !ctx) return;
+        if (!row.itemId) return setStatus({ text: `${row.name} is stopped by schedule ${row.schedule ?? ""}; it starts with the schedule (nothing sent)`, token: "warn" });
+        return setModal(resumeDialog(ctx, row.itemId, nowMs, who));
       }
       case "pending.approveAll":
         if (pendingItems.length === 0) return setStatus({ text: "nothing is pending", token: "dim" });

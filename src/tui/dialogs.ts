@@ -122,6 +122,40 @@ export function postponeDialog(ctx: DialogContext, items: PlanItem[], byMs: numb
   };
 }
 
+/**
+ * `R` in the Parked view: the same `resume` command `ot3c resume ITEM` sends. Lists every resource the park item
+ * holds (a group parks several) with when it would otherwise come back; opens on Cancel.
+ */
+export function resumeDialog(ctx: DialogContext, itemId: string, now: number, who: Actor): Modal {
+  const { tz } = unitsOf(ctx.snap);
+  const held = (ctx.snap.parking?.parked ?? []).filter((p) => p.itemId === itemId);
+  const dry = held.some((p) => p.dryRun);
+  const first = held[0];
+  return {
+    kind: "confirm",
+    scroll: 0,
+    label: `resume ${itemId}`,
+    command: { type: "resume", ids: [itemId], ...who },
+    model: {
+      title: `Resume ${first ? first.name : itemId} now?`,
+      lines: [
+        dry
+          ? "DRY-RUN park: nothing was stopped; the engine only records that it would start it."
+          : `ot3c starts ${held.length === 1 ? "it" : `these ${held.length}`} at its next tick (a node pool goes back to its former node count); it bills again from then on.`,
+        "What someone else started or deleted meanwhile is left alone.",
+        `item ${itemId}${first ? `: ${first.why}` : ""}`,
+        ...held.map(
+          (p) =>
+            `  - ${p.kind} ${p.name}  id ${p.id}  since ${zonedTime(p.since, tz)}  otherwise back ${p.backAt !== undefined ? zonedTime(p.backAt, tz) : "?"} (${countdown(p.backAt ?? now, now)})${p.note ? `  note: ${p.note}` : ""}`,
+        ),
+      ],
+      confirmLabel: "Resume",
+      focus: "cancel",
+      dangerous: true,
+    },
+  };
+}
+
 export function approveAllPrompt(pending: PlanItem[]): Modal {
   return { kind: "prompt", purpose: "approveAll", text: "", itemIds: pending.map((p) => p.id) };
 }

@@ -5,14 +5,15 @@
  */
 import type { Key } from "ink";
 
-export type ViewId = "overview" | "resources" | "pending" | "chargeback" | "events";
-export const VIEWS: ViewId[] = ["overview", "resources", "pending", "chargeback", "events"];
+export type ViewId = "overview" | "resources" | "pending" | "chargeback" | "events" | "parked";
+export const VIEWS: ViewId[] = ["overview", "resources", "pending", "chargeback", "events", "parked"];
 export const VIEW_TITLES: Record<ViewId, string> = {
   overview: "Overview",
   resources: "Resources",
   pending: "Pending",
   chargeback: "Chargeback",
   events: "Events",
+  parked: "Parked",
 };
 
 /** Where a binding is active: every view ("global"), one view, or a modal (dialog, text prompt, chooser, help). */
@@ -30,7 +31,7 @@ export interface KeyBinding {
   hint?: string;
 }
 
-const LISTS: KeyContext[] = ["resources", "pending", "chargeback", "events"];
+const LISTS: KeyContext[] = ["resources", "pending", "chargeback", "events", "parked"];
 
 export const KEY_TABLE: KeyBinding[] = [
   { id: "app.help", keys: ["?"], description: "Show the keys of this view", contexts: ["global"], hint: "help" },
@@ -44,7 +45,7 @@ export const KEY_TABLE: KeyBinding[] = [
   {
     id: "app.command",
     keys: [":"],
-    description: "Command line: :overview :res :pending :cb :events :help :q",
+    description: "Command line: :overview :res :pending :cb :events :parked :help :q",
     contexts: ["global"],
     hint: "cmd",
   },
@@ -53,6 +54,7 @@ export const KEY_TABLE: KeyBinding[] = [
   { id: "view.pending", keys: ["3"], description: "Pending terminations with countdowns", contexts: ["global"] },
   { id: "view.chargeback", keys: ["4"], description: "Chargeback: principals × products", contexts: ["global"] },
   { id: "view.events", keys: ["5"], description: "Events: audit log and logs, newest first", contexts: ["global"] },
+  { id: "view.parked", keys: ["6"], description: "Parked: what ot3c parked or schedules stopped, and when it comes back", contexts: ["global"] },
   { id: "app.refresh", keys: ["r"], description: "Ask the engine to sync now", contexts: ["global"] },
   { id: "app.theme", keys: ["t"], description: "Switch colour / monochrome theme", contexts: ["global"] },
   { id: "scope.next", keys: ["b"], description: "Next scope: budget (all, then budgets:), then project — every view shows it", contexts: ["global"], hint: "scope" },
@@ -81,6 +83,14 @@ export const KEY_TABLE: KeyBinding[] = [
   { id: "pending.approve", keys: ["a"], description: "Approve marked items, else the selected one", contexts: ["pending"], dangerous: true, hint: "approve" },
   { id: "pending.veto", keys: ["v"], description: "Veto marked items, else the selected (reason)", contexts: ["pending"], dangerous: true, hint: "veto" },
   { id: "pending.postpone", keys: ["p"], description: "Postpone marked items, else the selected one", contexts: ["pending"], dangerous: true, hint: "postpone" },
+  {
+    id: "parked.resume",
+    keys: ["R"],
+    description: "Resume the selected park now (`ot3c resume ITEM`; asks first)",
+    contexts: ["parked"],
+    dangerous: true,
+    hint: "resume",
+  },
   { id: "events.open", keys: ["enter"], description: "Open the event: full text, item and members", contexts: ["events"], hint: "open" },
   {
     id: "pending.approveAll",
@@ -106,6 +116,7 @@ export const COMMAND_TABLE: Array<{ names: string[]; binding: string }> = [
   { names: ["pending", "pe", "3"], binding: "view.pending" },
   { names: ["chargeback", "cb", "4"], binding: "view.chargeback" },
   { names: ["events", "ev", "5"], binding: "view.events" },
+  { names: ["parked", "pk", "6"], binding: "view.parked" },
   { names: ["help", "h"], binding: "app.help" },
   { names: ["refresh"], binding: "app.refresh" },
   { names: ["budget", "b", "scope"], binding: "scope.next" },
@@ -169,7 +180,7 @@ export function footerHints(table: KeyBinding[], view: ViewId): Array<{ key: str
   const own = table.filter((b) => b.hint && b.contexts.includes(view));
   const global = table.filter((b) => b.hint && b.contexts.includes("global"));
   return [
-    { key: "1-5", label: "views" },
+    { key: `1-${VIEWS.length}`, label: "views" },
     ...own.map((b) => ({ key: b.keys[0], label: b.hint! })),
     ...global.map((b) => ({ key: b.keys[0], label: b.hint! })),
   ];
@@ -201,6 +212,7 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
   pending: "Pending (3)",
   chargeback: "Chargeback (4)",
   events: "Events (5)",
+  parked: "Parked (6)",
   list: "Lists",
   dialog: "Confirm dialog",
   prompt: "Text prompts (filter, veto reason, typed confirmation, command line)",

@@ -39,8 +39,8 @@ async function resolveStateDirFor(g: GlobalOptions, cfg: Config | undefined): Pr
 
 /** The daemon found by src/daemon/discovery.ts; in a terminal the link is watched (heartbeat, reconnect). */
 async function attach(g: GlobalOptions, cfg: Config | undefined, watch: boolean): Promise<(Opened & { stateDir: string }) | undefined> {
-  const { findDaemon } = await import("../daemon/discovery.ts");
-  const found = await findDaemon({ flag: g.stateDir, configStateDir: cfg?.stateDir, configFile: cfg?.sourcePath }, watch ? {} : undefined);
+  const { findDaemon, storeLabel } = await import("../daemon/discovery.ts");
+  const found = await findDaemon({ flag: g.stateDir, configStateDir: cfg?.stateDir, configFile: cfg?.sourcePath, configStore: storeLabel(cfg) }, watch ? {} : undefined);
   if (!found) return undefined;
   const client = found.client;
   return {

@@ -6,6 +6,7 @@
  * re-render only when their own data changed.
  */
 import type { EngineSnapshot, PlanItem, PlanState, ResourceUnit } from "../engine/types.ts";
+import { unitPrioLabel } from "../format/index.ts";
 
 export type SortKey = "prio" | "cost" | "forecast" | "name";
 export interface SortOrder {
@@ -17,6 +18,10 @@ export interface TreeRow {
   /** Unique per row: a member id can only appear under one group. */
   id: string;
   depth: number;
+  /** `id:depth`, what the cursor follows (built once per snapshot, not on every cursor lookup). */
+  key: string;
+  /** The prio column's text ("500", "untagged", "ghost"), kept so the column width is a scan of lengths. */
+  prioLabel: string;
   vr: ResourceUnit;
   isGroup: boolean;
   expanded: boolean;
@@ -57,6 +62,10 @@ export interface RootEntry {
 
 export interface TreeIndex {
   roots: RootEntry[];
+  /** Sorted roots per key, filled by `orderRoots` on first use. */
+  orders?: Partial<Record<SortKey, RootEntry[]>>;
+  /** Every row's search text is built (warmTreeStep). */
+  searchable?: boolean;
 }
 
 /** Plan state per virtual resource: the most recent item wins (a re-planned resource shows its newest state). */
@@ -81,6 +90,8 @@ export function indexTree(snap: EngineSnapshot): TreeIndex {
     const row: TreeRow = {
       id: vr.id,
       depth,
+      key: `${vr.id}:${depth}`,
+      prioLabel: unitPrioLabel(vr),
       vr,
       isGroup: vr.kind === "GROUP",
       expanded: vr.kind === "GROUP",
@@ -95,16 +106,67 @@ export function indexTree(snap: EngineSnapshot): TreeIndex {
   return { roots: snap.resources.map((vr, index) => entry(vr, index, 0)) };
 }
 
-/** Roots in sort order (ascending-natural); `visibleRows` walks it backwards for a reversed sort. */
+/**
+ * Roots in sort order (ascending-natural); `visibleRows` walks it backwards for a reversed sort. Ties keep the
+ * engine's order. Each order is computed once per snapshot (pressing C, N, C again reuses the first sort), and the
+ * sort compares plain arrays of keys: a comparator that chased `entry.node.row.vr.name` through four objects made
+ * a sort of 10,000 roots take most of a key press.
+ */
 export function orderRoots(index: TreeIndex, key: SortKey): RootEntry[] {
   if (key === "prio") return index.roots; // the engine already sends most-expendable first
-  const cmp: (a: RootEntry, b: RootEntry) => number =
-    key === "cost"
-      ? (a, b) => b.node.row.cost - a.node.row.cost
-      : key === "forecast"
-        ? (a, b) => (b.node.row.forecast ?? -Infinity) - (a.node.row.forecast ?? -Infinity)
-        : (a, b) => (a.node.row.vr.name < b.node.row.vr.name ? -1 : a.node.row.vr.name > b.node.row.vr.name ? 1 : 0);
-  return [...index.roots].sort((a, b) => cmp(a, b) || a.index - b.index);
+  const orders = (index.orders ??= {});
+  const cached = orders[key];
+  if (cached) return cached;
+  const roots = index.roots;
+  // Largest cost/forecast first is the negated figure ascending (exactly b − a); no forecast sorts last.
+  const sortKeys: number[] | string[] =
+    key === "name" ? roots.map((r) => r.node.row.vr.name) : roots.map((r) => (key === "cost" ? -r.node.row.cost : -(r.node.row.forecast ?? -Infinity)));
+  const out = stableOrder(roots, sortKeys);
+  orders[key] = out;
+  return out;
+}
+
+/**
+ * `items` ordered by `keys` ascending, equal keys in their given order. The distinct keys are sorted by the engine's
+ * native sort (numbers as a Float64Array, strings by code units — the same order as `<`) and the items are then
+ * read out per key: about ten times faster than Array#sort with a comparator for 10,000 roots.
+ */
+function stableOrder<T>(items: T[], keys: number[] | string[]): T[] {
+  const buckets = new Map<number | string, T[]>();
+  for (let i = 0; i < items.length; i++) {
+    const k = keys[i]!;
+    const bucket = buckets.get(k);
+    if (bucket) bucket.push(items[i]!);
+    else buckets.set(k, [items[i]!]);
+  }
+  const distinct = typeof keys[0] === "number" ? Array.from(Float64Array.from(buckets.keys() as Iterable<number>).sort()) : [...(buckets.keys() as Iterable<string>)].sort();
+  const out: T[] = [];
+  for (const k of distinct) for (const item of buckets.get(k)!) out.push(item);
+  return out;
+}
+
+/**
+ * Does in advance what the first sort and the first filter keystroke would do for this snapshot (the sort orders
+ * and the lower-cased search text of every row), one step per call so it can run in idle time between frames.
+ * Returns false when nothing is left to do.
+ */
+export function warmTreeStep(index: TreeIndex): boolean {
+  for (const key of ["cost", "forecast", "name"] as const) {
+    if (!index.orders?.[key]) {
+      orderRoots(index, key);
+      return true;
+    }
+  }
+  if (!index.searchable) {
+    const visit = (e: RootEntry) => {
+      hay(e.node);
+      e.children.forEach(visit);
+    };
+    index.roots.forEach(visit);
+    index.searchable = true;
+    return true;
+  }
+  return false;
 }
 
 /** Does this entry or anything below it match? (Filter results keep the path to every hit.) */

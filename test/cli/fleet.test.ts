@@ -60,4 +60,21 @@ describe("ot3c sim --projects with projects: all", () => {
       for (const id of w.servers.keys()) expect(ids.has(`ECS_${id}`) || [...ids].some((x) => x.includes(`ECS_${id}`))).toBe(true);
     }
   });
+
+  test("list names the fleet, not a placeholder, and every row its project and region", async () => {
+    const r = await run(["--config", config, "--state-dir", join(dir, "state"), "list", "-o", "json"]);
+    const doc = JSON.parse(r.out);
+    expect(doc.project).toEqual({ name: "all projects", region: "eu-de, eu-nl", fleet: true });
+    const rows: Array<{ project: string; region: string; members: unknown[] }> = [];
+    const walk = (u: { project: string; region: string; members: unknown[] }) => (rows.push(u), u.members.forEach((m) => walk(m as typeof u)));
+    doc.resources.forEach(walk);
+    const places = new Set(rows.map((x) => `${x.project} (${x.region})`));
+    expect(places).toEqual(new Set(["eu-de (eu-de)", "eu-de_payments (eu-de)", "eu-nl (eu-nl)"]));
+    const text = await run(["--config", config, "--state-dir", join(dir, "state"), "list"]);
+    expect(text.out.split("\n")[0]).toStartWith("Projects: all projects in eu-de, eu-nl");
+    expect(text.out).toMatch(/^ID\s+NAME\s+PROJECT\s+PRIO/m);
+    expect(text.out).toContain("eu-nl (eu-nl)");
+    const verify = await run(["--config", config, "--state-dir", join(dir, "state"), "verify"]);
+    expect(verify.out).toContain(": all projects in eu-de, eu-nl, dashboard API");
+  });
 });

@@ -53,7 +53,7 @@ describe("ot3c list", () => {
     expect(doc.budget!.target).toBe(f.scenario.targetBudget);
     expect(doc.excluded).toEqual({ count: 0, costSoFar: 0, forecastP50: 0 });
     for (const r of doc.resources) {
-      expect(Object.keys(r).sort()).toEqual(["costSoFar", "forecast", "group", "id", "kind", "managed", "members", "name", "note", "owner", "prio", "prioLabel", "tags"]);
+      expect(Object.keys(r).sort()).toEqual(["costSoFar", "forecast", "group", "id", "kind", "managed", "members", "name", "note", "owner", "prio", "prioLabel", "project", "region", "tags"]);
     }
   });
 

@@ -67,6 +67,29 @@ describe("startDemo (headless, in-process)", () => {
     expect(d.clockOffsetMs).toBeLessThan(86_400_000 + 60_000);
   });
 
+  test("the month: office hours and parks close most of the gap; deletion is the last rung", async () => {
+    const snap = d.handle.getSnapshot();
+    const { forecastWithoutSchedules, target, scheduledServers } = d.ladder;
+    expect(scheduledServers.length).toBeGreaterThan(0);
+    const leaves = snap.resources.flatMap(function walk(u): typeof snap.resources {
+      return [u, ...u.members.flatMap(walk)];
+    });
+    expect(leaves.filter((u) => u.schedule === "office-hours").length).toBeGreaterThan(0);
+    // The budget was set on the forecast without schedules; the schedules lowered the forecast by themselves.
+    const gapWithout = forecastWithoutSchedules - target;
+    const bySchedules = forecastWithoutSchedules - snap.budget!.forecast.p50;
+    expect(gapWithout).toBeGreaterThan(0);
+    expect(bySchedules).toBeGreaterThan(0);
+    const saved = (pred: (a: string) => boolean) => snap.plan.filter((i) => pred(i.action)).reduce((s, i) => s + i.tsave, 0);
+    const parks = saved((a) => a === "park" || a === "stop");
+    const removals = saved((a) => a === "delete" || a === "snapshot-delete");
+    // Most of the gap is closed by what can be undone; deletes (if any) only take the rest.
+    expect(bySchedules + parks).toBeGreaterThanOrEqual(0.8 * gapWithout);
+    expect(removals).toBeLessThanOrEqual(0.2 * gapWithout + 0.01);
+    // The parks come first: no delete is planned while the parks alone close the gap that is left.
+    if (parks >= snap.budget!.gap) expect(removals).toBe(0);
+  });
+
   test("approve → DONE, and the simulator received exactly one delete/stop per resource", async () => {
     const item = [...d.handle.getSnapshot().plan].sort((a, b) => a.deadline - b.deadline)[0]!;
     const r = await d.handle.send({ type: "approve", ids: [item.id], actor: "tester", source: "tui" });
@@ -78,7 +101,13 @@ describe("startDemo (headless, in-process)", () => {
     for (const [, n] of calls) expect(n).toBe(1);
     const events = d.handle.getSnapshot().events;
     expect(events.some((e) => e.action === "item.approved" && e.itemId === item.id && e.actor === "tester")).toBe(true);
-    expect(events.some((e) => /^terminate\.(deleted|stopped)$/.test(e.action) && e.itemId === item.id)).toBe(true);
+    expect(events.some((e) => /^terminate\.(deleted|stopped|parked|snapshot-deleted)$/.test(e.action) && e.itemId === item.id)).toBe(true);
+    // A park is listed in the Parked view with its return at the next period start.
+    if (item.action === "park") {
+      const parked = await waitFor("the park in the snapshot", () => d.handle.getSnapshot().parking?.parked.filter((p) => p.itemId === item.id));
+      expect(parked.length).toBeGreaterThan(0);
+      expect(parked[0]!.backAt).toBe(d.handle.getSnapshot().period.end);
+    }
   });
 
   test("the loop closes: after the deletion the forecast falls by its saving, and nothing new is planned while the open items still cover the gap", async () => {

@@ -7,7 +7,8 @@
  * - a server on office hours is never deleted when its schedule (with the others') alone meets the budget — checked
  *   against a third run with the schedules only and no budget pressure;
  * - no violations; the ladder meets the budget whenever delete-only does;
- * and over all seeds the ladder deletes fewer servers and loses no data without a copy.
+ * and over all seeds the ladder deletes fewer servers and node pools (pools are parked at 0 nodes) and loses less data
+ * without a copy.
  */
 import { describe, expect, test } from "bun:test";
 import { compareLadderScenario, fullLadder, runReplay, scenarioInputs, withOfficeHours, type ReplayReport } from "../../src/replay/index.ts";
@@ -32,7 +33,7 @@ describe("replayed months: delete-only vs the ladder", () => {
   test(
     `${SEEDS} seeds: parks come back, databases are backed up before deletion, schedules before deletions`,
     async () => {
-      const total = { delServers: 0, ladderServers: 0, delData: 0, ladderData: 0, parks: 0, scheduledHours: 0, dbCopies: 0 };
+      const total = { delServers: 0, ladderServers: 0, delData: 0, ladderData: 0, parks: 0, scheduledHours: 0, dbCopies: 0, delPools: 0, ladderPools: 0, poolHours: 0 };
       for (let seed = 1; seed <= SEEDS; seed++) {
         const cut = [0.15, 0.25, 0.35][seed % 3]!;
         const c = common(seed, cut);
@@ -56,12 +57,18 @@ describe("replayed months: delete-only vs the ladder", () => {
         total.parks += b.harm.serverHoursStopped - b.harm.scheduledServerHours > 0 ? 1 : 0;
         total.scheduledHours += b.harm.scheduledServerHours;
         total.dbCopies += b.harm.copies;
+        total.delPools += a.harm.nodePoolsDeleted;
+        total.ladderPools += b.harm.nodePoolsDeleted;
+        total.poolHours += b.harm.nodePoolHoursParked;
       }
       expect(total.ladderServers).toBeLessThan(total.delServers);
       expect(total.ladderData).toBeLessThan(total.delData);
       // The rungs were exercised, not skipped.
       expect(total.scheduledHours).toBeGreaterThan(0);
       expect(total.parks).toBeGreaterThan(0);
+      // Node pools are parked at 0 nodes (and back at the period start: parkedPastResume) rather than deleted.
+      expect(total.poolHours).toBeGreaterThan(0);
+      expect(total.ladderPools).toBeLessThan(total.delPools);
       console.log(`ladder properties over ${SEEDS} seeds:`, JSON.stringify(total));
     },
     600_000,

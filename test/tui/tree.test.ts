@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { flattenTree, nextSort, planStateByVr } from "../../src/tui/tree.ts";
+import { flattenTree, indexTree, nextSort, orderRoots, planStateByVr, warmTreeStep, type RootEntry, type SortKey, type TreeIndex } from "../../src/tui/tree.ts";
 import { unitPrioLabel } from "../../src/format/index.ts";
 import { buildSnapshot } from "./fixtures.ts";
 
@@ -100,5 +100,50 @@ describe("what the tree says about protection", () => {
     expect(unitPrioLabel({ kind: "GROUP", prio: 0, managed: false, tags: { ot3c_group: "staging" } })).toBe("baseline");
     expect(unitPrioLabel({ kind: "ECS", prio: 0, managed: true, tags: { ot3c_prio: "0" } })).toBe("0");
     expect(unitPrioLabel({ kind: "ECS", prio: 2147483647, managed: true, tags: { ot3c_prio: "2147483647" } })).toBe("2147483647");
+  });
+});
+
+describe("orderRoots", () => {
+  // The order the comparator sort gave before roots were sorted by key arrays: largest cost/forecast first, no
+  // forecast last, names by code units, ties in the engine's order.
+  const reference = (index: TreeIndex, key: SortKey) => {
+    if (key === "prio") return index.roots;
+    const f = (e: RootEntry) => e.node.row;
+    const cmp: (a: RootEntry, b: RootEntry) => number =
+      key === "cost"
+        ? (a, b) => f(b).cost - f(a).cost
+        : key === "forecast"
+          ? (a, b) => (f(b).forecast ?? -Infinity) - (f(a).forecast ?? -Infinity)
+          : (a, b) => (f(a).vr.name < f(b).vr.name ? -1 : f(a).vr.name > f(b).vr.name ? 1 : 0);
+    return [...index.roots].sort((a, b) => cmp(a, b) || a.index - b.index);
+  };
+
+  test("gives the comparator's order, ties and missing forecasts included, and sorts once per snapshot", () => {
+    const snap = buildSnapshot({ resources: 400 });
+    // Ties and gaps on purpose: equal costs, equal names, units without a forecast, names that differ in case.
+    snap.resources.forEach((vr, i) => {
+      if (i % 3 === 0) snap.forecasts[vr.id] = { ...snap.forecasts[vr.id]!, costSoFar: 7 };
+      if (i % 5 === 0) delete snap.forecasts[vr.id];
+      if (i % 4 === 0) vr.name = i % 8 === 0 ? "same" : "Same";
+    });
+    const index = indexTree(snap);
+    for (const key of ["cost", "forecast", "name", "prio"] as SortKey[]) {
+      const got = orderRoots(index, key);
+      expect(got.map((e) => e.index)).toEqual(reference(index, key).map((e) => e.index));
+      expect(orderRoots(index, key)).toBe(got);
+    }
+  });
+});
+
+describe("warmTreeStep", () => {
+  test("prepares every sort order and the search text one step at a time, then reports nothing left", () => {
+    const index = indexTree(buildSnapshot({ resources: 50 }));
+    let steps = 0;
+    while (warmTreeStep(index)) steps++;
+    expect(steps).toBe(4); // cost, forecast, name, search text
+    const byName = index.orders!.name!;
+    expect(orderRoots(index, "name")).toBe(byName);
+    expect(byName.map((e) => e.node.row.vr.name)).toEqual([...byName.map((e) => e.node.row.vr.name)].sort());
+    expect(warmTreeStep(index)).toBe(false);
   });
 });

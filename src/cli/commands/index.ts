@@ -23,6 +23,7 @@ import { register as registerDemo } from "./demo.ts";
 import { register as registerCompletion } from "./completion.ts";
 import { register as registerNotify } from "./notify.ts";
 import { register as registerReplay } from "./replay.ts";
+import { register as registerCopies } from "./copies.ts";
 
 export const COMMANDS: Array<(program: Command) => void> = [
   registerGenerateConfig,
@@ -43,6 +44,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerChargeback,
   registerDemo,
   registerReplay,
+  registerCopies,
   registerNotify,
   registerCompletion,
 ];

@@ -34,7 +34,7 @@ export function register(program: Command): void {
       if (badProject) return scope.usageError(badProject);
       const budgetsOfRoot = (id: string) => ev.budgets?.budgetsOf({ vrId: id }) ?? ["all"];
       const doc = listDocument({
-        project: { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region },
+        project: (await import("../../config/project-label.ts")).projectLabel(config),
         period: ev.period,
         currency: config.currency,
         roots: ev.roots.filter((r) => scope.rootShown(choice, r, home, budgetsOfRoot)),

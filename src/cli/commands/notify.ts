@@ -17,7 +17,7 @@ export function register(program: Command): void {
         import("../../notify/guard.ts"),
       ]);
       const config = await loadConfigFromGlobals(globalsOf(cmd));
-      const project = config.otc.projectName ?? config.otc.projectId ?? "?";
+      const project = (await import("../../config/project-label.ts")).projectLabel(config).name;
       const results = await sendTestNotification(config.notify, { to: opts.to, project, now: Date.now() });
       const reach = ownerReach(config);
       const doc = { version: 1, ok: results.length > 0 && results.every((r) => r.ok), channels: results, warning: reach.warning ?? null };

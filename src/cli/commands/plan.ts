@@ -8,6 +8,7 @@
  * Resources vetoed in this billing period (`ot3c veto`, the TUI) are read from the state DB when one exists and
  * left out, exactly as the daemon's planner does — a veto must not reappear in a hand-made plan file.
  */
+import type { Config } from "../../config/types.ts";
 import type { Command } from "commander";
 import { globalsOf } from "../globals.ts";
 import { addOutFile, outputOption, printOutput, type OutputFormat } from "../output.ts";
@@ -34,7 +35,7 @@ export function register(program: Command): void {
       const cloud = sources.createCloudSources(config);
       const now = Date.now();
       const range = sources.costRange(now, config);
-      const ledger = await ledgerInPeriod(config.stateDir, range.period.start);
+      const ledger = await ledgerInPeriod(config, range.period.start);
       const vetoed = [...new Set([...ledger.vetoed.values()].map((v) => v.vrId))].sort();
       const data = await sources.syncAll(cloud.inventory, range, (line) => process.stderr.write(`ot3c: ${line}\n`));
       const ev = evaluate({ resources: data.resources, costs: data.costs, options: optionsFromConfig(config), now, ledger });
@@ -48,7 +49,7 @@ export function register(program: Command): void {
         file = resolve(opts.out);
         await writePrivateAtomically(file, serializePlan(ev.plan, { createdAt: ev.plan.createdAt }));
       }
-      const project = { name: config.otc.projectName ?? config.otc.projectId ?? "?", region: config.otc.region };
+      const project = (await import("../../config/project-label.ts")).projectLabel(config);
       const { indexUnits } = await import("../../format/members.ts");
       const units = indexUnits(ev.roots);
       const filtered = choice.budget !== undefined || choice.project !== undefined;
@@ -63,17 +64,19 @@ export function register(program: Command): void {
 }
 
 /**
- * What the engine did and promised this period, from `<state-dir>/ot3c.db` (executed actions, open items, vetoes by
- * resource), so `plan` accounts for them exactly as the daemon does; empty when there is no state yet (never
- * creates it).
+ * What the engine did and promised this period, from the state store (`<state-dir>/ot3c.db`, or `state:
+ * postgres://…`): executed actions, open items, vetoes by resource, so `plan` accounts for them exactly as the
+ * daemon does; empty when there is no SQLite state yet (never creates it).
  */
-async function ledgerInPeriod(stateDir: string, periodStart: number) {
+async function ledgerInPeriod(config: Pick<Config, "stateDir" | "state">, periodStart: number) {
   const { existsSync } = await import("node:fs");
   const { join } = await import("node:path");
   const { emptyLedger, ledgerFromItems } = await import("../../engine/closed-loop/index.ts");
-  if (!existsSync(join(stateDir, "ot3c.db"))) return emptyLedger(periodStart);
+  const { storeTargetOf } = await import("../../store/driver/index.ts");
+  const target = storeTargetOf(config);
+  if (!target && !existsSync(join(config.stateDir, "ot3c.db"))) return emptyLedger(periodStart);
   const { Store } = await import("../../store/store.ts");
-  const store = Store.open(stateDir);
+  const store = Store.open(config.stateDir, target);
   try {
     return ledgerFromItems(store.listItems({ periodStart }), periodStart);
   } finally {

@@ -31,13 +31,15 @@ export function register(program: Command): void {
       }
       // Owners that cannot be told: NO-GO where the engine would refuse to start, else a warning.
       const { ownerReach } = await import("../../notify/guard.ts");
+      const { projectLabel } = await import("../../config/project-label.ts");
       const reach = ownerReach(config);
       if (reach.refusal) checks.push({ name: "Owner notification", ok: false, detail: reach.refusal });
       const doc = verifyDocument({
         warnings: reach.warning && !reach.refusal ? [reach.warning] : [],
         configPath: config.sourcePath,
-        project: config.otc.projectName ?? config.otc.projectId ?? "?",
-        region: config.otc.region,
+        project: projectLabel(config).name,
+        region: projectLabel(config).region,
+        ...(projectLabel(config).fleet ? { fleet: true as const } : {}),
         dashboardApi: config.dashboardApi,
         enforce: config.enforce,
         checks,

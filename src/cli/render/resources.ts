@@ -7,6 +7,7 @@ import { budgetDocument, round2, type BudgetDocument } from "./budget.ts";
 import { terminalSafe } from "../../util/terminal-safe.ts";
 import { unitPrioLabel } from "../../format/index.ts";
 import { amount } from "../../format/index.ts";
+import { projectPlacer, type Placer } from "../../format/project.ts";
 import { budgetsText, type BudgetScopeDocument, type ScopeChoice } from "../scope-filter.ts";
 
 export interface ListDocumentResource {
@@ -23,6 +24,9 @@ export interface ListDocumentResource {
   /** Why the resource is unmanaged or has prio 0 when that is not obvious from its tags (null otherwise). */
   note: string | null;
   tags: Record<string, string>;
+  /** The OTC project and region it was listed in (a group: its first member's; a ghost: its cost records'). */
+  project: string;
+  region: string;
   costSoFar: number;
   forecast: { p10: number; p50: number; p90: number } | null;
   members: ListDocumentResource[];
@@ -30,7 +34,7 @@ export interface ListDocumentResource {
 
 export interface ListDocument {
   version: 1;
-  project: { name: string; region: string };
+  project: { name: string; region: string; fleet?: true };
   period: { start: string; end: string; days: number };
   currency: string;
   budget: (BudgetDocument & { left: number }) | null;
@@ -49,7 +53,7 @@ function isManaged(vr: ResourceUnit): boolean {
   return m ?? (vr.kind !== "GHOST" && vr.prio > 0);
 }
 
-function toDocResource(vr: ResourceUnit, forecasts: Record<string, ForecastSummary>): ListDocumentResource {
+function toDocResource(vr: ResourceUnit, forecasts: Record<string, ForecastSummary>, place: Placer): ListDocumentResource {
   const f = forecasts[vr.id];
   return {
     id: vr.id,
@@ -62,14 +66,15 @@ function toDocResource(vr: ResourceUnit, forecasts: Record<string, ForecastSumma
     managed: isManaged(vr),
     note: vr.note ?? null,
     tags: vr.tags,
+    ...place(vr),
     costSoFar: round2(f?.costSoFar ?? 0),
     forecast: f ? { p10: round2(f.monthEnd.p10), p50: round2(f.monthEnd.p50), p90: round2(f.monthEnd.p90) } : null,
-    members: vr.members.map((m) => toDocResource(m, forecasts)),
+    members: vr.members.map((m) => toDocResource(m, forecasts, place)),
   };
 }
 
 export function listDocument(input: {
-  project: { name: string; region: string };
+  project: { name: string; region: string; fleet?: true };
   period: BillingPeriod;
   currency: string;
   roots: ResourceUnit[];
@@ -80,13 +85,14 @@ export function listDocument(input: {
   budgets?: BudgetScopeDocument[];
 }): ListDocument {
   const b = input.budget;
+  const place = projectPlacer(input.roots, { project: input.project.name, region: input.project.region }, input.project.fleet === true);
   return {
     version: 1,
     project: input.project,
     period: { start: input.period.startDate, end: input.period.endDate, days: input.period.days },
     currency: input.currency,
     budget: b ? { ...budgetDocument(b), left: round2(b.target - b.forecast[b.quantile]) } : null,
-    resources: input.roots.map((r) => toDocResource(r, input.forecasts)),
+    resources: input.roots.map((r) => toDocResource(r, input.forecasts, place)),
     excluded: {
       count: input.excluded?.length ?? 0,
       costSoFar: round2((input.excluded ?? []).reduce((s, r) => s + (input.forecasts[r.id]?.costSoFar ?? 0), 0)),
@@ -118,18 +124,23 @@ function all(rs: ListDocumentResource[]): ListDocumentResource[] {
 
 export function renderListText(doc: ListDocument, opts: { width?: number } = {}): string {
   const c = doc.currency;
-  const nameW = Math.max(12, Math.min(30, ...all(doc.resources).map((r) => r.name.length + 2)));
-  const idW = Math.max(24, Math.min(60, (opts.width ?? 120) - 62 - nameW));
+  // The widest name (capped), not the narrowest: Math.min over the spread would pick the shortest.
+  const nameW = Math.max(12, Math.min(30, Math.max(0, ...all(doc.resources).map((r) => r.name.length + 2))));
+  // A PROJECT column only when the tree spans several projects (a fleet); one project is named in the header.
+  const projects = new Set(all(doc.resources).map((r) => `${r.project} (${r.region})`));
+  const projW = projects.size > 1 ? Math.max(8, Math.min(24, Math.max(0, ...[...projects].map((p) => p.length + 1)))) : 0;
+  const idW = Math.max(24, Math.min(60, (opts.width ?? 120) - 62 - nameW - projW));
+  const projCell = (r: ListDocumentResource) => (projW > 0 ? `${pad(terminalSafe(`${r.project} (${r.region})`), projW)} ` : "");
   const lines: string[] = [];
-  lines.push(`Project ${doc.project.name} (${doc.project.region}) · period ${doc.period.start} … ${doc.period.end} (end exclusive) · amounts in ${c}`);
+  lines.push(`${doc.project.fleet ? `Projects: ${terminalSafe(doc.project.name)} in ${doc.project.region}` : `Project ${terminalSafe(doc.project.name)} (${doc.project.region})`} · period ${doc.period.start} … ${doc.period.end} (end exclusive) · amounts in ${c}`);
   if (doc.filter) lines.push(`Only ${[doc.filter.budget !== null ? `budget ${terminalSafe(doc.filter.budget)}` : "", doc.filter.project !== null ? `project ${terminalSafe(doc.filter.project)}` : ""].filter(Boolean).join(", ")}`);
   lines.push("");
-  lines.push(`${pad("ID", idW)} ${pad("NAME", nameW)} ${padL("PRIO", 10)} ${padL(`SO FAR ${c}`, 12)} ${padL(`FORECAST ${c}`, 12)}  TAGS`);
+  lines.push(`${pad("ID", idW)} ${pad("NAME", nameW)} ${projW > 0 ? `${pad("PROJECT", projW)} ` : ""}${padL("PRIO", 10)} ${padL(`SO FAR ${c}`, 12)} ${padL(`FORECAST ${c}`, 12)}  TAGS`);
   const walk = (r: ListDocumentResource, prefix: string, childPrefix: string) => {
     const prio = r.prioLabel;
     const label = shortId(prefix + terminalSafe(r.id), idW);
     lines.push(
-      `${pad(label, idW)} ${pad(r.name, nameW)} ${padL(prio, 10)} ${padL(money(r.costSoFar), 12)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 12)}  ${tagText(r.tags)}`,
+      `${pad(label, idW)} ${pad(r.name, nameW)} ${projCell(r)}${padL(prio, 10)} ${padL(money(r.costSoFar), 12)} ${padL(r.forecast ? money(r.forecast.p50) : "-", 12)}  ${tagText(r.tags)}`,
     );
     if (r.note) lines.push(`${childPrefix}   note: ${terminalSafe(r.note)}`);
     r.members.forEach((m, i) => {

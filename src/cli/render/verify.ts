@@ -10,7 +10,7 @@ export interface VerifyDocument {
   version: 1;
   /** True only when every check is GO. */
   ok: boolean;
-  config: { path: string | null; project: string; region: string; dashboardApi: "v1" | "v2"; enforce: boolean };
+  config: { path: string | null; project: string; region: string; dashboardApi: "v1" | "v2"; enforce: boolean; fleet?: true };
   checks: Array<{ name: string; status: "GO" | "NO-GO"; ok: boolean; detail: string }>;
   summary: { go: number; noGo: number };
   /** Things that do not stop ot3c but an operator must know (e.g. owners cannot be told). */
@@ -20,6 +20,8 @@ export interface VerifyDocument {
 export function verifyDocument(input: {
   configPath?: string;
   project: string;
+  /** With `projects:`: `project` names the fleet ("all projects", the listed names) and `region` its regions. */
+  fleet?: true;
   region: string;
   dashboardApi: "v1" | "v2";
   enforce: boolean;
@@ -31,7 +33,7 @@ export function verifyDocument(input: {
   return {
     version: 1,
     ok: checks.length > 0 && go === checks.length,
-    config: { path: input.configPath ?? null, project: input.project, region: input.region, dashboardApi: input.dashboardApi, enforce: input.enforce },
+    config: { path: input.configPath ?? null, project: input.project, region: input.region, dashboardApi: input.dashboardApi, enforce: input.enforce, ...(input.fleet ? { fleet: input.fleet } : {}) },
     checks,
     summary: { go, noGo: checks.length - go },
     warnings: input.warnings ?? [],
@@ -41,7 +43,7 @@ export function verifyDocument(input: {
 export function renderVerifyText(doc: VerifyDocument): string {
   const nameW = Math.max(20, ...doc.checks.map((c) => c.name.length));
   const lines = [
-    `${"GO".padEnd(6)} ${"Configuration".padEnd(nameW)}  ${doc.config.path ?? "(no file)"}: project ${doc.config.project}, region ${doc.config.region}, ` +
+    `${"GO".padEnd(6)} ${"Configuration".padEnd(nameW)}  ${doc.config.path ?? "(no file)"}: ${doc.config.fleet ? `${doc.config.project} in ${doc.config.region}` : `project ${doc.config.project}, region ${doc.config.region}`}, ` +
       `dashboard API ${doc.config.dashboardApi}, ${doc.config.enforce ? "ENFORCE" : "dry run"}`,
   ];
   // Details quote remote answers (error bodies): one line each, nothing that acts on the terminal.

@@ -31,6 +31,7 @@ export {
   ACTION_TAG,
   harmOf,
   isPark,
+  isParkableKind,
   isRemoval,
   ladderFor,
   parseActionTags,

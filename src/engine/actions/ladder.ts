@@ -114,6 +114,14 @@ export function ladderFor(r: LadderInput, config: LadderConfig): Ladder {
   return { rungs, schedule: tags.schedule, issues: tags.issues };
 }
 
+/**
+ * Kinds a park reaches: servers and databases are stopped, a CCE node pool is scaled to 0 nodes (autoscaling off).
+ * Volumes keep billing and are never parked.
+ */
+export function isParkableKind(kind: string): kind is "ECS" | "RDS" | "CCE" {
+  return kind === "ECS" || kind === "RDS" || kind === "CCE";
+}
+
 /** A park (or its older name `stop`): stopped now, started again later. */
 export function isPark(action: string): boolean {
   return action === "park" || action === "stop";

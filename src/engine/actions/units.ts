@@ -3,14 +3,15 @@
  *
  * A leaf's ladder is `ladderFor` of its own kind and tags. A group is acted on as a whole, so it offers a rung only
  * when every member it concerns allows it:
- * - `park` stops the group's servers and databases (volumes keep billing and are not asked): every ECS/RDS member
+ * - `park` stops the group's servers and databases and scales its node pools to 0 (volumes keep billing and are
+ *   not asked): every ECS/RDS/CCE member
  *   must allow `park`, and there must be one;
  * - `snapshot-delete` and `delete` remove every member: every member must allow that rung (a group with a volume
  *   therefore never offers `snapshot-delete` — an EVS snapshot dies with its disk);
  * - `schedule` belongs to leaves (each follows its own schedule), never to a group as a plan action.
  */
 import type { ResourceUnit } from "../types.ts";
-import { ladderFor, RUNGS, type LadderConfig, type Rung } from "./ladder.ts";
+import { isParkableKind, ladderFor, RUNGS, type LadderConfig, type Rung } from "./ladder.ts";
 
 /** Sets `ladder` (and `schedule`, `note` for tag problems) on every unit of the tree, in place. */
 export function annotateLadders(roots: ResourceUnit[], config: LadderConfig): void {
@@ -28,7 +29,7 @@ function annotate(u: ResourceUnit, config: LadderConfig): Rung[] {
     return u.ladder;
   }
   const members = u.members.map((m) => ({ kind: m.kind, ladder: annotate(m, config) }));
-  const stoppable = members.filter((m) => m.kind === "ECS" || m.kind === "RDS");
+  const stoppable = members.filter((m) => isParkableKind(m.kind));
   const rungs: Rung[] = [];
   for (const rung of RUNGS) {
     if (rung === "schedule") continue;

@@ -35,7 +35,7 @@ import type {
   VirtualResource,
 } from "../types.ts";
 import { COPY_COST_OF_STORAGE } from "../actions/copy-cost.ts";
-import { isPark } from "../actions/ladder.ts";
+import { isPark, isParkableKind } from "../actions/ladder.ts";
 import { applyActions, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
 import { leafId, type ActionLedger, type OpenItem } from "./ledger.ts";
 import type { ForecastState } from "./state.ts";
@@ -134,6 +134,8 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   for (const u of unitById.values()) {
     const st = u.resource?.status;
     if (u.members.length === 0 && (st === "SHUTOFF" || st === "SHUTDOWN") && !onSchedule.has(u.id)) stopped.add(u.id);
+    // A node pool someone scaled to 0: parking it saves nothing more.
+    if (u.members.length === 0 && u.resource?.kind === "CCE" && u.resource.nodeCount === 0) stopped.add(u.id);
   }
 
   // 2. Figures and budget.
@@ -321,7 +323,7 @@ function rank(open: OpenItem): number {
 function savingOf(state: ForecastState, unit: ResourceUnit | undefined, action: PlanAction, at: number, stopped: Set<string>, done: LeafAction[]): number {
   if (!unit || unit.kind === "GROUP" || unit.kind === "GHOST") return 0;
   const park = isPark(action);
-  if (park && ((unit.kind !== "ECS" && unit.kind !== "RDS") || stopped.has(unit.id))) return 0;
+  if (park && (!isParkableKind(unit.kind) || stopped.has(unit.id))) return 0;
   const saved = wouldSave(state, unit.id, done, { leaf: unit.id, kind: unit.kind, action: park ? "stop" : "delete", at });
   return action === "snapshot-delete" && unit.kind === "RDS" ? Math.max(0, saved - copyCost(state, unit.id, at)) : saved;
 }

@@ -12,7 +12,7 @@
  *   regrouping (a volume attached later, a changed tag) and restarts.
  */
 import type { StoredPlanItem } from "../../store/store.ts";
-import { isPark } from "../actions/ladder.ts";
+import { isPark, isParkableKind } from "../actions/ladder.ts";
 import type { CloudResource, PlanAction, ResourceKind } from "../types.ts";
 
 /** The id a leaf has in the virtual tree (`ECS_<id>`, `EVS_<id>`, …). */
@@ -80,9 +80,9 @@ export function emptyLedger(periodStart: number): ActionLedger {
   return { periodStart, executed: [], open: [], vetoed: new Map(), held: new Set() };
 }
 
-/** Does the action of an item touch this leaf? A park only reaches servers and databases; volumes keep billing. */
+/** Does the action of an item touch this leaf? A park only reaches servers, databases and node pools; volumes keep billing. */
 function acted(action: PlanAction, kind: ResourceKind): boolean {
-  return !isPark(action) || kind === "ECS" || kind === "RDS";
+  return !isPark(action) || isParkableKind(kind);
 }
 
 /** When a parked leaf was started again by ot3c (its resume step), if it was. */

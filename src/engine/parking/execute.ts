@@ -3,11 +3,15 @@
  *
  * - `park` (and its older name `stop`) is the terminator's stop of each server and database — the same API call
  *   (ECS `os-stop`, RDS `action/shutdown`); what makes it a park is that ot3c starts them again (resume.ts tick).
+ *   A CCE node pool is scaled to 0 nodes with autoscaling off (`ResourceActions.park`); its former count and
+ *   autoscaling go into the journal step before the scaling call, so the resume restores them after any restart.
  * - `snapshot-delete` makes a copy that outlives the deletion first (RDS manual backup), waits until it is usable,
  *   then deletes. No copy, no deletion: a failed or unusable copy fails the item before its delete is sent. The copy
  *   is named after the item, so a retry after a restart finds the copy it already made instead of making another.
  */
 import { isTransient } from "../execution.ts";
+import type { ExecTerminator, TerminationHooks } from "../execution.ts";
+import type { JournalStep } from "../../store/store.ts";
 import type { CloudResource, PlanAction, ResourceActions, SafetyCopy } from "../types.ts";
 import { isPark } from "../actions/ladder.ts";
 
@@ -32,6 +36,35 @@ export function needsCopy(action: PlanAction, resource: CloudResource): boolean 
 }
 
 export class CopyRefused extends Error {}
+
+/** What the journal keeps of a copy: its own creation time when the cloud reports one, else when it was confirmed. */
+export function copyRecord(copy: SafetyCopy, now: number): { id: string; name: string; madeAt: number } {
+  const created = copy.createdAt ? Date.parse(copy.createdAt) : NaN;
+  return { id: copy.id, name: copy.name, madeAt: Number.isFinite(created) ? created : now };
+}
+
+/**
+ * Parks one resource of a park item's journal: the terminator's stop for servers and databases; for a node pool the
+ * actions' `park`, whose former count is written into `step.parked` (and persisted) before the scaling call.
+ */
+export async function parkOne(t: ExecTerminator, resource: CloudResource, step: JournalStep, hooks: TerminationHooks, persist: () => void): Promise<void> {
+  if (resource.kind !== "CCE") return t.stop(resource, hooks);
+  if (!t.actions?.park) throw new Error(`CCE node pool ${resource.id}: this terminator cannot scale node pools; nothing parked`);
+  const state = await t.actions.park(resource, {
+    ...hooks,
+    onParked: (s) => {
+      // A re-send after an interrupted call reads a pool that may already be part-way down: the first reading wins.
+      if (step.parked) return;
+      step.parked = s;
+      persist();
+    },
+  });
+  // Some implementations report the state only at the end: keep it then at the latest.
+  if (!step.parked) {
+    step.parked = state;
+    persist();
+  }
+}
 
 /**
  * Why a snapshot-delete item cannot be run at all (checked before its first call), or undefined. Only databases

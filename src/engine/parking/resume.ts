@@ -16,10 +16,10 @@
  */
 import { redact } from "../../util/redact.ts";
 import type { ResumeJournal, Store, StoredPlanItem } from "../../store/store.ts";
-import { isPark } from "../actions/ladder.ts";
+import { isPark, isParkableKind } from "../actions/ladder.ts";
 import { RDS_MAX_STOPPED_MS } from "../actions/resume.ts";
 import type { ExecTerminator } from "../execution.ts";
-import type { ActorSource, BillingPeriod, CloudResource } from "../types.ts";
+import type { ActorSource, BillingPeriod, CloudResource, ParkedState } from "../types.ts";
 
 const ACTOR = { actor: "ot3c", source: "engine" as const };
 /** A failed start is tried again after this long. */
@@ -82,7 +82,7 @@ async function resumeItem(store: Store, t: ExecTerminator, item: StoredPlanItem,
   const save = () => store.updateItem(item.id, { journal }, now);
   // A real park is always undone, even by an engine now in dry run: starting undoes ot3c's own action.
   if (item.dryRun) {
-    const parked = item.resources.filter((r) => r.kind === "ECS" || r.kind === "RDS");
+    const parked = item.resources.filter((r) => isParkableKind(r.kind));
     resume.steps = parked.map((r) => ({ resourceId: r.id, kind: r.kind, outcome: "started" as const, at: now, note: "dry run" }));
     resume.doneAt = now;
     store.tx(() => {
@@ -115,7 +115,10 @@ async function resumeItem(store: Store, t: ExecTerminator, item: StoredPlanItem,
     }
     const status = current?.status.toUpperCase() ?? "";
     if (!current) record("left-alone", "deleted meanwhile; nothing to start");
-    else if (status === "ACTIVE") {
+    else if (current.kind === "CCE") {
+      const back = await resumePool(t, current, step.parked, (n) => record("left-alone", n), item, why, now, store, save);
+      if (back) record(back.outcome, back.note);
+    } else if (status === "ACTIVE") {
       const byCloud = step.kind === "RDS" && now >= journal.startedAt + RDS_MAX_STOPPED_MS;
       record("left-alone", byCloud ? "running again: OTC starts a stopped database after 7 days" : "started by someone else meanwhile; left as it is");
     } else if (status === "SHUTOFF" || status === "SHUTDOWN") {
@@ -149,6 +152,44 @@ async function resumeItem(store: Store, t: ExecTerminator, item: StoredPlanItem,
   events.log?.("info", `park of ${item.vrId} ended (${why})`, { item: item.id });
   events.onResumed?.({ ...item, journal });
   return true;
+}
+
+/**
+ * A parked node pool: still at 0 nodes → scaled back to the count and autoscaling kept in the journal (written before
+ * the park's call); nodes again → someone scaled it meanwhile, left alone; scaling under way → looked at next tick.
+ */
+async function resumePool(
+  t: ExecTerminator,
+  current: CloudResource,
+  parked: ParkedState | undefined,
+  leftAlone: (note: string) => void,
+  item: StoredPlanItem,
+  why: string,
+  now: number,
+  store: Store,
+  save: () => void,
+): Promise<{ outcome: "started" | "failed"; note?: string } | undefined> {
+  if (/^synchronizing$/i.test(current.status)) return undefined;
+  if (current.nodeCount === undefined) return { outcome: "failed", note: "the node pool's node count cannot be read; scale it by hand" };
+  if (current.nodeCount > 0) {
+    leftAlone(`scaled to ${current.nodeCount} node(s) by someone else meanwhile; left as it is`);
+    return undefined;
+  }
+  if (!parked || parked.formerNodeCount === undefined) {
+    leftAlone("had no nodes when it was parked (or its former count was not kept); left at 0");
+    return undefined;
+  }
+  if (!t.actions?.resume) return { outcome: "failed", note: "this terminator cannot scale node pools; scale it by hand" };
+  store.tx(() => {
+    store.audit({ at: now, ...ACTOR, action: "resume.about-to-start", itemId: item.id, vrId: item.vrId, detail: `CCE ${current.id}: back to ${parked.formerNodeCount} node(s) (${why})` });
+    save();
+  });
+  try {
+    await t.actions.resume(current, parked);
+    return { outcome: "started", note: `${why}; ${parked.formerNodeCount} node(s)` };
+  } catch (err) {
+    return { outcome: "failed", note: redact(String((err as Error)?.message ?? err)) };
+  }
 }
 
 /** `ot3c resume ID…`: marks parks to come back now; the next tick starts them. Returns the ids it accepted. */

@@ -10,7 +10,7 @@
  * of their own forecast); volumes and database storage keep billing.
  */
 import { COPY_COST_OF_STORAGE } from "../actions/copy-cost.ts";
-import type { Rung } from "../actions/ladder.ts";
+import { isParkableKind, type Rung } from "../actions/ladder.ts";
 import { dayStart, isoDay, localTime } from "../period.ts";
 import type { BillingPeriod, DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../types.ts";
 
@@ -99,17 +99,18 @@ export function isPlannable(vr: VirtualResource, vetoed: Set<string> | undefined
  */
 export function canStop(vr: VirtualResource, stopped?: Set<string>): boolean {
   const ls = leaves(vr);
-  if (!ls.every((l) => l.kind === "ECS" || l.kind === "RDS" || l.kind === "EVS")) return false;
-  return ls.some((l) => (l.kind === "ECS" || l.kind === "RDS") && l.stopShare !== undefined && !stopped?.has(l.id));
+  if (!ls.every((l) => isParkableKind(l.kind) || l.kind === "EVS")) return false;
+  return ls.some((l) => isParkableKind(l.kind) && l.stopShare !== undefined && !stopped?.has(l.id));
 }
 
 /**
  * Whether a unit's ladder offers a rung. Without a ladder (no `actions` configuration): park and delete, as ot3c
- * always did (`stop` and `delete`).
+ * always did (`stop` and `delete`) — a stop never reached node pools then, so parking one needs the ladder.
  */
 export function offers(vr: VirtualResource, rung: Rung): boolean {
   if (vr.ladder) return vr.ladder.includes(rung);
-  return rung === "park" || rung === "delete";
+  if (rung === "park") return !leaves(vr).some((l) => l.kind === "CCE");
+  return rung === "delete";
 }
 
 /**
@@ -148,7 +149,7 @@ export function stopDays(
   const recent = (daily: DailyCost[] | undefined) => (daily ?? []).slice(-7).reduce((s, d) => s + d.amount, 0);
   const unitRecent = recent(vr.daily);
   for (const l of leaves(vr)) {
-    if ((l.kind !== "ECS" && l.kind !== "RDS") || l.stopShare === undefined) continue;
+    if (!isParkableKind(l.kind) || l.stopShare === undefined) continue;
     if (opts.stopped?.has(l.id)) continue;
     if (opts.kinds === "RDS" && l.kind !== "RDS") continue;
     if (opts.kinds === "not-RDS" && l.kind === "RDS") continue;

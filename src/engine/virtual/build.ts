@@ -115,7 +115,8 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod): Vir
   if (r.held) vr.note = r.held;
   else if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
   else if (p.note) vr.note = p.note;
-  if (r.kind === "ECS" || r.kind === "RDS") vr.stopShare = stopShareOf(costs, r.id, period);
+  // A node pool parked at 0 nodes bills nothing for nodes (the cluster's fee is the cluster's own record).
+  if (r.kind === "ECS" || r.kind === "RDS" || r.kind === "CCE") vr.stopShare = stopShareOf(costs, r.id, period);
   return vr;
 }
 

@@ -49,6 +49,7 @@ export function normaliseNodePool(np: CceNodePool, clusterId: string): CloudReso
     tags: parseKeyValueTags(np.spec?.nodeTemplate?.userTags),
     createdAt: np.metadata.creationTimestamp,
     clusterId,
+    ...(typeof np.status?.currentNode === "number" ? { nodeCount: np.status.currentNode } : {}),
     flavor: np.spec?.nodeTemplate?.flavor,
     // `nodeTemplate.billingMode`: 0 pay-per-use, 1 yearly/monthly.
     ...(Number(np.spec?.nodeTemplate?.billingMode ?? 0) === 1 ? { prepaid: true } : {}),

@@ -16,7 +16,7 @@
  *   the replay can report violations and double calls from the cloud's side, not the engine's.
  */
 import { dayStart, isoDay, addDays, DAY_MS } from "../../engine/period.ts";
-import type { CloudResource, CostRecord, InventorySource, IsoDate, ResourceActions, SafetyCopy } from "../../engine/types.ts";
+import type { ActionHooks, CloudResource, CostRecord, InventorySource, IsoDate, ParkedState, ResourceActions, SafetyCopy } from "../../engine/types.ts";
 import { COPY_COST_OF_STORAGE } from "../../engine/actions/copy-cost.ts";
 import type { ExecTerminator } from "../../engine/execution.ts";
 import { isStorageProduct } from "../../engine/virtual/tags.ts";
@@ -80,7 +80,7 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
   readonly calls: MutationRecord[] = [];
   readonly copies: ReplayCopy[] = [];
   /** The ladder's calls the executor, the resume tick and the schedules use. */
-  readonly actions: Pick<ResourceActions, "copy" | "listCopies" | "start">;
+  readonly actions: Pick<ResourceActions, "copy" | "listCopies" | "start" | "park" | "resume">;
   /** Leaf ids the replay's operator vetoed (`ECS_<id>`, …): a call to one is a violation. */
   readonly vetoedLeaves = new Set<string>();
   private readonly state = new Map<string, ResourceState>();
@@ -101,7 +101,13 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
   ) {
     this.tz = input.timeZone ?? "Europe/Berlin";
     for (const r of input.resources) this.state.set(r.id, { r: structuredClone(r), stops: [] });
-    this.actions = { copy: (r, name) => this.copy(r, name), listCopies: async (r) => this.copies.filter((c) => c.resourceId === r.id), start: (r) => this.start(r) };
+    this.actions = {
+      copy: (r, name) => this.copy(r, name),
+      listCopies: async (r) => this.copies.filter((c) => c.resourceId === r.id),
+      start: (r) => this.start(r),
+      park: (r, hooks) => this.park(r, hooks),
+      resume: (r) => this.start(r),
+    };
     this.billed = input.history.slice().sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     this.historyEnd = this.billed.reduce((m, c) => (c.date > m ? c.date : m), "0000-00-00");
     this.lastGenerated = this.historyEnd;
@@ -145,10 +151,25 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
     this.record("stop", r);
     const s = this.state.get(r.id);
     if (!s || s.deletedAt !== undefined) throw Object.assign(new Error(`${r.kind} ${r.id} not found`), { status: 404 });
-    if (r.kind !== "ECS" && r.kind !== "RDS") throw Object.assign(new Error(`${r.kind} cannot be stopped`), { status: 400 });
+    // A node pool "stops" by being scaled to 0 nodes (park below): its node products end like a server's compute.
+    if (r.kind !== "ECS" && r.kind !== "RDS" && r.kind !== "CCE") throw Object.assign(new Error(`${r.kind} cannot be stopped`), { status: 400 });
     const now = this.clock.now();
     if (this.stoppedAt(s, now)) throw Object.assign(new Error(`${r.kind} ${r.id} is already stopped`), { status: 409 });
     s.stops.push({ from: now, until: r.kind === "RDS" ? now + RDS_RESTART_MS : Infinity });
+  }
+
+  /** Park: a stop; a node pool reports the count it had first (the caller keeps it before the call, as with OTC). */
+  private async park(r: CloudResource, hooks?: ActionHooks): Promise<ParkedState> {
+    const now = this.clock.now();
+    const s = this.state.get(r.id);
+    const state: ParkedState = { kind: r.kind, id: r.id, parkedAt: now };
+    if (r.kind === "CCE" && s) {
+      state.formerNodeCount = this.view(s, now).nodeCount;
+      state.formerAutoscaling = { enable: false };
+      hooks?.onParked?.(state);
+    }
+    await this.stop(r);
+    return state;
   }
 
   /** Start a stopped server or database (resolves at once when it runs, like the provider's `start`). */
@@ -273,7 +294,8 @@ export class ReplayCloud implements InventorySource, ExecTerminator {
 
   private view(s: ResourceState, now: number): CloudResource {
     const r = { ...s.r, tags: { ...s.r.tags } };
-    if (this.stoppedAt(s, now)) r.status = r.kind === "RDS" ? "SHUTDOWN" : "SHUTOFF";
+    if (r.kind === "CCE") r.nodeCount = this.stoppedAt(s, now) ? 0 : (s.r.nodeCount ?? 1);
+    else if (this.stoppedAt(s, now)) r.status = r.kind === "RDS" ? "SHUTDOWN" : "SHUTOFF";
     if (r.kind === "EVS") r.status = (r.attachedServerIds ?? []).length > 0 ? "in-use" : "available";
     if (r.kind === "ECS") r.attachedVolumeIds = (r.attachedVolumeIds ?? []).filter((v) => this.state.get(v)?.deletedAt === undefined);
     return r;

@@ -74,12 +74,18 @@ interface ListResource {
   status?: string | null;
   prepaid?: boolean;
   tags: Record<string, string>;
+  /** The project and region it was listed in (ot3c ≥ the fleet release; meaningful when `project.fleet`). */
+  project?: string;
+  region?: string;
   members: ListResource[];
 }
 
 /** Leaf resources of a `list --output json` document, with server–volume attachments from its server groups. */
 export function resourcesFromList(json: string): CloudResource[] {
-  const doc = JSON.parse(json) as { resources?: ListResource[] };
+  const doc = JSON.parse(json) as { resources?: ListResource[]; project?: { fleet?: boolean } };
+  // A fleet's rows say where each resource lives, which scoped budgets (`budgets:` by project or region) need; a
+  // single project's rows all name the configured project, which the replay already assumes.
+  const fleet = doc.project?.fleet === true;
   if (!Array.isArray(doc.resources)) throw new Error("the inventory must be the JSON of `ot3c list --output json` (no `resources` array found)");
   const out = new Map<string, CloudResource>();
   const leaf = (r: ListResource): CloudResource | undefined => {
@@ -90,6 +96,8 @@ export function resourcesFromList(json: string): CloudResource[] {
     let res = out.get(id);
     if (!res) {
       res = { kind, id, name: r.name, status: r.status ?? (kind === "EVS" ? "available" : "ACTIVE"), tags: { ...r.tags }, ...(r.prepaid ? { prepaid: true } : {}) };
+      if (fleet && r.project) res.projectName = r.project;
+      if (fleet && r.region) res.region = r.region;
       out.set(id, res);
     }
     return res;

@@ -26,7 +26,7 @@ export function resourcesOfWorld(world: SimWorld): CloudResource[] {
     out.push({ kind: "EVS", id: v.id, name: v.name, status: v.status, tags: { ...v.tags }, createdAt: v.created, attachedServerIds: [...v.serverIds], ...(v.prepaid ? { prepaid: true } : {}) });
   }
   for (const p of world.nodePools.values()) {
-    out.push({ kind: "CCE", id: p.uid, name: p.name, status: "Active", tags: { ...p.tags }, clusterId: p.clusterUid, ...(p.prepaid ? { prepaid: true } : {}) });
+    out.push({ kind: "CCE", id: p.uid, name: p.name, status: "Active", tags: { ...p.tags }, clusterId: p.clusterUid, nodeCount: p.currentNode ?? p.initialNodeCount, ...(p.prepaid ? { prepaid: true } : {}) });
   }
   for (const r of world.rds.values()) {
     out.push({ kind: "RDS", id: r.id, name: r.name, status: r.status, tags: { ...r.tags }, createdAt: r.created, flavor: r.flavorRef, ...(r.prepaid ? { prepaid: true } : {}) });

@@ -11,7 +11,7 @@
  */
 import type { Store, StoredPlanItem } from "../store.ts";
 import type { Lease } from "./lease.ts";
-import { fenceRow, markExecEpoch } from "./sqlite.ts";
+import { fenceRow, markExecEpoch } from "./sql.ts";
 
 export class StaleLeaderError extends Error {
   override name = "StaleLeaderError";

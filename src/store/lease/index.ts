@@ -1,5 +1,5 @@
 /**
- * Exactly one engine acts for a project: the lease (lease.ts, SQL in sqlite.ts) elects a leader per project on
+ * Exactly one engine acts for a project: the lease (lease.ts, SQL in sql.ts, the same on SQLite and PostgreSQL) elects a leader per project on
  * the database's clock, and the fence (fence.ts) makes every executor write — the journal entry right before a
  * stop/delete call above all — a compare-and-set on the item's version and the leader's epoch.
  *
@@ -36,7 +36,7 @@ export interface ProjectLease extends ActingGate {
  * timeout plus a margin); the fence requires that much lease left, and it must be well below the lease time.
  */
 export function projectLease(store: Store, o: LeaseOptions & { callBudgetMs: number }): ProjectLease {
-  const lease = new Lease(store.path, o);
+  const lease = new Lease(store.target, o);
   if (o.callBudgetMs >= lease.ttlMs - lease.renewMs) {
     throw new Error(`lease time ${lease.ttlMs} ms is too short for calls of up to ${o.callBudgetMs} ms (needs > ${o.callBudgetMs + lease.renewMs} ms)`);
   }

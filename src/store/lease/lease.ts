@@ -3,10 +3,10 @@
  * connection, so a long engine step (a large sync, a slow API call) never delays the heartbeat, and a leader that
  * cannot renew stops acting on its own before the lease runs out.
  */
-import { Database } from "bun:sqlite";
 import { hostname } from "node:os";
+import { openDriver, type SqlDriver, type StateTarget } from "../driver/index.ts";
 import type { LeaseView } from "../../engine/types.ts";
-import { electOrRenew, readLease, releaseLease, type LeaseRow } from "./sqlite.ts";
+import { electOrRenew, readLease, releaseLease, type LeaseRow } from "./sql.ts";
 
 /** This host's name in holder ids; $OT3C_HOST_ID lets tests run "two hosts" on one machine. */
 export function hostId(env: Record<string, string | undefined> = process.env): string {
@@ -68,7 +68,7 @@ export class Lease {
   readonly holder: string;
   readonly ttlMs: number;
   readonly renewMs: number;
-  private readonly db: Database;
+  private readonly db: SqlDriver;
   private row?: LeaseRow;
   /** performance.now() when `row` was read, to age it without trusting the local wall clock. */
   private rowAt = 0;
@@ -76,17 +76,18 @@ export class Lease {
   private timer?: ReturnType<typeof setInterval>;
   private closed = false;
 
+  /** `target`: the store's (`store.target`); a plain path is a SQLite file. */
   constructor(
-    dbPath: string,
+    target: StateTarget | string,
     private readonly o: LeaseOptions,
   ) {
     this.name = o.name;
     this.ttlMs = o.ttlMs ?? leaseMsFromEnv();
     this.renewMs = o.renewMs ?? Math.max(200, Math.floor(this.ttlMs / 6));
     this.holder = o.holder ?? `${process.pid}@${hostId()}/${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`;
-    // Its own connection: the heartbeat must not queue behind the engine's statements.
-    this.db = new Database(dbPath);
-    this.db.exec("PRAGMA busy_timeout = 2000");
+    // Its own connection: the heartbeat must not queue behind the engine's statements. A renewal that cannot get
+    // an answer in time fails (and is retried at the next tick) rather than blocking the process.
+    this.db = openDriver(typeof target === "string" ? { kind: "sqlite", path: target } : target, { timeoutMs: Math.max(500, Math.min(2000, this.renewMs)), application: "ot3c lease" });
   }
 
   /** One election/renewal attempt; never throws (a database error means "not leader until the next success"). */
@@ -95,13 +96,17 @@ export class Lease {
     const before = performance.now();
     let row: LeaseRow | undefined;
     try {
-      row = electOrRenew(this.db, this.name, this.holder, this.ttlMs);
+      // In a write transaction: on PostgreSQL it waits for an executor's compare-and-set in flight (as SQLite's
+      // single writer does), so a takeover can never slip between that check and its commit.
+      row = this.db.tx(() => electOrRenew(this.db, this.name, this.holder, this.ttlMs));
       if (!row) {
         const current = readLease(this.db, this.name);
         if (current && deadLocalHolder(current.holder)) {
           this.o.log?.("warn", `lease ${this.name}: holder ${displayHolder(current.holder)} is gone (process not running); taking over`);
-          releaseLease(this.db, this.name, current.holder);
-          row = electOrRenew(this.db, this.name, this.holder, this.ttlMs);
+          row = this.db.tx(() => {
+            releaseLease(this.db, this.name, current.holder);
+            return electOrRenew(this.db, this.name, this.holder, this.ttlMs);
+          });
         }
       }
       const mine = !!row;
@@ -113,6 +118,8 @@ export class Lease {
       // A busy or unreachable database: keep the last row, which ages on the monotonic clock — a leader stops acting
       // when it runs out (isLeader), without flapping its role on one failed attempt.
       this.o.log?.("warn", `lease ${this.name}: election/renewal failed; the last renewal holds until it runs out`, { error: String((err as Error)?.message ?? err) });
+      // Once it has run out, say so (metrics, TUI, logs): this process no longer leads until a renewal succeeds.
+      if (this.leader && this.remainingMs() === 0) this.setLeader(false);
     }
     return this.view();
   }
@@ -121,7 +128,12 @@ export class Lease {
     if (now === this.leader) return;
     const previous = this.row;
     this.leader = now;
-    this.o.onRoleChange?.(this.view(), previous);
+    try {
+      this.o.onRoleChange?.(this.view(), previous);
+    } catch (err) {
+      // An observer that fails (its audit write hit a database that is just coming back) changes nothing here.
+      this.o.log?.("warn", `lease ${this.name}: role change not fully recorded`, { error: String((err as Error)?.message ?? err) });
+    }
   }
 
   /** Starts the heartbeat (first attempt at once). */
@@ -165,7 +177,7 @@ export class Lease {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     try {
-      releaseLease(this.db, this.name, this.holder);
+      this.db.tx(() => releaseLease(this.db, this.name, this.holder));
     } catch {
       // the lease then simply runs out
     }

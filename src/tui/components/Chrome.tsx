@@ -7,7 +7,7 @@ import type { Token } from "../theme.ts";
 import { wrapText } from "../format.ts";
 
 /** Short tab titles for narrow terminals (the pending count is never dropped). */
-const SHORT_TITLES: Record<ViewId, string> = { overview: "Over", resources: "Res", pending: "Pend", chargeback: "CB", events: "Ev" };
+const SHORT_TITLES: Record<ViewId, string> = { overview: "Over", resources: "Res", pending: "Pend", chargeback: "CB", events: "Ev", parked: "Park" };
 
 export const Tabs = memo(function Tabs({ view, pendingCount, width }: { view: ViewId; pendingCount: number; width: number }) {
   const segs: Seg[] = [];

@@ -13,6 +13,7 @@ import { Resources } from "../views/Resources.tsx";
 import { Pending } from "../views/Pending.tsx";
 import { Chargeback } from "../views/Chargeback.tsx";
 import { Events } from "../views/Events.tsx";
+import { Parked } from "../views/Parked.tsx";
 
 export interface ViewBodyProps {
   view: ViewId;
@@ -51,6 +52,8 @@ export function viewBody(p: ViewBodyProps): ReactNode {
           filter={filters.pending}
         />
       );
+    case "parked":
+      return <Parked parking={snap.parking} rows={data.parked} cursor={p.cursor("parked")} width={w} height={h} timeZone={tz} locked={p.locked} filter={filters.parked} now={snap.at} />;
     case "chargeback":
       return <Chargeback cb={snap.chargeback} cursor={p.cursor("chargeback")} width={w} height={h} filter={filters.chargeback} />;
     default:

@@ -4,6 +4,7 @@
  * the plan items serving it, and its figures in place of the whole budget. The views render that snapshot as they
  * render any other; the Resources tree groups roots by project when there are several (`groupByProject`).
  */
+import { snapshotPlacer } from "../../format/project.ts";
 import { ALL, unitIn, type HomeProject } from "../../engine/budgets/index.ts";
 import type { BudgetScopeState, BudgetSummary, EngineSnapshot, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
 
@@ -19,15 +20,10 @@ function homeOf(snap: EngineSnapshot): HomeProject {
   return { id: snap.project.id, name: snap.project.name, region: snap.project.region };
 }
 
-/** The project a root is shown under: its first leaf's (a ghost: its cost record's), else the snapshot's. */
-export function projectOfUnit(u: ResourceUnit, fallback: string): string {
-  if (u.members.length > 0) return projectOfUnit(u.members[0]!, fallback);
-  return u.resource?.projectName ?? u.resource?.projectId ?? u.costProject?.name ?? u.costProject?.id ?? fallback;
-}
 
 export function projectsOf(snap: EngineSnapshot): string[] {
-  const home = snap.project.name || snap.project.id || "project";
-  return [...new Set(snap.resources.map((r) => projectOfUnit(r, home)))].sort();
+  const place = snapshotPlacer(snap);
+  return [...new Set(snap.resources.map((r) => place(r).project))].sort();
 }
 
 /** Every scope the selector steps through: `all`, the named budgets, then the projects (when several). */
@@ -64,7 +60,8 @@ export function scopedSnapshot(snap: EngineSnapshot, choice: ScopeChoice | undef
     return { ...snap, resources, plan, ...(snap.budget ? { budget: scopeBudget(snap.budget, state) } : {}), scopeView: { ...c, state } };
   }
   const fallback = snap.project.name || snap.project.id || "project";
-  const resources = snap.resources.filter((r) => projectOfUnit(r, fallback) === c.name);
+  const place = snapshotPlacer(snap);
+  const resources = snap.resources.filter((r) => place(r).project === c.name);
   const ids = new Set(resources.map((r) => r.id));
   const plan = snap.plan.filter((i) => ids.has(i.vrId) || (i.resources ?? []).some((r) => (r.projectName ?? r.projectId ?? fallback) === c.name));
   return { ...snap, resources, plan, ...(snap.budget ? { budget: projectBudget(snap.budget, resources, snap.forecasts) } : {}), scopeView: c };
@@ -117,9 +114,9 @@ function projectBudget(whole: BudgetSummary, roots: ResourceUnit[], forecasts: R
 export function groupByProject(snap: EngineSnapshot): EngineSnapshot {
   const projects = projectsOf(snap);
   if (projects.length < 2) return snap;
-  const fallback = snap.project.name || snap.project.id || "project";
+  const place = snapshotPlacer(snap);
   const by = new Map<string, ResourceUnit[]>(projects.map((p) => [p, []]));
-  for (const r of snap.resources) by.get(projectOfUnit(r, fallback))!.push(r);
+  for (const r of snap.resources) by.get(place(r).project)!.push(r);
   const forecasts: Record<string, ForecastSummary> = { ...snap.forecasts };
   const resources: ResourceUnit[] = [];
   for (const [name, members] of by) {

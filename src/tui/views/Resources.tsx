@@ -6,7 +6,6 @@ import { memo, useMemo } from "react";
 import { Box } from "ink";
 import type { TreeRow, SortOrder } from "../tree.ts";
 import { amount, cell } from "../format.ts";
-import { unitPrioLabel } from "../../format/index.ts";
 import { planStateLook, type Theme } from "../theme.ts";
 import { Line, Plain, useTheme, windowStart, type Seg } from "../components/Line.tsx";
 
@@ -38,7 +37,7 @@ export function treeLayout(width: number, prioWidth = 5): TreeLayout {
 /** Widest prio label among the rows, so the column shows every prio (or "untagged") whole. */
 export function prioWidth(rows: TreeRow[]): number {
   let max = 0;
-  for (const r of rows) max = Math.max(max, unitPrioLabel(r.vr).length);
+  for (const r of rows) if (r.prioLabel.length > max) max = r.prioLabel.length;
   return max;
 }
 
@@ -52,7 +51,7 @@ function rowSegs(row: TreeRow, selected: boolean, l: TreeLayout, theme: Theme): 
     (l.id ? `${cell(lead + row.vr.id, l.id, "left", g.ellipsis)} ` : "") +
     `${cell(row.vr.kind, l.type)} ` +
     `${cell((l.id ? "" : lead) + (row.vr.name || row.vr.id), l.name, "left", g.ellipsis)} ` +
-    `${cell(unitPrioLabel(row.vr), l.prio, "right")} ` +
+    `${cell(row.prioLabel, l.prio, "right")} ` +
     (l.owner ? `${cell(row.vr.owner ?? "-", l.owner, "left", g.ellipsis)} ` : "") +
     (l.cost ? `${cell(amount(row.cost), l.cost, "right")} ` : "") +
     `${cell(amount(row.forecast), l.forecast, "right")} `;

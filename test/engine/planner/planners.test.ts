@@ -186,11 +186,12 @@ describe("optimal", () => {
 });
 
 describe("stop savings", () => {
-  test("a group with a node pool cannot be stopped; servers, databases and volumes can", async () => {
+  test("servers, databases, node pools (scaled to 0) and their volumes can be stopped; volumes alone cannot", async () => {
     const { canStop } = await import("../../../src/engine/planner/index.ts");
     const srv = leaf("ECS_s", "ECS", 5, { stopShare: 1 });
     expect(canStop(leaf("G1", "GROUP", 5, { members: [srv, leaf("EVS_v", "EVS", 5)] }))).toBe(true);
-    expect(canStop(leaf("G2", "GROUP", 5, { members: [srv, leaf("CCE_n", "CCE", 5)] }))).toBe(false);
+    expect(canStop(leaf("G2", "GROUP", 5, { members: [srv, leaf("CCE_n", "CCE", 5)] }))).toBe(true);
+    expect(canStop(leaf("CCE_n0", "CCE", 5, { stopShare: 1 }))).toBe(true);
     expect(canStop(leaf("G3", "GROUP", 5, { members: [leaf("EVS_a", "EVS", 5), leaf("EVS_b", "EVS", 5)] }))).toBe(false);
     expect(canStop(leaf("EVS_x", "EVS", 5))).toBe(false);
     expect(canStop(leaf("ECS_nostop", "ECS", 5))).toBe(false); // no stopShare known

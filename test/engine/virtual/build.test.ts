@@ -269,7 +269,8 @@ describe("buildVirtualResources", () => {
     });
     expect(roots.map((r) => r.id)).toEqual(["CCE_np1", "RDS_db1"]);
     expect(roots[1].stopShare).toBeCloseTo(0.75, 10);
-    expect(roots[0].stopShare).toBeUndefined();
+    // A node pool's node products are what a park (0 nodes) ends; without records, all of its cost.
+    expect(roots[0].stopShare).toBe(1);
     expect(computeShare([])).toBe(1);
   });
 

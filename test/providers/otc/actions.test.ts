@@ -81,6 +81,24 @@ describe("park and resume", () => {
     await expect(a.park(pool!)).rejects.toThrow(/scaling of node pool .* failed: quota of the cluster reached/);
   });
 
+  test("CCE: scaling is done at the count with a blank or Synchronized phase (both documented); SoldOut fails", async () => {
+    const { world, sim, provider } = setup({ clusters: 1, poolsPerCluster: 1 });
+    const [pool] = await byKind(provider, "CCE");
+    const np = world.nodePools.get(pool!.id)! as unknown as { phase: string; currentNode?: number };
+    const { scaleState } = await import("../../../src/providers/otc/actions/cce.ts");
+    const { HttpClient } = await import("../../../src/providers/http.ts");
+    const { createSigner } = await import("../../../src/providers/otc/signer.ts");
+    const c = new HttpClient({ endpoint: "test.cce", baseURL: sim.baseUrl, retries: 0, sign: createSigner({ accessKey: world.credentials.accessKey, secretKey: world.credentials.secretKey }) });
+    const state = () => scaleState(c, world.projectId, pool!.clusterId!, pool!.id, 0);
+    np.currentNode = 0;
+    np.phase = "Synchronized";
+    expect(await state()).toEqual({ done: true, ok: true });
+    np.phase = "Synchronizing";
+    expect(await state()).toEqual({ done: false });
+    np.phase = "SoldOut";
+    expect(await state()).toMatchObject({ done: true, ok: false, reason: expect.stringContaining("sold out") });
+  });
+
   test("RDS: park stops (a job), resume starts (a job); a yearly/monthly instance is refused by the cloud", async () => {
     const { world, provider, a } = setup({ rds: 2 });
     const [db, other] = (await byKind(provider, "RDS")).filter((r) => world.rds.get(r.id)!.datastore !== "SQLServer");

@@ -59,13 +59,17 @@ export async function scaleNodePool(
   });
 }
 
-/** Scaling progress: done when the pool has `count` nodes and no phase; phase Error or a vanished pool = failed. */
+/**
+ * Scaling progress: done when the pool has `count` nodes and a settled phase (blank = normal, or `Synchronized`, as
+ * the API reference lists them); `Error`, `SoldOut` (no capacity for the nodes) or a vanished pool = failed.
+ */
 export async function scaleState(cce: HttpClient, projectId: string, clusterId: string, id: string, count: number): Promise<JobState> {
   const np = await getNodePool(cce, projectId, clusterId, id);
   if (!np) return { done: true, ok: false, reason: `node pool ${id} no longer exists` };
   const phase = np.status?.phase ?? "";
   if (phase === "Error") return { done: true, ok: false, reason: np.status?.message || "node pool scaling failed (phase Error)" };
-  if (phase === "" && np.status?.currentNode === count) return { done: true, ok: true };
+  if (phase === "SoldOut") return { done: true, ok: false, reason: np.status?.message || "node pool scaling failed: nodes sold out (no capacity)" };
+  if ((phase === "" || phase === "Synchronized") && np.status?.currentNode === count) return { done: true, ok: true };
   // Right after the PUT the pool may still show its old count with no phase (the scaling has not started), so a
   // count that differs is "not yet", never "failed"; a pool held elsewhere (autoscaler) ends in the poll timeout.
   return { done: false };

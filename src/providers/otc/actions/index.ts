@@ -70,9 +70,12 @@ export class OtcResourceActions implements ResourceActions {
           const pool = await readPool(c.cce, c.projectId, cluster, id);
           const formerNodeCount = pool.status?.currentNode ?? pool.spec?.initialNodeCount ?? 0;
           const formerAutoscaling = pool.spec?.autoscaling ?? { enable: false };
+          const state = { kind: "CCE" as const, id, parkedAt: this.now(), formerNodeCount, formerAutoscaling };
+          // Kept by the caller before the call: a crash mid-scaling must not lose the count to come back to.
+          hooks?.onParked?.(state);
           await scaleNodePool(c.cce, c.projectId, cluster, pool, 0, { ...formerAutoscaling, enable: false });
           await pollJob(`scaling of node pool ${id} to 0`, c.cce.endpoint, () => scaleState(c.cce, c.projectId, cluster, id, 0), this.jobs);
-          return { kind: "CCE" as const, id, parkedAt: this.now(), formerNodeCount, formerAutoscaling };
+          return state;
         });
       }
       case "EVS":

@@ -1,6 +1,7 @@
 /**
- * The lease's SQL on SQLite. Time is the database's clock (`DB_NOW`), never the caller's: on one host every
- * process reads the same clock, and no process can extend a lease by having its own clock run slow.
+ * The lease's SQL, the same on SQLite and PostgreSQL (src/store/pg/dialect.ts translates it). Time is the
+ * database's clock (`DB_NOW`), never the caller's: every process, on every host, reads the same clock, and no
+ * process can extend a lease by having its own clock run slow.
  *
  * Election and renewal are one statement, as River does it (`INSERT … ON CONFLICT … WHERE expires_at < now`):
  * - no row → insert, epoch 1;
@@ -8,10 +9,9 @@
  * - an expired row (anyone's, ours included) → take it over, epoch + 1;
  * - someone else's unexpired row → no row changes, and we are a follower.
  */
-import type { Database } from "bun:sqlite";
+import { DB_NOW, type SqlDriver } from "../driver/index.ts";
 
-/** Milliseconds since the epoch on the database's clock. */
-export const DB_NOW = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+export { DB_NOW };
 
 export interface LeaseRow {
   holder: string;
@@ -21,7 +21,7 @@ export interface LeaseRow {
   dbNow: number;
 }
 
-export function electOrRenew(db: Database, name: string, holder: string, ttlMs: number): LeaseRow | undefined {
+export function electOrRenew(db: SqlDriver, name: string, holder: string, ttlMs: number): LeaseRow | undefined {
   const row = db
     .query(
       `INSERT INTO leases(name, holder, epoch, acquired_at, expires_at) VALUES (?1, ?2, 1, ${DB_NOW}, ${DB_NOW} + ?3)
@@ -37,13 +37,13 @@ export function electOrRenew(db: Database, name: string, holder: string, ttlMs: 
   return row ?? undefined;
 }
 
-export function readLease(db: Database, name: string): LeaseRow | undefined {
+export function readLease(db: SqlDriver, name: string): LeaseRow | undefined {
   const row = db.query(`SELECT holder, epoch, expires_at AS expiresAt, ${DB_NOW} AS dbNow FROM leases WHERE name = ?`).get(name) as LeaseRow | null;
   return row ?? undefined;
 }
 
 /** Clean shutdown: our lease ends now, so a follower takes over at its next attempt instead of after the TTL. */
-export function releaseLease(db: Database, name: string, holder: string): void {
+export function releaseLease(db: SqlDriver, name: string, holder: string): void {
   db.query(`UPDATE leases SET expires_at = ${DB_NOW} WHERE name = ? AND holder = ? AND expires_at > ${DB_NOW}`).run(name, holder);
 }
 
@@ -55,7 +55,7 @@ export interface FenceRow {
 }
 
 /** What the compare-and-set compares, read inside the caller's write transaction. */
-export function fenceRow(db: Database, itemId: string, leaseName: string): FenceRow | undefined {
+export function fenceRow(db: SqlDriver, itemId: string, leaseName: string): FenceRow | undefined {
   const row = db
     .query(
       `SELECT p.version AS version, l.epoch AS epoch, l.holder AS holder, l.expires_at - ${DB_NOW} AS remainingMs
@@ -65,6 +65,6 @@ export function fenceRow(db: Database, itemId: string, leaseName: string): Fence
   return row ?? undefined;
 }
 
-export function markExecEpoch(db: Database, itemId: string, epoch: number): void {
+export function markExecEpoch(db: SqlDriver, itemId: string, epoch: number): void {
   db.query("UPDATE plan_items SET exec_epoch = ? WHERE id = ?").run(epoch, itemId);
 }
