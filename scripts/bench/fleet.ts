@@ -74,7 +74,7 @@ async function* linesOf(stream: ReadableStream<Uint8Array>) {
 if (process.argv[2] === "--serve") {
   const n = Number(process.argv[3]);
   const t0 = performance.now();
-  const fleet = generateFleet(largeFleet(n, NOW));
+  const fleet = generateFleet({ ...largeFleet(n, NOW), compactCosts: true });
   const generateSeconds = (performance.now() - t0) / 1000;
   const sim = startFleetSim(fleet);
   const info: ServeInfo = {
@@ -82,7 +82,7 @@ if (process.argv[2] === "--serve") {
     projects: fleet.projects.map((w) => ({ servers: w.servers.size, volumes: w.volumes.size, clusters: w.clusters.size, rds: w.rds.size })),
     regions: Object.keys(sim.urls).length,
     resources: fleet.projects.reduce((s, w) => s + w.servers.size + w.volumes.size + w.nodePools.size + w.rds.size, 0),
-    records: fleet.projects.reduce((s, w) => s + w.costs.length, 0),
+    records: fleet.costTables!.reduce((s, t) => s + t.length, 0),
     generateSeconds,
     rssMB: mb(process.memoryUsage().rss),
   };

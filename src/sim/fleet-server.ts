@@ -7,7 +7,7 @@
 import { dashboardSimRoutes, type DashboardSimStats } from "./dashboard/index.ts";
 import { FaultInjector, NO_FAULTS } from "./faults.ts";
 import { fleetOtcRoutes, type FleetSimHandler, type FleetSimOptions } from "./otc/fleet.ts";
-import { fleetCosts, type SimFleet } from "./scenario/fleet.ts";
+import { contractCosts, type SimFleet } from "./scenario/fleet.ts";
 import type { FaultProfile, SimWorld } from "./world.ts";
 import { OWNER_HANDLES } from "./scenario/catalog.ts";
 
@@ -29,8 +29,8 @@ export function startFleetSim(fleet: SimFleet, options: { faults?: FaultProfile;
   const regions = [...new Set(fleet.projects.map((w) => w.region))];
   const dashboardStats: DashboardSimStats = { requests: 0, lines: 0 };
   // One dashboard for the contract: a world whose records are every project's.
-  const contract: SimWorld = { ...fleet.projects[0]!, costs: fleetCosts(fleet) };
-  const dashboard = dashboardSimRoutes(contract, faults, dashboardStats);
+  const contract: SimWorld = { ...fleet.projects[0]!, costs: [] };
+  const dashboard = dashboardSimRoutes(contract, faults, dashboardStats, contractCosts(fleet));
   const otc: Record<string, FleetSimHandler> = {};
   const servers: Array<ReturnType<typeof Bun.serve>> = [];
   const urls: Record<string, string> = {};

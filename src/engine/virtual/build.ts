@@ -73,29 +73,30 @@ export function sumDailies(lists: DailyCost[][]): DailyCost[] {
 
 /**
  * The share a stop ends (`computeShare`), from this period's records, or from all history when the period has
- * none yet (e.g. on its first day). Sums in record order, as `computeShare` does, without copying the records.
+ * none yet (e.g. on its first day). From the per-day sums (columns.ts), added day by day in date order.
  */
-function stopShareOf(costs: CostIndex, resourceId: string, period: BillingPeriod, storage: (product: string) => boolean): number {
+function stopShareOf(costs: CostIndex, resourceId: string, period: BillingPeriod): number {
   let inPeriod = 0;
   let periodTotal = 0;
   let periodStorage = 0;
   let allTotal = 0;
   let allStorage = 0;
-  costs.forEach(resourceId, (c) => {
-    const isStorage = storage(c.product);
+  let records = 0;
+  costs.forEachDay(resourceId, (c) => {
+    records += c.records;
     allTotal += c.amount;
-    if (isStorage) allStorage += c.amount;
+    allStorage += c.storage;
     if (c.date >= period.startDate && c.date < period.endDate) {
-      inPeriod++;
+      inPeriod += c.records;
       periodTotal += c.amount;
-      if (isStorage) periodStorage += c.amount;
+      periodStorage += c.storage;
     }
   });
-  if (costs.count(resourceId) === 0) return 1;
+  if (records === 0) return 1;
   return inPeriod > 0 ? shareFromTotals(periodTotal, periodStorage) : shareFromTotals(allTotal, allStorage);
 }
 
-function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, storage: (product: string) => boolean): VirtualResource {
+function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod): VirtualResource {
   const p = parsePrio(r.tags);
   const vr: VirtualResource = {
     id: `${r.kind}_${r.id}`,
@@ -115,7 +116,7 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod, stor
   else if (r.prepaid) vr.note = "prepaid (monthly/yearly package): OTC refuses to delete it and stopping saves nothing; its spend is baseline";
   else if (p.note) vr.note = p.note;
   // A node pool parked at 0 nodes bills nothing for nodes (the cluster's fee is the cluster's own record).
-  if (r.kind === "ECS" || r.kind === "RDS" || r.kind === "CCE") vr.stopShare = stopShareOf(costs, r.id, period, storage);
+  if (r.kind === "ECS" || r.kind === "RDS" || r.kind === "CCE") vr.stopShare = stopShareOf(costs, r.id, period);
   return vr;
 }
 
@@ -215,12 +216,6 @@ export function compareRoots(a: VirtualResource, b: VirtualResource): number {
 export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   const { period, instance } = input;
   const costs = new CostIndex(input.costs);
-  const storageByProduct = new Map<string, boolean>();
-  const storage = (product: string): boolean => {
-    let hit = storageByProduct.get(product);
-    if (hit === undefined) storageByProduct.set(product, (hit = isStorageProduct(product)));
-    return hit;
-  };
 
   const known = new Set<string>();
   const included: CloudResource[] = [];
@@ -228,7 +223,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   for (const r of input.resources) {
     known.add(r.id);
     if (instance !== undefined && r.tags[TAG_INSTANCE] !== instance) {
-      const leaf = leafFor(r, costs, period, storage);
+      const leaf = leafFor(r, costs, period);
       leaf.managed = false;
       leaf.prio = 0;
       leaf.note = `ot3c_instance ${JSON.stringify(r.tags[TAG_INSTANCE] ?? "")} is not this instance (${instance}): excluded, its spend is baseline`;
@@ -239,7 +234,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   }
 
   // Leaves, in a deterministic order (by kind and id) so that ids and grouping never depend on API order.
-  const leaves = included.map((r) => leafFor(r, costs, period, storage));
+  const leaves = included.map((r) => leafFor(r, costs, period));
   leaves.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const evsByVolumeId = new Map<string, VirtualResource>();
   for (const l of leaves) if (l.kind === "EVS") evsByVolumeId.set(l.resource!.id, l);
@@ -304,13 +299,14 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
   // comes from its first record of the period (or its latest record).
   for (const rid of costs.resourceIds) {
     if (known.has(rid)) continue;
-    // Copies, not the views: with columns `forEach` reuses one object.
+    // Per day the smallest product name of its records: the first such day is the period's first record by (date,
+    // product), the last in the recent window its latest. Copies, not the cell: `forEachDay` reuses one object.
     let first: { date: IsoDate; product: string } | undefined;
     let latest: { date: IsoDate; product: string } | undefined;
-    costs.forEach(rid, (c) => {
-      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate && (!latest || c.date > latest.date || (c.date === latest.date && c.product < latest.product))) latest = { date: c.date, product: c.product };
+    costs.forEachDay(rid, (c) => {
+      if (input.recentFrom !== undefined && c.date >= input.recentFrom && c.date < period.endDate) latest = { date: c.date, product: c.product };
       if (c.date < period.startDate || c.date >= period.endDate) return;
-      if (!first || c.date < first.date || (c.date === first.date && c.product < first.product)) first = { date: c.date, product: c.product };
+      first ??= { date: c.date, product: c.product };
     });
     first ??= latest;
     if (!first) continue;

@@ -7,17 +7,11 @@
  * made are the `DailyCost` entries returned.
  *
  * Sums add amounts in the same order as a plain per-record loop (0 + a₁ + a₂ …, records in input order, series in
- * the order given), so every figure is bit-for-bit what summing through a Map gave.
+ * the order given), so every figure is bit-for-bit what summing through a Map gave. The records themselves are
+ * summed per resource and day as they arrive (columns.ts); `CostIndex` reads those sums.
  */
 import type { CostRecord, DailyCost, IsoDate } from "../types.ts";
-import { CostColumns, costRows, type CostInput, type CostRows } from "./columns.ts";
-
-/** What `CostIndex.forEach` hands out: valid during the call only (columns reuse one cursor object). */
-export interface CostRowView {
-  readonly date: IsoDate;
-  readonly product: string;
-  readonly amount: number;
-}
+import { CostColumns, type CostInput, type DayCell } from "./columns.ts";
 
 function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -83,115 +77,47 @@ export class DayAccumulator {
 }
 
 /**
- * The cost records grouped by resource id (input order kept inside each resource), as index arrays into the
- * records, plus each record's day rank for a `DayAccumulator` over all their dates.
+ * The costs per resource and day (columns.ts), with a `DayAccumulator` over all their dates for group sums. An array
+ * of records is summed into columns first, the same way a stream is, so both inputs give the same figures.
  */
 export class CostIndex {
   readonly days: DayAccumulator;
   /** Resource ids in order of their first record. */
-  readonly resourceIds: string[] = [];
-  private readonly slotOf = new Map<string, number>();
-  /** Record indices grouped by resource: those of resource slot s are `order[start[s]] … order[start[s+1]-1]`. */
-  private readonly order: Int32Array;
-  private readonly start: Int32Array;
-  private readonly dayRank: Int32Array;
-
-  private readonly rows: CostRows;
-  private readonly records?: readonly CostRowView[];
+  readonly resourceIds: string[];
+  private readonly columns: CostColumns;
+  private readonly dayOrder: number[];
 
   constructor(costs: CostInput) {
-    const records = costRows(costs);
-    this.rows = records;
-    if (!(costs instanceof CostColumns)) this.records = costs;
-    const n = records.length;
-    const slot = new Int32Array(n);
-    const firstSeenDay = new Map<IsoDate, number>();
-    const daySeen = new Int32Array(n);
-    const counts: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const rid = records.resourceIdAt(i);
-      let s = this.slotOf.get(rid);
-      if (s === undefined) {
-        s = this.resourceIds.length;
-        this.slotOf.set(rid, s);
-        this.resourceIds.push(rid);
-        counts.push(0);
-      }
-      slot[i] = s;
-      counts[s]++;
-      const date = records.dateAt(i);
-      let d = firstSeenDay.get(date);
-      if (d === undefined) {
-        d = firstSeenDay.size;
-        firstSeenDay.set(date, d);
-      }
-      daySeen[i] = d;
-    }
-    // Day ranks: first-seen number → position among the distinct dates sorted.
-    const dates = [...firstSeenDay.keys()].sort(byString);
-    this.days = new DayAccumulator(dates);
-    const rankOfSeen = new Int32Array(firstSeenDay.size);
-    for (const [date, seen] of firstSeenDay) rankOfSeen[seen] = this.days.rank.get(date)!;
-    this.dayRank = daySeen;
-    for (let i = 0; i < n; i++) this.dayRank[i] = rankOfSeen[daySeen[i]];
-    // Counting sort by resource slot (stable: records keep their input order within a resource).
-    this.start = new Int32Array(counts.length + 1);
-    for (let s = 0; s < counts.length; s++) this.start[s + 1] = this.start[s] + counts[s];
-    const next = this.start.slice(0, counts.length);
-    this.order = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.order[next[slot[i]]++] = i;
+    this.columns = costs instanceof CostColumns ? costs : CostColumns.of(costs);
+    this.resourceIds = this.columns.resourceIds();
+    this.dayOrder = this.columns.sortedDays();
+    this.days = new DayAccumulator(this.dayOrder.map((d) => this.columns.dateOf(d)));
   }
 
   has(resourceId: string): boolean {
-    return this.slotOf.has(resourceId);
+    return this.columns.count(resourceId) > 0;
   }
 
   /** Number of records of a resource. */
   count(resourceId: string): number {
-    const s = this.slotOf.get(resourceId);
-    return s === undefined ? 0 : this.start[s + 1] - this.start[s];
+    return this.columns.count(resourceId);
   }
 
   /** The project and region the resource's first record names (for a ghost's budgets, engine/budgets). */
   placeOf(resourceId: string): Pick<CostRecord, "projectId" | "projectName" | "region"> | undefined {
-    const s = this.slotOf.get(resourceId);
-    if (s === undefined || this.start[s] === this.start[s + 1]) return undefined;
-    const i = this.order[this.start[s]];
-    const r = this.records ? (this.records[i] as Partial<CostRecord>) : (this.rows as Partial<{ record(i: number): CostRecord }>).record?.(i);
-    return r ? { projectId: r.projectId, projectName: r.projectName, region: r.region } : undefined;
+    const p = this.columns.placeOfFirst(resourceId);
+    return p ? { projectId: p.projectId, projectName: p.projectName, region: p.region } : undefined;
   }
 
-  /**
-   * Calls `fn` with each record of the resource, in input order. With columns the view is one reused object:
-   * copy what you keep.
-   */
-  forEach(resourceId: string, fn: (record: CostRowView) => void): void {
-    const s = this.slotOf.get(resourceId);
-    if (s === undefined) return;
-    if (this.records) {
-      for (let j = this.start[s]; j < this.start[s + 1]; j++) fn(this.records[this.order[j]]);
-      return;
-    }
-    const rows = this.rows;
-    const view = { date: "", product: "", amount: 0 };
-    for (let j = this.start[s]; j < this.start[s + 1]; j++) {
-      const i = this.order[j];
-      view.date = rows.dateAt(i);
-      view.product = rows.productAt(i);
-      view.amount = rows.amountAt(i);
-      fn(view);
-    }
+  /** Calls `fn` with each day the resource has records on, ascending (one reused object: copy what you keep). */
+  forEachDay(resourceId: string, fn: (cell: DayCell) => void): void {
+    this.columns.forEachDay(resourceId, this.dayOrder, fn);
   }
 
   /** The resource's cost per day, summed over products, ascending (`[]` without records). */
   daily(resourceId: string): DailyCost[] {
-    const s = this.slotOf.get(resourceId);
-    if (s === undefined) return [];
-    const acc = this.days;
-    for (let j = this.start[s]; j < this.start[s + 1]; j++) {
-      const i = this.order[j];
-      acc.addAt(this.dayRank[i], this.rows.amountAt(i));
-    }
-    return acc.take();
+    const out: DailyCost[] = [];
+    this.columns.forEachDay(resourceId, this.dayOrder, (c) => out.push({ date: c.date, amount: c.amount }));
+    return out;
   }
 }

@@ -9,7 +9,7 @@ export {
   type BuildInput,
   type VirtualInventory,
 } from "./build.ts";
-export { CostColumns, costDates, costRows, type CostInput, type CostRows } from "./columns.ts";
+export { CostColumns, costDates, type CostInput, type DayCell } from "./columns.ts";
 export {
   MAX_PRIO,
   TAG_GROUP,

@@ -9,8 +9,9 @@
  */
 import type { SimCostRecord, SimWorld } from "../world.ts";
 import type { FaultInjector } from "../faults.ts";
-import { QueryError, lowerBound, parseV1Query, parseV2Query, type CostQuery } from "./query.ts";
+import { QueryError, parseV1Query, parseV2Query, type CostQuery } from "./query.ts";
 import { RecordWriter } from "./records.ts";
+import { CostTable, arraySource, type CostSource } from "./table.ts";
 
 export const NDJSON_BATCH = 1000;
 
@@ -28,7 +29,12 @@ export interface DashboardSimStats {
 
 export type SimRoute = (req: Request, url: URL) => Promise<Response | undefined>;
 
-export function dashboardSimRoutes(world: SimWorld, faults?: FaultInjector, stats?: DashboardSimStats): SimRoute {
+/**
+ * `costs`: where the records come from when not `world.costs` (a fleet's `CostTable`, table.ts); read on every
+ * request, so records a world accrues later are served too.
+ */
+export function dashboardSimRoutes(world: SimWorld, faults?: FaultInjector, stats?: DashboardSimStats, costs?: CostSource): SimRoute {
+  const source = (): CostSource => costs ?? arraySource(world.costs);
   return async (req, url) => {
     const path = url.pathname;
     if (HEALTH.test(path)) return Response.json({ status: "ok" });
@@ -44,9 +50,9 @@ export function dashboardSimRoutes(world: SimWorld, faults?: FaultInjector, stat
     const auth = checkBearer(req, world);
     if (auth) return auth;
     try {
-      if (kind === "v1") return v1Response(world, url.searchParams, decision.truncate === true);
+      if (kind === "v1") return v1Response(world, source(), url.searchParams, decision.truncate === true);
       const query = parseV2Query(url.searchParams, world, kind === "hourly");
-      return ndjsonResponse(world, query, kind === "hourly", decision.truncate === true, stats);
+      return ndjsonResponse(world, source(), query, kind === "hourly", decision.truncate === true, stats);
     } catch (err) {
       if (err instanceof QueryError) return err.toResponse();
       throw err;
@@ -65,29 +71,42 @@ function checkBearer(req: Request, world: SimWorld): Response | undefined {
 }
 
 /** Matching records in date order, found lazily (binary search to the first date, then a forward scan). */
-function* matching(costs: SimCostRecord[], query: { from: string; to: string; matches: (r: SimCostRecord) => boolean }) {
+function* matching(costs: CostSource, query: { from: string; to: string; matches: (r: SimCostRecord) => boolean }) {
   for (let i = lowerBound(costs, query.from); i < costs.length; i++) {
-    const r = costs[i]!;
-    if (r.date > query.to) return;
+    if (costs.dateAt(i) > query.to) return;
+    const r = costs.at(i);
     if (query.matches(r)) yield [r, i] as const;
   }
 }
 
-function ndjsonResponse(world: SimWorld, query: CostQuery, hourly: boolean, truncate: boolean, stats?: DashboardSimStats): Response {
+/** First index whose date is ≥ `date` (records are ascending by date). */
+function lowerBound(costs: CostSource, date: string): number {
+  let lo = 0;
+  let hi = costs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (costs.dateAt(mid) < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function ndjsonResponse(world: SimWorld, costs: CostSource, query: CostQuery, hourly: boolean, truncate: boolean, stats?: DashboardSimStats): Response {
   const writer = new RecordWriter(world);
   const encoder = new TextEncoder();
-  const source = matching(world.costs, query);
+  const source = matching(costs, query);
   const pending: string[] = [];
   // A truncated response stops after half of the lines (at least one batch boundary into the data when there is one)
   // and ends with half of a line: what a client sees when the connection drops mid-transfer.
   let cutAfter = Infinity;
   if (truncate) {
     let n = 0;
-    for (const _ of matching(world.costs, query)) n++;
+    for (const _ of matching(costs, query)) n++;
     cutAfter = Math.floor((n * (hourly ? 24 : 1)) / 2);
   }
   let sent = 0;
   let done = false;
+  if (costs instanceof CostTable && !hourly && !query.showTags && query.allInRange && !truncate) return tableResponse(writer, costs, query, stats);
 
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -122,6 +141,29 @@ function ndjsonResponse(world: SimWorld, query: CostQuery, hourly: boolean, trun
   return new Response(body, { status: 200, headers: { "Content-Type": "application/x-ndjson" } });
 }
 
+/**
+ * The common case of a large contract's stream — a month or a day of daily records, no other filter, from columns —
+ * written row by row from the table (same lines as the general path, see `RecordWriter.dailyAt`).
+ */
+function tableResponse(writer: RecordWriter, table: CostTable, query: CostQuery, stats?: DashboardSimStats): Response {
+  const encoder = new TextEncoder();
+  let i = lowerBound(table, query.from);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const batch: string[] = [];
+      while (batch.length < NDJSON_BATCH && i < table.length && table.dateAt(i) <= query.to) batch.push(writer.dailyAt(table, i++));
+      if (batch.length === 0) {
+        controller.close();
+        return;
+      }
+      if (stats) stats.lines += batch.length;
+      batch.push("");
+      controller.enqueue(encoder.encode(batch.join("\n")));
+    },
+  });
+  return new Response(body, { status: 200, headers: { "Content-Type": "application/x-ndjson" } });
+}
+
 /** A line to cut in half when a truncated response has no data at all. */
 function placeholderRecord(world: SimWorld): SimCostRecord {
   return {
@@ -130,12 +172,12 @@ function placeholderRecord(world: SimWorld): SimCostRecord {
   };
 }
 
-function v1Response(world: SimWorld, params: URLSearchParams, truncate: boolean): Response {
+function v1Response(world: SimWorld, costs: CostSource, params: URLSearchParams, truncate: boolean): Response {
   const q = parseV1Query(params, world);
   const writer = new RecordWriter(world);
   const contents: Record<string, unknown>[] = [];
   let total = 0;
-  for (const [r] of matching(world.costs, q)) {
+  for (const [r] of matching(costs, q)) {
     if (!q.paged || (total >= q.offset && total < q.offset + q.limit)) contents.push(writer.v1(r, q.tagged));
     total++;
   }

@@ -29,6 +29,11 @@ export interface CostQuery {
   hour?: number;
   matches: (r: SimCostRecord) => boolean;
   showTags: boolean;
+  /**
+   * True when `matches` accepts every record between `from` and `to` (a date or year+month and nothing else), so a
+   * server may skip it.
+   */
+  allInRange: boolean;
 }
 
 function int(params: URLSearchParams, name: string, min: number, max: number): number | undefined {
@@ -121,7 +126,11 @@ export function parseV2Query(params: URLSearchParams, world: SimWorld, hourly: b
     }
     return true;
   };
-  return { from, to, hour, matches, showTags };
+  const allInRange =
+    contractOk && (date !== undefined || (year !== undefined && month !== undefined)) && week === undefined && projectName === undefined &&
+    consumptionType === undefined && product === undefined && productDescription === undefined && resourceId === undefined &&
+    tagKey === undefined && tagValue === undefined;
+  return { from, to, hour, matches, showTags, allInRange };
 }
 
 /** First index in `costs` (ascending by date) whose date is ≥ `date`. */

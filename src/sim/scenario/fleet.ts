@@ -10,6 +10,7 @@
 import type { SimCostRecord, SimWorld } from "../world.ts";
 import { generateScenario, type ScenarioOptions } from "./generate.ts";
 import { Rng } from "./random.ts";
+import { CostTable, arraySource, type CostSource } from "../dashboard/table.ts";
 
 export interface SimFleet {
   domainId: string;
@@ -19,6 +20,11 @@ export interface SimFleet {
   builtIn: { id: string; name: string };
   /** Sum of every project's suggested budget. */
   targetBudget: number;
+  /**
+   * With `compactCosts`: each project's records as columns (table.ts), its `world.costs` left empty. The simulator
+   * of the scale benchmark then holds 10 M records in ~300 MB instead of 3–4 GB of objects.
+   */
+  costTables?: CostTable[];
 }
 
 export interface FleetOptions {
@@ -28,6 +34,8 @@ export interface FleetOptions {
   /** Scenario knobs of every project (a small project by default). */
   perProject: Partial<ScenarioOptions>;
   now: number;
+  /** Keep the records as columns (`SimFleet.costTables`), each project's converted as soon as it is generated. */
+  compactCosts?: boolean;
 }
 
 const TEAMS = ["payments", "search", "data", "web", "ml", "ops", "billing", "mobile", "crm", "edge"];
@@ -39,6 +47,7 @@ export function generateFleet(partial: Partial<FleetOptions> = {}): SimFleet {
   const rng = new Rng(o.seed * 7919 + 1);
   const domainId = rng.hex(32);
   const projects: SimWorld[] = [];
+  const costTables: CostTable[] = [];
   let targetBudget = 0;
   let n = 0;
   for (const { region, projects: count } of o.regions) {
@@ -50,11 +59,21 @@ export function generateFleet(partial: Partial<FleetOptions> = {}): SimFleet {
       w.domainId = domainId;
       if (projects.length > 0) w.credentials = projects[0]!.credentials;
       stampCosts(w.costs, w);
+      if (o.compactCosts) {
+        costTables.push(CostTable.from(w.costs, w.costs.length || 1));
+        w.costs = [];
+        // The records as objects are garbage now; collected every few projects, so that generating 10 M records
+        // needs the memory of a few projects' objects, not of all of them.
+        if (n % 8 === 7 && typeof Bun !== "undefined") Bun.gc(true);
+      }
       projects.push(w);
       targetBudget += s.targetBudget;
     }
   }
-  return { domainId, projects, builtIn: { id: rng.hex(32), name: "MOS" }, targetBudget: Math.round(targetBudget * 100) / 100 };
+  return {
+    domainId, projects, builtIn: { id: rng.hex(32), name: "MOS" }, targetBudget: Math.round(targetBudget * 100) / 100,
+    ...(o.compactCosts ? { costTables } : {}),
+  };
 }
 
 /** Each record names its project, so one dashboard can serve the whole contract. */
@@ -72,6 +91,7 @@ function stampCosts(costs: SimCostRecord[], w: SimWorld): void {
  * project order, then the project's own order.
  */
 export function fleetCosts(fleet: SimFleet): SimCostRecord[] {
+  if (fleet.costTables) throw new Error("fleetCosts: the fleet keeps its records as columns (use contractCosts)");
   const total = fleet.projects.reduce((s, w) => s + w.costs.length, 0);
   const all: SimCostRecord[] = new Array(total);
   const at = fleet.projects.map(() => 0);
@@ -115,4 +135,9 @@ export function largeFleet(resources: number, now: number): Partial<FleetOptions
   const projects = Math.max(1, Math.round(resources / perProject));
   const de = Math.max(1, Math.round(projects * 0.7));
   return { ...FLEET_LARGE, now, regions: projects > 1 ? [{ region: "eu-de", projects: de }, { region: "eu-nl", projects: projects - de }].filter((r) => r.projects > 0) : [{ region: "eu-de", projects: 1 }] };
+}
+
+/** What the contract's dashboard serves: `fleetCosts` as columns when the fleet keeps columns, else as records. */
+export function contractCosts(fleet: SimFleet): CostSource {
+  return fleet.costTables ? CostTable.mergeByDate(fleet.costTables) : arraySource(fleetCosts(fleet));
 }

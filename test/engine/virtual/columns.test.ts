@@ -1,6 +1,7 @@
 /**
- * Cost records as columns (issue #18): streamed from the dashboard (real client, simulator over HTTP) into typed
- * arrays, they give exactly the evaluation the same records as objects give.
+ * Cost records summed as they stream (issue #18): from the dashboard (real client, simulator over HTTP, the fast
+ * line scanner) into per-resource-and-day cells, they give exactly the evaluation the same records read as objects
+ * (JSON.parse of every line) give.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CostColumns } from "../../../src/engine/virtual/columns.ts";
@@ -27,18 +28,34 @@ afterAll(async () => {
 });
 
 describe("CostColumns", () => {
-  test("rows read back as records; length only shrinks", () => {
+  test("records summed per resource and day as they come; a stream's records dropped whole, folded in on commit", () => {
     const c = new CostColumns();
     c.push({ date: "2026-11-01", resourceId: "a", product: "P", amount: 1.5, projectId: "p1", region: "EU-DE", consumptionType: "EL" });
+    c.push({ date: "2026-11-01", resourceId: "a", product: "OTC_EVS_SSD", amount: 0.25, projectId: "p2" });
     c.push({ date: "2026-11-02", resourceId: "b", product: "Q", amount: -0.25 });
-    expect(c.length).toBe(2);
-    expect(c.record(0)).toEqual({ date: "2026-11-01", resourceId: "a", product: "P", amount: 1.5, projectId: "p1", region: "EU-DE", consumptionType: "EL" });
-    expect([...c]).toEqual([c.record(0), { date: "2026-11-02", resourceId: "b", product: "Q", amount: -0.25 }]);
-    c.length = 1;
-    expect([...c].map((r) => r.resourceId)).toEqual(["a"]);
-    expect(() => (c.length = 3)).toThrow(RangeError);
+    expect(c.length).toBe(3);
+    c.begin();
     c.push({ date: "2026-11-03", resourceId: "c", product: "P", amount: 2 });
-    expect(c.distinctDates().sort()).toEqual(["2026-11-01", "2026-11-03"]);
+    c.push({ date: "2026-11-01", resourceId: "a", product: "A", amount: 1 });
+    expect(c.length).toBe(5);
+    c.length = 3; // the stream was cut off: its records go
+    expect(c.length).toBe(3);
+    expect(c.resourceIds()).toEqual(["a", "b"]);
+    expect(() => (c.length = 1)).toThrow(RangeError); // folded-in records cannot be taken out of their sums
+    c.begin();
+    c.push({ date: "2026-11-03", resourceId: "c", product: "P", amount: 2 });
+    c.push({ date: "2026-11-01", resourceId: "a", product: "A", amount: 1 });
+    c.commit();
+    expect(c.length).toBe(5);
+    expect(c.resourceIds()).toEqual(["a", "b", "c"]);
+    expect(c.distinctDates()).toEqual(["2026-11-01", "2026-11-02", "2026-11-03"]);
+    const days: unknown[] = [];
+    c.forEachDay("a", c.sortedDays(), (d) => days.push({ ...d }));
+    expect(days).toEqual([{ date: "2026-11-01", amount: 1.5 + 0.25 + 1, storage: 0.25, records: 3, product: "A" }]);
+    expect(c.count("a")).toBe(3);
+    expect(c.placeOfFirst("a")).toEqual({ projectId: "p1", region: "EU-DE" });
+    expect(c.placeOfFirst("c")).toEqual({});
+    expect(c.placeOfFirst("zz")).toBeUndefined();
   });
 
   test("streamed from the dashboard, the same records and the same evaluation as objects", async () => {
@@ -52,9 +69,22 @@ describe("CostColumns", () => {
     ]);
     expect(columns.length).toBe(records.length);
     expect(records.length).toBeGreaterThan(10_000);
-    for (let i = 0; i < records.length; i += 997) expect(columns.record(i)).toEqual({ ...records[i]! });
-    // 19 bytes a row, capacity at most doubled while growing (an object per record: ~90 bytes).
-    expect(columns.bytes).toBeLessThanOrEqual(records.length * 19 * 2);
+    // Every resource's days: the sums of its records of that day in input order, as a plain loop adds them.
+    const naive = new Map<string, Map<string, { amount: number; records: number }>>();
+    for (const r of records) {
+      const days = naive.get(r.resourceId) ?? naive.set(r.resourceId, new Map()).get(r.resourceId)!;
+      const d = days.get(r.date) ?? { amount: 0, records: 0 };
+      days.set(r.date, { amount: d.amount + r.amount, records: d.records + 1 });
+    }
+    expect(columns.resourceIds()).toEqual([...naive.keys()]);
+    const order = columns.sortedDays();
+    for (const [id, days] of naive) {
+      const got: Array<[string, { amount: number; records: number }]> = [];
+      columns.forEachDay(id, order, (c) => got.push([c.date, { amount: c.amount, records: c.records }]));
+      expect(got).toEqual([...days].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
+    }
+    // One cell (22 bytes) per resource and day, capacity at most doubled while growing: nothing kept per record.
+    expect(columns.bytes).toBeLessThanOrEqual(2 * 22 * columns.resourceIds().length * order.length + 2 * 2 * columns.resourceIds().length);
     const options: EvaluateOptions = { targetBudget: target, quantile: "p50", model: "ensemble", plannerMode: "optimal", graceMs: 86_400_000, billingBeginDay: 1 };
     const ledger = emptyLedger(billingPeriod(NOW).start);
     const a = evaluate({ resources, costs: records, options, now: NOW, ledger });

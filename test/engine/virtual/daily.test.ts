@@ -46,11 +46,17 @@ describe("CostIndex", () => {
   ];
   const index = new CostIndex(records);
 
-  test("resources in order of their first record; records of each in input order", () => {
+  test("resources in order of their first record; per day (ascending) the sum, storage part, count and first product", () => {
     expect(index.resourceIds).toEqual(["b", "a", "c"]);
     const seen: unknown[] = [];
-    index.forEach("b", (r) => seen.push(r));
-    expect(seen).toEqual([records[0], records[2], records[3]]);
+    index.forEachDay("b", (c) => seen.push({ ...c }));
+    expect(seen).toEqual([
+      { date: "2026-11-01", amount: 0.7, storage: 0, records: 1, product: records[2]!.product },
+      { date: "2026-11-02", amount: 0.1 + 0.2, storage: 0, records: 2, product: records[0]!.product },
+    ]);
+    const a: unknown[] = [];
+    index.forEachDay("a", (c) => a.push({ ...c }));
+    expect(a).toEqual([{ date: "2026-11-03", amount: 0.2 + 0.1, storage: 0.2, records: 2, product: [records[1]!.product, records[5]!.product].sort()[0] }]);
     expect(index.count("a")).toBe(2);
     expect(index.count("zz")).toBe(0);
     expect(index.has("c")).toBe(true);
