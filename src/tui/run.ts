@@ -40,7 +40,10 @@ export const INK_RENDER_OPTIONS = {
   patchConsole: false,
   // Ctrl-C is ours: an approval in flight must not be dropped silently.
   exitOnCtrlC: false,
-  maxFps: 30,
+  // A key press landing just after a timer frame (the 1 Hz countdown) waits for the throttle's trailing edge:
+  // at 30 fps up to 34 ms, which alone broke the ≤ 30 ms key → frame target in ~3 % of presses; 60 fps halves that
+  // wait. Idle output is unchanged (one frame a second either way); only bursts (key repeat) may draw more often.
+  maxFps: 60,
   // Only the lines that changed are written (Ink ≥ 7: the 6.x cursor-up off-by-one that left ghost lines is fixed
   // by ink PR #910). The frame is kept one row shorter than the terminal (App.tsx), so Ink never takes its
   // full-clear fullscreen path. Idle Overview at 80×24 went from ~3.3 KB/s (full redraws) to well under 300 B/s.
