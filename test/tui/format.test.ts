@@ -52,3 +52,15 @@ describe("colour decisions", () => {
     expect(Object.values(dumb.colors).filter(Boolean)).toEqual([]);
   });
 });
+
+describe("Pending columns", () => {
+  test("the action column is as wide as the widest action: snapshot-delete is never cut (80 and 120 columns)", async () => {
+    const { pendingLayout } = await import("../../src/tui/views/Pending.tsx");
+    const item = (action: string) => ({ id: "x", vrId: "RDS_a", action, prio: 100, tsave: 266.52 }) as unknown as Parameters<typeof pendingLayout>[1][number];
+    for (const width of [80, 120]) {
+      expect(pendingLayout(width, [item("delete"), item("snapshot-delete")]).action).toBe("snapshot-delete".length);
+      expect(pendingLayout(width, [item("stop")]).action).toBe(6);
+    }
+    expect(pendingLayout(60, [item("snapshot-delete")]).action).toBe(0); // narrow: the action goes into the resource column
+  });
+});

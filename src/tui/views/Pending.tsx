@@ -43,7 +43,9 @@ export function pendingLayout(width: number, items: PlanItem[] = [], currency = 
   const narrow = width < 80;
   // Narrow: the action moves into the resource column ("stop app-0") and the owner column goes.
   // Narrow: the state is its word alone (EXECUTING and CANCELLED are 9 letters), never cut.
-  const fixed = { id: narrow ? 7 : 10, state: narrow ? 9 : 12, action: narrow ? 0 : 6, prio, saving, countdown: narrow ? 9 : 11 };
+  // The action is what will happen: as wide as the widest one ("snapshot-delete" was cut to "snaps…").
+  const action = narrow ? 0 : Math.max(6, ...items.map((i) => i.action.length));
+  const fixed = { id: narrow ? 7 : 10, state: narrow ? 9 : 12, action, prio, saving, countdown: narrow ? 9 : 11 };
   const spaces = 2 + (narrow ? 5 : 7);
   const flex = Math.max(6, width - spaces - fixed.id - fixed.state - fixed.action - fixed.prio - fixed.saving - fixed.countdown);
   const owner = narrow ? 0 : Math.min(28, Math.floor(flex * 0.4));
