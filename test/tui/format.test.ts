@@ -56,11 +56,13 @@ describe("colour decisions", () => {
 describe("Pending columns", () => {
   test("the action column is as wide as the widest action: snapshot-delete is never cut (80 and 120 columns)", async () => {
     const { pendingLayout } = await import("../../src/tui/views/Pending.tsx");
-    const item = (action: string) => ({ id: "x", vrId: "RDS_a", action, prio: 100, tsave: 266.52 }) as unknown as Parameters<typeof pendingLayout>[1][number];
-    for (const width of [80, 120]) {
-      expect(pendingLayout(width, [item("delete"), item("snapshot-delete")]).action).toBe("snapshot-delete".length);
-      expect(pendingLayout(width, [item("stop")]).action).toBe(6);
-    }
+    const item = (action: string) => ({ id: "x", vrId: "RDS_a", action, prio: 100, tsave: 266.52 }) as unknown as NonNullable<Parameters<typeof pendingLayout>[1]>[number];
+    expect(pendingLayout(120, [item("delete"), item("snapshot-delete")]).action).toBe("snapshot-delete".length);
+    // Below 100 columns its short form, whole: the resource column keeps room for names.
+    const at80 = pendingLayout(80, [item("delete"), item("snapshot-delete")]);
+    expect(at80).toMatchObject({ action: "snap+del".length, shortActions: true });
+    expect(at80.vr).toBeGreaterThanOrEqual(10);
+    for (const width of [80, 120]) expect(pendingLayout(width, [item("stop")]).action).toBe(6);
     expect(pendingLayout(60, [item("snapshot-delete")]).action).toBe(0); // narrow: the action goes into the resource column
   });
 });

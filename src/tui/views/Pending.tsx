@@ -30,6 +30,15 @@ export interface PendingLayout {
   owner: number;
   saving: number;
   countdown: number;
+  /** Below 100 columns the long action names take their short form (`snap+del`): shortened, never cut. */
+  shortActions: boolean;
+}
+
+/** The short forms of long action names, for tables below 100 columns (details and dialogs say the full name). */
+const SHORT_ACTION: Record<string, string> = { "snapshot-delete": "snap+del" };
+
+export function actionLabel(action: string, short: boolean): string {
+  return short ? (SHORT_ACTION[action] ?? action) : action;
 }
 
 /**
@@ -43,13 +52,14 @@ export function pendingLayout(width: number, items: PlanItem[] = [], currency = 
   const narrow = width < 80;
   // Narrow: the action moves into the resource column ("stop app-0") and the owner column goes.
   // Narrow: the state is its word alone (EXECUTING and CANCELLED are 9 letters), never cut.
-  // The action is what will happen: as wide as the widest one ("snapshot-delete" was cut to "snaps…").
-  const action = narrow ? 0 : Math.max(6, ...items.map((i) => i.action.length));
+  // The action is what will happen: as wide as the widest label, never cut ("snapshot-delete" read "snaps…").
+  const shortActions = width < 100;
+  const action = narrow ? 0 : Math.max(6, ...items.map((i) => actionLabel(i.action, shortActions).length));
   const fixed = { id: narrow ? 7 : 10, state: narrow ? 9 : 12, action, prio, saving, countdown: narrow ? 9 : 11 };
   const spaces = 2 + (narrow ? 5 : 7);
   const flex = Math.max(6, width - spaces - fixed.id - fixed.state - fixed.action - fixed.prio - fixed.saving - fixed.countdown);
   const owner = narrow ? 0 : Math.min(28, Math.floor(flex * 0.4));
-  return { ...fixed, owner, vr: flex - owner };
+  return { ...fixed, owner, vr: flex - owner, shortActions };
 }
 
 /** Plan items matching the `/` filter: id, resource id and name, members' names and ids, owner, action, state. */
@@ -107,7 +117,9 @@ const PendingRow = memo(function PendingRow({
     { text: cell(layout.state < 11 ? look.word : `${look.glyph} ${look.word}`, layout.state) + " ", token: look.token, inverse: selected },
     {
       text:
-        (layout.action ? `${cell(item.action, layout.action)} ${cell(name, layout.vr, "left", g.ellipsis)} ` : `${cell(`${item.action} ${name}`, layout.vr, "left", g.ellipsis)} `) +
+        (layout.action
+          ? `${cell(actionLabel(item.action, layout.shortActions), layout.action)} ${cell(name, layout.vr, "left", g.ellipsis)} `
+          : `${cell(`${actionLabel(item.action, layout.shortActions)} ${name}`, layout.vr, "left", g.ellipsis)} `) +
         `${cell(String(item.prio), layout.prio, "right")} ` +
         (layout.owner ? `${cell(item.owner ?? "-", layout.owner, "left", g.ellipsis)} ` : "") +
         `${cell(amount(item.tsave), layout.saving, "right")} `,
