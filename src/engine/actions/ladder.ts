@@ -41,7 +41,9 @@ const ALLOWED_BY_LIMIT: Record<ActionLimit, readonly Rung[]> = {
 const KIND_RUNGS: Record<ResourceKind, readonly Rung[]> = {
   ECS: ["schedule", "park", "delete"],
   RDS: ["schedule", "park", "snapshot-delete", "delete"],
-  CCE: ["schedule", "park", "delete"],
+  // No schedule rung for node pools: the schedule runner (parking/schedules.ts) stops servers and databases only,
+  // and a forecast lowered by a schedule nothing runs would promise savings that never come.
+  CCE: ["park", "delete"],
   EVS: ["delete"],
 };
 
@@ -110,8 +112,12 @@ export function ladderFor(r: LadderInput, config: LadderConfig): Ladder {
   let rungs = KIND_RUNGS[r.kind].filter((rung) => allowed.has(rung) && (!config.only || config.only.includes(rung)));
   // The schedule rung needs a schedule to follow.
   if (!tags.schedule) rungs = rungs.filter((rung) => rung !== "schedule");
+  const issues = [...tags.issues];
+  if (tags.schedule && !KIND_RUNGS[r.kind].includes("schedule")) {
+    issues.push(`${SCHEDULE_TAG}="${tags.schedule}" is not followed: schedules stop and start servers and databases only, not a ${r.kind === "CCE" ? "node pool" : "volume"}`);
+  }
   if (config.copyBeforeDelete && rungs.includes("snapshot-delete")) rungs = rungs.filter((rung) => rung !== "delete");
-  return { rungs, schedule: tags.schedule, issues: tags.issues };
+  return { rungs, schedule: tags.schedule, issues };
 }
 
 /**

@@ -23,7 +23,11 @@ describe("ladder of actions", () => {
     const tags = { ot3c_schedule: "office" };
     expect(ladderFor({ kind: "ECS", tags, prepaid: false }, config).rungs).toEqual(["schedule", "park", "delete"]);
     expect(ladderFor({ kind: "RDS", tags, prepaid: false }, config).rungs).toEqual(["schedule", "park", "snapshot-delete", "delete"]);
-    expect(ladderFor({ kind: "CCE", tags, prepaid: false }, config).rungs).toEqual(["schedule", "park", "delete"]);
+    // A node pool is parked (0 nodes) but not scheduled: the runner stops servers and databases only, so its
+    // forecast must not be lowered by a schedule nothing follows — and the tag is reported, not silently ignored.
+    const pool = ladderFor({ kind: "CCE", tags, prepaid: false }, config);
+    expect(pool.rungs).toEqual(["park", "delete"]);
+    expect(pool.issues.join(" ")).toContain("not followed: schedules stop and start servers and databases only, not a node pool");
     // An EVS snapshot is deleted with its disk, so a volume offers no snapshot-delete (and cannot stop).
     expect(ladderFor({ kind: "EVS", tags, prepaid: false }, config).rungs).toEqual(["delete"]);
   });
