@@ -21,6 +21,7 @@ import type {
   PlannedTermination,
   ResourceTerminator,
   ResourceUnit,
+  SyncStatus,
   TerminationPlan,
 } from "./types.ts";
 
@@ -113,3 +114,13 @@ export interface EngineDeps {
   gate?: ActingGate;
 }
 
+
+/** What the snapshot's alert line says after a step: the executor's alerts, then what holds the engine back. */
+export function stepAlerts(o: { executor: string[]; sync: SyncStatus; fleetDegraded?: string; planFileError?: string; waitingForApproval: number }): string[] {
+  const alerts = [...o.executor];
+  if (o.sync.state === "DEGRADED") alerts.push(`sync degraded: ${o.sync.error}`);
+  if (o.fleetDegraded) alerts.push(o.fleetDegraded);
+  if (o.planFileError) alerts.push(`plan file: ${o.planFileError}`);
+  if (o.waitingForApproval) alerts.push(`${o.waitingForApproval} termination(s) past their deadline wait for approval`);
+  return alerts;
+}

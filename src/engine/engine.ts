@@ -40,7 +40,7 @@ import type {
 
 export type { Evaluation, EvaluateFn, EngineLog, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
 import type { Evaluation, EngineNotifier, SnapshotExtras, EngineSettings, EngineDeps } from "./engine-contract.ts";
-import { budgetAtRisk } from "./engine-contract.ts";
+import { budgetAtRisk, stepAlerts } from "./engine-contract.ts";
 
 export class Engine implements EngineHandle {
   readonly connection = "in-process";
@@ -170,13 +170,11 @@ export class Engine implements EngineHandle {
         fresh,
       );
       if ((tick.started.length > 0 || resumed.length > 0) && !this.deps.planFile) this.resettle(clock.now());
-      this.alerts = [...tick.alerts];
-      if (this.sync.state === "DEGRADED") this.alerts.push(`sync degraded: ${this.sync.error}`);
-      const partly = degradedAlert(this.fleet.states);
-      if (partly) this.alerts.push(partly);
-      if (this.planFileLoop.error) this.alerts.push(`plan file: ${this.planFileLoop.error}`);
-      if (tick.waitingForApproval.length) this.alerts.push(`${tick.waitingForApproval.length} termination(s) past their deadline wait for approval`);
-      this.sendReminders(now);
+      const fleetDegraded = degradedAlert(this.fleet.states);
+      this.alerts = stepAlerts({ executor: tick.alerts, sync: this.sync, fleetDegraded, planFileError: this.planFileLoop.error, waitingForApproval: tick.waitingForApproval.length });
+      // Reminders are claimed only when there is a notifier to send them (dueReminders marks them as sent).
+      const notifier = this.deps.notifier;
+      if (notifier) for (const item of dueReminders(this.deps.store, now, settings.reminderBeforeMs)) notifier.itemEvent("reminder", item);
       this.deps.notifier?.tick?.(now);
       this.lock?.heartbeat(now);
     } catch (err) {
@@ -290,11 +288,6 @@ export class Engine implements EngineHandle {
     if (!wasDegraded) store.audit({ at, actor: "ot3c", source: "engine", action: "sync.failed", detail: error });
     this.deps.log?.("warn", error);
     this.sync = { state: "DEGRADED", lastAttemptAt: at, durationMs, error, ...(this.lastGoodSyncAt ? { lastSuccessAt: this.lastGoodSyncAt } : {}) };
-  }
-
-  private sendReminders(now: number): void {
-    const notifier = this.deps.notifier;
-    if (notifier) for (const item of dueReminders(this.deps.store, now, this.deps.settings.reminderBeforeMs)) notifier.itemEvent("reminder", item);
   }
 
   /** Runs the loop in real time until `stop()`. */

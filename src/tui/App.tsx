@@ -26,9 +26,10 @@ import { useConnection } from "./use-connection.ts";
 import { scopedSnapshot, stepScope, type ScopeChoice } from "./scope/index.ts";
 import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
+import { splitKeyPresses } from "./key-input.ts";
+import { itemActionModal } from "./item-actions.ts";
 import {
   approveAllPrompt,
-  approveDialog,
   resumeDialog,
   type DialogContext,
   type Modal,
@@ -281,22 +282,12 @@ function Screen(props: ScreenProps) {
         setMarked(next);
         return moveCursor(1);
       }
-      case "pending.approve": {
-        const items = targets();
-        if (!items.length || !ctx) return;
-        const wrong = items.find((i) => i.state !== "PENDING");
-        if (wrong) return setStatus({ text: `${wrong.id} is ${wrong.state}: only PENDING items can be approved (nothing sent)`, token: "warn" });
-        return setModal(approveDialog(ctx, items, nowMs, who));
-      }
+      case "pending.approve":
       case "pending.veto":
       case "pending.postpone": {
-        const items = targets();
-        if (!items.length) return;
-        const wrong = items.find((i) => i.state !== "PENDING" && i.state !== "APPROVED");
-        const verb = id === "pending.veto" ? "vetoed" : "postponed";
-        if (wrong) return setStatus({ text: `${wrong.id} is ${wrong.state}: only PENDING or APPROVED items can be ${verb} (nothing sent)`, token: "warn" });
-        const ids = items.map((i) => i.id);
-        return setModal(id === "pending.veto" ? { kind: "prompt", purpose: "veto", text: "", itemIds: ids } : { kind: "postpone", itemIds: ids, index: 0 });
+        const r = itemActionModal(id, targets(), ctx, nowMs, who);
+        if (r) return "modal" in r ? setModal(r.modal) : setStatus(r.status);
+        return;
       }
       case "parked.resume": {
         const row = viewData.parked[cursor("parked")];
@@ -337,18 +328,11 @@ function Screen(props: ScreenProps) {
   // when it arrives between a render and the effect that would re-subscribe a new handler.
   const onKey = useRef<(input: string, key: Key) => void>(() => {});
   onKey.current = (input, key) => {
-    // Several keys can arrive in one read (fast typing, tmux send-keys, a slow link): outside text prompts each
-    // character is its own key press.
-    const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && !key.backspace && !key.delete;
-    if (plain && [...input].length > 1 && !(modalRef.current?.kind === "prompt")) {
-      for (const ch of input) onKey.current(ch, { ...key, shift: /[A-Z]/.test(ch) });
-      return;
-    }
-    // A terminal sends Alt+X as ESC X, so an Esc quickly followed by a letter or digit arrives as one "meta" key
-    // (Ink drops the Esc of ESC+punctuation entirely). We bind no Alt keys: take it as Esc, then the key.
-    if (key.meta && !key.escape && input.length === 1 && !key.ctrl) {
-      onKey.current("", { ...key, meta: false, escape: true });
-      onKey.current(input, { ...key, meta: false });
+    // One read may hold several presses (key-input.ts); each goes through here on its own, so a "/" that opens
+    // the filter prompt sends the characters after it into the prompt.
+    const presses = splitKeyPresses(input, key, modalRef.current?.kind === "prompt");
+    if (presses.length > 1) {
+      for (const p of presses) onKey.current(p.input, p.key);
       return;
     }
     const name = keyName(input, key);
