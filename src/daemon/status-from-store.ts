@@ -11,9 +11,7 @@ import { redactUrl } from "../store/driver/redact.ts";
 import { displayHolder, leaseName } from "../store/lease/index.ts";
 import { readLease } from "../store/lease/sql.ts";
 import { projectOf } from "./assemble.ts";
-import { STATUS_VERSION, statusItems, type StatusDocument } from "./status.ts";
-
-const utc = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+import { STATUS_VERSION, statusItems, utc, type StatusDocument } from "./status.ts";
 
 export function storeStatusDocument(cfg: Config, now: number, timeZone: string): StatusDocument {
   const target = storeTargetOf(cfg);

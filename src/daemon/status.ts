@@ -59,7 +59,8 @@ export interface StatusDocument {
   budgets?: BudgetScopeDocument[];
 }
 
-const utc = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+/** An instant as UTC RFC 3339, null when unknown. */
+export const utc = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 function memberNames(item: PlanItem, roots: Map<string, ResourceUnit>): { name: string; members: string[] } {
   // Stored items carry the leaves they act on (src/store/store.ts); fall back to the current tree.
