@@ -9,7 +9,7 @@ import { forecastResources } from "../forecast/index.ts";
 import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
 import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "../period.ts";
-import type { CloudResource, DaySeries, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
+import type { CloudResource, DaySeries, ForecastModelName, ForecastSummary, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
 import { buildVirtualInventory, costDates, dailyCostsOf, NO_DAYS, sumSeries, type CostInput } from "../virtual/index.ts";
 import { isoDay as epochIsoDay } from "../forecast/dates.ts";
 import type { ActionLedger } from "./ledger.ts";
@@ -76,10 +76,20 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   const stopShare = new Map<string, number>();
   const actualsAfterAction = new Map<string, DayAmount[]>();
   const dayStarts = dayStartsOf(main.dates, timeZone);
+  // What the state keeps is made here, after the forecast's garbage was collected, and the paths share one buffer:
+  // kept objects made in the middle of the forecast's millions of short-lived ones pinned half-empty heap blocks
+  // (a daemon with 100,000 resources held twice its live data between syncs).
+  const horizon = main.dates.length;
+  const arena = new Float64Array(horizon * (countUnits(inv.roots) + inv.excluded.length));
+  let next = 0;
   const record = (vr: VirtualResource, paths: Map<string, Float64Array>, perResource: typeof main.perResource, excluded: boolean) => {
     const f = perResource[vr.id];
-    const path = paths.get(vr.id) ?? new Float64Array(main.dates.length);
-    units.set(vr.id, { soFar: f?.costSoFar ?? 0, path, monthEnd: f?.monthEnd ?? { p10: 0, p50: 0, p90: 0 }, ...(excluded ? { excluded } : {}) });
+    const path = arena.subarray(next * horizon, ++next * horizon);
+    const computed = paths.get(vr.id);
+    if (computed) path.set(computed);
+    const m = f?.monthEnd;
+    const monthEnd = { p10: m?.p10 ?? 0, p50: m?.p50 ?? 0, p90: m?.p90 ?? 0 };
+    units.set(vr.id, excluded ? { soFar: f?.costSoFar ?? 0, path, monthEnd, excluded } : { soFar: f?.costSoFar ?? 0, path, monthEnd });
     if (vr.stopShare !== undefined) stopShare.set(vr.id, vr.stopShare);
     const at = actedAt.get(vr.id) ?? (vr.kind === "GHOST" ? ghostActedAt.get(vr.id) : undefined);
     if (at !== undefined && vr.members.length === 0) actualsAfterAction.set(vr.id, billedFrom(vr.daily, at, period.startDate, period.endDate, timeZone));
@@ -118,6 +128,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions, sinceOf));
     syncStopShares(state.roots, state, new Set(state.schedules.map((e) => e.leaf)));
   }
+  state.summaries = baseSummaries(state.units);
   collectIfLarge(input.costs.length);
   return state;
 }
@@ -167,6 +178,19 @@ function syncStopShares(units: ResourceUnit[], state: ForecastState, leaves: Set
     u.members.forEach(walk);
   };
   units.forEach(walk);
+}
+
+function countUnits(roots: VirtualResource[]): number {
+  let n = 0;
+  for (const r of roots) n += 1 + countUnits(r.members);
+  return n;
+}
+
+/** Each unit's figures as an evaluation shows them, made once per sync (settle reuses those of unchanged units). */
+function baseSummaries(units: Map<string, UnitFigures>): Map<string, ForecastSummary> {
+  const out = new Map<string, ForecastSummary>();
+  for (const [id, f] of units) out.set(id, { vrId: id, costSoFar: f.soFar, monthEnd: f.monthEnd });
+  return out;
 }
 
 /** The unit without its (and its members') daily history. */

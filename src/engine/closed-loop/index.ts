@@ -298,7 +298,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   return {
     budget,
     plan,
-    forecasts: summaries(forecasts),
+    forecasts: summaries(state, overlay),
     decision: { create: plan.items, open: decisions },
     vetoedLeaves,
     ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, keptPerBudget(keepers.map((k) => ({ d: k.d, item: k.open.item })), scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),

@@ -6,7 +6,7 @@
  */
 import { dayStart } from "../period.ts";
 import { addDays } from "../period.ts";
-import type { BillingPeriod, DailyCost, IsoDate, Quantiles, ResourceUnit } from "../types.ts";
+import type { BillingPeriod, DailyCost, ForecastSummary, IsoDate, Quantiles, ResourceUnit } from "../types.ts";
 
 export interface UnitFigures {
   soFar: number;
@@ -34,6 +34,8 @@ export interface ForecastState {
   roots: ResourceUnit[];
   excluded: ResourceUnit[];
   units: Map<string, UnitFigures>;
+  /** Per unit, `units` as an evaluation shows it (`forecasts`), for the units no action changed. */
+  summaries?: Map<string, ForecastSummary>;
   /** Member id → the id of the unit that contains it. */
   parent: Map<string, string>;
   /** ECS/RDS leaf id → fraction of its cost a stop ends. */

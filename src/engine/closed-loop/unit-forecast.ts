@@ -39,12 +39,16 @@ export function buildForecasts(state: ForecastState, overlay: FigureOverlay): Re
   return out;
 }
 
-/** The figures an evaluation keeps (snapshots, `list`): plain objects, without the path. */
-export function summaries(forecasts: Record<string, ResourceForecast>): Record<string, ForecastSummary> {
+/**
+ * The figures an evaluation keeps (snapshots, `list`): plain objects, without the path. A unit no action changed
+ * keeps the object made with the state (build-state.ts): a settle after every approve or veto would otherwise
+ * replace ~140,000 of them.
+ */
+export function summaries(state: ForecastState, overlay: FigureOverlay): Record<string, ForecastSummary> {
   const out: Record<string, ForecastSummary> = {};
-  for (const id in forecasts) {
-    const f = forecasts[id]!;
-    out[id] = { vrId: f.vrId, costSoFar: f.costSoFar, monthEnd: f.monthEnd };
+  for (const [id, base] of state.units) {
+    const f = overlay.get(id)!;
+    out[id] = (f === base ? state.summaries?.get(id) : undefined) ?? { vrId: id, costSoFar: f.soFar, monthEnd: f.monthEnd };
   }
   return out;
 }
