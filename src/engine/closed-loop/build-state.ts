@@ -9,7 +9,7 @@ import { forecastResources } from "../forecast/index.ts";
 import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
 import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "../period.ts";
-import type { CloudResource, DaySeries, ForecastModelName, ForecastSummary, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
+import type { CloudResource, DaySeries, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
 import { buildVirtualInventory, costDates, dailyCostsOf, NO_DAYS, sumSeries, type CostInput } from "../virtual/index.ts";
 import { isoDay as epochIsoDay } from "../forecast/dates.ts";
 import type { ActionLedger } from "./ledger.ts";
@@ -72,7 +72,6 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   const ghostActedAt = new Map<string, number>();
   for (const [leaf, ghost] of alias) ghostActedAt.set(ghost, actedAt.get(leaf)!);
   const units = new Map<string, UnitFigures>();
-  const parent = new Map<string, string>();
   const stopShare = new Map<string, number>();
   const actualsAfterAction = new Map<string, DayAmount[]>();
   const dayStarts = dayStartsOf(main.dates, timeZone);
@@ -82,20 +81,23 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   const horizon = main.dates.length;
   const arena = new Float64Array(horizon * (countUnits(inv.roots) + inv.excluded.length));
   let next = 0;
-  const record = (vr: VirtualResource, paths: Map<string, Float64Array>, perResource: typeof main.perResource, excluded: boolean) => {
+  const record = (vr: VirtualResource, paths: Map<string, Float64Array>, perResource: typeof main.perResource, excluded: boolean, parent?: string) => {
     const f = perResource[vr.id];
     const path = arena.subarray(next * horizon, ++next * horizon);
     const computed = paths.get(vr.id);
     if (computed) path.set(computed);
     const m = f?.monthEnd;
     const monthEnd = { p10: m?.p10 ?? 0, p50: m?.p50 ?? 0, p90: m?.p90 ?? 0 };
-    units.set(vr.id, excluded ? { soFar: f?.costSoFar ?? 0, path, monthEnd, excluded } : { soFar: f?.costSoFar ?? 0, path, monthEnd });
+    const figures: UnitFigures = { soFar: f?.costSoFar ?? 0, path, monthEnd };
+    if (excluded) figures.excluded = true;
+    if (parent !== undefined) figures.parent = parent;
+    units.set(vr.id, figures);
     if (vr.stopShare !== undefined) stopShare.set(vr.id, vr.stopShare);
     const at = actedAt.get(vr.id) ?? (vr.kind === "GHOST" ? ghostActedAt.get(vr.id) : undefined);
     if (at !== undefined && vr.members.length === 0) actualsAfterAction.set(vr.id, billedFrom(vr.daily, at, period.startDate, period.endDate, timeZone));
   };
   const roots: ResourceUnit[] = [];
-  linkTree(inv.roots, parent, (u) => record(u as VirtualResource, main.paths, main.perResource, false));
+  linkTree(inv.roots, (u, parent) => record(u as VirtualResource, main.paths, main.perResource, false, parent));
   // A stop of a CCE leaf that forms a ghost is a cluster's hibernation (engine/parking/hibernate.ts): its records are
   // the master fee, which hibernation ends entirely. (A node pool is in the inventory while parked; once deleted or
   // gone only its deletion or removal applies, for which the stop share does not matter.)
@@ -112,7 +114,6 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     roots,
     excluded: [],
     units,
-    parent,
     stopShare,
     alias,
     total: { soFar: main.total.soFar, path: main.totalPath, monthEnd: main.total.monthEnd, band: main.total.band },
@@ -128,7 +129,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     state.schedules = applySchedules(state, scheduledLeaves(state.roots, inv.roots, input.actions, sinceOf));
     syncStopShares(state.roots, state, new Set(state.schedules.map((e) => e.leaf)));
   }
-  state.summaries = baseSummaries(state.units);
+  for (const [id, f] of state.units) f.summary = { vrId: id, costSoFar: f.soFar, monthEnd: f.monthEnd };
   collectIfLarge(input.costs.length);
   return state;
 }
@@ -184,13 +185,6 @@ function countUnits(roots: VirtualResource[]): number {
   let n = 0;
   for (const r of roots) n += 1 + countUnits(r.members);
   return n;
-}
-
-/** Each unit's figures as an evaluation shows them, made once per sync (settle reuses those of unchanged units). */
-function baseSummaries(units: Map<string, UnitFigures>): Map<string, ForecastSummary> {
-  const out = new Map<string, ForecastSummary>();
-  for (const [id, f] of units) out.set(id, { vrId: id, costSoFar: f.soFar, monthEnd: f.monthEnd });
-  return out;
 }
 
 /** The unit without its (and its members') daily history. */

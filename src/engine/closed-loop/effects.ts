@@ -106,7 +106,7 @@ export class FigureOverlay {
     if (f) return f;
     const base = this.state.units.get(id);
     if (!base) return undefined;
-    f = { soFar: base.soFar, path: base.path.slice(), monthEnd: { ...base.monthEnd }, excluded: base.excluded };
+    f = { soFar: base.soFar, path: base.path.slice(), monthEnd: { ...base.monthEnd }, excluded: base.excluded, parent: base.parent };
     this.changed.set(id, f);
     return f;
   }
@@ -117,7 +117,7 @@ export class FigureOverlay {
     for (let k = 0; k < delta.length; k++) sum += delta[k];
     const shift = sum + soFarDelta;
     let excluded = false;
-    for (let id: string | undefined = leaf; id !== undefined; id = this.state.parent.get(id)) {
+    for (let id: string | undefined = leaf; id !== undefined; id = this.state.units.get(id)?.parent) {
       const f = this.own(id);
       if (!f) break;
       excluded = !!f.excluded;

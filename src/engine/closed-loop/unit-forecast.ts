@@ -48,7 +48,7 @@ export function summaries(state: ForecastState, overlay: FigureOverlay): Record<
   const out: Record<string, ForecastSummary> = {};
   for (const [id, base] of state.units) {
     const f = overlay.get(id)!;
-    out[id] = (f === base ? state.summaries?.get(id) : undefined) ?? { vrId: id, costSoFar: f.soFar, monthEnd: f.monthEnd };
+    out[id] = (f === base ? base.summary : undefined) ?? { vrId: id, costSoFar: f.soFar, monthEnd: f.monthEnd };
   }
   return out;
 }

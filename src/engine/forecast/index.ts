@@ -17,7 +17,8 @@ import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, quantilesByStratum,
 import { forecastPath } from "./model.ts";
 import { getModel } from "./models/index.ts";
 import { prepareSeries, seriesContext, type PartialFirstDay, type PreparedSeries, type SeriesContext } from "./series.ts";
-import { addDays as localAddDays, dayStart, DEFAULT_TIME_ZONE, isoDay as localIsoDay } from "../period.ts";
+import { DEFAULT_TIME_ZONE } from "../period.ts";
+import { partialFirstDay } from "./first-day.ts";
 
 export interface ForecastInput {
   roots: VirtualResource[];
@@ -128,32 +129,6 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
   const totalDiversification = totalScale > 0 ? Math.sqrt(widthSquares) / totalScale : NaN;
   const q = quantilesAt(table, "total", input.model, totalStratumOf(table, totalDiversification), ctx.elapsed);
   return { perResource, total: totalForecast(ctx, totalSoFar, totalPath, totalScale, q, dates), totalScale, totalDiversification, dates, paths, totalPath };
-}
-
-/** Per creation instant and zone (the same resources come back every sync; the zone arithmetic is not cheap). */
-const partialCache = new Map<string, PartialFirstDay | null>();
-
-/** The creation day of a resource and the part of it the resource existed, when it was created after midnight. */
-function partialFirstDay(createdAt: string | undefined, timeZone: string): PartialFirstDay | undefined {
-  if (!createdAt) return undefined;
-  const key = `${timeZone}|${createdAt}`;
-  let hit = partialCache.get(key);
-  if (hit === undefined) {
-    hit = computePartialFirstDay(createdAt, timeZone) ?? null;
-    if (partialCache.size > 200_000) partialCache.clear();
-    partialCache.set(key, hit);
-  }
-  return hit ?? undefined;
-}
-
-function computePartialFirstDay(createdAt: string, timeZone: string): PartialFirstDay | undefined {
-  const t = Date.parse(createdAt);
-  if (!Number.isFinite(t)) return undefined;
-  const day = localIsoDay(t, timeZone);
-  const start = dayStart(day, timeZone);
-  const end = dayStart(localAddDays(day, 1), timeZone);
-  const fraction = (end - t) / (end - start);
-  return fraction > 0 && fraction < 0.999 ? { day: epochDay(day), fraction } : undefined;
 }
 
 /**
