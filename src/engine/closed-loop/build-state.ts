@@ -12,6 +12,7 @@ import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } fr
 import type { CloudResource, CostRecord, DailyCost, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
 import { buildVirtualInventory, costDates, sumDailies, type CostInput } from "../virtual/index.ts";
 import type { ActionLedger } from "./ledger.ts";
+import { scopeActuals, withGhosts, type ScopeSeriesSetup } from "../budgets/index.ts";
 import { applySchedules, type ScheduledLeaf } from "./schedules.ts";
 import { dayStartsOf, linkTree, type DayAmount, type ForecastState, type UnitFigures } from "./state.ts";
 
@@ -27,6 +28,8 @@ export interface ForecastStateInput {
   ledger?: ActionLedger;
   /** The ladder and schedules: every unit gets its `ladder` (and a leaf its `schedule`). */
   actions?: CompiledActions;
+  /** Budgets or a fleet: keep each scope's actual spend per day (budgets/series.ts) before the histories go. */
+  series?: ScopeSeriesSetup;
 }
 
 export function buildForecastState(input: ForecastStateInput): ForecastState {
@@ -108,6 +111,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     ...(ex ? { excludedSpend: { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily: sumDailies(inv.excluded.map((r) => r.daily)) } } : {}),
     actualDaily,
     actualsAfterAction,
+    ...(input.series ? { scopeActuals: scopeActuals(withGhosts(input.series, alias, input.ledger?.actedResources), inv.roots, inv.excluded, period, lcd, isoDay(now, timeZone)) } : {}),
   };
   // What is kept is the figures, not the histories (see pipeline.ts).
   state.roots = inv.roots.map(toUnit);
