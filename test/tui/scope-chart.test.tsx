@@ -208,3 +208,19 @@ describe("the scope is remembered between sessions", () => {
     }
   });
 });
+
+describe("the roll-up under a scope's chart", () => {
+  test("the selected budget is among the rows shown, however far down the list", async () => {
+    const { Rollup } = await import("../../src/tui/scope/Rollup.tsx");
+    const { render } = await import("ink-testing-library");
+    const many = Array.from({ length: 9 }, (_, i) => state(i === 0 ? "all" : `team-${i}`, { spent: 10 + i }));
+    const r = render(<Rollup budgets={many} selected="team-7" width={80} rows={3} currency="EUR" />);
+    const f = strip(r.lastFrame());
+    expect(f.split("\n")).toHaveLength(3);
+    expect(f).toMatch(/› team-7\s+17\.00/);
+    expect(f).toContain("(+7 more)");
+    r.rerender(<Rollup budgets={many} selected="all" width={80} rows={3} currency="EUR" />);
+    expect(strip(r.lastFrame())).toMatch(/› all\s+10\.00/);
+    r.unmount();
+  });
+});
