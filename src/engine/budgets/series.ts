@@ -58,7 +58,8 @@ export function scopeActuals(setup: ScopeSeriesSetup, roots: readonly WithDaily[
   const add = (u: WithDaily, into: Float64Array[]) => {
     if (into.length === 0 || !u.daily) return;
     for (const d of u.daily) {
-      const i = d.date < today ? index.get(d.date) : undefined;
+      // Most of a history lies before the period: two string comparisons before the lookup.
+      const i = d.date >= period.startDate && d.date < today ? index.get(d.date) : undefined;
       if (i !== undefined) for (const a of into) a[i] += d.amount;
     }
   };
@@ -115,11 +116,21 @@ export function scopeSeries(
   if (setup.scopes.length > 0) for (const r of excluded) add(r.id, budgetsOf(r));
 
   const budgets = new Map<string, ScopeDaily>();
-  for (const [name, path] of paths) budgets.set(name, { actual: Array.from(actuals.budgets.get(name) ?? new Float64Array(actuals.days)), p50: Array.from(path) });
+  for (const [name, path] of paths) budgets.set(name, { actual: numbers(actuals.budgets.get(name), actuals.days), p50: numbers(path, restDays) });
   const projects = [...projectPaths]
     .sort((a, b) => b[1].p50 - a[1].p50 || (a[0] < b[0] ? -1 : 1))
     .slice(0, PROJECT_SERIES_MAX)
-    .map(([project, e]) => ({ project, actual: Array.from(actuals.projects.get(project) ?? new Float64Array(actuals.days)), p50: Array.from(e.path) }));
+    .map(([project, e]) => ({ project, actual: numbers(actuals.projects.get(project), actuals.days), p50: numbers(e.path, restDays) }));
   // A single project is the whole bill: no series of its own (the selector offers projects only in a fleet of several).
   return { budgets, projects: projects.length > 1 ? projects : [] };
+}
+
+/**
+ * Plain numbers for the snapshot (frozen, sent as JSON to every attached TUI), to 1/10,000 of the currency unit:
+ * far below what a chart or a sum shown with two decimals can tell, and half the bytes of a full double.
+ */
+function numbers(a: Float64Array | undefined, length: number): number[] {
+  const out = new Array<number>(length);
+  for (let i = 0; i < length; i++) out[i] = Math.round((a?.[i] ?? 0) * 1e4) / 1e4;
+  return out;
 }
