@@ -33,7 +33,7 @@ const [members] = generatePortfolios(1, resources, resources, 7);
 const roots = members.map(asVirtual);
 const period = members[0].period;
 const lastCompleteDay = period.startDate.slice(0, 8) + "12";
-console.log(`generated ${resources} resources with ${roots.reduce((a, r) => a + r.daily.length, 0)} daily records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(`generated ${resources} resources with ${roots.reduce((a, r) => a + r.daily.days.length, 0)} daily records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const timings: Record<string, number> = {};
 for (const model of MODEL_NAMES) {
   forecastResources({ roots: roots.slice(0, 1000), period, lastCompleteDay, model }); // warm-up

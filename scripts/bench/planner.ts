@@ -12,6 +12,7 @@ import { planTerminations } from "../../src/engine/planner/index.ts";
 import type { DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../../src/engine/types.ts";
 import { check, report, type BenchCheck } from "./report.ts";
 import { mulberry32 } from "../../src/util/random.ts";
+import { NO_DAYS } from "../../src/engine/virtual/day-series.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,7 +45,7 @@ function generate(n: number): { roots: VirtualResource[]; forecasts: Record<stri
     const r = rnd();
     const prio = r < 0.1 ? 0 : 1 + Math.floor(rnd() * 100);
     const managed = rnd() > 0.05;
-    const base = { name: `r${i}`, prio: managed ? prio : 0, tags: {}, daily: [], managed };
+    const base = { name: `r${i}`, prio: managed ? prio : 0, tags: {}, daily: NO_DAYS, managed };
     const shape = rnd();
     let vr: VirtualResource;
     if (shape < 0.2) {

@@ -8,10 +8,12 @@
  * The gap is measured at the configured quantile (P50 by default, P90 for the cautious).
  */
 import { addDays, isoDay } from "./period.ts";
+import { dailyCostsOf } from "./virtual/day-series.ts";
 import type {
   BillingPeriod,
   BudgetSummary,
   DailyCost,
+  DaySeries,
   IsoDate,
   QuantileName,
   Quantiles,
@@ -33,7 +35,7 @@ export interface ExcludedSpend extends ForecastTotal {
 
 export interface BudgetInput {
   /** Root units; their `daily` histories are only read when `actualDaily` is absent. */
-  roots: Array<ResourceUnit & { daily?: DailyCost[] }>;
+  roots: Array<ResourceUnit & { daily?: DaySeries }>;
   forecasts: Record<string, ResourceForecast>;
   /** The forecaster's total over `roots`. */
   total: ForecastTotal;
@@ -100,7 +102,7 @@ export function computeBudget(input: BudgetInput): BudgetSummary {
   };
   if (input.actualDaily) addDaily(input.actualDaily);
   else {
-    for (const r of roots) if (r.daily) addDaily(r.daily);
+    for (const r of roots) if (r.daily) addDaily(dailyCostsOf(r.daily));
     if (ex) addDaily(ex.daily);
   }
   let lcd = input.lastCompleteDay;

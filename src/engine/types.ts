@@ -90,6 +90,15 @@ export interface DailyCost {
   amount: number;
 }
 
+/**
+ * A daily cost history without an object per day (virtual/day-series.ts): `days[i]` is an epoch day (days since
+ * 1970-01-01), ascending, and `amounts[i]` its cost.
+ */
+export interface DaySeries {
+  readonly days: Int32Array;
+  readonly amounts: Float64Array;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Virtual resources (seed concept): leaves wrap one cloud resource, groups wrap several, ghosts wrap cost only.
 
@@ -146,7 +155,7 @@ export interface ResourceUnit {
 export interface VirtualResource extends ResourceUnit {
   members: VirtualResource[];
   /** Daily cost history, ascending by date, summed over products and (for groups) members. */
-  daily: DailyCost[];
+  daily: DaySeries;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

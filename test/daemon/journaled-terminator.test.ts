@@ -17,13 +17,14 @@ import { JournaledOtcTerminator } from "../../src/daemon/journaled-terminator.ts
 import { createOtcProvider } from "../../src/providers/otc/index.ts";
 import { FaultInjector } from "../../src/sim/faults.ts";
 import { credsFor, makeWorld, startSim } from "../sim/otc/world.ts";
+import { NO_DAYS } from "../../src/engine/virtual/day-series.ts";
 
 const MIN = 60_000;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function vrOf(r: CloudResource): VirtualResource {
-  return { id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: {}, members: [], daily: [], resource: r } as VirtualResource;
+  return { id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: {}, members: [], daily: NO_DAYS, resource: r } as VirtualResource;
 }
 
 async function run(kind: "accept-reset" | "accept-502", wanted: (r: CloudResource) => boolean, action: "delete" | "stop" = "delete") {

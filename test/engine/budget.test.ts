@@ -2,12 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { computeBudget, type ForecastTotal } from "../../src/engine/budget.ts";
 import { billingPeriod } from "../../src/engine/period.ts";
 import type { DailyCost, ResourceForecast, VirtualResource } from "../../src/engine/types.ts";
+import { seriesOf } from "../../src/engine/virtual/day-series.ts";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const period = billingPeriod(now);
 
-function vr(id: string, prio: number, daily: DailyCost[], extra: Partial<VirtualResource> = {}): VirtualResource {
-  return { id, kind: "ECS", name: id, prio, tags: {}, members: [], daily, managed: true, ...extra };
+function vr(id: string, prio: number, daily: DailyCost[], extra: Omit<Partial<VirtualResource>, "daily"> = {}): VirtualResource {
+  return { id, kind: "ECS", name: id, prio, tags: {}, members: [], daily: seriesOf(daily), managed: true, ...extra };
 }
 function flat(from: number, to: number, amount: number): DailyCost[] {
   const out: DailyCost[] = [];

@@ -7,6 +7,7 @@ import { applyCommand, reconcile } from "../../src/engine/lifecycle.ts";
 import { Executor } from "../../src/engine/executor.ts";
 import { AMBIGUOUS_WAIT_MS, type ExecTerminator, type ExecutorSettings, type ExecutionContext, type TerminationHooks } from "../../src/engine/execution.ts";
 import type { CloudResource, PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
+import { NO_DAYS } from "../../src/engine/virtual/day-series.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -50,10 +51,10 @@ class FakeCloud implements ExecTerminator {
 }
 
 function vr(id: string, kind: "ECS" | "EVS" | "RDS" = "ECS"): VirtualResource {
-  return { id: `${kind}_${id}`, kind, name: id, prio: 5, tags: {}, members: [], daily: [], resource: { kind, id, name: id, status: "ACTIVE", tags: {} } };
+  return { id: `${kind}_${id}`, kind, name: id, prio: 5, tags: {}, members: [], daily: NO_DAYS, resource: { kind, id, name: id, status: "ACTIVE", tags: {} } };
 }
 function group(...m: VirtualResource[]): VirtualResource {
-  return { id: `GR_[${m.map((x) => x.id).join(",")}]`, kind: "GROUP", name: "g", prio: 5, tags: {}, members: m, daily: [] };
+  return { id: `GR_[${m.map((x) => x.id).join(",")}]`, kind: "GROUP", name: "g", prio: 5, tags: {}, members: m, daily: NO_DAYS };
 }
 function p(vrId: string, action: "stop" | "delete" = "delete"): PlannedTermination {
   return { vrId, action, prio: 5, tdate: 0, tsave: 10, tasap: true, reason: "gap" };

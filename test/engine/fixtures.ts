@@ -8,6 +8,7 @@ import { billingPeriod } from "../../src/engine/period.ts";
 import { ManualClock, type CloudResource, type CostRecord, type InventorySource, type VirtualResource } from "../../src/engine/types.ts";
 import type { ExecTerminator } from "../../src/engine/execution.ts";
 import type { ActionLedger, PlanDecision } from "../../src/engine/closed-loop/index.ts";
+import { NO_DAYS } from "../../src/engine/virtual/day-series.ts";
 
 export const H = 3600_000;
 export const MIN = 60_000;
@@ -45,7 +46,7 @@ export class MemoryCloud implements InventorySource, ExecTerminator {
 export function evaluator(state: { gap: number }): EvaluateFn {
   const settleOn = (resources: CloudResource[], ledger: ActionLedger, now: number): Evaluation => {
     const period = billingPeriod(now, 1);
-    const roots: VirtualResource[] = resources.map((r) => ({ id: `ECS_${r.id}`, kind: "ECS", name: r.name, prio: 5, owner: r.tags.ot3c_owner, tags: r.tags, members: [], daily: [], resource: r }));
+    const roots: VirtualResource[] = resources.map((r) => ({ id: `ECS_${r.id}`, kind: "ECS", name: r.name, prio: 5, owner: r.tags.ot3c_owner, tags: r.tags, members: [], daily: NO_DAYS, resource: r }));
     const live = new Set(roots.map((r) => r.id));
     const acted = new Set(ledger.executed.map((e) => e.leaf));
     const gap = state.gap - 10 * acted.size;

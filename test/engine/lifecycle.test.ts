@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Store } from "../../src/store/store.ts";
 import { applyCommand, leavesOf, reconcile } from "../../src/engine/lifecycle.ts";
 import type { PlannedTermination, VirtualResource } from "../../src/engine/types.ts";
+import { NO_DAYS } from "../../src/engine/virtual/day-series.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -17,7 +18,7 @@ function open(): Store {
 
 const H = 3600_000;
 function leaf(id: string, kind: "ECS" | "EVS" = "ECS"): VirtualResource {
-  return { id: `${kind}_${id}`, kind, name: id, prio: 5, tags: {}, members: [], daily: [], resource: { kind, id, name: id, status: kind === "ECS" ? "ACTIVE" : "in-use", tags: {} } };
+  return { id: `${kind}_${id}`, kind, name: id, prio: 5, tags: {}, members: [], daily: NO_DAYS, resource: { kind, id, name: id, status: kind === "ECS" ? "ACTIVE" : "in-use", tags: {} } };
 }
 function planned(vrId: string, tdate: number, action: "stop" | "delete" = "delete"): PlannedTermination {
   return { vrId, action, prio: 5, tdate, tsave: 10, tasap: false, reason: "gap" };
@@ -86,7 +87,7 @@ describe("lifecycle.reconcile", () => {
   });
 
   test("group leaves are in termination order (server first)", () => {
-    const g: VirtualResource = { id: "GR_[ECS_s,EVS_v]", kind: "GROUP", name: "g", prio: 3, tags: {}, members: [leaf("s"), leaf("v", "EVS")], daily: [] };
+    const g: VirtualResource = { id: "GR_[ECS_s,EVS_v]", kind: "GROUP", name: "g", prio: 3, tags: {}, members: [leaf("s"), leaf("v", "EVS")], daily: NO_DAYS };
     expect(leavesOf(g).map((r) => `${r.kind}:${r.id}`)).toEqual(["ECS:s", "EVS:v"]);
   });
 });

@@ -13,7 +13,7 @@ import type {
   EngineSnapshot,
   PlanItem,
   ResourceForecast,
-  VirtualResource,
+  ResourceUnit,
 } from "../../src/engine/types.ts";
 
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0); // 2026-11-22 12:00Z, day 22 of 30
@@ -36,7 +36,13 @@ function history(rand: () => number, base: number, days = 21): DailyCost[] {
   return out;
 }
 
-function leaf(kind: "ECS" | "EVS" | "CCE" | "RDS", n: number, rand: () => number, prio: number, owner?: string): VirtualResource {
+/** A unit with its history as `{ date, amount }` entries (the fixture sums and shows them). */
+interface FixtureUnit extends ResourceUnit {
+  members: FixtureUnit[];
+  daily: DailyCost[];
+}
+
+function leaf(kind: "ECS" | "EVS" | "CCE" | "RDS", n: number, rand: () => number, prio: number, owner?: string): FixtureUnit {
   const id = `${n.toString(16).padStart(8, "0")}-4b1c-9e2d-${(n * 7919).toString(16).padStart(12, "0")}`;
   const base = kind === "ECS" ? 1.2 : kind === "EVS" ? 0.3 : kind === "RDS" ? 2.5 : 3;
   return {
@@ -52,7 +58,7 @@ function leaf(kind: "ECS" | "EVS" | "CCE" | "RDS", n: number, rand: () => number
   };
 }
 
-function sumDaily(members: VirtualResource[]): DailyCost[] {
+function sumDaily(members: FixtureUnit[]): DailyCost[] {
   const m = new Map<string, number>();
   for (const r of members) for (const d of r.daily) m.set(d.date, (m.get(d.date) ?? 0) + d.amount);
   return [...m].sort().map(([date, amount]) => ({ date, amount: +amount.toFixed(2) }));
@@ -74,7 +80,7 @@ export function buildSnapshot(o: FixtureOptions = {}): EngineSnapshot {
   const rand = rng(o.seed ?? 7);
   const at = o.at ?? T0;
   const owners = ["alice@example.com", "bob@example.com", "ops@example.com", undefined];
-  const resources: VirtualResource[] = [];
+  const resources: FixtureUnit[] = [];
   const count = o.resources ?? 12;
   for (let i = 0; i < count; i++) {
     const prio = i % 7 === 6 ? 0 : 10 + ((count - i) % 50) * 10;
@@ -102,7 +108,7 @@ export function buildSnapshot(o: FixtureOptions = {}): EngineSnapshot {
   resources.sort((a, b) => (a.prio === 0 ? 1 : 0) - (b.prio === 0 ? 1 : 0) || b.prio - a.prio);
 
   const forecasts: Record<string, ResourceForecast> = {};
-  const addForecast = (vr: VirtualResource) => {
+  const addForecast = (vr: FixtureUnit) => {
     const soFar = vr.daily.reduce((s, d) => s + d.amount, 0);
     const perDay = soFar / Math.max(1, vr.daily.length);
     const p50 = soFar + perDay * 9;

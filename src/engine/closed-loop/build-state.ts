@@ -9,8 +9,9 @@ import { forecastResources } from "../forecast/index.ts";
 import { epochDay } from "../forecast/dates.ts";
 import { collectIfLarge } from "../memory.ts";
 import { addDays, billingPeriod, DEFAULT_TIME_ZONE, isoDay, lastCompleteDay } from "../period.ts";
-import type { CloudResource, CostRecord, DailyCost, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
-import { buildVirtualInventory, costDates, sumDailies, type CostInput } from "../virtual/index.ts";
+import type { CloudResource, DaySeries, ForecastModelName, IsoDate, ResourceUnit, VirtualResource } from "../types.ts";
+import { buildVirtualInventory, costDates, dailyCostsOf, NO_DAYS, sumSeries, type CostInput } from "../virtual/index.ts";
+import { isoDay as epochIsoDay } from "../forecast/dates.ts";
 import type { ActionLedger } from "./ledger.ts";
 import { scopeActuals, withGhosts, type ScopeSeriesSetup } from "../budgets/index.ts";
 import { applySchedules, type ScheduledLeaf } from "./schedules.ts";
@@ -94,7 +95,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   for (const [leaf, ghost] of alias) if (leaf.startsWith("CCE_")) stopShare.set(ghost, 1);
   for (const r of inv.excluded) record(r, ex!.paths, ex!.perResource, true);
 
-  const actualDaily = sumDailies([...inv.roots.map((r) => r.daily), ...inv.excluded.map((r) => r.daily)].filter((d) => d.length > 0));
+  const actualDaily = dailyCostsOf(sumSeries([...inv.roots.map((r) => r.daily), ...inv.excluded.map((r) => r.daily)].filter((d) => d.days.length > 0)));
   const state: ForecastState = {
     period,
     lastCompleteDay: lcd,
@@ -108,7 +109,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     stopShare,
     alias,
     total: { soFar: main.total.soFar, path: main.totalPath, monthEnd: main.total.monthEnd, band: main.total.band },
-    ...(ex ? { excludedSpend: { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily: sumDailies(inv.excluded.map((r) => r.daily)) } } : {}),
+    ...(ex ? { excludedSpend: { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily: dailyCostsOf(sumSeries(inv.excluded.map((r) => r.daily))) } } : {}),
     actualDaily,
     actualsAfterAction,
     ...(input.series ? { scopeActuals: scopeActuals(withGhosts(input.series, alias, input.ledger?.actedResources), inv.roots, inv.excluded, period, lcd, isoDay(now, timeZone)) } : {}),
@@ -130,7 +131,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
  * their history. Their unit's stop share is replaced by what a stop still ends once the schedule runs (schedules.ts).
  */
 function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions: CompiledActions, since?: Map<string, number>): ScheduledLeaf[] {
-  const history = new Map<string, DailyCost[]>();
+  const history = new Map<string, DaySeries>();
   const walkVr = (v: VirtualResource) => (v.members.length === 0 ? history.set(v.id, v.daily) : v.members.forEach(walkVr));
   vrs.forEach(walkVr);
   const out: ScheduledLeaf[] = [];
@@ -139,7 +140,7 @@ function scheduledLeaves(units: ResourceUnit[], vrs: VirtualResource[], actions:
     const schedule = u.schedule ? actions.schedules.get(u.schedule) : undefined;
     if (!schedule || u.stopShare === undefined || (u.kind !== "ECS" && u.kind !== "RDS")) return;
     const from = since?.get(u.id);
-    out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: history.get(u.id) ?? [], ...(from !== undefined ? { since: from } : {}) });
+    out.push({ leaf: u.id, schedule, stopShare: u.stopShare, history: dailyCostsOf(history.get(u.id) ?? NO_DAYS), ...(from !== undefined ? { since: from } : {}) });
   };
   units.forEach(walk);
   return out;
@@ -179,13 +180,14 @@ export function toUnit(vr: VirtualResource): ResourceUnit {
 }
 
 /** A leaf's billed days of the period from the day of `at` on, with each day's start and end instant. */
-function billedFrom(daily: DailyCost[], at: number, startDate: IsoDate, endDate: IsoDate, timeZone: string): DayAmount[] {
+function billedFrom(daily: DaySeries, at: number, startDate: IsoDate, endDate: IsoDate, timeZone: string): DayAmount[] {
   const firstDay = isoDay(at, timeZone);
   const out: DayAmount[] = [];
-  for (const d of daily) {
-    if (d.date < firstDay || d.date < startDate || d.date >= endDate) continue;
-    const s = dayStartsOf([d.date], timeZone);
-    out.push({ start: s[0], end: s[1], amount: d.amount });
+  for (let i = 0; i < daily.days.length; i++) {
+    const date = epochIsoDay(daily.days[i]!);
+    if (date < firstDay || date < startDate || date >= endDate) continue;
+    const s = dayStartsOf([date], timeZone);
+    out.push({ start: s[0], end: s[1], amount: daily.amounts[i]! });
   }
   return out;
 }

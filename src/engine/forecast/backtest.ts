@@ -17,6 +17,7 @@ import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, stratumOf, volatili
 import { forecastPath, recentMean } from "./model.ts";
 import { getModel, MODEL_NAMES } from "./models/index.ts";
 import { prepareSeries, seriesContext, sumDaily } from "./series.ts";
+import { seriesOf } from "../virtual/day-series.ts";
 import { generatePortfolios, generateSeries, periodTotal, type SyntheticSeries } from "./synthetic.ts";
 
 export const REPORT_DAYS = [5, 10, 20];
@@ -41,7 +42,7 @@ function sum(p: Float64Array): number {
 export function evaluateSeries(series: SyntheticSeries, model: ForecastModelName, d: number, table: CalibrationTable, truth = periodTotal(series)): OriginResult | undefined {
   const ctx = seriesContext(series.period, isoDay(epochDay(series.period.startDate) + d - 1));
   if (ctx.horizon === 0) return undefined;
-  const s = prepareSeries(series.daily, ctx);
+  const s = prepareSeries(seriesOf(series.daily), ctx);
   if (s.n === 0) return undefined;
   const predicted = sum(forecastPath(getModel(model), s));
   const scale = ctx.horizon * errorLevel(s, predicted);
@@ -50,7 +51,7 @@ export function evaluateSeries(series: SyntheticSeries, model: ForecastModelName
 }
 
 export function asVirtual(series: SyntheticSeries): VirtualResource {
-  return { id: series.id, kind: "ECS", name: series.id, prio: 1, tags: {}, members: [], daily: series.daily };
+  return { id: series.id, kind: "ECS", name: series.id, prio: 1, tags: {}, members: [], daily: seriesOf(series.daily) };
 }
 
 /** One portfolio (its members share the target period), one model, one origin, through forecastResources. */
@@ -91,7 +92,7 @@ export interface ModelRow {
 export function textbookRunRate(daily: DailyCost[], period: BillingPeriod, d: number): { soFar: number; monthEnd: number } | undefined {
   const ctx = seriesContext(period, isoDay(epochDay(period.startDate) + d - 1));
   if (ctx.horizon === 0) return undefined;
-  const s = prepareSeries(daily, ctx);
+  const s = prepareSeries(seriesOf(daily), ctx);
   if (s.n === 0) return undefined;
   const rate = ctx.elapsed > 0 ? s.soFar / ctx.elapsed : recentMean(s.y, 7);
   return { soFar: s.soFar, monthEnd: s.soFar + rate * ctx.horizon };

@@ -10,12 +10,13 @@
  * - Total: P50 = so far + Σ root paths (the same numbers the planner sums); interval from the `total` calibration
  *   pool on the total's own series (intervals.ts) — never a sum of resource quantiles.
  */
-import type { BillingPeriod, DailyCost, ForecastModelName, IsoDate, Quantiles, ResourceForecast, VirtualResource } from "../types.ts";
+import type { BillingPeriod, DaySeries, ForecastModelName, ForecastSummary, IsoDate, Quantiles, VirtualResource } from "../types.ts";
+import { seriesBefore, sumSeries } from "../virtual/day-series.ts";
 import { epochDay, isoDay } from "./dates.ts";
 import { CALIBRATION, errorLevel, monthEndBand, quantilesAt, quantilesByStratum, stratumOf, totalStratumOf, type CalibrationTable, type QuantileRow } from "./intervals.ts";
 import { forecastPath } from "./model.ts";
 import { getModel } from "./models/index.ts";
-import { prepareSeries, seriesContext, sumDaily, type PartialFirstDay, type PreparedSeries, type SeriesContext } from "./series.ts";
+import { prepareSeries, seriesContext, type PartialFirstDay, type PreparedSeries, type SeriesContext } from "./series.ts";
 import { addDays as localAddDays, dayStart, DEFAULT_TIME_ZONE, isoDay as localIsoDay } from "../period.ts";
 
 export interface ForecastInput {
@@ -37,11 +38,12 @@ export interface ForecastInput {
 }
 
 export interface ForecastResult {
-  perResource: Record<string, ResourceForecast>;
+  /** Per unit: cost so far and month-end band (its median path is in `paths`). */
+  perResource: Record<string, ForecastSummary>;
   total: { soFar: number; monthEnd: Quantiles; band: Array<{ date: IsoDate } & Quantiles> };
   /** The remaining days (the index of every path). */
   dates: IsoDate[];
-  /** Per unit: the median path over `dates` (what `rest` holds, without the per-day objects). */
+  /** Per unit: the median path over `dates` (no object per day: 100,000 units × the month's remaining days). */
   paths: Map<string, Float64Array>;
   totalPath: Float64Array;
 }
@@ -73,18 +75,16 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
   const firstDay = ctx.periodEnd - ctx.horizon;
   for (let k = 0; k < ctx.horizon; k++) dates.push(isoDay(firstDay + k));
   const qResource = quantilesByStratum(table, "resource", input.model, ctx.elapsed);
-  const perResource: Record<string, ResourceForecast> = {};
+  const perResource: Record<string, ForecastSummary> = {};
   const paths = new Map<string, Float64Array>();
   const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
 
   /** Records the forecast; returns its unclamped P10–P90 width (the total's scale adds these in quadrature). */
   const emit = (vr: VirtualResource, node: Node, s: PreparedSeries): number => {
     const predicted = sumPath(node.path);
-    const rest: DailyCost[] = new Array(node.path.length);
-    for (let k = 0; k < node.path.length; k++) rest[k] = { date: dates[k], amount: node.path[k] };
     const scale = ctx.horizon * errorLevel(s, predicted);
     const q = qResource[stratumOf(table, s.y)];
-    perResource[vr.id] = { vrId: vr.id, costSoFar: node.soFar, rest, monthEnd: monthEndBand(node.soFar, predicted, scale, q) };
+    perResource[vr.id] = { vrId: vr.id, costSoFar: node.soFar, monthEnd: monthEndBand(node.soFar, predicted, scale, q) };
     paths.set(vr.id, node.path);
     return scale * (q[2] - q[0]);
   };
@@ -98,7 +98,7 @@ export function forecastWithScale(input: ForecastInput): ForecastResult & { tota
         soFar += child.soFar;
         for (let k = 0; k < path.length; k++) path[k] += child.path[k];
       }
-      const own = vr.daily.length > 0 ? vr.daily : sumDaily(vr.members.map((m) => m.daily));
+      const own = vr.daily.days.length > 0 ? vr.daily : sumSeries(vr.members.map((m) => m.daily));
       const node = { soFar, path, width: 0 };
       node.width = emit(vr, node, prepareSeries(own, ctx));
       return node;
@@ -160,30 +160,38 @@ function computePartialFirstDay(createdAt: string, timeZone: string): PartialFir
  * The path of the remaining days as the resource's history before `actedDay` predicts it: what it would cost had
  * nothing been done (the days since show the action itself).
  */
-function pathBefore(daily: DailyCost[], actedDay: number, period: BillingPeriod, model: ReturnType<typeof getModel>, ctx: SeriesContext, partial?: PartialFirstDay): Float64Array {
-  const before = daily.filter((d) => epochDay(d.date) < actedDay);
+function pathBefore(daily: DaySeries, actedDay: number, period: BillingPeriod, model: ReturnType<typeof getModel>, ctx: SeriesContext, partial?: PartialFirstDay): Float64Array {
+  const before = seriesBefore(daily, actedDay);
   const ctxBefore = seriesContext(period, isoDay(actedDay - 1));
   const full = forecastPath(model, prepareSeries(before, ctxBefore, partial));
   // ctxBefore's path starts earlier (at actedDay or the period start); the last `horizon` days are ours.
   return full.slice(Math.max(0, full.length - ctx.horizon));
 }
 
-/** The total series over the history window, built densely (one pass over all records, no per-date maps). */
-function totalDaily(roots: VirtualResource[], ctx: SeriesContext): DailyCost[] {
-  const len = ctx.lastCompleteDay - ctx.windowStart + 1;
+/** The total series over the history window, built densely (one pass over all roots' days, no per-date maps). */
+function totalDaily(roots: VirtualResource[], ctx: SeriesContext): DaySeries {
+  const len = Math.max(0, ctx.lastCompleteDay - ctx.windowStart + 1);
   const sum = new Float64Array(len);
   const seen = new Uint8Array(len);
   for (const root of roots) {
-    for (const rec of root.daily) {
-      const idx = epochDay(rec.date) - ctx.windowStart;
+    const { days, amounts } = root.daily;
+    for (let r = 0; r < days.length; r++) {
+      const idx = days[r]! - ctx.windowStart;
       if (idx < 0 || idx >= len) continue;
-      sum[idx] += rec.amount;
+      sum[idx] += amounts[r]!;
       seen[idx] = 1;
     }
   }
-  const out: DailyCost[] = [];
-  for (let i = 0; i < len; i++) if (seen[i]) out.push({ date: isoDay(ctx.windowStart + i), amount: sum[i] });
-  return out;
+  let n = 0;
+  for (let i = 0; i < len; i++) n += seen[i]!;
+  const days = new Int32Array(n);
+  const amounts = new Float64Array(n);
+  for (let i = 0, k = 0; i < len; i++) {
+    if (!seen[i]) continue;
+    days[k] = ctx.windowStart + i;
+    amounts[k++] = sum[i]!;
+  }
+  return { days, amounts };
 }
 
 function totalForecast(ctx: SeriesContext, soFar: number, path: Float64Array, scale: number, q: QuantileRow, dates: IsoDate[]): ForecastResult["total"] {

@@ -17,7 +17,7 @@
  * - **Window.** Only the last `HISTORY_DAYS` days feed the models (9 weeks: enough for a weekly season and a trend,
  *   short enough that the fit follows the current regime and stays cheap over 100k series).
  */
-import type { BillingPeriod, DailyCost, IsoDate } from "../types.ts";
+import type { BillingPeriod, DailyCost, DaySeries, IsoDate } from "../types.ts";
 import { dayOfMonth, epochDay } from "./dates.ts";
 
 export const HISTORY_DAYS = 63;
@@ -96,7 +96,8 @@ export interface PartialFirstDay {
   fraction: number;
 }
 
-export function prepareSeries(daily: DailyCost[], ctx: SeriesContext, partialFirst?: PartialFirstDay): PreparedSeries {
+export function prepareSeries(daily: DaySeries, ctx: SeriesContext, partialFirst?: PartialFirstDay): PreparedSeries {
+  const { days, amounts } = daily;
   const last = ctx.lastCompleteDay;
   let soFar = 0;
   let first = Infinity;
@@ -107,30 +108,30 @@ export function prepareSeries(daily: DailyCost[], ctx: SeriesContext, partialFir
   const stopBelow = Math.min(ctx.windowStart, ctx.periodStart);
   // One window-sized buffer for every series (the result is a copy of its used part): ~13k series per sync.
   const scratch = windowScratch.fill(0);
-  for (let r = daily.length - 1; r >= 0; r--) {
-    const rec = daily[r];
-    const d = epochDay(rec.date);
+  for (let r = days.length - 1; r >= 0; r--) {
+    const d = days[r]!;
+    const amount = amounts[r]!;
     if (d > last) continue;
     if (d < stopBelow) break;
-    if (d >= ctx.periodStart && d < ctx.periodEnd) soFar += rec.amount;
+    if (d >= ctx.periodStart && d < ctx.periodEnd) soFar += amount;
     if (lastRecordDay === undefined) {
       lastRecordDay = d;
-      lastRecordAmount = rec.amount;
+      lastRecordAmount = amount;
     } else if (d === lastRecordDay) {
-      lastRecordAmount += rec.amount;
+      lastRecordAmount += amount;
     }
     if (d >= ctx.windowStart) {
-      scratch[d - ctx.windowStart] += rec.amount;
+      scratch[d - ctx.windowStart] += amount;
       if (d < first) first = d;
     }
   }
   if (lastRecordDay === undefined) {
     // Nothing recent: the seed model still looks at the very last record, however old.
-    for (let r = daily.length - 1; r >= 0; r--) {
-      const d = epochDay(daily[r].date);
+    for (let r = days.length - 1; r >= 0; r--) {
+      const d = days[r]!;
       if (d <= last) {
         lastRecordDay = d;
-        lastRecordAmount = daily[r].amount;
+        lastRecordAmount = amounts[r]!;
         break;
       }
     }

@@ -13,6 +13,7 @@ import { COPY_COST_OF_STORAGE } from "../actions/copy-cost.ts";
 import { isParkableKind, type Rung } from "../actions/ladder.ts";
 import { dayStart, isoDay, localTime } from "../period.ts";
 import type { BillingPeriod, DailyCost, ResourceForecast, TerminationPlan, VirtualResource } from "../types.ts";
+import { recentSum } from "../virtual/day-series.ts";
 
 export type PlannerMode = "classic" | "optimal";
 
@@ -146,8 +147,8 @@ export function stopDays(
   const unitDays = restDays(forecasts[vr.id]?.rest, period, timeZone);
   const byDate = new Map<string, DayPoint>();
   for (const d of unitDays) byDate.set(d.date, { ...d, amount: 0 });
-  const recent = (daily: DailyCost[] | undefined) => (daily ?? []).slice(-7).reduce((s, d) => s + d.amount, 0);
-  const unitRecent = recent(vr.daily);
+  const recent = (l: VirtualResource) => recentSum(l.daily, 7);
+  const unitRecent = recent(vr);
   for (const l of leaves(vr)) {
     if (!isParkableKind(l.kind) || l.stopShare === undefined) continue;
     if (opts.stopped?.has(l.id)) continue;
@@ -161,7 +162,7 @@ export function stopDays(
         byDate.set(d.date, p);
       }
     } else if (unitRecent > 0) {
-      const share = recent(l.daily) / unitRecent;
+      const share = recent(l) / unitRecent;
       for (const d of unitDays) byDate.get(d.date)!.amount += d.amount * share * l.stopShare;
     }
   }

@@ -12,9 +12,10 @@
  * Deliberate difference: an `ot3c_group` value with a single member does not wrap it in a one-member group (the
  * seed made `GR_[ECS_x]`); the resource keeps its own id and its `group` field.
  */
-import type { BillingPeriod, CloudResource, CostRecord, DailyCost, IsoDate, VirtualResource } from "../types.ts";
+import type { BillingPeriod, CloudResource, CostRecord, IsoDate, VirtualResource } from "../types.ts";
 import { markUnitsWithVolumesHeldOutside } from "./attachments.ts";
-import { CostIndex, DayAccumulator } from "./daily.ts";
+import { CostIndex } from "./daily.ts";
+import { sumSeries } from "./day-series.ts";
 import type { CostInput } from "./columns.ts";
 import {
   TAG_GROUP,
@@ -53,22 +54,6 @@ export interface VirtualInventory {
    * forecasts them and hands the result to `computeBudget` as `excludedSpend`, where it counts as baseline.
    */
   excluded: VirtualResource[];
-}
-
-/** Cost per day, summed over products, ascending. */
-export function dailyFromRecords(records: CostRecord[] | undefined): DailyCost[] {
-  if (!records || records.length === 0) return [];
-  const acc = DayAccumulator.over(records);
-  for (const r of records) acc.add(r.date, r.amount);
-  return acc.take();
-}
-
-/** Members' daily costs added per day. */
-export function sumDailies(lists: DailyCost[][]): DailyCost[] {
-  if (lists.length === 1) return lists[0].slice();
-  const acc = DayAccumulator.over(lists.flat());
-  for (const l of lists) acc.addSeries(l);
-  return acc.take();
 }
 
 /**
@@ -122,13 +107,6 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod): Vir
 
 type GroupKind = "server" | "tag";
 
-/** `sumDailies` of the members, on the builder's accumulator (it knows every date of the records). */
-function sumMemberDailies(members: VirtualResource[], days: DayAccumulator): DailyCost[] {
-  if (members.length === 1) return members[0].daily.slice();
-  for (const m of members) days.addSeries(m.daily);
-  return days.take();
-}
-
 /**
  * Why a member keeps its whole `ot3c_group` group out of every plan, or undefined when it does not. A group made
  * by `ot3c_group` is plannable only when every member is managed with prio > 0 (a server group counts as its
@@ -153,7 +131,7 @@ function protectingNote(m: VirtualResource): string | undefined {
  * - an `ot3c_group` group only when every member is managed with prio > 0; otherwise the whole group is baseline
  *   and its note names the member that protects it.
  */
-function makeGroup(members: VirtualResource[], kind: GroupKind, days: DayAccumulator, groupName?: string): VirtualResource {
+function makeGroup(members: VirtualResource[], kind: GroupKind, groupName?: string): VirtualResource {
   let managed: boolean;
   let note: string | undefined;
   let prio = 0;
@@ -195,7 +173,7 @@ function makeGroup(members: VirtualResource[], kind: GroupKind, days: DayAccumul
     group,
     tags,
     members,
-    daily: sumMemberDailies(members, days),
+    daily: sumSeries(members.map((m) => m.daily)),
     managed,
   };
   if (note) vr.note = note;
@@ -265,7 +243,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       claimed.add(evs.id);
       vols.push(evs);
     }
-    roots.push(vols.length > 0 ? makeGroup([l, ...vols], "server", costs.days) : l);
+    roots.push(vols.length > 0 ? makeGroup([l, ...vols], "server") : l);
   }
   for (const l of leaves) if (l.kind !== "ECS" && !claimed.has(l.id)) roots.push(l);
 
@@ -288,7 +266,7 @@ export function buildVirtualInventory(input: BuildInput): VirtualInventory {
       continue;
     }
     members.sort((a, b) => memberRank(a) - memberRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    grouped.push(makeGroup(members, "tag", costs.days, name));
+    grouped.push(makeGroup(members, "tag", name));
   }
 
   // A volume still attached to a server outside its unit cannot be deleted with that unit.

@@ -14,7 +14,7 @@
  * `CostInput` is what a sync hands the engine: an array of records (tests, replay, small projects) or these
  * columns; `CostIndex` (daily.ts) reads either.
  */
-import type { CostRecord, IsoDate } from "../types.ts";
+import type { CostRecord, DaySeries, IsoDate } from "../types.ts";
 import { isStorageProduct } from "./tags.ts";
 
 type Place = Pick<CostRecord, "projectId" | "projectName" | "region">;
@@ -279,6 +279,32 @@ export class CostColumns {
       cell.product = this.products.list[cells.minProduct[r]!]!;
       fn(cell);
     }
+  }
+
+  /**
+   * The resource's days with records as a `DaySeries` (ascending; `epochDays[i]` is the epoch day of
+   * `dayOrder[i]`), or undefined without records.
+   */
+  series(resourceId: string, dayOrder: readonly number[], epochDays: Int32Array): DaySeries | undefined {
+    this.commit();
+    const r = this.resources.get(resourceId);
+    if (r === undefined) return undefined;
+    let n = 0;
+    for (const d of dayOrder) {
+      const cells = this.days[d];
+      if (cells !== undefined && r < cells.count.length && cells.count[r] !== 0) n++;
+    }
+    if (n === 0) return undefined;
+    const days = new Int32Array(n);
+    const amounts = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < dayOrder.length; i++) {
+      const cells = this.days[dayOrder[i]!];
+      if (cells === undefined || r >= cells.count.length || cells.count[r] === 0) continue;
+      days[k] = epochDays[i]!;
+      amounts[k++] = cells.total[r]!;
+    }
+    return { days, amounts };
   }
 
   /** Day indexes with records, sorted by date (for `forEachDay`). */

@@ -3,12 +3,11 @@ export {
   buildVirtualInventory,
   buildVirtualResources,
   compareRoots,
-  dailyFromRecords,
-  sumDailies,
   walkVirtual,
   type BuildInput,
   type VirtualInventory,
 } from "./build.ts";
+export { NO_DAYS, dailyCostsOf, recentSum, seriesBefore, seriesOf, sumSeries } from "./day-series.ts";
 export { CostColumns, costDates, type CostInput, type DayCell } from "./columns.ts";
 export {
   MAX_PRIO,

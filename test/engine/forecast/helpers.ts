@@ -1,6 +1,7 @@
 /** Hand-made daily series and virtual resources for the forecast tests. */
 import type { DailyCost, VirtualResource } from "../../../src/engine/types.ts";
 import { addDays, epochDay, monthPeriodOf } from "../../../src/engine/forecast/dates.ts";
+import { seriesOf } from "../../../src/engine/virtual/day-series.ts";
 
 /** November 2026: 30 days, starts on a Sunday. */
 export const NOV = monthPeriodOf("2026-11-01");
@@ -27,11 +28,11 @@ export function weekday(date: string): number {
 }
 
 export function leaf(id: string, daily: DailyCost[]): VirtualResource {
-  return { id, kind: "ECS", name: id, prio: 1, tags: {}, members: [], daily };
+  return { id, kind: "ECS", name: id, prio: 1, tags: {}, members: [], daily: seriesOf(daily) };
 }
 
 export function group(id: string, members: VirtualResource[], daily: DailyCost[] = []): VirtualResource {
-  return { id, kind: "GROUP", name: id, prio: 1, tags: {}, members, daily };
+  return { id, kind: "GROUP", name: id, prio: 1, tags: {}, members, daily: seriesOf(daily) };
 }
 
 export function sumAmounts(d: DailyCost[]): number {

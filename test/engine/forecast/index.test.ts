@@ -1,7 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { forecastResources } from "../../../src/engine/forecast/index.ts";
+import { forecastResources as forecastFigures, type ForecastInput } from "../../../src/engine/forecast/index.ts";
 import { MODEL_NAMES } from "../../../src/engine/forecast/models/index.ts";
 import { group, leaf, NOV, series, span, sumAmounts } from "./helpers.ts";
+
+/** The forecast with each unit's median path as `rest` entries (`paths` over `dates`), as the tests read it. */
+function forecastResources(input: ForecastInput) {
+  const r = forecastFigures(input);
+  const perResource = Object.fromEntries(
+    Object.entries(r.perResource).map(([id, f]) => [id, { ...f, rest: r.dates.map((date, k) => ({ date, amount: r.paths.get(id)![k]! })) }]),
+  );
+  return { ...r, perResource };
+}
 
 const flat = (amount: number, to = "2026-11-13") => series("2026-10-01", span("2026-10-01", to), () => amount);
 

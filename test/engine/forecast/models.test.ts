@@ -4,12 +4,13 @@ import { forecastPath, isStopped } from "../../../src/engine/forecast/model.ts";
 import { MODELS, MODEL_NAMES } from "../../../src/engine/forecast/models/index.ts";
 import { fitHoltWinters, holtWintersForecast } from "../../../src/engine/forecast/models/holt-winters.ts";
 import { prepareSeries, seriesContext } from "../../../src/engine/forecast/series.ts";
+import { seriesOf } from "../../../src/engine/virtual/day-series.ts";
 import { NOV, series, span, weekday } from "./helpers.ts";
 import type { DailyCost } from "../../../src/engine/types.ts";
 
 /** Month-end point forecast (so far + Σ path) of one model. */
 function monthEnd(model: ForecastModelName, daily: DailyCost[], lastCompleteDay: string, period = NOV) {
-  const s = prepareSeries(daily, seriesContext(period, lastCompleteDay));
+  const s = prepareSeries(seriesOf(daily), seriesContext(period, lastCompleteDay));
   const path = forecastPath(MODELS[model], s);
   return { soFar: s.soFar, rest: Array.from(path), total: s.soFar + path.reduce((a, b) => a + b, 0) };
 }
@@ -45,7 +46,7 @@ describe("weekly season", () => {
   test("weekend zeros of a weekdays-only machine are not a stop", () => {
     const officeOnly = series("2026-09-20", span("2026-09-20", "2026-11-08"), (d) => (weekday(d) === 0 || weekday(d) === 6 ? 0 : 8));
     // Nov 8 is a Sunday: the last two days cost nothing, as every weekend before.
-    expect(isStopped(prepareSeries(officeOnly, seriesContext(NOV, "2026-11-08")).y)).toBe(false);
+    expect(isStopped(prepareSeries(seriesOf(officeOnly), seriesContext(NOV, "2026-11-08")).y)).toBe(false);
     const r = monthEnd("ensemble", officeOnly, "2026-11-08");
     expect(r.rest[0]).toBeCloseTo(8, 6); // Monday
     expect(r.total).toBeCloseTo(8 * 21, 6); // November 2026 has 21 weekdays
@@ -70,9 +71,9 @@ describe("stopped resources", () => {
   });
   test("one zero day after two weeks of daily cost counts as stopped; one zero day in a sporadic series does not", () => {
     const steady = series("2026-10-20", span("2026-10-20", "2026-11-11"), () => 3);
-    expect(isStopped(prepareSeries(steady, seriesContext(NOV, "2026-11-12")).y)).toBe(true);
+    expect(isStopped(prepareSeries(seriesOf(steady), seriesContext(NOV, "2026-11-12")).y)).toBe(true);
     const sporadic = series("2026-10-20", span("2026-10-20", "2026-11-11"), (_, i) => (i % 5 === 1 ? 0 : 3)); // zero on Nov 10, cost on Nov 11, none on Nov 12
-    expect(isStopped(prepareSeries(sporadic, seriesContext(NOV, "2026-11-12")).y)).toBe(false);
+    expect(isStopped(prepareSeries(seriesOf(sporadic), seriesContext(NOV, "2026-11-12")).y)).toBe(false);
   });
 });
 

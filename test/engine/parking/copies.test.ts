@@ -19,6 +19,7 @@ import { Store } from "../../../src/store/store.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
 import { cleanupTempDirs, globals, run, startSimFixture } from "../../cli/helpers.ts";
 import { snapshot } from "../../exporter/fixtures.ts";
+import { NO_DAYS } from "../../../src/engine/virtual/day-series.ts";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -33,7 +34,7 @@ afterAll(() => {
   cleanupTempDirs();
 });
 
-const unitOf = (r: CloudResource): VirtualResource => ({ id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: r.tags, members: [], daily: [], resource: r });
+const unitOf = (r: CloudResource): VirtualResource => ({ id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: r.tags, members: [], daily: NO_DAYS, resource: r });
 
 /** Runs a real snapshot-delete of every database through the executor and the OTC provider against `otc`. */
 async function snapshotDeleteAll(store: Store, terminator: ExecTerminator, dbs: CloudResource[], now: number) {

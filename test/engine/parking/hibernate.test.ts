@@ -24,6 +24,7 @@ import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { FaultInjector } from "../../../src/sim/faults.ts";
 import { Store, type HibernationJournal, type StoredPlanItem } from "../../../src/store/store.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
+import { NO_DAYS } from "../../../src/engine/virtual/day-series.ts";
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -63,7 +64,7 @@ async function setup(opts: { holdMs?: number; faults?: FaultInjector } = {}) {
   return { clock, world, sim, provider, terminator, store, dir, pools, cid, requests, tree };
 }
 
-const unitOf = (r: CloudResource): VirtualResource => ({ id: `CCE_${r.id}`, kind: "CCE", name: r.name, prio: 5, tags: r.tags, members: [], daily: [], resource: r, stopShare: 1 });
+const unitOf = (r: CloudResource): VirtualResource => ({ id: `CCE_${r.id}`, kind: "CCE", name: r.name, prio: 5, tags: r.tags, members: [], daily: NO_DAYS, resource: r, stopShare: 1 });
 const planned = (vrId: string): PlannedTermination => ({ vrId, action: "park", prio: 5, tdate: T0, tsave: 10, tasap: true, reason: "gap" });
 
 async function parkAll(s: Awaited<ReturnType<typeof setup>>, pools: CloudResource[], enforce = true) {

@@ -22,6 +22,7 @@ import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { Store, type StoredPlanItem } from "../../../src/store/store.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
 import { forecastOf, leaf } from "../planner/gen.ts";
+import { NO_DAYS } from "../../../src/engine/virtual/day-series.ts";
 
 const H = 3_600_000;
 const T0 = Date.parse("2026-11-20T09:00:00Z");
@@ -55,7 +56,7 @@ async function setup() {
   return { world, sim, provider, terminator, dir, store: Store.open(dir), pools };
 }
 
-const unitOf = (r: CloudResource): VirtualResource => ({ id: `CCE_${r.id}`, kind: "CCE", name: r.name, prio: 5, tags: r.tags, members: [], daily: [], resource: r, stopShare: 1 });
+const unitOf = (r: CloudResource): VirtualResource => ({ id: `CCE_${r.id}`, kind: "CCE", name: r.name, prio: 5, tags: r.tags, members: [], daily: NO_DAYS, resource: r, stopShare: 1 });
 const planned = (vrId: string): PlannedTermination => ({ vrId, action: "park", prio: 5, tdate: T0, tsave: 10, tasap: true, reason: "gap" });
 
 function plan(store: Store, units: VirtualResource[]) {

@@ -19,6 +19,7 @@ import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { Store, type StoredPlanItem } from "../../../src/store/store.ts";
 import { fencedStore, Lease, StaleLeaderError } from "../../../src/store/lease/index.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
+import { NO_DAYS } from "../../../src/engine/virtual/day-series.ts";
 
 const H = 3_600_000;
 const T0 = Date.parse("2026-11-20T09:00:00Z");
@@ -52,7 +53,7 @@ async function setup(spec: Parameters<typeof makeWorld>[0], withActions = true) 
   return { world, sim, provider, terminator, store, resources };
 }
 
-const unitOf = (r: CloudResource): VirtualResource => ({ id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: r.tags, members: [], daily: [], resource: r });
+const unitOf = (r: CloudResource): VirtualResource => ({ id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: r.tags, members: [], daily: NO_DAYS, resource: r });
 const planned = (vrId: string, action: PlannedTermination["action"]): PlannedTermination => ({ vrId, action, prio: 5, tdate: T0, tsave: 10, tasap: true, reason: "gap" });
 
 function plan(store: Store, units: VirtualResource[], desired: PlannedTermination[]) {
@@ -190,7 +191,7 @@ describe("park, snapshot-delete and resume against the simulator", () => {
     const srv = resources.find((r) => r.kind === "ECS")!;
     const vol = resources.find((r) => r.kind === "EVS")!;
     const members = [unitOf(srv), unitOf(vol)];
-    const g: VirtualResource = { id: `GR_[${members.map((m) => m.id).join(",")}]`, kind: "GROUP", name: "g", prio: 5, tags: {}, members, daily: [] };
+    const g: VirtualResource = { id: `GR_[${members.map((m) => m.id).join(",")}]`, kind: "GROUP", name: "g", prio: 5, tags: {}, members, daily: NO_DAYS };
     const ctx = plan(store, [g], [planned(g.id, "snapshot-delete")]);
     await new Executor(store, terminator, { enforce: true, approval: "none", maxTerminationsPerRun: 10 }).tick(ctx(T0));
     const item = store.listItems()[0]!;

@@ -16,6 +16,7 @@ import type { CloudResource, PlannedTermination, ResourceUnit, VirtualResource }
 import { createOtcProvider } from "../../../src/providers/otc/index.ts";
 import { Store } from "../../../src/store/store.ts";
 import { credsFor, makeWorld, startSim, type RunningSim } from "../../sim/otc/world.ts";
+import { NO_DAYS } from "../../../src/engine/virtual/day-series.ts";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -29,7 +30,7 @@ afterEach(() => {
 });
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-const unitOf = (r: CloudResource): VirtualResource => ({ id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: r.tags, members: [], daily: [], resource: r });
+const unitOf = (r: CloudResource): VirtualResource => ({ id: `${r.kind}_${r.id}`, kind: r.kind, name: r.name, prio: 5, tags: r.tags, members: [], daily: NO_DAYS, resource: r });
 const asRoots = (rs: CloudResource[]): ResourceUnit[] => rs.map(unitOf);
 
 async function parked() {

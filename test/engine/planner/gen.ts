@@ -4,6 +4,7 @@ import type { BillingPeriod, DailyCost, ResourceForecast, VirtualResource } from
 
 export { mulberry32 } from "../../../src/util/random.ts";
 import { mulberry32 } from "../../../src/util/random.ts";
+import { NO_DAYS } from "../../../src/engine/virtual/day-series.ts";
 
 export interface Instance {
   roots: VirtualResource[];
@@ -16,7 +17,7 @@ export interface Instance {
 }
 
 export function leaf(id: string, kind: VirtualResource["kind"], prio: number, extra: Partial<VirtualResource> = {}): VirtualResource {
-  return { id, kind, name: id, prio, tags: {}, members: [], daily: [], managed: true, ...extra };
+  return { id, kind, name: id, prio, tags: {}, members: [], daily: NO_DAYS, managed: true, ...extra };
 }
 
 export function forecastOf(vrId: string, rest: DailyCost[], soFar = 0): ResourceForecast {

@@ -3,6 +3,7 @@ import { planTerminations, type PlannerInput } from "../../../src/engine/planner
 import { addDays, billingPeriod, dayStart } from "../../../src/engine/period.ts";
 import type { ResourceForecast, VirtualResource } from "../../../src/engine/types.ts";
 import { forecastOf, leaf } from "./gen.ts";
+import { seriesOf } from "../../../src/engine/virtual/day-series.ts";
 
 // Nov 21 2026, 10:00 Berlin; the forecast covers Nov 21..30 (today and 9 more days).
 const now = Date.parse("2026-11-21T09:00:00Z");
@@ -199,7 +200,7 @@ describe("stop savings", () => {
 
   test("without member forecasts, a group's stop saving uses the server's share of recent history", async () => {
     const { stopDays } = await import("../../../src/engine/planner/index.ts");
-    const hist = (amount: number) => [{ date: "2026-11-18", amount }, { date: "2026-11-19", amount }];
+    const hist = (amount: number) => seriesOf([{ date: "2026-11-18", amount }, { date: "2026-11-19", amount }]);
     const srv = leaf("ECS_s", "ECS", 5, { stopShare: 0.5, daily: hist(3) });
     const vol = leaf("EVS_v", "EVS", 5, { daily: hist(1) });
     const g = leaf("GR_[ECS_s,EVS_v]", "GROUP", 5, { members: [srv, vol], daily: hist(4) });

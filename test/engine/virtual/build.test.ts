@@ -9,6 +9,7 @@ import {
   parsePrio,
   walkVirtual,
 } from "../../../src/engine/virtual/index.ts";
+import { dailyCostsOf } from "../../../src/engine/virtual/day-series.ts";
 
 const period = billingPeriod(Date.parse("2026-11-22T12:00:00Z"));
 
@@ -40,8 +41,8 @@ describe("buildVirtualResources", () => {
     expect(g.prio).toBe(40);
     expect(g.owner).toBe("a@x");
     expect(g.managed).toBe(true);
-    expect(g.members[0].daily).toEqual([{ date: "2026-11-01", amount: 1.5 }]);
-    expect(g.daily).toEqual([
+    expect(dailyCostsOf(g.members[0].daily)).toEqual([{ date: "2026-11-01", amount: 1.5 }]);
+    expect(dailyCostsOf(g.daily)).toEqual([
       { date: "2026-11-01", amount: 1.7 },
       { date: "2026-11-02", amount: 0.3 },
     ]);
@@ -54,8 +55,8 @@ describe("buildVirtualResources", () => {
       period,
     });
     const byId = Object.fromEntries(roots.map((r) => [r.id, r]));
-    expect(byId["ECS_abc"].daily).toEqual([]);
-    expect(byId["ECS_abcd"].daily).toEqual([{ date: "2026-11-03", amount: 7 }]);
+    expect(dailyCostsOf(byId["ECS_abc"].daily)).toEqual([]);
+    expect(dailyCostsOf(byId["ECS_abcd"].daily)).toEqual([{ date: "2026-11-03", amount: 7 }]);
     // "bc" is a substring of both but matches neither: it is a ghost.
     expect(byId["GH_S3M_bc"]).toBeDefined();
   });
@@ -185,7 +186,7 @@ describe("buildVirtualResources", () => {
       expect(g.kind).toBe("GHOST");
       expect(g.managed).toBe(false);
     }
-    expect(roots.find((r) => r.id === "GH_EVS_gone1")!.daily).toEqual([
+    expect(dailyCostsOf(roots.find((r) => r.id === "GH_EVS_gone1")!.daily)).toEqual([
       { date: "2026-11-04", amount: 1 },
       { date: "2026-11-05", amount: 3 },
     ]);
@@ -253,7 +254,7 @@ describe("buildVirtualResources", () => {
     expect(inv.roots.map((r) => r.id)).toEqual(["ECS_mine"]);
     expect(inv.excluded.map((r) => r.id)).toEqual(["ECS_none", "ECS_theirs"]);
     expect(inv.excluded.every((r) => r.managed === false)).toBe(true);
-    expect(inv.excluded.find((r) => r.id === "ECS_theirs")!.daily).toEqual([{ date: "2026-11-02", amount: 4 }]);
+    expect(dailyCostsOf(inv.excluded.find((r) => r.id === "ECS_theirs")!.daily)).toEqual([{ date: "2026-11-02", amount: 4 }]);
     // Without an instance everything is managed by us.
     expect(buildVirtualResources({ resources: [ecs("theirs", { ot3c_prio: "1", ot3c_instance: "b" })], costs: [], period }).length).toBe(1);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CostRecord } from "../../../src/engine/types.ts";
-import { CostIndex, DayAccumulator } from "../../../src/engine/virtual/daily.ts";
-import { dailyFromRecords, sumDailies } from "../../../src/engine/virtual/index.ts";
+import { CostIndex } from "../../../src/engine/virtual/daily.ts";
+import { dailyCostsOf, NO_DAYS, recentSum, seriesBefore, seriesOf, sumSeries } from "../../../src/engine/virtual/index.ts";
 
 function cost(resourceId: string, date: string, amount: number, product = "OTC_S3M_LI"): CostRecord {
   return { resourceId, date, amount, product };
@@ -14,24 +14,43 @@ function naiveDaily(records: Array<{ date: string; amount: number }>) {
   return [...by.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([date, amount]) => ({ date, amount }));
 }
 
-describe("DayAccumulator", () => {
-  test("sums per day, ascending, keeps days whose sum is 0, and resets after take()", () => {
-    const acc = new DayAccumulator(["2026-11-01", "2026-11-02", "2026-11-03"]);
-    acc.add("2026-11-03", 1.25);
-    acc.add("2026-11-01", 0);
-    acc.add("2026-11-03", 2);
-    expect(acc.take()).toEqual([
+describe("DaySeries", () => {
+  test("one entry per day as typed arrays; to and from { date, amount } one to one", () => {
+    const list = [
+      { date: "2026-10-31", amount: -0.5 },
       { date: "2026-11-01", amount: 0 },
-      { date: "2026-11-03", amount: 3.25 },
-    ]);
-    expect(acc.take()).toEqual([]);
-    acc.add("2026-11-02", 4);
-    expect(acc.take()).toEqual([{ date: "2026-11-02", amount: 4 }]);
+      { date: "2026-11-03", amount: 1.25 },
+    ];
+    const s = seriesOf(list);
+    expect(s.days).toBeInstanceOf(Int32Array);
+    expect(s.amounts).toBeInstanceOf(Float64Array);
+    expect(Array.from(s.days)).toEqual([20757, 20758, 20760]);
+    expect(dailyCostsOf(s)).toEqual(list);
+    expect(dailyCostsOf(NO_DAYS)).toEqual([]);
   });
 
-  test("a date it was not told about is an error, not a silently dropped amount", () => {
-    const acc = new DayAccumulator(["2026-11-01"]);
-    expect(() => acc.add("2026-11-02", 1)).toThrow(/not announced/);
+  test("sums per day, ascending, keeps days whose sum is 0, adds in list order; the scratch is clean afterwards", () => {
+    const a = seriesOf([{ date: "2026-11-01", amount: 0 }, { date: "2026-11-03", amount: 1.25 }]);
+    const b = seriesOf([{ date: "2026-11-03", amount: 2 }, { date: "2026-11-05", amount: 0.1 }]);
+    expect(dailyCostsOf(sumSeries([a, b]))).toEqual([
+      { date: "2026-11-01", amount: 0 },
+      { date: "2026-11-03", amount: 3.25 },
+      { date: "2026-11-05", amount: 0.1 },
+    ]);
+    expect(dailyCostsOf(sumSeries([b, NO_DAYS]))).toEqual(dailyCostsOf(b));
+    expect(sumSeries([a])).toBe(a);
+    expect(sumSeries([])).toBe(NO_DAYS);
+    // Nothing of the previous sum is left in the shared scratch.
+    expect(dailyCostsOf(sumSeries([seriesOf([{ date: "2026-11-03", amount: 1 }]), NO_DAYS]))).toEqual([{ date: "2026-11-03", amount: 1 }]);
+  });
+
+  test("the days before a day, and the sum of the last n entries", () => {
+    const s = seriesOf([{ date: "2026-11-01", amount: 1 }, { date: "2026-11-02", amount: 2 }, { date: "2026-11-04", amount: 4 }]);
+    expect(dailyCostsOf(seriesBefore(s, 20760))).toEqual([{ date: "2026-11-01", amount: 1 }, { date: "2026-11-02", amount: 2 }]);
+    expect(seriesBefore(s, 30000)).toBe(s);
+    expect(recentSum(s, 2)).toBe(6);
+    expect(recentSum(s, 7)).toBe(7);
+    expect(recentSum(undefined, 7)).toBe(0);
   });
 });
 
@@ -64,12 +83,12 @@ describe("CostIndex", () => {
   });
 
   test("daily series equal the Map-based sums exactly (same addition order)", () => {
-    for (const id of ["a", "b", "c"]) expect(index.daily(id)).toEqual(naiveDaily(records.filter((r) => r.resourceId === id)));
-    expect(index.daily("b")).toEqual([
+    for (const id of ["a", "b", "c"]) expect(dailyCostsOf(index.daily(id))).toEqual(naiveDaily(records.filter((r) => r.resourceId === id)));
+    expect(dailyCostsOf(index.daily("b"))).toEqual([
       { date: "2026-11-01", amount: 0.7 },
       { date: "2026-11-02", amount: 0.1 + 0.2 },
     ]);
-    expect(index.daily("zz")).toEqual([]);
+    expect(index.daily("zz")).toBe(NO_DAYS);
   });
 
   test("pseudo-random records: every series and every group sum match the naive definition bit for bit", () => {
@@ -82,9 +101,9 @@ describe("CostIndex", () => {
     }
     const idx = new CostIndex(many);
     const series = idx.resourceIds.map((id) => idx.daily(id));
-    idx.resourceIds.forEach((id, k) => expect(series[k]).toEqual(naiveDaily(many.filter((r) => r.resourceId === id))));
+    idx.resourceIds.forEach((id, k) => expect(dailyCostsOf(series[k]!)).toEqual(naiveDaily(many.filter((r) => r.resourceId === id))));
     const lists = series.slice(0, 5);
-    expect(sumDailies(lists)).toEqual(naiveDaily(lists.flat()));
-    expect(dailyFromRecords(many)).toEqual(naiveDaily(many));
+    expect(dailyCostsOf(sumSeries(lists))).toEqual(naiveDaily(lists.flatMap(dailyCostsOf)));
+    expect(dailyCostsOf(sumSeries(series))).toEqual(naiveDaily(series.flatMap(dailyCostsOf)));
   });
 });
