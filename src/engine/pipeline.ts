@@ -93,7 +93,7 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
     currency: config.currency,
     ...(config.actions ? { actions: compileActions(config.actions) } : {}),
     ...(config.budgets ? { budgets: { scopes: config.budgets, home: { id: config.otc.projectId, name: config.otc.projectName, region: config.otc.region } } } : {}),
-    ...(config.budgets || config.otc.projects ? { series: seriesSetup(config) } : {}),
+    ...(config.budgets || config.otc?.projects ? { series: seriesSetup(config) } : {}),
   };
 }
 

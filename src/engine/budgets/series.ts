@@ -10,8 +10,8 @@
  * Membership is the budgets' (scope.ts: a root counts whole where any leaf is; other instances' resources count
  * in the budgets they match) and the projects' the one placement rule (project-place.ts), as in the TUI.
  */
-import { addDays } from "../period.ts";
-import type { BillingPeriod, DailyCost, IsoDate, ResourceForecast, ResourceUnit, ScopeDaily } from "../types.ts";
+import { epochDay } from "../forecast/dates.ts";
+import type { BillingPeriod, DaySeries, IsoDate, ResourceForecast, ResourceUnit, ScopeDaily } from "../types.ts";
 import { listedInProject, projectPlacer, type Place } from "./project-place.ts";
 import { ALL, unitIn, type BudgetScope, type HomeProject } from "./scope.ts";
 
@@ -41,26 +41,28 @@ export interface ScopeSeries {
   projects: Array<{ project: string } & ScopeDaily>;
 }
 
-type WithDaily = ResourceUnit & { daily?: DailyCost[] };
+type WithDaily = ResourceUnit & { daily?: DaySeries };
 
 /**
  * The per-scope sums of the roots' (and other instances' resources') billed days — the same days the whole bill's
  * `dailyTotals` counts (budget.ts): inside the period, up to the last complete day, before today.
  */
 export function scopeActuals(setup: ScopeSeriesSetup, roots: readonly WithDaily[], excluded: readonly WithDaily[], period: BillingPeriod, lastCompleteDay: IsoDate, today: IsoDate): ScopeActuals {
-  const index = new Map<IsoDate, number>();
-  for (let d = period.startDate; d <= lastCompleteDay && d < period.endDate; d = addDays(d, 1)) index.set(d, index.size);
-  const days = index.size;
+  const first = epochDay(period.startDate);
+  // Index = epoch day − first, for the days before `stop` (exclusive).
+  const stop = Math.min(epochDay(lastCompleteDay) + 1, epochDay(period.endDate), epochDay(today));
+  const days = Math.max(0, Math.min(epochDay(lastCompleteDay) + 1, epochDay(period.endDate)) - first);
   const budgets = new Map(setup.scopes.map((s) => [s.name, new Float64Array(days)]));
   const projects = new Map<string, Float64Array>();
   const fleet = roots.some(listedInProject);
   const place = projectPlacer(roots, setup.place, fleet);
   const add = (u: WithDaily, into: Float64Array[]) => {
-    if (into.length === 0 || !u.daily) return;
-    for (const d of u.daily) {
-      // Most of a history lies before the period: two string comparisons before the lookup.
-      const i = d.date >= period.startDate && d.date < today ? index.get(d.date) : undefined;
-      if (i !== undefined) for (const a of into) a[i] += d.amount;
+    const d = u.daily;
+    if (into.length === 0 || !d) return;
+    for (let j = 0; j < d.days.length; j++) {
+      const day = d.days[j]!;
+      if (day < first || day >= stop) continue;
+      for (const a of into) a[day - first] += d.amounts[j]!;
     }
   };
   const inScopes = (u: ResourceUnit): Float64Array[] => setup.scopes.filter((s) => unitIn(s, u, setup.home)).map((s) => budgets.get(s.name)!);

@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { ledgerFromItems } from "../../../src/engine/closed-loop/index.ts";
 import { composeSnapshot } from "../../../src/engine/snapshot-build.ts";
 import { addDays, billingPeriod } from "../../../src/engine/period.ts";
-import { evaluate, type EvaluateOptions } from "../../../src/engine/pipeline.ts";
+import { evaluate, optionsFromConfig, type EvaluateOptions } from "../../../src/engine/pipeline.ts";
 import { PROJECT_SERIES_MAX, type BudgetScope } from "../../../src/engine/budgets/index.ts";
 import type { BudgetScopeState, CloudResource, CostRecord } from "../../../src/engine/types.ts";
 import type { StoredPlanItem } from "../../../src/store/store.ts";
@@ -131,5 +131,14 @@ describe("daily series per project", () => {
     const names = new Set(ev.projectDaily!.map((p) => p.project));
     for (const small of ["eu-de_x0", "eu-de_x1", "eu-de_x2", "eu-de_x3", "eu-de_x4", "eu-de_x5", "eu-de_x6"]) expect(names.has(small)).toBe(false);
     expect(names.has("eu-de_payments")).toBe(true);
+  });
+});
+
+describe("from the config", () => {
+  test("budgets or projects turn the series on; a unit naming no project is shown under the snapshot's project", () => {
+    const cfg = (otc: object, budgets?: BudgetScope[]) => ({ targetBudget: 1, forecast: { model: "run-rate", quantile: "p50" }, planner: { mode: "optimal" }, terminationGraceMs: 1, billingBeginDay: 1, otc: { region: "eu-de", ...otc }, ...(budgets ? { budgets } : {}) }) as never;
+    expect(optionsFromConfig(cfg({ projectName: "eu-de_home" })).series).toBeUndefined();
+    expect(optionsFromConfig(cfg({ projectName: "eu-de_home" }, scopes)).series).toEqual({ scopes, home: { id: undefined, name: "eu-de_home", region: "eu-de" }, place: { project: "eu-de_home", region: "eu-de" } });
+    expect(optionsFromConfig(cfg({ projects: "all" })).series).toEqual({ scopes: [], home: { id: undefined, name: undefined, region: "eu-de" }, place: { project: "fleet", region: "eu-de" } });
   });
 });
