@@ -95,12 +95,15 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((Date.UTC(pb.year, pb.month - 1, pb.day) - Date.UTC(pa.year, pa.month - 1, pa.day)) / DAY_MS);
 }
 
-const dayStartCache = new Map<string, number>();
+/** Per time zone, day → instant. Two levels, not a joined key: the planner asks millions of times per sync. */
+const dayStartCache = new Map<string, Map<IsoDate, number>>();
+let dayStartEntries = 0;
 
 /** The instant 00:00 of calendar day `iso` in `timeZone` (a Berlin midnight never falls into a DST gap). */
 export function dayStart(iso: IsoDate, timeZone = DEFAULT_TIME_ZONE): number {
-  const key = timeZone + "|" + iso;
-  const cached = dayStartCache.get(key);
+  let zone = dayStartCache.get(timeZone);
+  if (zone === undefined) dayStartCache.set(timeZone, (zone = new Map()));
+  const cached = zone.get(iso);
   if (cached !== undefined) return cached;
   const { year, month, day } = parseIso(iso);
   const guess = Date.UTC(year, month - 1, day);
@@ -108,8 +111,11 @@ export function dayStart(iso: IsoDate, timeZone = DEFAULT_TIME_ZONE): number {
   // DST change happens within the first hours of the day.
   let t = guess - zoneOffsetMs(guess, timeZone);
   t = guess - zoneOffsetMs(t, timeZone);
-  if (dayStartCache.size > 10_000) dayStartCache.clear();
-  dayStartCache.set(key, t);
+  if (++dayStartEntries > 10_000) {
+    for (const m of dayStartCache.values()) m.clear();
+    dayStartEntries = 1;
+  }
+  zone.set(iso, t);
   return t;
 }
 

@@ -13,6 +13,19 @@
 import type { ResourceUnit } from "../types.ts";
 import { isParkableKind, ladderFor, RUNGS, type LadderConfig, type Rung } from "./ladder.ts";
 
+/**
+ * One array per distinct ladder, shared by every unit with it (there are a handful of distinct ladders and up to
+ * 100,000 units; each array is frozen with the snapshot, which costs memory per array: util/freeze.ts).
+ */
+const sharedLadders = new Map<string, Rung[]>();
+
+function shared(rungs: Rung[]): Rung[] {
+  const key = rungs.join(",");
+  let hit = sharedLadders.get(key);
+  if (!hit) sharedLadders.set(key, (hit = rungs));
+  return hit;
+}
+
 /** Sets `ladder` (and `schedule`, `note` for tag problems) on every unit of the tree, in place. */
 export function annotateLadders(roots: ResourceUnit[], config: LadderConfig): void {
   for (const r of roots) annotate(r, config);
@@ -23,7 +36,7 @@ function annotate(u: ResourceUnit, config: LadderConfig): Rung[] {
   if (u.members.length === 0) {
     if (!u.resource) return (u.ladder = []);
     const l = ladderFor({ kind: u.resource.kind, tags: u.resource.tags, prepaid: !!u.resource.prepaid }, config);
-    u.ladder = l.rungs;
+    u.ladder = shared(l.rungs);
     if (l.schedule && l.rungs.includes("schedule")) u.schedule = l.schedule;
     if (l.issues.length > 0) u.note = [u.note, ...l.issues].filter(Boolean).join("; ");
     return u.ladder;
@@ -36,5 +49,5 @@ function annotate(u: ResourceUnit, config: LadderConfig): Rung[] {
     const concerned = rung === "park" ? stoppable : members;
     if (concerned.length > 0 && concerned.every((m) => m.ladder.includes(rung))) rungs.push(rung);
   }
-  return (u.ladder = rungs);
+  return (u.ladder = shared(rungs));
 }

@@ -38,6 +38,7 @@ import { COPY_COST_OF_STORAGE } from "../actions/copy-cost.ts";
 import { isPark, isParkableKind } from "../actions/ladder.ts";
 import { applyActions, FigureOverlay, stopUntil, wouldSave, type LeafAction } from "./effects.ts";
 import { leafId, type ActionLedger, type OpenItem } from "./ledger.ts";
+import { buildForecasts, summaries } from "./unit-forecast.ts";
 import type { ForecastState } from "./state.ts";
 
 export { emptyLedger, leafId, ledgerFromItems, type ActionLedger, type ExecutedEffect, type OpenItem, type VetoCover } from "./ledger.ts";
@@ -356,27 +357,6 @@ function indexUnits(roots: ResourceUnit[]): Map<string, ResourceUnit> {
     u.members.forEach(walk);
   };
   roots.forEach(walk);
-  return out;
-}
-
-/** Per-unit forecasts (with the per-day path the planner reads) from the adjusted figures. */
-function buildForecasts(state: ForecastState, overlay: FigureOverlay): Record<string, ResourceForecast> {
-  const out: Record<string, ResourceForecast> = {};
-  for (const id of state.units.keys()) {
-    const f = overlay.get(id)!;
-    const rest = new Array(state.dates.length);
-    for (let k = 0; k < state.dates.length; k++) rest[k] = { date: state.dates[k], amount: f.path[k] };
-    out[id] = { vrId: id, costSoFar: f.soFar, rest, monthEnd: f.monthEnd };
-  }
-  return out;
-}
-
-function summaries(forecasts: Record<string, ResourceForecast>): Record<string, ForecastSummary> {
-  const out: Record<string, ForecastSummary> = {};
-  for (const id in forecasts) {
-    const f = forecasts[id];
-    out[id] = { vrId: f.vrId, costSoFar: f.costSoFar, monthEnd: f.monthEnd };
-  }
   return out;
 }
 

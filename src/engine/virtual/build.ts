@@ -90,7 +90,7 @@ function leafFor(r: CloudResource, costs: CostIndex, period: BillingPeriod): Vir
     prio: p.prio,
     owner: ownerTag(r.tags),
     group: groupTag(r.tags),
-    tags: { ...r.tags },
+    tags: r.tags, // shared with the resource, not copied: 100,000 resources (nothing changes a unit's tags)
     members: [],
     resource: r,
     daily: costs.daily(r.id),
