@@ -6,12 +6,12 @@
  * Two halves, because the cost histories exist only during the heavy half of an evaluation:
  * - `scopeActuals()` runs while the forecast state is built (closed-loop/build-state.ts), when the roots still carry
  *   their daily histories, and keeps only the per-scope sums (a few KB, whatever the number of resources);
- * - `scopeSeries()` runs in every settle, on the forecasts after ot3c's own actions, and adds the median path.
+ * - `scopeSeries()` runs in every settle, on the figures after ot3c's own actions, and adds the median path.
  * Membership is the budgets' (scope.ts: a root counts whole where any leaf is; other instances' resources count
  * in the budgets they match) and the projects' the one placement rule (project-place.ts), as in the TUI.
  */
 import { epochDay } from "../forecast/dates.ts";
-import type { BillingPeriod, DaySeries, IsoDate, ResourceForecast, ResourceUnit, ScopeDaily } from "../types.ts";
+import type { BillingPeriod, DaySeries, IsoDate, Quantiles, ResourceUnit, ScopeDaily } from "../types.ts";
 import { listedInProject, projectPlacer, type Place } from "./project-place.ts";
 import { ALL, unitIn, type BudgetScope, type HomeProject } from "./scope.ts";
 
@@ -81,24 +81,29 @@ export function scopeActuals(setup: ScopeSeriesSetup, roots: readonly WithDaily[
   return { days, budgets, projects, fleet, place: setup.place };
 }
 
+/** A unit's figures after ot3c's own actions: its median path over the remaining days and its month-end band. */
+export type FiguresOf = (id: string) => { path: Float64Array; monthEnd: Quantiles } | undefined;
+
 /**
- * Each scope's actuals with its median path (the roots' forecasts after the actions, summed per remaining day).
- * `byRoot`: the settle's membership (budgets/index.ts), when it has one.
+ * Each scope's actuals with its median path (the roots' paths after the actions, summed per remaining day; read
+ * straight from the settle's figures, so no per-day objects are made). `byRoot`: the settle's membership
+ * (budgets/index.ts), when it has one.
  */
 export function scopeSeries(
   actuals: ScopeActuals,
   setup: ScopeSeriesSetup,
   roots: readonly ResourceUnit[],
   excluded: readonly ResourceUnit[],
-  forecasts: Record<string, ResourceForecast>,
+  figuresOf: FiguresOf,
   restDays: number,
   byRoot?: Map<string, string[]>,
 ): ScopeSeries {
   const paths = new Map(setup.scopes.map((s) => [s.name, new Float64Array(restDays)]));
   const add = (id: string, into: Float64Array[]) => {
-    const rest = forecasts[id]?.rest;
-    if (!rest || into.length === 0) return;
-    for (let k = 0; k < rest.length && k < restDays; k++) for (const a of into) a[k] += rest[k]!.amount;
+    const path = into.length > 0 ? figuresOf(id)?.path : undefined;
+    if (!path) return;
+    const n = Math.min(path.length, restDays);
+    for (const a of into) for (let k = 0; k < n; k++) a[k] += path[k]!;
   };
   const budgetsOf = (u: ResourceUnit, known?: string[]): Float64Array[] =>
     known ? known.filter((n) => n !== ALL).map((n) => paths.get(n)!).filter(Boolean) : setup.scopes.filter((s) => unitIn(s, u, setup.home)).map((s) => paths.get(s.name)!);
@@ -110,7 +115,7 @@ export function scopeSeries(
       const p = place(r).project;
       let e = projectPaths.get(p);
       if (!e) projectPaths.set(p, (e = { path: new Float64Array(restDays), p50: 0 }));
-      e.p50 += forecasts[r.id]?.monthEnd.p50 ?? 0;
+      e.p50 += figuresOf(r.id)?.monthEnd.p50 ?? 0;
       into.push(e.path);
     }
     add(r.id, into);

@@ -298,7 +298,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   plan.gap = gap;
   if (gap > EPS && remaining <= EPS && plan.outcome === "NOT_NEEDED") plan.outcome = "OK";
   budget.coverage = coverage;
-  const series = state.scopeActuals && o.series ? scopeSeries(state.scopeActuals, o.series, state.roots, state.excluded, forecasts, state.dates.length, scopes?.byRoot) : undefined;
+  const series = state.scopeActuals && o.series ? scopeSeries(state.scopeActuals, o.series, state.roots, state.excluded, (id) => overlay.get(id), state.dates.length, scopes?.byRoot) : undefined;
 
   return {
     budget,
