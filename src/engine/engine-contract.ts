@@ -21,6 +21,7 @@ import type {
   PlannedTermination,
   ResourceTerminator,
   ResourceUnit,
+  ScopeDaily,
   SyncStatus,
   TerminationPlan,
 } from "./types.ts";
@@ -40,6 +41,8 @@ export interface Evaluation {
   resettle(ledger: ActionLedger, now: number): Evaluation;
   /** With `budgets:` (engine/budgets): every budget's state and which budgets an item serves. */
   budgets?: Settled["budgets"];
+  /** In a fleet: the largest projects' daily series (engine/budgets/series.ts), for the snapshot. */
+  projectDaily?: Array<{ project: string } & ScopeDaily>;
 }
 
 /** Is any budget at risk: the single one, or (with `budgets:`) any named one — the executor's re-check. */

@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config/types.ts";
 import { compileActions, type CompiledActions } from "./actions/index.ts";
-import type { BudgetSetup } from "./budgets/index.ts";
+import type { BudgetSetup, ScopeSeriesSetup } from "./budgets/index.ts";
 import type { CostInput } from "./virtual/index.ts";
 import { buildForecastState, emptyLedger, settle, type ActionLedger, type ForecastState, type PlanDecision, type Settled } from "./closed-loop/index.ts";
 import { addDays, billingPeriod, daysBetween, DEFAULT_TIME_ZONE, isoDay } from "./period.ts";
@@ -19,6 +19,7 @@ import type {
   IsoDate,
   QuantileName,
   ResourceUnit,
+  ScopeDaily,
   TerminationPlan,
 } from "./types.ts";
 
@@ -39,6 +40,8 @@ export interface EvaluateOptions {
   actions?: CompiledActions;
   /** `budgets:` with the project a resource without project fields belongs to (engine/budgets). */
   budgets?: BudgetSetup;
+  /** Budgets or a fleet: the daily series per budget and project the TUI charts (budgets/series.ts). */
+  series?: ScopeSeriesSetup;
 }
 
 export interface EvaluateInput {
@@ -74,6 +77,8 @@ export interface Evaluation {
   resettle(ledger: ActionLedger, now: number): Evaluation;
   /** With `budgets:`: every budget's state and which budgets an item serves (engine/budgets). */
   budgets?: Settled["budgets"];
+  /** In a fleet: the largest projects' daily series (budgets/series.ts); the budgets carry theirs in `daily`. */
+  projectDaily?: Array<{ project: string } & ScopeDaily>;
 }
 
 export function optionsFromConfig(config: Config): EvaluateOptions {
@@ -88,7 +93,15 @@ export function optionsFromConfig(config: Config): EvaluateOptions {
     currency: config.currency,
     ...(config.actions ? { actions: compileActions(config.actions) } : {}),
     ...(config.budgets ? { budgets: { scopes: config.budgets, home: { id: config.otc.projectId, name: config.otc.projectName, region: config.otc.region } } } : {}),
+    ...(config.budgets || config.otc?.projects ? { series: seriesSetup(config) } : {}),
   };
+}
+
+function seriesSetup(config: Config): ScopeSeriesSetup {
+  const { projectId: id, projectName: name, region, projects } = config.otc;
+  // The project a unit naming none is shown under: the snapshot's (daemon/assemble.ts projectOf).
+  const shownAs = name ?? id ?? (projects ? "fleet" : "?");
+  return { scopes: config.budgets ?? [], home: { id, name, region }, place: { project: shownAs, region } };
 }
 
 /**
@@ -110,6 +123,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     timeZone,
     ledger,
     actions: o.actions,
+    ...(o.series ? { series: o.series } : {}),
   });
   return settleOn(state, ledger, now, o, timeZone);
 }
@@ -123,6 +137,7 @@ function settleOn(state: ForecastState, ledger: ActionLedger, now: number, o: Ev
     currency: o.currency,
     timeZone,
     ...(o.budgets ? { budgets: o.budgets } : {}),
+    ...(o.series ? { series: o.series } : {}),
   });
   s.budget.lagDays = lagDays(state.lastCompleteDay, now, timeZone);
   return {
@@ -136,8 +151,15 @@ function settleOn(state: ForecastState, ledger: ActionLedger, now: number, o: Ev
     decision: s.decision,
     vetoedLeaves: s.vetoedLeaves,
     resettle: (next, at) => settleOn(state, next, at, o, timeZone),
-    ...(s.budgets ? { budgets: s.budgets } : {}),
+    ...(s.budgets ? { budgets: withDaily(s.budgets, s.series) } : {}),
+    ...(s.series && s.series.projects.length > 0 ? { projectDaily: s.series.projects } : {}),
   };
+}
+
+/** Each named budget with its daily series (the snapshot's `budgets[].daily`). */
+function withDaily(b: NonNullable<Settled["budgets"]>, series: Settled["series"]): NonNullable<Settled["budgets"]> {
+  if (!series) return b;
+  return { ...b, states: b.states.map((st) => (series.budgets.has(st.name) ? { ...st, daily: series.budgets.get(st.name)! } : st)) };
 }
 
 /** Days between the last complete cost day and yesterday: forecast although already past. */

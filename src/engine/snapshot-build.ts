@@ -57,6 +57,7 @@ export function composeSnapshot(p: SnapshotParts): EngineSnapshot {
     ...(p.parking && (p.parking.parked.length > 0 || p.parking.copiesTotal > 0) ? { parking: p.parking } : {}),
     ...(scoped ? { budgets: scoped.states } : {}),
     ...(p.projects ? { projects: p.projects } : {}),
+    ...(ev?.projectDaily ? { projectDaily: ev.projectDaily } : {}),
   };
   return deepFreeze(snap);
 }

@@ -70,6 +70,21 @@ export interface EngineSnapshot {
   budgets?: BudgetScopeState[];
   /** `projects:` configured (issue #18): every project of the fleet and how its last sync went. */
   projects?: ProjectSyncState[];
+  /**
+   * A fleet's projects with their daily series (engine/budgets/series.ts), for the TUI's Overview of one project:
+   * the PROJECT_SERIES_MAX largest by month-end P50, largest first.
+   */
+  projectDaily?: Array<{ project: string } & ScopeDaily>;
+}
+
+/**
+ * One scope's spend per day, numbers only (engine/budgets/series.ts), aligned with the whole bill's series: `actual[i]`
+ * is the day of `budget.dailyTotals[i]` (the period's first day up to the last complete day), `p50[k]` the day of
+ * `budget.forecastBand[k]` (the rest of the period), after ot3c's own actions.
+ */
+export interface ScopeDaily {
+  actual: number[];
+  p50: number[];
 }
 
 /** One budget at one moment (engine/budgets): its figures, how its gap is covered, and the items that serve it. */
@@ -97,6 +112,8 @@ export interface BudgetScopeState {
   uncovered: number;
   /** Ids of the open plan items (PENDING, APPROVED, EXECUTING) in it. */
   items: string[];
+  /** Its spend per day and median path (named budgets only: `all` is the whole bill's `budget`). */
+  daily?: ScopeDaily;
 }
 
 /**

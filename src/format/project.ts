@@ -1,39 +1,11 @@
 /**
- * The project and region a unit is shown under (issue #18), one rule for the TUI's grouping, the metrics'
- * `project` label and `list`'s PROJECT column:
- * - a single-project instance (no `projects:`): everything is the configured project — its ghosts' cost records
- *   name the same project by id, which must not read as a second project;
- * - a fleet: a unit lives where its first leaf was listed (a group where its first member is); a ghost where its
- *   cost records say, by name when a listed resource tells the id's name, regions in OTC's lower case.
+ * The project and region a unit is shown under (issue #18): the engine's one rule (engine/budgets/project-place.ts),
+ * for the TUI's grouping, the metrics' `project` label and `list`'s PROJECT column.
  */
-import type { EngineSnapshot, ResourceUnit } from "../engine/types.ts";
+import type { EngineSnapshot } from "../engine/types.ts";
+import { listedInProject, projectPlacer, type Placer } from "../engine/budgets/project-place.ts";
 
-export interface Place {
-  project: string;
-  region: string;
-}
-
-export type Placer = (u: ResourceUnit) => Place;
-
-export function projectPlacer(roots: readonly ResourceUnit[], home: Place, fleet: boolean): Placer {
-  if (!fleet) return () => home;
-  const names = new Map<string, string>();
-  const learn = (u: ResourceUnit) => {
-    const r = u.resource;
-    if (r?.projectId && r.projectName) names.set(r.projectId, r.projectName);
-    u.members.forEach(learn);
-  };
-  roots.forEach(learn);
-  const place = (u: ResourceUnit): Place => {
-    if (u.members.length > 0) return place(u.members[0]!);
-    const r = u.resource;
-    const c = u.costProject;
-    const project = r?.projectName ?? (r?.projectId && names.get(r.projectId)) ?? r?.projectId ?? c?.name ?? (c?.id && names.get(c.id)) ?? c?.id ?? home.project;
-    const region = (r?.region ?? c?.region ?? home.region).toLowerCase();
-    return { project, region };
-  };
-  return place;
-}
+export { projectPlacer, type Place, type Placer } from "../engine/budgets/project-place.ts";
 
 /**
  * The placer for a snapshot: a fleet when the engine synced projects (`projects[]`) or its resources were listed
@@ -42,8 +14,4 @@ export function projectPlacer(roots: readonly ResourceUnit[], home: Place, fleet
 export function snapshotPlacer(snap: Pick<EngineSnapshot, "resources" | "project" | "projects">): Placer {
   const home = { project: snap.project.name || snap.project.id || "project", region: snap.project.region };
   return projectPlacer(snap.resources, home, (snap.projects?.length ?? 0) > 0 || snap.resources.some(listedInProject));
-}
-
-function listedInProject(u: ResourceUnit): boolean {
-  return u.resource?.projectId !== undefined || u.resource?.projectName !== undefined || u.members.some(listedInProject);
 }

@@ -23,7 +23,8 @@ import type { PrefsStore } from "./prefs.ts";
 import { NowProvider } from "./now-store.ts";
 import { useCoalescedSnapshot } from "./use-snapshot.ts";
 import { useConnection } from "./use-connection.ts";
-import { scopedSnapshot, stepScope, type ScopeChoice } from "./scope/index.ts";
+import { scopedSnapshot, stepScope } from "./scope/index.ts";
+import { useScopeChoice } from "./scope/use-scope.ts";
 import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
 import { splitKeyPresses } from "./key-input.ts";
@@ -97,7 +98,7 @@ function Screen(props: ScreenProps) {
   const extras = props.snapshotExtras;
   const snap = useMemo(() => (raw && extras ? ({ ...extras, ...stripUndefined(raw) } as EngineSnapshot) : raw), [raw, extras]);
   // The budget/project selector (b/B): the views see the snapshot as that scope sees it (scope/index.ts).
-  const [scopeChoice, scopeRef, setScope] = useRefState<ScopeChoice | undefined>(undefined);
+  const [scopeChoice, scopeRef, setScope] = useScopeChoice(snap, prefs);
   const shown = useMemo(() => (snap ? scopedSnapshot(snap, scopeChoice) : snap), [snap, scopeChoice]);
   const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();

@@ -55,13 +55,14 @@ export function dayColumns(b: BudgetSummary): DayColumn[] {
 
 /**
  * Daily bars, `height` rows plus one axis row. Actual days use eighth blocks for resolution; forecast days show
- * up to P10 ▓, up to P50 ▒, up to P90 ░. The daily share of the budget is a dotted line.
+ * up to P10 ▓, up to P50 ▒, up to P90 ░. The daily share of the budget is a dotted line (`target` false: none,
+ * for a scope without a target of its own).
  */
-export function dailyChart(b: BudgetSummary, days: number, width: number, height: number, g: GlyphSet): Seg[][] {
+export function dailyChart(b: BudgetSummary, days: number, width: number, height: number, g: GlyphSet, target = true): Seg[][] {
   const cols = dayColumns(b);
   const labelW = 8;
   const colW = Math.max(1, Math.min(3, Math.floor((width - labelW) / Math.max(1, cols.length))));
-  const budgetPerDay = b.target / Math.max(1, days);
+  const budgetPerDay = target ? b.target / Math.max(1, days) : -1;
   const max = Math.max(budgetPerDay, ...cols.map((c) => Math.max(c.actual ?? 0, c.band?.p90 ?? 0)), 1e-9);
   const rows: Seg[][] = [];
   for (let r = 0; r < height; r++) {

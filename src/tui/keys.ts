@@ -57,7 +57,7 @@ export const KEY_TABLE: KeyBinding[] = [
   { id: "view.parked", keys: ["6"], description: "Parked: what ot3c parked or schedules stopped, and when it comes back", contexts: ["global"] },
   { id: "app.refresh", keys: ["r"], description: "Ask the engine to sync now", contexts: ["global"] },
   { id: "app.theme", keys: ["t"], description: "Switch colour / monochrome theme", contexts: ["global"] },
-  { id: "scope.next", keys: ["b"], description: "Next scope: budget (all, then budgets:), then project — every view shows it", contexts: ["global"], hint: "scope" },
+  { id: "scope.next", keys: ["b"], description: "Next scope: budget (all, then budgets:), then project — every view shows it, remembered for the next start", contexts: ["global"], hint: "scope" },
   { id: "scope.prev", keys: ["B"], description: "Previous scope (budget or project)", contexts: ["global"] },
 
   { id: "nav.up", keys: ["up", "k"], description: "Move up (in a dialog: scroll)", contexts: [...LISTS, "chooser", "help", "dialog"] },

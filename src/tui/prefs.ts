@@ -1,5 +1,6 @@
 /**
- * Per-operator TUI preferences (last view, sort order, theme, collapsed groups), persisted with `conf`. Shared
+ * Per-operator TUI preferences (last view, sort order, theme, collapsed groups, the scope picked with b/B),
+ * persisted with `conf`. Shared
  * state (plan items, vetoes, audit) never lives here — that is SQLite's job. A broken or unwritable prefs file
  * must never stop the TUI, so every failure degrades to in-memory prefs.
  */
@@ -13,7 +14,12 @@ export interface Prefs {
   sort: SortOrder;
   theme?: ThemeName;
   collapsed: string[];
+  /** The budget or project last picked with b/B (absent: all); restored only if it still exists (scope/use-scope.ts). */
+  scope?: { kind: "budget" | "project"; name: string };
 }
+
+/** Budget names are short (config), project names OTC's (≤ 64): anything longer is not one of ours. */
+const MAX_SCOPE_NAME = 256;
 
 export const DEFAULT_PREFS: Prefs = { view: "overview", sort: { key: "prio", reverse: false }, collapsed: [] };
 
@@ -39,7 +45,15 @@ export function sanitizePrefs(raw: unknown): Prefs {
     theme: r.theme === "mono" || r.theme === "okabe-ito" ? r.theme : undefined,
     // Bounded so a long-lived prefs file cannot grow without limit.
     collapsed: Array.isArray(r.collapsed) ? r.collapsed.filter((x): x is string => typeof x === "string").slice(-2000) : [],
+    scope: scopeOf(r.scope),
   };
+}
+
+function scopeOf(raw: unknown): Prefs["scope"] {
+  if (raw === null || typeof raw !== "object") return undefined;
+  const { kind, name } = raw as Record<string, unknown>;
+  if ((kind !== "budget" && kind !== "project") || typeof name !== "string" || name.length === 0 || name.length > MAX_SCOPE_NAME) return undefined;
+  return { kind, name };
 }
 
 export function memoryPrefs(initial: Partial<Prefs> = {}): PrefsStore {

@@ -17,6 +17,7 @@ import { itemBudgets, membership, scopeWithin, type BudgetScope, type HomeProjec
 export { ALL, itemBudgets, membership, placeMatches, resourceIn, scopeWithin, unitIn, type BudgetScope, type HomeProject } from "./scope.ts";
 export type { ScopeFigures } from "./figures.ts";
 export { scopedNeeds, type ScopedNeeds } from "./advance.ts";
+export { PROJECT_SERIES_MAX, scopeActuals, scopeSeries, type ScopeActuals, type ScopeSeries, type ScopeSeriesSetup } from "./series.ts";
 
 /** What the closed loop is given when `budgets:` is configured. */
 export interface BudgetSetup {
@@ -102,7 +103,7 @@ export function withItems(states: BudgetScopeState[], items: StoredPlanItem[], b
 export { type ScopedCommitment } from "./commitments.ts";
 
 /** The resources the engine acted on whose cost records now form a ghost (leaf → ghost id): budgets keep them. */
-export function withGhosts(setup: BudgetSetup, alias: Map<string, string>, acted: Map<string, CloudResource> | undefined): BudgetSetup {
+export function withGhosts<S extends BudgetSetup>(setup: S, alias: Map<string, string>, acted: Map<string, CloudResource> | undefined): S {
   if (!acted || alias.size === 0) return setup;
   const ghosts = new Map<string, CloudResource>();
   for (const [leaf, ghost] of alias) {

@@ -13,6 +13,7 @@ import type { CloudResource, DaySeries, ForecastModelName, IsoDate, ResourceUnit
 import { buildVirtualInventory, costDates, dailyCostsOf, NO_DAYS, sumSeries, type CostInput } from "../virtual/index.ts";
 import { isoDay as epochIsoDay } from "../forecast/dates.ts";
 import type { ActionLedger } from "./ledger.ts";
+import { scopeActuals, withGhosts, type ScopeSeriesSetup } from "../budgets/index.ts";
 import { applySchedules, type ScheduledLeaf } from "./schedules.ts";
 import { dayStartsOf, linkTree, type DayAmount, type ForecastState, type UnitFigures } from "./state.ts";
 
@@ -28,6 +29,8 @@ export interface ForecastStateInput {
   ledger?: ActionLedger;
   /** The ladder and schedules: every unit gets its `ladder` (and a leaf its `schedule`). */
   actions?: CompiledActions;
+  /** Budgets or a fleet: keep each scope's actual spend per day (budgets/series.ts) before the histories go. */
+  series?: ScopeSeriesSetup;
 }
 
 export function buildForecastState(input: ForecastStateInput): ForecastState {
@@ -120,6 +123,7 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
     ...(ex ? { excludedSpend: { soFar: ex.total.soFar, monthEnd: ex.total.monthEnd, band: ex.total.band, daily: dailyCostsOf(sumSeries(inv.excluded.map((r) => r.daily))) } } : {}),
     actualDaily,
     actualsAfterAction,
+    ...(input.series ? { scopeActuals: scopeActuals(withGhosts(input.series, alias, input.ledger?.actedResources), inv.roots, inv.excluded, period, lcd, isoDay(now, timeZone)) } : {}),
   };
   // What is kept is the figures, not the histories (see pipeline.ts).
   state.roots = inv.roots.map(toUnit);

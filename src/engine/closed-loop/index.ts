@@ -19,7 +19,7 @@
  * /metrics and the notifications agree at every moment.
  */
 import { computeBudget } from "../budget.ts";
-import { keptPerBudget, scopeBudgets, scopedNeeds, scopeStates, withGhosts, type BudgetSetup, type ScopeRun } from "../budgets/index.ts";
+import { keptPerBudget, scopeBudgets, scopedNeeds, scopeSeries, scopeStates, withGhosts, type BudgetSetup, type ScopeRun, type ScopeSeries, type ScopeSeriesSetup } from "../budgets/index.ts";
 import { planTerminations } from "../planner/index.ts";
 import type {
   BudgetScopeState,
@@ -55,6 +55,8 @@ export interface SettleOptions {
   timeZone?: string;
   /** `budgets:` (engine/budgets): settle every named budget too. Absent: the single budget, as always. */
   budgets?: BudgetSetup;
+  /** Budgets or a fleet: each scope's daily series for the TUI (budgets/series.ts). */
+  series?: ScopeSeriesSetup;
 }
 
 /** What happens to one open item. */
@@ -87,6 +89,8 @@ export interface Settled {
   vetoedLeaves: Map<string, { itemId: string; reason: string }>;
   /** With `budgets:`: every budget's figures and coverage, and which budgets an item is in. */
   budgets?: { states: BudgetScopeState[]; budgetsOf: ScopeRun["budgetsOf"] };
+  /** Each named budget's and (in a fleet) each large project's spend per day and median path. */
+  series?: ScopeSeries;
 }
 
 /** Below this the gap counts as closed (money is shown with two decimals). */
@@ -294,6 +298,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
   plan.gap = gap;
   if (gap > EPS && remaining <= EPS && plan.outcome === "NOT_NEEDED") plan.outcome = "OK";
   budget.coverage = coverage;
+  const series = state.scopeActuals && o.series ? scopeSeries(state.scopeActuals, o.series, state.roots, state.excluded, (id) => overlay.get(id), state.dates.length, scopes?.byRoot) : undefined;
 
   return {
     budget,
@@ -302,6 +307,7 @@ export function settle(state: ForecastState, ledger: ActionLedger, now: number, 
     decision: { create: plan.items, open: decisions },
     vetoedLeaves,
     ...(scopes && scopedPlan ? { budgets: { states: scopeStates(o.budgets!, scopes, keptPerBudget(keepers.map((k) => ({ d: k.d, item: k.open.item })), scopes), scopedPlan.planned), budgetsOf: scopes.budgetsOf } } : {}),
+    ...(series ? { series } : {}),
   };
 }
 

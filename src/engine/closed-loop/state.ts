@@ -7,6 +7,7 @@
 import { dayStart } from "../period.ts";
 import { addDays } from "../period.ts";
 import type { BillingPeriod, DailyCost, ForecastSummary, IsoDate, Quantiles, ResourceUnit } from "../types.ts";
+import type { ScopeActuals } from "../budgets/series.ts";
 
 export interface UnitFigures {
   soFar: number;
@@ -57,6 +58,8 @@ export interface ForecastState {
   actualDaily: DailyCost[];
   /** Leaves the engine acted on: their billed days from the action's day on (dry runs subtract what was billed). */
   actualsAfterAction: Map<string, DayAmount[]>;
+  /** With budgets or a fleet: each scope's actual spend per day (budgets/series.ts), for its chart. */
+  scopeActuals?: ScopeActuals;
   /** What each followed schedule removed from the forecast (already applied to the figures above). */
   schedules?: Array<{ leaf: string; schedule: string; inHistory: boolean; saving: number }>;
 }

@@ -1,4 +1,4 @@
-/** The roll-up of every budget (issue #18): spent, P50, target, status — one line each, the selected one marked. */
+/** The roll-up of every budget (issue #18): spent, P50, target, status — one line each, the selected one marked and shown. */
 import { memo } from "react";
 import { Box } from "ink";
 import type { BudgetScopeState } from "../../engine/types.ts";
@@ -17,7 +17,10 @@ export const Rollup = memo(function Rollup({ budgets, selected, width, rows, cur
   const theme = useTheme();
   if (rows < 2 || budgets.length === 0) return null;
   const l = rollupLayout(width);
-  const shown = budgets.slice(0, rows - 1);
+  // The selected budget is always among the rows shown: the list scrolls to it when it lies below them.
+  const at = budgets.findIndex((b) => b.name === selected);
+  const start = at >= rows - 1 ? at - (rows - 2) : 0;
+  const shown = budgets.slice(start, start + rows - 1);
   const hidden = budgets.length - shown.length;
   const head = `  ${cell(hidden > 0 ? `budget (+${hidden} more)` : "budget", l.name)} ${cell(`spent ${currency}`, l.money, "right")} ${cell(`P50 ${currency}`, l.money, "right")} ${cell(`target ${currency}`, l.money, "right")} ${cell("status", l.status)}`;
   return (

@@ -6,15 +6,19 @@
  */
 import { snapshotPlacer } from "../../format/project.ts";
 import { ALL, unitIn, type HomeProject } from "../../engine/budgets/index.ts";
-import type { BudgetScopeState, BudgetSummary, EngineSnapshot, ForecastSummary, ResourceUnit } from "../../engine/types.ts";
+import type { BudgetScopeState, BudgetSummary, EngineSnapshot, ForecastSummary, ResourceUnit, ScopeDaily } from "../../engine/types.ts";
+import { scopeDays } from "./days.ts";
 
 export interface ScopeChoice {
   kind: "budget" | "project";
   name: string;
 }
 
-/** The snapshot one scope sees; `scopeView` names the scope (absent: everything). */
-export type ScopedSnapshot = EngineSnapshot & { scopeView?: ScopeChoice & { state?: BudgetScopeState } };
+/**
+ * The snapshot one scope sees; `scopeView` names the scope (absent: everything). `daily`: the scope carries its own
+ * daily series, so `budget` holds its chart (dailyTotals, forecastBand); without, the chart is the whole bill's only.
+ */
+export type ScopedSnapshot = EngineSnapshot & { scopeView?: ScopeChoice & { state?: BudgetScopeState; daily?: boolean } };
 
 function homeOf(snap: EngineSnapshot): HomeProject {
   return { id: snap.project.id, name: snap.project.name, region: snap.project.region };
@@ -57,20 +61,18 @@ export function scopedSnapshot(snap: EngineSnapshot, choice: ScopeChoice | undef
     const scope = { name: state.name, target: state.target, ...state.scope };
     const resources = snap.resources.filter((r) => unitIn(scope, r, home));
     const plan = snap.plan.filter((i) => (i.budgets ?? [ALL]).includes(c.name));
-    return { ...snap, resources, plan, ...(snap.budget ? { budget: scopeBudget(snap.budget, state) } : {}), scopeView: { ...c, state } };
+    return { ...snap, resources, plan, ...(snap.budget ? { budget: scopeBudget(snap.budget, state) } : {}), scopeView: { ...c, state, daily: !!state.daily } };
   }
   const fallback = snap.project.name || snap.project.id || "project";
   const place = snapshotPlacer(snap);
   const resources = snap.resources.filter((r) => place(r).project === c.name);
   const ids = new Set(resources.map((r) => r.id));
   const plan = snap.plan.filter((i) => ids.has(i.vrId) || (i.resources ?? []).some((r) => (r.projectName ?? r.projectId ?? fallback) === c.name));
-  return { ...snap, resources, plan, ...(snap.budget ? { budget: projectBudget(snap.budget, resources, snap.forecasts) } : {}), scopeView: c };
+  const daily = snap.projectDaily?.find((p) => p.project === c.name);
+  return { ...snap, resources, plan, ...(snap.budget ? { budget: projectBudget(snap.budget, resources, snap.forecasts, daily) } : {}), scopeView: { ...c, daily: !!daily } };
 }
 
-/**
- * A budget's figures in the shape the Overview draws. There is no per-day series per scope: the daily chart and
- * burn rate are the whole bill's only (the Overview shows the roll-up instead).
- */
+/** A budget's figures in the shape the Overview draws, with its own days when the snapshot carries them. */
 function scopeBudget(whole: BudgetSummary, s: BudgetScopeState): BudgetSummary {
   return {
     target: s.target,
@@ -81,17 +83,14 @@ function scopeBudget(whole: BudgetSummary, s: BudgetScopeState): BudgetSummary {
     quantile: whole.quantile,
     status: s.status,
     baselineExceedsBudget: s.baselineExceedsBudget,
-    burnPerHour: 0,
-    burnPerDay: 0,
-    dailyTotals: [],
-    forecastBand: [],
+    ...scopeDays(whole, s.daily),
     ...(whole.lastCompleteDay ? { lastCompleteDay: whole.lastCompleteDay } : {}),
     coverage: { gap: s.gap, committed: s.committed, planned: s.planned, uncovered: s.uncovered },
   };
 }
 
 /** A project has no target of its own (unless a budget names it): spend and forecast, against the whole target. */
-function projectBudget(whole: BudgetSummary, roots: ResourceUnit[], forecasts: Record<string, ForecastSummary>): BudgetSummary {
+function projectBudget(whole: BudgetSummary, roots: ResourceUnit[], forecasts: Record<string, ForecastSummary>, daily: ScopeDaily | undefined): BudgetSummary {
   let soFar = 0;
   let p10 = 0;
   let p50 = 0;
@@ -104,7 +103,7 @@ function projectBudget(whole: BudgetSummary, roots: ResourceUnit[], forecasts: R
     p50 += f.monthEnd.p50;
     p90 += f.monthEnd.p90;
   }
-  return { ...whole, spendSoFar: soFar, forecast: { p10, p50, p90 }, baseline: { spendSoFar: 0, monthEnd: 0 }, gap: 0, burnPerDay: 0, burnPerHour: 0, dailyTotals: [], forecastBand: [] };
+  return { ...whole, spendSoFar: soFar, forecast: { p10, p50, p90 }, baseline: { spendSoFar: 0, monthEnd: 0 }, gap: 0, ...scopeDays(whole, daily) };
 }
 
 /**

@@ -48,21 +48,24 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
     { text: `${g.shades[2]} P90 ${money(b.forecast.p90, cur)}  `, token: "band" as const },
     { text: `${g.barMarker} budget ${money(b.target, cur)}`, token: "budget" as const },
   ];
-  const outcome = snap.planOutcome ? OUTCOME_TEXT[snap.planOutcome] ?? snap.planOutcome : undefined;
+  const scope = snap.scopeView;
+  // The plan outcome is the whole bill's: not shown over one scope's figures.
+  const outcome = snap.planOutcome && !scope ? OUTCOME_TEXT[snap.planOutcome] ?? snap.planOutcome : undefined;
   const legendW = legend.reduce((n, x) => n + Array.from(x.text).length, 0);
   // The legend's figures and the plan outcome wrap onto a second line rather than being cut.
   const legendLines = legendW + (outcome ? 9 + outcome.length : 0) <= width ? 1 : legendW <= width ? 2 : 3;
-  // Scoped (budgets:, or a project picked with b/B): a title line, and the roll-up of every budget. A scope has no
-  // per-day series, so its view shows the roll-up where the whole bill's daily chart would be.
-  const scope = snap.scopeView;
+  // Scoped (budgets:, or a project picked with b/B): a title line, and the roll-up of every budget.
   const budgets = snap.budgets ?? [];
-  const scopeLine = scope || budgets.length > 0 ? 1 : 0;
+  const title = scope || budgets.length > 0 ? wrapText(scopeTitle(snap, cur), width).slice(0, 2) : [];
   const rollupWanted = budgets.length > 0 ? budgets.length + 1 : 0;
-  // A small terminal has no room for the daily chart next to the roll-up: the roll-up wins.
-  const compact = budgets.length > 0 && height - alerts.length - scopeLine - 1 - legendLines - 3 < 8;
-  if (scope || compact) {
-    // Roll-up first (it is what a scope adds), then the burn bar, the legend and the top spenders as room allows.
-    const title = wrapText(scopeTitle(snap, cur), width).slice(0, 2);
+  // A scope with its own daily series gets its own chart; the room the chart and what follows it share.
+  const room = height - alerts.length - title.length - 1 - legendLines - 3;
+  const scopeChart = !!scope?.daily && room >= 4;
+  // A small terminal has no room for the daily chart next to the roll-up: the roll-up wins (for `all`; a scope's
+  // own chart is what selecting it asks for, so there the chart wins and the roll-up takes what is left).
+  const compact = budgets.length > 0 && !scope && height - alerts.length - title.length - 1 - legendLines - 3 < 8;
+  if ((scope && !scopeChart) || compact) {
+    // No chart (a scope without its own series, or no room): roll-up first, then the burn bar, the legend and the top spenders as room allows.
     const legendRows = legendLines === 3 ? 2 : 1;
     const avail = height - alerts.length - title.length - 1;
     const rollupRows = Math.max(0, Math.min(rollupWanted, avail));
@@ -95,11 +98,24 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
       </Box>
     );
   }
-  const rollupRows = Math.min(rollupWanted, Math.max(0, Math.floor((height - alerts.length - 1 - legendLines - 3 - 4) / 2)));
-  const fixed = alerts.length + scopeLine + 1 /* bar */ + legendLines + 1 /* chart title */ + 2 /* axis+legend */ + rollupRows;
-  const topN = Math.max(0, Math.min(5, spenders.length, height - fixed - 4 - 1));
-  const chartH = Math.max(2, height - fixed - (topN > 0 ? topN + 1 : 0));
-  const chart = dailyChart(b, snap.period.days, width, chartH, g);
+  let rollupRows: number;
+  let topN: number;
+  let chartH: number;
+  if (scopeChart) {
+    // One scope: its chart at least 6 rows high when there is room, then the roll-up, then its top spenders.
+    const chartMin = Math.min(6, room);
+    rollupRows = Math.min(rollupWanted, Math.max(0, room - chartMin));
+    topN = Math.max(0, Math.min(5, spenders.length, room - chartMin - rollupRows - 1));
+    chartH = Math.max(2, room - rollupRows - (topN > 0 ? topN + 1 : 0));
+  } else {
+    rollupRows = Math.min(rollupWanted, Math.max(0, Math.floor((height - alerts.length - 1 - legendLines - 3 - 4) / 2)));
+    const fixed = alerts.length + title.length + 1 /* bar */ + legendLines + 1 /* chart title */ + 2 /* axis+legend */ + rollupRows;
+    topN = Math.max(0, Math.min(5, spenders.length, height - fixed - 4 - 1));
+    chartH = Math.max(2, height - fixed - (topN > 0 ? topN + 1 : 0));
+  }
+  // A project has no target of its own: no budget-per-day line over its bars.
+  const ownTarget = scope?.kind !== "project";
+  const chart = dailyChart(b, snap.period.days, width, chartH, g, ownTarget);
 
   const nameW = Math.max(8, width - 8 - 14 - 12 - 12 - 6);
   return (
@@ -107,7 +123,9 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
       {alerts.map((a, i) => (
         <Plain key={i} text={a} token="warn" bold />
       ))}
-      {scopeLine ? <Plain text={scopeTitle(snap, cur)} token="accent" bold /> : null}
+      {title.map((t, i) => (
+        <Plain key={`t${i}`} text={t} token="accent" bold />
+      ))}
       <Line segs={[{ text: "burn " }, ...burnBar(b, Math.max(10, width - 6), g)]} />
       {legendLines === 3 ? (
         <>
@@ -129,13 +147,13 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
           { text: `${g.eighths[8]} actual  `, token: "actual" },
           { text: `${g.shades[0]}${g.shades[1]} forecast to P10/P50  `, token: "forecast" },
           { text: `${g.shades[2]} band to P90  `, token: "band" },
-          { text: `${g.budgetLine} budget per day`, token: "budget" },
+          ownTarget ? { text: `${g.budgetLine} budget per day`, token: "budget" } : { text: "no target of its own", token: "dim" },
         ]}
       />
-      <Rollup budgets={budgets} width={width} rows={rollupRows} currency={cur} selected="all" />
+      <Rollup budgets={budgets} width={width} rows={rollupRows} currency={cur} selected={scope ? (scope.kind === "budget" ? scope.name : undefined) : "all"} />
       {topN > 0 ? (
         <Plain
-          text={`${cell(filter ? `Top spenders "${filter}"` : "Top spenders", 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`}
+          text={`${cell(filter ? `Top spenders "${filter}"` : scope ? "Top spenders in scope" : "Top spenders", 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`}
           bold
         />
       ) : null}
