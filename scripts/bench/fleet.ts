@@ -6,11 +6,12 @@
  *   server per region plus the Enterprise Dashboard; its records live in its memory, not the client's;
  * - the engine (`--client CONFIG`): the daemon's wiring (`wireProviders`) and `Engine` on a fresh state
  *   directory — one full step: IAM `projects: all`, every project's ECS/EVS/CCE/RDS, the dashboard's months
- *   streamed into columns, forecast, plan, plan items written — then idle as a daemon between syncs;
+ *   streamed into columns, forecast, plan, plan items written — then idle as a daemon between syncs, its next
+ *   sync one sync interval later (same data) and idle again;
  * - this driver, which runs 10k, 30k and 100k resources (`BENCH_FLEET_SIZES`) and reports.
  *
- * Figures at 100k: step wall time (target ≤ 60 s), the engine process's peak RSS (≤ 1.5 GB), its resident set once
- * idle after the sync (the daemon's steady state, ≤ 400 MB), and API calls above the paging minimum (0): per
+ * Figures at 100k: step wall time (target ≤ 60 s), the engine process's peak RSS over two syncs (≤ 1.5 GB), its
+ * resident set once idle after the first and after the next sync (the daemon's steady state, ≤ 400 MB), and API calls above the paging minimum (0): per
  * project ⌈ECS/1000⌉ + ⌈EVS/1000⌉ + CCE (1 + clusters) + max(1, ⌈RDS/100⌉), one IAM listing per region's IAM, and
  * one dashboard stream per calendar month touched. Ends with one JSON line for `npm run bench`.
  */
@@ -43,7 +44,13 @@ interface ClientResult {
   syncSeconds: number;
   /** Requests repeated after a timeout or a 5xx/429 (not paging: a loaded machine makes them). */
   retries: number;
+  /** The second sync's step (the daemon's next sync). */
+  secondStepSeconds: number;
+  /** Peak over both syncs. */
   peakRssMB: number;
+  idleAfterFirstMB: number;
+  idleAfterSecondMB: number;
+  /** The larger of the two idle figures: the daemon's steady state. */
   steadyRssMB: number;
   heapMB: number;
   apiCalls: number;
@@ -122,17 +129,34 @@ if (process.argv[2] === "--client") {
   const stepSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const snap = engine.getSnapshot()!;
-  const peak = peakRssMB();
+  // The first sync's figures, read now: a reference kept to its snapshot would keep its whole tree alive through the
+  // second sync (as no daemon does) and show up in the steady state below.
+  const first = ((snap) => ({
+    syncSeconds: (snap.sync.durationMs ?? 0) / 1000,
+    resources: (snap.projects ?? []).reduce((s, p) => s + p.resources, 0), roots: snap.resources.length, planItems: snap.plan.length,
+    degraded: (snap.projects ?? []).filter((p) => p.status === "DEGRADED").length, syncState: snap.sync.state,
+  }))(engine.getSnapshot());
+  const costRecords = store.lastSync?.()?.costs ?? -1;
+  // The first sync's requests (the second one below asks the same again).
+  const stats = httpStats().map((e) => ({ endpoint: e.endpoint, requests: e.requests, retries: e.retries }));
   // Idle as a daemon between syncs: the engine's own collections after a large sync run at 0 s and 1 s.
   await Bun.sleep(3000);
-  const steady = vmRssMB();
-  const stats = httpStats();
+  const idleAfterFirst = vmRssMB();
+  // The daemon's steady state is after its next sync too: the new evaluation replaces the first one's, and what
+  // the first left behind (its allocator pages, anything kept by mistake) shows here.
+  clock.advance(engineSettingsFrom(cfg).syncIntervalMs);
+  const t1 = performance.now();
+  await engine.step();
+  const secondStepSeconds = (performance.now() - t1) / 1000;
+  engine.getSnapshot();
+  await Bun.sleep(3000);
+  const idleAfterSecond = vmRssMB();
+  const peak = peakRssMB();
   const result: ClientResult = {
-    stepSeconds, cpuSeconds, syncSeconds: (snap.sync.durationMs ?? 0) / 1000, retries: stats.reduce((s, e) => s + e.retries, 0), peakRssMB: peak, steadyRssMB: steady, heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
-    apiCalls: stats.reduce((s, e) => s + e.requests, 0), perEndpoint: Object.fromEntries(stats.map((e) => [e.endpoint, e.requests])),
-    resources: (snap.projects ?? []).reduce((s, p) => s + p.resources, 0), roots: snap.resources.length, planItems: snap.plan.length,
-    costRecords: store.lastSync?.()?.costs ?? -1, degraded: (snap.projects ?? []).filter((p) => p.status === "DEGRADED").length, syncState: snap.sync.state,
+    ...first, stepSeconds, cpuSeconds, secondStepSeconds, idleAfterFirstMB: idleAfterFirst, idleAfterSecondMB: idleAfterSecond,
+    retries: stats.reduce((s, e) => s + e.retries, 0), peakRssMB: peak, steadyRssMB: Math.max(idleAfterFirst, idleAfterSecond),
+    heapMB: mb((globalThis as any).Bun ? require("bun:jsc").heapStats().heapSize : 0),
+    apiCalls: stats.reduce((s, e) => s + e.requests, 0), perEndpoint: Object.fromEntries(stats.map((e) => [e.endpoint, e.requests])), costRecords,
   };
   console.log(JSON.stringify(result));
   store.close();
@@ -169,7 +193,7 @@ for (const size of sizes) {
     months;
   console.log(
     `  step (sync + evaluation + plan) ${result.stepSeconds.toFixed(1)} s (listing ${result.syncSeconds.toFixed(1)} s; engine CPU ${result.cpuSeconds.toFixed(1)} s), sync ${result.syncState}, ${result.resources} resources, ${result.roots} roots, ${result.planItems} plan items; ` +
-      `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.steadyRssMB)} MB; API calls ${result.apiCalls} of which ${result.retries} retries (paging minimum ${minimum}); simulator peak ${simPeakRssMB} MB`,
+      `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.idleAfterFirstMB)} MB after the sync and ${Math.round(result.idleAfterSecondMB)} MB after the next (${result.secondStepSeconds.toFixed(1)} s); API calls ${result.apiCalls} of which ${result.retries} retries (paging minimum ${minimum}); simulator peak ${simPeakRssMB} MB`,
   );
   for (const [e, n] of Object.entries(result.perEndpoint)) console.log(`    ${e}: ${n}`);
   rows.push({ ...info, ...result, size, minimum, simPeakRssMB });
@@ -186,10 +210,10 @@ report(
   [
     check(`sync + evaluation, ${big.resources} resources / ${big.records} records`, big.stepSeconds, "s", "<=", 60),
     check("peak RSS of the engine process", big.peakRssMB, "MB", "<=", 1536),
-    check("engine resident set idle after the sync", big.steadyRssMB, "MB", "<=", 400),
+    check("engine resident set idle between syncs (the larger after the first and the second sync)", big.steadyRssMB, "MB", "<=", 400),
     // Retries (timeouts on a loaded machine) are reported apart: they are not pages above the minimum.
     check("API calls above the paging minimum (retries apart)", big.apiCalls - big.retries - big.minimum, "calls", "<=", 0),
     check("projects DEGRADED", big.degraded, "projects", "<=", 0),
   ],
-  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, cpuSeconds: Math.round(r.cpuSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
+  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, cpuSeconds: Math.round(r.cpuSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), idleAfterFirstMB: Math.round(r.idleAfterFirstMB), idleAfterSecondMB: Math.round(r.idleAfterSecondMB), secondStepSeconds: Math.round(r.secondStepSeconds * 10) / 10, apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
 );
