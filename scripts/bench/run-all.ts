@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchCheck } from "./report.ts";
 
-const ALL = ["startup", "inventory", "fleet", "planner", "budgets", "backtest", "replay", "chargeback", "metrics", "tui", "daemon-rss"];
+const ALL = ["startup", "inventory", "fleet", "planner", "budgets", "backtest", "replay", "replay-budgets", "chargeback", "metrics", "tui", "daemon-rss"];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const benches = chosen.length ? chosen : ALL;
 const root = join(import.meta.dir, "../..");

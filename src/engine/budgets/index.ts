@@ -103,9 +103,9 @@ export function withItems(states: BudgetScopeState[], items: StoredPlanItem[], b
 export { type ScopedCommitment } from "./commitments.ts";
 
 /** The resources the engine acted on whose cost records now form a ghost (leaf → ghost id): budgets keep them. */
-export function withGhosts<S extends BudgetSetup>(setup: S, alias: Map<string, string>, acted: Map<string, CloudResource> | undefined): S {
+export function withGhosts<S extends BudgetSetup>(setup: S, alias: Map<string, string>, acted: Map<string, readonly CloudResource[]> | undefined): S {
   if (!acted || alias.size === 0) return setup;
-  const ghosts = new Map<string, CloudResource>();
+  const ghosts = new Map<string, readonly CloudResource[]>();
   for (const [leaf, ghost] of alias) {
     const r = acted.get(leaf);
     if (r) ghosts.set(ghost, r);

@@ -10,7 +10,8 @@
  * - Spend that belongs to no resource (a ghost: cost records of a resource gone from the inventory) counts for
  *   `all` and for a project/region scope when its cost record names the project (or, naming none, the configured
  *   one); never for a scope with tag matches — a cost record carries no tags. Except a resource the engine
- *   itself deleted (or found gone): the ledger still has it, so its ghost counts wherever the resource did.
+ *   itself deleted (or found gone): the ledger still has it and its unit, so its ghost counts wherever its unit
+ *   did (a group across two projects: in both, before and after it was deleted).
  */
 import type { CloudResource, ResourceUnit } from "../types.ts";
 
@@ -31,10 +32,10 @@ export interface HomeProject {
   name?: string;
   region: string;
   /**
-   * Ghost id → the resource whose cost records it holds, for resources the engine itself deleted or found gone
-   * (closed-loop ledger): their spend stays in the budgets — tags included — they were in.
+   * Ghost id → the resources of the unit whose cost records it holds, for resources the engine itself deleted or
+   * found gone (closed-loop ledger): their spend stays in the budgets — tags included — their unit was in.
    */
-  ghosts?: Map<string, CloudResource>;
+  ghosts?: Map<string, readonly CloudResource[]>;
 }
 
 export const ALL = "all";
@@ -82,7 +83,7 @@ export function unitIn(scope: BudgetScope, u: ResourceUnit, home: HomeProject): 
   if (u.members.length > 0) return u.members.some((m) => unitIn(scope, m, home));
   if (u.resource) return resourceIn(scope, u.resource, home);
   const was = u.kind === "GHOST" ? home.ghosts?.get(u.id) : undefined;
-  if (was) return resourceIn(scope, was, home);
+  if (was) return was.some((r) => resourceIn(scope, r, home));
   if (u.kind === "GHOST") return placeMatches(scope, { projectId: u.costProject?.id, projectName: u.costProject?.name, region: u.costProject?.region }, home);
   return false;
 }

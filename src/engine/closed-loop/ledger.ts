@@ -70,10 +70,12 @@ export interface ActionLedger {
    */
   schedulesRunFrom?: number;
   /**
-   * Leaf id → the resource as it was when the engine acted on it (or found it gone): once it is gone from the
-   * inventory its cost records form a ghost, and a budget by project or tags still counts them (engine/budgets).
+   * Leaf id → the resources of the unit the engine acted on it with (or found it gone in), as they were: once a
+   * resource is gone from the inventory its cost records form a ghost, and a budget by project or tags still
+   * counts them — in every budget the unit was in (a unit counts whole where any of its resources is, so a group
+   * across two projects keeps its spent in both after it was deleted, not only in its own project's).
    */
-  actedResources?: Map<string, CloudResource>;
+  actedResources?: Map<string, readonly CloudResource[]>;
 }
 
 export function emptyLedger(periodStart: number): ActionLedger {
@@ -111,12 +113,12 @@ function hibernationEffects(item: StoredPlanItem, out: ExecutedEffect[]): void {
  */
 export function ledgerFromItems(items: Iterable<StoredPlanItem>, periodStart: number): ActionLedger {
   const ledger = emptyLedger(periodStart);
-  const actedResources = new Map<string, CloudResource>();
+  const actedResources = new Map<string, readonly CloudResource[]>();
   ledger.actedResources = actedResources;
   for (const item of items) {
     if (item.periodStart !== periodStart) continue;
     const at = item.journal?.startedAt ?? item.updatedAt;
-    if (item.state === "DONE" || item.state === "FAILED" || item.state === "EXECUTING" || item.state === "GONE") for (const r of item.resources) actedResources.set(leafId(r), r);
+    if (item.state === "DONE" || item.state === "FAILED" || item.state === "EXECUTING" || item.state === "GONE") for (const r of item.resources) actedResources.set(leafId(r), item.resources);
     hibernationEffects(item, ledger.executed);
     switch (item.state) {
       case "DONE":
