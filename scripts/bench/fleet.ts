@@ -94,9 +94,12 @@ if (process.argv[2] === "--serve") {
     rssMB: mb(process.memoryUsage().rss),
   };
   console.log(JSON.stringify(info));
+  // CPU the simulator spends serving (both syncs): it shares the machine's cores with the engine.
+  const serveCpu0 = process.cpuUsage();
   process.on("SIGTERM", async () => {
     await sim.stop();
-    console.log(JSON.stringify({ simPeakRssMB: Math.round(peakRssMB()) }));
+    const cpu = process.cpuUsage(serveCpu0);
+    console.log(JSON.stringify({ simPeakRssMB: Math.round(peakRssMB()), simServeCpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10 }));
     process.exit(0);
   });
   for await (const _ of Bun.stdin.stream()) {
@@ -165,7 +168,7 @@ if (process.argv[2] === "--client") {
 
 // --- driver -----------------------------------------------------------------------------------------------------
 const sizes = (process.env.BENCH_FLEET_SIZES ?? "10000,30000,100000").split(",").map(Number);
-const rows: Array<ServeInfo & ClientResult & { size: number; minimum: number; simPeakRssMB?: number }> = [];
+const rows: Array<ServeInfo & ClientResult & { size: number; minimum: number; simPeakRssMB?: number; simServeCpuSeconds?: number }> = [];
 for (const size of sizes) {
   const sim = Bun.spawn([process.execPath, import.meta.path, "--serve", String(size)], { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   const simLines = linesOf(sim.stdout);
@@ -182,7 +185,8 @@ for (const size of sizes) {
   await client.exited;
   sim.kill("SIGTERM");
   let simPeakRssMB: number | undefined;
-  for await (const line of simLines) if (line.includes("simPeakRssMB")) simPeakRssMB = JSON.parse(line).simPeakRssMB;
+  let simServeCpuSeconds: number | undefined;
+  for await (const line of simLines) if (line.includes("simPeakRssMB")) ({ simPeakRssMB, simServeCpuSeconds } = JSON.parse(line));
   await sim.exited;
   rmSync(dir, { recursive: true, force: true });
   if (!result) throw new Error(`engine process failed at ${size}`);
@@ -193,10 +197,10 @@ for (const size of sizes) {
     months;
   console.log(
     `  step (sync + evaluation + plan) ${result.stepSeconds.toFixed(1)} s (listing ${result.syncSeconds.toFixed(1)} s; engine CPU ${result.cpuSeconds.toFixed(1)} s), sync ${result.syncState}, ${result.resources} resources, ${result.roots} roots, ${result.planItems} plan items; ` +
-      `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.idleAfterFirstMB)} MB after the sync and ${Math.round(result.idleAfterSecondMB)} MB after the next (${result.secondStepSeconds.toFixed(1)} s); API calls ${result.apiCalls} of which ${result.retries} retries (paging minimum ${minimum}); simulator peak ${simPeakRssMB} MB`,
+      `peak RSS ${Math.round(result.peakRssMB)} MB, idle ${Math.round(result.idleAfterFirstMB)} MB after the sync and ${Math.round(result.idleAfterSecondMB)} MB after the next (${result.secondStepSeconds.toFixed(1)} s); API calls ${result.apiCalls} of which ${result.retries} retries (paging minimum ${minimum}); simulator peak ${simPeakRssMB} MB, ${simServeCpuSeconds} CPU-seconds serving both syncs`,
   );
   for (const [e, n] of Object.entries(result.perEndpoint)) console.log(`    ${e}: ${n}`);
-  rows.push({ ...info, ...result, size, minimum, simPeakRssMB });
+  rows.push({ ...info, ...result, size, minimum, simPeakRssMB, simServeCpuSeconds });
 }
 const big = rows[rows.length - 1]!;
 console.log(`\nresources  projects  records     step s  list s  cpu s   peak MB  idle MB  calls-retries/min   (load average ${require("node:os").loadavg()[0].toFixed(1)} on ${require("node:os").cpus().length} cores)`);
@@ -215,5 +219,5 @@ report(
     check("API calls above the paging minimum (retries apart)", big.apiCalls - big.retries - big.minimum, "calls", "<=", 0),
     check("projects DEGRADED", big.degraded, "projects", "<=", 0),
   ],
-  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, cpuSeconds: Math.round(r.cpuSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), idleAfterFirstMB: Math.round(r.idleAfterFirstMB), idleAfterSecondMB: Math.round(r.idleAfterSecondMB), secondStepSeconds: Math.round(r.secondStepSeconds * 10) / 10, apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB })) },
+  { growth: rows.map((r) => ({ resources: r.resources, projects: r.projects.length, records: r.records, stepSeconds: Math.round(r.stepSeconds * 10) / 10, cpuSeconds: Math.round(r.cpuSeconds * 10) / 10, syncSeconds: Math.round(r.syncSeconds * 10) / 10, retries: r.retries, peakRssMB: Math.round(r.peakRssMB), steadyRssMB: Math.round(r.steadyRssMB), idleAfterFirstMB: Math.round(r.idleAfterFirstMB), idleAfterSecondMB: Math.round(r.idleAfterSecondMB), secondStepSeconds: Math.round(r.secondStepSeconds * 10) / 10, apiCalls: r.apiCalls, minimum: r.minimum, simPeakRssMB: r.simPeakRssMB, simServeCpuSeconds: r.simServeCpuSeconds })) },
 );
