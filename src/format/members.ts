@@ -4,11 +4,13 @@
  * plan item (TUI details and confirm dialogs, `plan`, Events, the non-TTY summary) lists these, so the operator
  * sees the names of what will go, not only a `GR_[…]` id.
  *
- * The per-member saving is the item's saving split by each member's remaining month-end forecast (a stop only
- * counts the stoppable share of servers and databases): an estimate, marked "≈" where it is shown.
+ * The per-member saving is the item's saving split by each member's remaining month-end forecast (a park — or
+ * its older name, stop — only counts the stoppable share of servers, databases and node pools: volumes keep
+ * billing): an estimate, marked "≈" where it is shown.
  */
 import type { CloudResource, ForecastSummary, PlanAction, ResourceUnit } from "../engine/types.ts";
 import { parsePrio, ownerTag } from "../engine/virtual/tags.ts";
+import { isPark } from "../engine/actions/ladder.ts";
 import { amount, prioText } from "./index.ts";
 
 export interface PlanMember {
@@ -68,7 +70,7 @@ export function planMembers(
   const weights = leaves.map((l) => {
     const f = forecasts[l.unitId];
     const rest = f ? Math.max(0, f.monthEnd.p50 - f.costSoFar) : 0;
-    if (item.action === "stop") return l.unit?.stopShare !== undefined ? rest * l.unit.stopShare : 0;
+    if (isPark(item.action)) return l.unit?.stopShare !== undefined ? rest * l.unit.stopShare : 0;
     return rest;
   });
   const total = weights.reduce((s, w) => s + w, 0);
