@@ -29,12 +29,7 @@ import { useEngineActions } from "./use-engine-actions.ts";
 import { useTerminalSize } from "./use-terminal-size.ts";
 import { splitKeyPresses } from "./key-input.ts";
 import { itemActionModal } from "./item-actions.ts";
-import {
-  approveAllPrompt,
-  resumeDialog,
-  type DialogContext,
-  type Modal,
-} from "./dialogs.ts";
+import { approveAllPrompt, resumeDialog, type DialogContext, type Modal } from "./dialogs.ts";
 import { Plain, ThemeContext } from "./components/Line.tsx";
 import { Header, headerLayout } from "./components/Header.tsx";
 import { wrapText } from "./format.ts";
