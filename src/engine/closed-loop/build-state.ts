@@ -86,7 +86,8 @@ export function buildForecastState(input: ForecastStateInput): ForecastState {
   let next = 0;
   const record = (vr: VirtualResource, paths: Map<string, Float64Array>, perResource: typeof main.perResource, excluded: boolean, parent?: string) => {
     const f = perResource[vr.id];
-    const path = arena.subarray(next * horizon, ++next * horizon);
+    // (An id met twice — never in a tree the builder made — gets its own array rather than a short view.)
+    const path = (next + 1) * horizon <= arena.length ? arena.subarray(next * horizon, ++next * horizon) : new Float64Array(horizon);
     const computed = paths.get(vr.id);
     if (computed) path.set(computed);
     const m = f?.monthEnd;
