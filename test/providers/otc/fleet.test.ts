@@ -191,4 +191,23 @@ describe("routing by project", () => {
     expect(np.currentNode ?? np.initialNodeCount).toBe(before);
     await expect(t.actions.park!({ ...pool, projectId: undefined })).rejects.toThrow(/no project recorded/);
   });
+
+  test("a cluster is hibernated and woken through the project that lists its node pools; an unknown cluster is refused", async () => {
+    const cfg = await configFor();
+    const src = createCloudSources(cfg, { otc: quick });
+    const resources = await src.inventory.listResources();
+    const t = routeByProject(src.fleet!, (p) => Object.assign(p.terminator, { actions: p.actions }));
+    const pool = resources.find((r) => r.region === "eu-nl" && r.kind === "CCE" && r.clusterId)!;
+    const w = fleet.projects.find((x) => x.projectId === pool.projectId)!;
+    const cluster = w.clusters.get(pool.clusterId!)! as { phase?: string };
+    // Only the cluster's own project has it: asked anywhere else the simulator answers 404.
+    const others = fleet.projects.filter((x) => x !== w && [...x.clusters.keys()].includes(pool.clusterId!));
+    expect(others).toEqual([]);
+    expect(await t.actions.clusterPhase!(pool.clusterId!)).toBe("Available");
+    await t.actions.hibernateCluster!(pool.clusterId!);
+    expect(cluster.phase).toBe("Hibernation");
+    await t.actions.awakeCluster!(pool.clusterId!);
+    expect(cluster.phase).toBe("Available");
+    await expect(t.actions.hibernateCluster!("no-such-cluster")).rejects.toThrow(/no project of the fleet lists/);
+  });
 });

@@ -38,6 +38,11 @@ export interface FleetProvider {
   projects(): Promise<FleetProject[]>;
   /** The fleet's project ids as last resolved (the dashboard's cost filter). */
   projectIds(): Promise<Set<string>>;
+  /**
+   * The project whose last listing has a node pool of this CCE cluster (a cluster's hibernation names only the
+   * cluster); undefined when no project listed one.
+   */
+  projectOfCluster(clusterId: string): string | undefined;
   checks(): Promise<PreflightCheck[]>;
 }
 
@@ -177,6 +182,10 @@ export function createFleetProvider(otc: OtcCredentials, opts: FleetOptions = {}
       return p ? providerOf(p) : undefined;
     },
     projects: resolve,
+    projectOfCluster: (clusterId) => {
+      for (const [projectId, h] of held) if (h.resources.some((r) => r.kind === "CCE" && r.clusterId === clusterId)) return projectId;
+      return undefined;
+    },
     async projectIds() {
       if (resolving) await resolving;
       else if (lastProjects.length === 0 && lastUnresolved.length === 0) await resolve();

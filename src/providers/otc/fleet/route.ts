@@ -2,7 +2,8 @@
  * Stop/delete/re-read/park a resource of a fleet through its own project's provider: the `projectId` it was
  * listed with picks the session (endpoints of its region, `X-Project-Id`, the id in the path). A resource without a
  * project (an item planned before `projects:` was configured) or of a project that left the fleet is refused —
- * never sent to some other project.
+ * never sent to some other project. A cluster's hibernation and wake-up name only the cluster: they go to the
+ * project whose listing has the cluster's node pools, and are refused when no project listed one.
  */
 import type { ExecTerminator, TerminationHooks } from "../../../engine/execution.ts";
 import type { CloudResource } from "../../../engine/types.ts";
@@ -24,6 +25,11 @@ export function routeByProject(fleet: FleetProvider, make: (p: OtcProvider) => R
       made.set(r.projectId, t);
     }
     return t;
+  };
+  const clusterActions = async (clusterId: string) => {
+    const projectId = fleet.projectOfCluster(clusterId);
+    if (!projectId) throw new Error(`CCE cluster ${clusterId}: no project of the fleet lists a node pool of it; not sent`);
+    return actions({ kind: "CCE", id: clusterId, name: clusterId, status: "", tags: {}, projectId });
   };
   const actions = async (r: CloudResource) => {
     const a = (await to(r)).actions;
@@ -49,8 +55,7 @@ export function routeByProject(fleet: FleetProvider, make: (p: OtcProvider) => R
       copy: async (r, name) => (await actions(r)).copy(r, name),
       listCopies: async (r) => (await actions(r)).listCopies(r),
       start: async (r, hooks) => (await actions(r)).start(r, hooks),
-      // Node pools are parked and resumed through their own project too (a plan's `park` rung in a fleet). Cluster
-      // hibernation is not routed: it is asked by cluster id, which names no project, so a fleet never hibernates.
+      // Node pools are parked and resumed through their own project too (a plan's `park` rung in a fleet).
       park: async (r, hooks) => {
         const a = await actions(r);
         if (!a.park) throw new Error(`${r.kind} ${r.id}: the provider of project ${r.projectId} cannot park`);
@@ -60,6 +65,21 @@ export function routeByProject(fleet: FleetProvider, make: (p: OtcProvider) => R
         const a = await actions(r);
         if (!a.resume) throw new Error(`${r.kind} ${r.id}: the provider of project ${r.projectId} cannot resume`);
         return a.resume(r, parked, hooks);
+      },
+      hibernateCluster: async (clusterId) => {
+        const a = await clusterActions(clusterId);
+        if (!a.hibernateCluster) throw new Error(`CCE cluster ${clusterId}: its project's provider cannot hibernate`);
+        return a.hibernateCluster(clusterId);
+      },
+      awakeCluster: async (clusterId) => {
+        const a = await clusterActions(clusterId);
+        if (!a.awakeCluster) throw new Error(`CCE cluster ${clusterId}: its project's provider cannot wake clusters`);
+        return a.awakeCluster(clusterId);
+      },
+      clusterPhase: async (clusterId) => {
+        const a = await clusterActions(clusterId);
+        if (!a.clusterPhase) throw new Error(`CCE cluster ${clusterId}: its project's provider cannot read clusters`);
+        return a.clusterPhase(clusterId);
       },
       awaitCopy: async (r, c) => {
         const a = await actions(r);
