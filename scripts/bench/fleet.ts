@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { generateFleet, largeFleet } from "../../src/sim/scenario/fleet.ts";
 import { startFleetSim } from "../../src/sim/fleet-server.ts";
 import { check, peakRssMB, report } from "./report.ts";
+import { linesOf } from "./lines.ts";
 
 const NOW = Date.parse("2026-11-15T09:00:00Z");
 const mb = (bytes: number) => Math.round(bytes / 1048576);
@@ -61,21 +62,6 @@ interface ClientResult {
   costRecords: number;
   degraded: number;
   syncState: string;
-}
-
-async function* linesOf(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.getReader();
-  let buf = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buf += new TextDecoder().decode(value);
-    let i: number;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, i);
-      buf = buf.slice(i + 1);
-    }
-  }
 }
 
 if (process.argv[2] === "--serve") {

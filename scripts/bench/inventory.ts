@@ -20,6 +20,7 @@ import { httpStats, resetHttpStats } from "../../src/providers/http.ts";
 import { buildVirtualInventory } from "../../src/engine/virtual/index.ts";
 import { billingPeriod } from "../../src/engine/period.ts";
 import { check, peakRssMB, report } from "./report.ts";
+import { linesOf } from "./lines.ts";
 
 const ecs = Number(process.env.BENCH_ECS ?? 20_000);
 const evs = Number(process.env.BENCH_EVS ?? 40_000);
@@ -74,20 +75,7 @@ if (process.argv.includes("--serve")) {
 // --- the simulated world, in a child process ----------------------------------------------------------------------
 const child = Bun.spawn([process.execPath, import.meta.path, "--serve"], { stdin: "pipe", stdout: "pipe", stderr: "inherit", env: process.env });
 process.on("exit", () => child.kill("SIGKILL"));
-const lines = (async function* () {
-  const reader = child.stdout.getReader();
-  let buf = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buf += new TextDecoder().decode(value);
-    let i: number;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, i);
-      buf = buf.slice(i + 1);
-    }
-  }
-})();
+const lines = linesOf(child.stdout);
 const first = await lines.next();
 if (first.done) throw new Error("simulator process ended before it started serving");
 const world = JSON.parse(first.value) as SimInfo;
