@@ -64,6 +64,38 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
   // A small terminal has no room for the daily chart next to the roll-up: the roll-up wins (for `all`; a scope's
   // own chart is what selecting it asks for, so there the chart wins and the roll-up takes what is left).
   const compact = budgets.length > 0 && !scope && height - alerts.length - title.length - 1 - legendLines - 3 < 8;
+  // Alerts, title, burn bar and legend: the same in both layouts.
+  const head = (showLegend: boolean) => (
+    <>
+      {alerts.map((a, i) => (
+        <Plain key={i} text={a} token="warn" bold />
+      ))}
+      {title.map((t, i) => (
+        <Plain key={`t${i}`} text={t} token="accent" bold />
+      ))}
+      <Line segs={[{ text: "burn " }, ...burnBar(b, Math.max(10, width - 6), g)]} />
+      {!showLegend ? null : legendLines === 3 ? (
+        <>
+          <Line segs={legend.slice(0, 2)} />
+          <Line segs={legend.slice(2)} />
+        </>
+      ) : (
+        <Line segs={legend} />
+      )}
+    </>
+  );
+  const spenderRows = (label: string, n: number, nameW: number) => (
+    <>
+      {n > 0 ? <Plain text={`${cell(label, 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`} bold /> : null}
+      {spenders.slice(0, n).map(({ vr, f }) => (
+        <Plain
+          key={vr.id}
+          text={`${cell(vr.kind, 7)} ${cell(vr.name || vr.id, nameW)}${cell(vr.owner ?? "-", 14)}${cell(amount(f!.costSoFar), 12, "right")}${cell(amount(f!.monthEnd.p50), 12, "right")}${cell(percent(f!.monthEnd.p50, b.forecast.p50), 6, "right")}`}
+        />
+      ))}
+    </>
+  );
+  const selected = scope ? (scope.kind === "budget" ? scope.name : undefined) : "all";
   if ((scope && !scopeChart) || compact) {
     // No chart (a scope without its own series, or no room): roll-up first, then the burn bar, the legend and the top spenders as room allows.
     const legendRows = legendLines === 3 ? 2 : 1;
@@ -75,26 +107,9 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
     const nameW = Math.max(8, width - 52);
     return (
       <Box flexDirection="column" flexShrink={0}>
-        {alerts.map((a, i) => (
-          <Plain key={i} text={a} token="warn" bold />
-        ))}
-        {title.map((t, i) => (
-          <Plain key={`t${i}`} text={t} token="accent" bold />
-        ))}
-        <Line segs={[{ text: "burn " }, ...burnBar(b, Math.max(10, width - 6), g)]} />
-        {!showLegend ? null : legendLines === 3 ? (
-          <>
-            <Line segs={legend.slice(0, 2)} />
-            <Line segs={legend.slice(2)} />
-          </>
-        ) : (
-          <Line segs={legend} />
-        )}
-        <Rollup budgets={budgets} selected={scope ? (scope.kind === "budget" ? scope.name : undefined) : "all"} width={width} rows={rollupRows} currency={cur} />
-        {top > 0 ? <Plain text={`${cell(scope ? "Top spenders in scope" : "Top spenders", 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`} bold /> : null}
-        {spenders.slice(0, top).map(({ vr, f }) => (
-          <Plain key={vr.id} text={`${cell(vr.kind, 7)} ${cell(vr.name || vr.id, nameW)}${cell(vr.owner ?? "-", 14)}${cell(amount(f!.costSoFar), 12, "right")}${cell(amount(f!.monthEnd.p50), 12, "right")}${cell(percent(f!.monthEnd.p50, b.forecast.p50), 6, "right")}`} />
-        ))}
+        {head(showLegend)}
+        <Rollup budgets={budgets} selected={selected} width={width} rows={rollupRows} currency={cur} />
+        {spenderRows(scope ? "Top spenders in scope" : "Top spenders", top, nameW)}
       </Box>
     );
   }
@@ -120,21 +135,7 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
   const nameW = Math.max(8, width - 8 - 14 - 12 - 12 - 6);
   return (
     <Box flexDirection="column" flexShrink={0}>
-      {alerts.map((a, i) => (
-        <Plain key={i} text={a} token="warn" bold />
-      ))}
-      {title.map((t, i) => (
-        <Plain key={`t${i}`} text={t} token="accent" bold />
-      ))}
-      <Line segs={[{ text: "burn " }, ...burnBar(b, Math.max(10, width - 6), g)]} />
-      {legendLines === 3 ? (
-        <>
-          <Line segs={legend.slice(0, 2)} />
-          <Line segs={legend.slice(2)} />
-        </>
-      ) : (
-        <Line segs={legend} />
-      )}
+      {head(true)}
       {outcome ? (
         legendLines === 1 ? null : <Plain text={`plan: ${outcome}`} token="dim" />
       ) : null}
@@ -150,19 +151,8 @@ export const Overview = memo(function Overview({ snap, width, height, filter }: 
           ownTarget ? { text: `${g.budgetLine} budget per day`, token: "budget" } : { text: "no target of its own", token: "dim" },
         ]}
       />
-      <Rollup budgets={budgets} width={width} rows={rollupRows} currency={cur} selected={scope ? (scope.kind === "budget" ? scope.name : undefined) : "all"} />
-      {topN > 0 ? (
-        <Plain
-          text={`${cell(filter ? `Top spenders "${filter}"` : scope ? "Top spenders in scope" : "Top spenders", 8 + nameW)}${cell("owner", 14)}${cell(`so far ${cur}`, 12, "right")}${cell(`P50 ${cur}`, 12, "right")}${cell("share", 6, "right")}`}
-          bold
-        />
-      ) : null}
-      {spenders.slice(0, topN).map(({ vr, f }) => (
-        <Plain
-          key={vr.id}
-          text={`${cell(vr.kind, 7)} ${cell(vr.name || vr.id, nameW)}${cell(vr.owner ?? "-", 14)}${cell(amount(f!.costSoFar), 12, "right")}${cell(amount(f!.monthEnd.p50), 12, "right")}${cell(percent(f!.monthEnd.p50, b.forecast.p50), 6, "right")}`}
-        />
-      ))}
+      <Rollup budgets={budgets} width={width} rows={rollupRows} currency={cur} selected={selected} />
+      {spenderRows(filter ? `Top spenders "${filter}"` : scope ? "Top spenders in scope" : "Top spenders", topN, nameW)}
     </Box>
   );
 });
